@@ -1,0 +1,140 @@
+"""Deciders ask the model for its preference over the next action.
+
+``MenuDecider`` (for small embedded models) shows a numbered shortlist and reads the model's
+probability of each number from one forward pass: no parsing, no invalid output. ``FreeDecider``
+(for strong models) lets the model think and write any action, then grounds what it wrote.
+
+Both build the same prompt shape: a fixed head (task), a history that only grows at its end
+(so llama.cpp re-uses its cache), then the current observation and the menu.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from agent.grounding import ground
+from agent.llm import LLM, Message, normalise_logprobs
+from agent.prompting import render
+from agent.state import Turn
+from agent.text import clip
+from memory.embedding import Embedder
+from memory.records import LLMCall
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The model's say on one decision."""
+
+    preference: dict[str, float]  # action -> log-probability, over the actions it ranked
+    text: str | None = None  # what the model wrote
+    grounding: str = "none"  # how ``text`` became an action ("label", "exact", ...)
+    note: str | None = None  # feedback on invalid output, shown next turn
+    calls: tuple[LLMCall, ...] = ()
+    seconds: float = 0.0
+
+
+class Decider(Protocol):
+    def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal: ...
+
+
+@dataclass(frozen=True)
+class PromptShape:
+    history_window: int = 12  # steps of history shown, at most
+    observation_chars: int = 600  # of the current observation
+    history_chars: int = 160  # of each past observation
+
+
+def history_start(steps: int, window: int) -> int:
+    """First history step shown. It moves in jumps of half a window, not one step at a time,
+    so the prompt's prefix (and the model's cache) stays valid for several steps."""
+    if steps <= window:
+        return 0
+    jump = max(1, window // 2)
+    return ((steps - window) // jump + 1) * jump
+
+
+def build_messages(
+    turn: Turn, menu: Sequence[str], template: str, shape: PromptShape, **extra: str
+) -> list[Message]:
+    start = history_start(len(turn.history), shape.history_window)
+    lines = [
+        f"> {step.action}\n{clip(step.observation, shape.history_chars)}"
+        for step in turn.history[start:]
+    ]
+    history = "\nSo far:\n" + "\n".join(lines) + "\n" if lines else ""
+    note = f"Note: {turn.last_note}\n" if turn.last_note else ""
+    user = render(
+        template,
+        task=turn.task,
+        history=history,
+        observation=clip(turn.observation, shape.observation_chars),
+        note=note,
+        menu="\n".join(f"{i}. {action}" for i, action in enumerate(menu, 1)),
+        **extra,
+    )
+    return [{"role": "system", "content": render("system")}, {"role": "user", "content": user}]
+
+
+class MenuDecider:
+    """Numbered shortlist; the model's probability of each number is its preference."""
+
+    max_menu = 9  # labels are single digits: one token each in every tokenizer we use
+
+    def __init__(self, llm: LLM, shape: PromptShape | None = None) -> None:
+        self.llm = llm
+        self.shape = shape or PromptShape()
+
+    def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal:
+        menu = list(menu)[: self.max_menu]
+        labels = [str(i) for i in range(1, len(menu) + 1)]
+        messages = build_messages(turn, menu, "menu", self.shape)
+        completion = self.llm.complete(messages, max_tokens=1, labels=labels)
+        by_label = normalise_logprobs(completion.label_logprobs)
+        preference = {menu[int(label) - 1]: value for label, value in by_label.items()}
+        calls = (completion.call,) if completion.call else ()
+        return Proposal(preference, completion.text, "label", None, calls, completion.seconds)
+
+
+_ACTION_LINE = re.compile(r"^\s*action\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+def extract_action(text: str) -> str:
+    """The text after "Action:", or else the last non-empty line."""
+    found = _ACTION_LINE.findall(text)
+    if found:
+        return str(found[-1])
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+class FreeDecider:
+    """The model thinks, then writes an action; grounding maps it onto a valid one."""
+
+    def __init__(
+        self,
+        llm: LLM,
+        shape: PromptShape | None = None,
+        embedder: Embedder | None = None,
+        max_tokens: int = 96,
+    ) -> None:
+        self.llm = llm
+        self.shape = shape or PromptShape()
+        self.embedder = embedder
+        self.max_tokens = max_tokens
+
+    def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal:
+        verbs = sorted({" ".join(a.split()[:1]) for a in turn.valid_actions})
+        messages = build_messages(turn, menu, "free", self.shape, verbs=", ".join(verbs))
+        completion = self.llm.complete(messages, max_tokens=self.max_tokens)
+        labels = {str(i): action for i, action in enumerate(menu, 1)}
+        written = extract_action(completion.text)
+        grounded = ground(written, turn.valid_actions, labels, self.embedder)
+        preference = {grounded.action: math.log(0.95)} if grounded.action else {}
+        calls = (completion.call,) if completion.call else ()
+        return Proposal(
+            preference, written, grounded.method, grounded.note, calls, completion.seconds
+        )

@@ -1,0 +1,170 @@
+"""ScienceWorld (allenai/ScienceWorld) behind the ``TextEnv`` interface.
+
+The simulator runs in a JVM that costs ~2 s and ~1 GB to start, so one ``ScienceWorldEngine``
+starts it once, lazily, and every ScienceWorld environment of a run shares it (each reloads its
+own task on ``reset``). The engine's step limit counts ticks, not steps (``wait`` is 10), so it
+is set far above any episode; the episode runner enforces ``--max-steps``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from typing import Any
+
+from agent.environments.base import EnvInfo, normalise_score
+from agent.environments.spec import EnvSpec
+from agent.errors import EnvError, SpecError
+
+OPTION_KEYS = ("simplification",)
+DEFAULT_SIMPLIFICATION = "easy"
+ENGINE_TICK_LIMIT = 1_000_000
+# Actions that would defeat the episode rather than play it.
+EXCLUDED_ACTIONS = frozenset({"reset task"})
+
+
+def task_names() -> list[str]:
+    from scienceworld.constants import ID2TASK
+
+    return sorted(ID2TASK.values())
+
+
+def validate(spec: EnvSpec) -> None:
+    """Check a spec without starting the JVM (variation ranges are checked on load)."""
+    names = task_names()
+    if spec.task not in names:
+        raise SpecError(
+            f"unknown ScienceWorld task {spec.task!r}: use one of {', '.join(names)} "
+            "(see `cairn envs`)"
+        )
+    for key, _ in spec.options:
+        if key not in OPTION_KEYS:
+            raise SpecError(
+                f"unknown option {key!r} for scienceworld: use {', '.join(OPTION_KEYS)}"
+            )
+
+
+class ScienceWorldEngine:
+    """The one JVM behind every ScienceWorld environment of a run."""
+
+    def __init__(self) -> None:
+        self._env: Any = None
+        self.loaded: tuple[str, int, str, bool] | None = None
+
+    def get(self) -> Any:
+        if self._env is None:
+            if shutil.which("java") is None:
+                raise EnvError(
+                    "ScienceWorld needs Java 8 or newer and none is on PATH: "
+                    "install it with `apt-get install default-jre-headless`"
+                )
+            from scienceworld import ScienceWorldEnv
+
+            try:
+                self._env = ScienceWorldEnv("", envStepLimit=ENGINE_TICK_LIMIT)
+            except Exception as error:  # py4j raises plain Exceptions of many kinds
+                raise EnvError(f"ScienceWorld's JVM did not start: {error}") from None
+        return self._env
+
+    def load(self, task: str, variation: int, simplification: str, gold: bool = False) -> None:
+        key = (task, variation, simplification, gold)
+        env = self.get()
+        try:
+            env.load(task, variation, simplification, generateGoldPath=gold)
+        except Exception as error:
+            raise EnvError(f"ScienceWorld could not load {task}@{variation}: {error}") from None
+        self.loaded = key
+
+    def close(self) -> None:
+        if self._env is not None:
+            env, self._env = self._env, None
+            with contextlib.suppress(Exception):  # the JVM may be gone; closing must not fail
+                env.close()
+            # ScienceWorldEnv.__del__ closes again and raises BrokenPipeError on the dead JVM.
+            env.close = lambda: None
+
+
+class ScienceWorld:
+    """One ScienceWorld task variation."""
+
+    def __init__(self, spec: EnvSpec, engine: ScienceWorldEngine) -> None:
+        validate(spec)
+        self.spec = spec
+        self._engine = engine
+        simplification = spec.option("simplification", DEFAULT_SIMPLIFICATION) or ""
+        self.simplification = "" if simplification == "none" else simplification.replace("+", ",")
+        self.variation = self._resolve_variation()
+
+    def _resolve_variation(self) -> int:
+        variation = self.spec.variation
+        env = self._engine.get()
+        self._engine.load(self.spec.task, 0, self.simplification)
+        if variation is None:
+            return int(env.get_variations_train()[0])
+        if variation.split is None:
+            assert variation.index is not None
+            count = int(env.get_max_variations(self.spec.task))
+            if variation.index >= count:
+                raise SpecError(
+                    f"variation {variation.index} of {self.spec.task} does not exist: "
+                    f"use 0..{count - 1} or SPLIT:K"
+                )
+            return variation.index
+        members = list(getattr(env, f"get_variations_{variation.split}")())
+        assert variation.position is not None
+        if variation.position >= len(members):
+            raise SpecError(
+                f"{self.spec.task} has {len(members)} {variation.split} variations: "
+                f"use {variation.split}:0..{len(members) - 1}"
+            )
+        return int(members[variation.position])
+
+    # --- TextEnv -------------------------------------------------------------------------
+
+    def reset(
+        self, seed: int | None = None, options: dict[str, object] | None = None
+    ) -> tuple[str, EnvInfo]:
+        del seed, options  # a ScienceWorld variation is deterministic
+        self._engine.load(self.spec.task, self.variation, self.simplification)
+        env = self._engine.get()
+        try:
+            observation, raw = env.reset()
+        except Exception as error:
+            raise EnvError(f"ScienceWorld stopped while resetting: {error}") from None
+        return observation, self._info(raw, completed=False)
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, EnvInfo]:
+        if self._engine.loaded is None or self._engine.loaded[:2] != (
+            self.spec.task,
+            self.variation,
+        ):
+            raise EnvError(f"{self.spec} was not reset before step (another task is loaded)")
+        try:
+            observation, reward, completed, raw = self._engine.get().step(action)
+        except Exception as error:
+            raise EnvError(f"ScienceWorld's JVM stopped mid-trial: {error}") from None
+        info = self._info(raw, completed=bool(completed))
+        terminated = bool(completed) or info["won"] or info["lost"]
+        return observation, float(reward), terminated, False, info
+
+    def oracle_actions(self) -> list[str] | None:
+        """The simulator's gold path for this variation (reloads it; call reset afterwards)."""
+        self._engine.load(self.spec.task, self.variation, self.simplification, gold=True)
+        return [str(action) for action in self._engine.get().get_gold_action_sequence()]
+
+    def close(self) -> None:
+        """Nothing to do: the shared engine is closed by its owner."""
+
+    def _info(self, raw: dict[str, Any], completed: bool) -> EnvInfo:
+        raw_score = float(raw["score"])
+        valid = sorted({str(a) for a in raw["valid"]} - EXCLUDED_ACTIONS)
+        return EnvInfo(
+            task=str(raw["taskDesc"]).removeprefix("Task Description:").strip(),
+            valid_actions=valid,
+            score=normalise_score(raw_score, 100.0),
+            won=completed and raw_score >= 100,
+            lost=raw_score < 0,
+            raw_score=raw_score,
+            moves=int(raw["moves"]),
+            irreversible_actions=[a for a in valid if a.startswith("focus on ")],
+        )

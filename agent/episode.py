@@ -1,0 +1,83 @@
+"""One episode as a generator of immutable ``Step`` records.
+
+    episode = Episode(env, agent, max_steps=50)
+    observation, info = episode.reset()
+    for step in episode.steps():
+        ...
+
+The episode ends when the environment terminates it, when no action is valid, or at
+``max_steps`` (then the last step is marked truncated).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from agent.acting import Agent
+from agent.environments.base import EnvInfo, TextEnv
+from agent.state import Turn
+from memory.records import Step
+
+
+class Episode:
+    def __init__(
+        self, env: TextEnv, agent: Agent, *, max_steps: int, seed: int | None = None
+    ) -> None:
+        if max_steps < 1:
+            raise ValueError("max_steps must be at least 1")
+        self.env = env
+        self.agent = agent
+        self.max_steps = max_steps
+        self.seed = seed
+        self.task = ""
+        self.initial_observation = ""
+        self._info: EnvInfo | None = None
+
+    def reset(self) -> tuple[str, EnvInfo]:
+        observation, info = self.env.reset(seed=self.seed)
+        self.task, self.initial_observation, self._info = info["task"], observation, info
+        return observation, info
+
+    def steps(self) -> Iterator[Step]:
+        if self._info is None:
+            raise RuntimeError("call reset() before steps()")
+        info, observation = self._info, self.initial_observation
+        history: list[Step] = []
+        for index in range(1, self.max_steps + 1):
+            if not info["valid_actions"]:
+                return
+            turn = Turn(
+                task=self.task,
+                observation=observation,
+                valid_actions=tuple(info["valid_actions"]),
+                history=tuple(history),
+                irreversible_actions=frozenset(info["irreversible_actions"]),
+                initial_observation=self.initial_observation,
+            )
+            decision = self.agent.act(turn)
+            started = time.perf_counter()
+            observation, reward, terminated, truncated, info = self.env.step(decision.action)
+            env_seconds = time.perf_counter() - started
+            step = Step(
+                index=index,
+                action=decision.action,
+                observation=observation,
+                reward=reward,
+                score=info["score"],
+                won=info["won"],
+                terminated=terminated,
+                truncated=truncated or (index == self.max_steps and not terminated),
+                proposal=decision.proposal,
+                grounding=decision.grounding,
+                note=decision.note,
+                candidates=decision.candidates,
+                llm_calls=decision.llm_calls,
+                env_seconds=env_seconds,
+                llm_seconds=decision.llm_seconds,
+                agent_seconds=decision.agent_seconds,
+            )
+            history.append(step)
+            yield step
+            if step.done:
+                return

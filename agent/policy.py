@@ -1,0 +1,233 @@
+"""The policy: a choice over every valid action, scored by the model's preference plus evidence.
+
+Each ``Scorer`` gives sparse evidence (a number per action it has an opinion on). The policy
+adds them up with the model's log-probability for the action, so the model is one voice among
+several — the next layer of evidence (memory) plugs in as more scorers. The scorers here guard
+against the two ways small models waste episodes: loops (repeating what changed nothing) and
+dead ends (ScienceWorld's wrong ``focus on`` ends the episode with a score of −100).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from agent.state import Turn
+from agent.text import content_words, object_words, words
+from memory.records import Candidate
+
+Evidence = dict[str, dict[str, float]]  # action -> scorer name -> contribution
+
+
+class Scorer(Protocol):
+    name: str
+
+    def score(self, turn: Turn) -> dict[str, float]: ...
+
+
+class Relevance:
+    """Actions whose objects are named in the task (rarer words count more) or were just seen.
+
+    Only the words after the verb count: a task that says "focus on the substance" must not
+    make every "focus on X" look relevant.
+    """
+
+    name = "relevance"
+
+    def __init__(self, task_weight: float = 1.0, observation_weight: float = 0.3) -> None:
+        self.task_weight = task_weight
+        self.observation_weight = observation_weight
+
+    def score(self, turn: Turn) -> dict[str, float]:
+        task = content_words(turn.task)
+        seen = content_words(turn.observation)
+        frequency = Counter(w for a in turn.valid_actions for w in object_words(a))
+        total = len(turn.valid_actions) + 1
+        scores = {}
+        for action in turn.valid_actions:
+            own = object_words(action)
+            if not own:
+                continue
+            rarity = {w: math.log(total / (1 + frequency[w])) + 1 for w in own}
+            norm = sum(rarity.values())
+            value = self.task_weight * sum(rarity[w] for w in own & task) / norm
+            value += self.observation_weight * sum(rarity[w] for w in own & seen) / norm
+            if value:
+                scores[action] = value
+        return scores
+
+
+class Novelty:
+    """A small bonus for actions not yet taken this episode: explore when nothing else speaks."""
+
+    name = "novelty"
+
+    def __init__(self, bonus: float = 0.3) -> None:
+        self.bonus = bonus
+
+    def score(self, turn: Turn) -> dict[str, float]:
+        taken = {step.action for step in turn.history}
+        return {a: self.bonus for a in turn.valid_actions if a not in taken}
+
+
+class LoopGuard:
+    """Penalise actions that were taken before and changed nothing the last time."""
+
+    name = "loop"
+
+    def __init__(self, penalty: float = 1.5, repeat_penalty: float = 0.5) -> None:
+        self.penalty = penalty
+        self.repeat_penalty = repeat_penalty
+
+    def score(self, turn: Turn) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        before = turn.initial_observation
+        results: dict[str, set[str]] = {}
+        for step in turn.history:
+            fruitless = step.reward <= 0 and (
+                step.observation == before or step.observation in results.get(step.action, ())
+            )
+            results.setdefault(step.action, set()).add(step.observation)
+            cost = self.repeat_penalty + (self.penalty if fruitless else 0.0)
+            scores[step.action] = scores.get(step.action, 0.0) - cost
+            before = step.observation
+        if turn.history:  # doing the very same thing twice in a row is rarely right
+            last = turn.history[-1].action
+            scores[last] = scores.get(last, 0.0) - self.repeat_penalty
+        return {a: v for a, v in scores.items() if a in set(turn.valid_actions)}
+
+
+class DeadEndGuard:
+    """Keep away from irreversible actions the task does not point at, or already taken.
+
+    The target must share a word with what the task is *about*: words in destination
+    phrases ("move it to the red box") do not count, since focusing on the destination is
+    the classic ScienceWorld dead end. Memory can overturn this prior with evidence.
+    """
+
+    name = "dead_end"
+    _DESTINATION = re.compile(
+        r"\b(?:to|into|in|around|at|from|near)\s+(?:the|a|an)\s+"
+        r"'?([a-z ]+?)'?(?:[.,;]|\s+location|$)"
+    )
+    _FOCUS = re.compile(r"\bfocus on\s+(?:the|a|an)?\s*([a-z ]+?)(?:[.,;]|$)")
+
+    def __init__(
+        self, penalty: float = 3.0, repeat_penalty: float = 8.0, caution: float = 1.0
+    ) -> None:
+        self.penalty = penalty
+        self.repeat_penalty = repeat_penalty
+        self.caution = caution  # even a plausible irreversible action needs a good reason
+
+    def score(self, turn: Turn) -> dict[str, float]:
+        goal = self.goal_words(turn.task)
+        done = {step.action for step in turn.history}
+        scores = {}
+        for action in turn.irreversible_actions:
+            target = content_words(" ".join(words(action)[2:]))  # "focus on X" -> X
+            if action in done:
+                scores[action] = -self.repeat_penalty
+            elif not target & goal:
+                scores[action] = -self.penalty
+            else:
+                scores[action] = -self.caution
+        return scores
+
+    @classmethod
+    def goal_words(cls, task: str) -> frozenset[str]:
+        text = task.lower()
+        destinations = content_words(" ".join(cls._DESTINATION.findall(text)))
+        named = content_words(" ".join(cls._FOCUS.findall(text)))
+        return (content_words(task) - destinations) | named
+
+
+def default_scorers() -> list[Scorer]:
+    return [Relevance(), Novelty(), LoopGuard(), DeadEndGuard()]
+
+
+@dataclass(frozen=True)
+class Choice:
+    action: str
+    candidates: tuple[Candidate, ...]  # the best few, with their evidence, best first
+
+
+class Policy:
+    """Adds the model's preference to the scorers' evidence and picks the best action."""
+
+    def __init__(
+        self,
+        scorers: Sequence[Scorer] | None = None,
+        *,
+        llm_weight: float = 1.0,
+        seed: int = 0,
+        keep: int = 5,
+    ) -> None:
+        self.scorers = list(default_scorers() if scorers is None else scorers)
+        self.llm_weight = llm_weight
+        self.keep = keep
+        self._random = random.Random(seed)
+
+    def evidence(self, turn: Turn) -> Evidence:
+        evidence: Evidence = {a: {} for a in turn.valid_actions}
+        for scorer in self.scorers:
+            for action, value in scorer.score(turn).items():
+                if action in evidence and value:
+                    evidence[action][scorer.name] = value
+        return evidence
+
+    def shortlist(self, evidence: Evidence, size: int, per_verb: int = 3) -> list[str]:
+        """The ``size`` best actions by evidence alone, at most ``per_verb`` of each verb.
+
+        This is the menu the model is shown: what a person would look at first, not the
+        hundreds of junk combinations an engine admits.
+        """
+        ranked = sorted(
+            evidence,
+            key=lambda a: (sum(evidence[a].values()), self._random.random()),
+            reverse=True,
+        )
+        chosen: list[str] = []
+        verbs: Counter[str] = Counter()
+        for action in ranked:
+            verb = action.split(" ", 1)[0]
+            if verbs[verb] < per_verb:
+                chosen.append(action)
+                verbs[verb] += 1
+                if len(chosen) == size:
+                    return chosen
+        picked = set(chosen)
+        return chosen + [a for a in ranked if a not in picked][: size - len(chosen)]
+
+    def choose(
+        self, turn: Turn, evidence: Evidence, preference: Mapping[str, float] | None = None
+    ) -> Choice:
+        """``preference`` maps actions to the model's log-probabilities (absent: the lowest)."""
+        preference = dict(preference or {})
+        floor = min(preference.values()) - 1.0 if preference else 0.0
+        ranked = []
+        for action, parts in evidence.items():
+            parts = dict(parts)
+            if preference:
+                parts["llm"] = self.llm_weight * preference.get(action, floor)
+            total = sum(parts.values()) + self._random.uniform(0, 1e-3)  # fair tie-breaking
+            ranked.append(Candidate(action, round(total, 4), parts))
+        ranked.sort(key=lambda c: c.score, reverse=True)
+        return Choice(ranked[0].action, tuple(ranked[: self.keep]))
+
+
+class RandomPolicy(Policy):
+    """The scale-setting baseline: a uniformly random valid action, no evidence, no model."""
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__([], seed=seed)
+
+    def choose(
+        self, turn: Turn, evidence: Evidence, preference: Mapping[str, float] | None = None
+    ) -> Choice:
+        action = self._random.choice(turn.valid_actions)
+        return Choice(action, (Candidate(action, 0.0, {}),))

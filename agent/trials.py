@@ -1,0 +1,180 @@
+"""The trial loop: N trials of each environment, everything recorded in the store.
+
+    for each environment spec:        open it (one JVM shared by all ScienceWorld specs)
+        for trial in 1..N:            learner.before_trial  -> recall (the learning issue)
+                                      episode steps          -> store, observer
+                                      learner.after_trial   -> reflect, remember
+
+A trial whose environment fails (the JVM dies, a game cannot be built) is recorded as failed
+with the reason and the run goes on. An unreachable model ends the run: every later trial
+would fail the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from agent.acting import Agent
+from agent.environments.base import TextEnv
+from agent.environments.registry import Environments
+from agent.environments.spec import EnvSpec
+from agent.episode import Episode
+from agent.errors import EnvError, LLMError, LLMUnavailable
+from memory.records import Step, TrialOutcome
+from memory.store import Store
+
+
+@dataclass(frozen=True)
+class TrialContext:
+    run_id: int
+    trial_id: int
+    env: str
+    trial: int
+    task: str = ""
+    observation: str = ""
+
+
+class Learner(Protocol):
+    """Where learning plugs in: recall before a trial, reflection after it."""
+
+    def before_trial(self, context: TrialContext) -> None: ...
+
+    def after_trial(
+        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+    ) -> None: ...
+
+
+class NoLearning:
+    """The agent forgets everything between trials."""
+
+    def before_trial(self, context: TrialContext) -> None:
+        pass
+
+    def after_trial(
+        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+    ) -> None:
+        pass
+
+
+class Observer(Protocol):
+    """Progress reporting (the CLI draws bars from these)."""
+
+    def trial_started(self, env: str, trial: int, max_steps: int) -> None: ...
+
+    def step_taken(self, step: Step) -> None: ...
+
+    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None: ...
+
+
+class SilentObserver:
+    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
+        pass
+
+    def step_taken(self, step: Step) -> None:
+        pass
+
+    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class EnvResult:
+    env: str
+    outcomes: tuple[TrialOutcome, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class TrialLoop:
+    environments: Environments
+    agent: Agent
+    store: Store
+    run_id: int
+    trials: int = 3
+    max_steps: int = 50
+    seed: int = 0
+    learner: Learner = field(default_factory=NoLearning)
+    observer: Observer = field(default_factory=SilentObserver)
+
+    def run(self, specs: Sequence[EnvSpec]) -> list[EnvResult]:
+        """Open every environment first, so a bad variation fails before any trial runs."""
+        opened = [self._open(spec) for spec in specs]
+        return [
+            self._fail_all(spec, env) if isinstance(env, EnvError) else self.run_env(env)
+            for spec, env in zip(specs, opened, strict=True)
+        ]
+
+    def _open(self, spec: EnvSpec) -> TextEnv | EnvError:
+        try:
+            return self.environments.open(spec)
+        except EnvError as error:
+            return error
+
+    def run_env(self, env: TextEnv) -> EnvResult:
+        outcomes = tuple(self.run_trial(env, trial) for trial in range(1, self.trials + 1))
+        return EnvResult(str(env.spec), outcomes)
+
+    def _fail_all(self, spec: EnvSpec, error: EnvError) -> EnvResult:
+        failed = TrialOutcome(0.0, False, 0, 0.0, "failed", str(error))
+        for trial in range(1, self.trials + 1):
+            trial_id = self.store.start_trial(self.run_id, str(spec), trial, seed=self.seed)
+            self._finish(trial_id, str(spec), trial, failed)
+        return EnvResult(str(spec), (failed,) * self.trials)
+
+    def run_trial(self, env: TextEnv, trial: int) -> TrialOutcome:
+        name = str(env.spec)
+        seed = self.seed + trial - 1
+        trial_id = self.store.start_trial(self.run_id, name, trial, seed=seed)
+        context = TrialContext(self.run_id, trial_id, name, trial)
+        self.observer.trial_started(name, trial, self.max_steps)
+        started = time.perf_counter()
+        steps: list[Step] = []
+        try:
+            episode = Episode(env, self.agent, max_steps=self.max_steps, seed=seed)
+            observation, _ = episode.reset()
+            self.store.describe_trial(
+                trial_id,
+                task=env.spec.task,
+                variation=env.variation,
+                description=episode.task,
+                observation=observation,
+            )
+            context = TrialContext(self.run_id, trial_id, name, trial, episode.task, observation)
+            self.learner.before_trial(context)
+            for step in episode.steps():
+                self.store.add_step(self.run_id, trial_id, step)
+                steps.append(step)
+                self.observer.step_taken(step)
+            outcome = self._outcome(steps, started)
+        except (EnvError, LLMError) as error:
+            outcome = self._outcome(steps, started, error=str(error))
+            if isinstance(error, LLMError) and error.call is not None:
+                self.store.add_llm_calls(self.run_id, trial_id, len(steps) + 1, (error.call,))
+            self._finish(trial_id, name, trial, outcome)
+            if isinstance(error, LLMUnavailable):
+                raise
+            return outcome
+        except KeyboardInterrupt:
+            self._finish(trial_id, name, trial, self._outcome(steps, started, error="interrupted"))
+            raise
+        self._finish(trial_id, name, trial, outcome)
+        self.learner.after_trial(context, steps, outcome)
+        return outcome
+
+    def _finish(self, trial_id: int, env: str, trial: int, outcome: TrialOutcome) -> None:
+        self.store.finish_trial(trial_id, outcome)
+        self.observer.trial_finished(env, trial, outcome)
+
+    @staticmethod
+    def _outcome(steps: list[Step], started: float, error: str | None = None) -> TrialOutcome:
+        last = steps[-1] if steps else None
+        return TrialOutcome(
+            score=last.score if last else 0.0,
+            won=bool(last and last.won),
+            steps=len(steps),
+            seconds=round(time.perf_counter() - started, 3),
+            status="failed" if error else "done",
+            error=error,
+        )

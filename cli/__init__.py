@@ -1,0 +1,1 @@
+"""cairn's command line (Typer): the only layer that reads configuration and the environment."""

@@ -1,0 +1,61 @@
+"""What every command shares: the home option, building the store, JSON output, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from memory.store import Store
+
+DEFAULT_HOME = Path("~/.cairn")
+
+console = Console(stderr=True)  # progress and tables; stdout stays clean for --json -
+out = Console()
+
+HomeOption = Annotated[
+    Path,
+    typer.Option(
+        "--home",
+        envvar="CAIRN_HOME",
+        help="Folder holding cairn's database (and, later, its memory). Created if missing.",
+        show_default=True,
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def store(home: Path) -> Store:
+    return Store.in_home(home)
+
+
+def debug() -> bool:
+    return os.environ.get("CAIRN_DEBUG", "") not in ("", "0")
+
+
+def fail(message: str) -> NoReturn:
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` to ``path`` atomically ("-" means stdout)."""
+    if str(path) == "-":
+        print_json(data)
+        return
+    target = path.expanduser()
+    temporary = target.with_name(target.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(data, indent=2, default=str) + "\n")
+        temporary.replace(target)
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror}: choose another --json PATH")

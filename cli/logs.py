@@ -1,0 +1,132 @@
+"""``cairn logs``: read back runs, trials, steps and model calls from the database.
+
+The database is plain SQLite: `datasette $(cairn logs path)` browses it too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from agent.text import clip
+from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from memory.store import Store
+
+app = typer.Typer(
+    help="Read back runs, trials, steps and LLM calls. Start with `cairn logs runs`.",
+    no_args_is_help=True,
+)
+
+RunArgument = Annotated[str, typer.Argument(help="A run id, or 'last' for the most recent run.")]
+TrialArgument = Annotated[int, typer.Argument(help="A trial id (see `cairn logs trials`).")]
+LimitOption = Annotated[int, typer.Option(min=1, help="Show at most this many rows.")]
+
+
+def _run_id(database: Store, run: str) -> int:
+    if run == "last":
+        last = database.last_run_id()
+        if last is None:
+            fail("no runs recorded in this home yet: start one with `cairn run`")
+        return last
+    if not run.isdigit():
+        fail(f"bad run id {run!r}: give a number or 'last'")
+    return int(run)
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> Table:
+    table = Table(*columns, title=title, title_justify="left")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}"
+    return clip(str(value), 70)
+
+
+@app.command()
+def runs(
+    home: HomeOption = DEFAULT_HOME, limit: LimitOption = 20, json_output: JsonFlag = False
+) -> None:
+    """List the most recent runs."""
+    rows = store(home).runs(limit=limit)
+    if json_output:
+        print_json(rows)
+        return
+    out.print(_table(rows, ["id", "started_at", "status", "command"], "runs"))
+
+
+@app.command()
+def trials(
+    run: RunArgument = "last", home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+) -> None:
+    """List the trials of a run with their score, outcome and length."""
+    database = store(home)
+    run_id = _run_id(database, run)
+    rows = database.trials(run_id)
+    if not rows:
+        fail(f"run {run_id} has no trials: list runs with `cairn logs runs`")
+    if json_output:
+        print_json(rows)
+        return
+    columns = ["id", "env", "trial", "variation", "status", "score", "won", "steps", "seconds"]
+    out.print(_table(rows, columns, f"trials of run {run_id}"))
+
+
+@app.command()
+def steps(
+    trial: TrialArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+) -> None:
+    """Show every step of a trial: the action, how it was chosen, what happened."""
+    database = store(home)
+    row = database.trial(trial)
+    if row is None:
+        fail(f"no trial {trial}: list trials with `cairn logs trials`")
+    rows = database.steps(trial)
+    if json_output:
+        print_json({"trial": row, "steps": rows})
+        return
+    out.print(
+        f"[bold]{row['env']}[/] trial {row['trial']}: {clip(row['task_description'] or '', 200)}"
+    )
+    columns = ["idx", "action", "grounding", "score", "observation"]
+    out.print(_table(rows, columns, f"steps of trial {trial}"))
+
+
+@app.command()
+def calls(
+    trial: TrialArgument,
+    home: HomeOption = DEFAULT_HOME,
+    limit: LimitOption = 50,
+    json_output: JsonFlag = False,
+) -> None:
+    """Show the LLM calls of a trial: prompt size, answer, duration (full text with --json)."""
+    database = store(home)
+    if database.trial(trial) is None:
+        fail(f"no trial {trial}: list trials with `cairn logs trials`")
+    rows = list(database.llm_calls(trial_id=trial, limit=limit))
+    if json_output:
+        print_json(rows)
+        return
+    columns = [
+        "step",
+        "model",
+        "prompt_tokens",
+        "completion_tokens",
+        "seconds",
+        "response",
+        "error",
+    ]
+    out.print(_table(rows, columns, f"LLM calls of trial {trial}"))
+
+
+@app.command()
+def path(home: HomeOption = DEFAULT_HOME) -> None:
+    """Print the database's path (open it with sqlite3 or Datasette)."""
+    out.print(str(store(home).path), highlight=False, soft_wrap=True)

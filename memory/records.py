@@ -1,0 +1,77 @@
+"""The vocabulary every layer shares: immutable records of runs, trials, steps and LLM calls.
+
+These are plain frozen dataclasses. The store (``memory.store``) persists them; the agent
+produces them; reflection (a later layer) reads them. Nothing here knows about environments
+or models beyond their names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LLMCall:
+    """One request to a language model and what came back (or the error that did)."""
+
+    model: str
+    messages: tuple[dict[str, str], ...]
+    options: dict[str, Any]
+    response: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One action the policy weighed, with the evidence that made up its score."""
+
+    action: str
+    score: float
+    evidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What happened at one step of an episode: the decision, the action and its outcome.
+
+    ``proposal`` is what the model wrote (if it wrote free text); ``grounding`` names how
+    that became a valid action (``exact``, ``label``, ``lexical``, ``embedding``, ``choice``,
+    ``policy``). ``note`` is the feedback about invalid output that the model sees next turn.
+    """
+
+    index: int
+    action: str
+    observation: str
+    reward: float
+    score: float
+    won: bool
+    terminated: bool
+    truncated: bool
+    proposal: str | None = None
+    grounding: str = "policy"
+    note: str | None = None
+    candidates: tuple[Candidate, ...] = ()
+    llm_calls: tuple[LLMCall, ...] = ()
+    env_seconds: float = 0.0
+    llm_seconds: float = 0.0
+    agent_seconds: float = 0.0
+
+    @property
+    def done(self) -> bool:
+        return self.terminated or self.truncated
+
+
+@dataclass(frozen=True)
+class TrialOutcome:
+    """The result of one trial, as reported to the user."""
+
+    score: float
+    won: bool
+    steps: int
+    seconds: float
+    status: str = "done"  # "done" | "failed"
+    error: str | None = None

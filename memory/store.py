@@ -1,0 +1,237 @@
+"""The SQLite store: the source of truth for runs, trials, steps and LLM calls.
+
+One ``Store`` wraps one database file in a cairn home. It runs in WAL mode with a busy timeout
+and commits each step on its own, so a process killed mid-trial loses at most the step in
+flight. The schema evolves only through ``memory.migrations``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+
+from memory.errors import HomeError
+from memory.migrations import MIGRATIONS
+from memory.records import LLMCall, Step, TrialOutcome
+
+DATABASE_NAME = "cairn.db"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _last_pk(table: Table) -> int:
+    if table.last_pk is None:
+        raise RuntimeError(f"insert into {table.name} returned no id")
+    return int(table.last_pk)
+
+
+def open_home(home: Path) -> Path:
+    """Create ``home`` if needed and check it is a writable directory; return its path."""
+    home = home.expanduser()
+    if home.exists() and not home.is_dir():
+        raise HomeError(f"cairn home {home} is a file, not a directory: pass --home DIR")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        probe = home / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise HomeError(f"cairn home {home} is not writable ({reason}): pass --home DIR") from None
+    return home
+
+
+class Store:
+    """Runs, trials, steps and LLM calls in one SQLite database."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.db = Database(self.path)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self.db.enable_wal()
+            MIGRATIONS.apply(self.db)
+        except sqlite3.DatabaseError as error:
+            raise HomeError(f"cannot open database {self.path}: {error}") from None
+
+    @classmethod
+    def in_home(cls, home: Path) -> Store:
+        return cls(open_home(home) / DATABASE_NAME)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def start_run(self, command: str, config: dict[str, Any], version: str) -> int:
+        with self.db.conn:
+            row = self.db.table("runs").insert(
+                {
+                    "started_at": _now(),
+                    "status": "running",
+                    "command": command,
+                    "config": json.dumps(config, sort_keys=True),
+                    "cairn_version": version,
+                }
+            )
+        return _last_pk(row)
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.db.conn:
+            self.db.table("runs").update(run_id, {"finished_at": _now(), "status": status})
+
+    def start_trial(
+        self,
+        run_id: int,
+        env: str,
+        trial: int,
+        *,
+        seed: int | None = None,
+    ) -> int:
+        with self.db.conn:
+            row = self.db.table("trials").insert(
+                {
+                    "run_id": run_id,
+                    "env": env,
+                    "trial": trial,
+                    "seed": seed,
+                    "status": "running",
+                    "started_at": _now(),
+                }
+            )
+        return _last_pk(row)
+
+    def describe_trial(
+        self, trial_id: int, *, task: str, variation: int | None, description: str, observation: str
+    ) -> None:
+        with self.db.conn:
+            self.db.table("trials").update(
+                trial_id,
+                {
+                    "task": task,
+                    "variation": variation,
+                    "task_description": description,
+                    "initial_observation": observation,
+                },
+            )
+
+    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
+        """Record a step and the LLM calls behind it in one transaction."""
+        with self.db.conn:
+            self.db.table("steps").insert(
+                {
+                    "trial_id": trial_id,
+                    "idx": step.index,
+                    "action": step.action,
+                    "observation": step.observation,
+                    "reward": step.reward,
+                    "score": step.score,
+                    "won": int(step.won),
+                    "terminated": int(step.terminated),
+                    "truncated": int(step.truncated),
+                    "proposal": step.proposal,
+                    "grounding": step.grounding,
+                    "note": step.note,
+                    "candidates": json.dumps([asdict(c) for c in step.candidates]),
+                    "env_seconds": step.env_seconds,
+                    "llm_seconds": step.llm_seconds,
+                    "agent_seconds": step.agent_seconds,
+                }
+            )
+            self._insert_llm_calls(run_id, trial_id, step.index, step.llm_calls)
+
+    def add_llm_calls(
+        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
+    ) -> None:
+        with self.db.conn:
+            self._insert_llm_calls(run_id, trial_id, step, calls)
+
+    def _insert_llm_calls(
+        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
+    ) -> None:
+        if not calls:
+            return
+        self.db.table("llm_calls").insert_all(
+            {
+                "run_id": run_id,
+                "trial_id": trial_id,
+                "step": step,
+                "model": call.model,
+                "messages": json.dumps(list(call.messages)),
+                "options": json.dumps(call.options, sort_keys=True, default=str),
+                "response": call.response,
+                "prompt_tokens": call.prompt_tokens,
+                "completion_tokens": call.completion_tokens,
+                "seconds": call.seconds,
+                "error": call.error,
+                "created_at": _now(),
+            }
+            for call in calls
+        )
+
+    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
+        with self.db.conn:
+            self.db.table("trials").update(
+                trial_id,
+                {
+                    "status": outcome.status,
+                    "score": outcome.score,
+                    "won": int(outcome.won),
+                    "steps": outcome.steps,
+                    "seconds": outcome.seconds,
+                    "error": outcome.error,
+                    "finished_at": _now(),
+                },
+            )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
+        return list(self.db.table("runs").rows_where(order_by="id desc", limit=limit))
+
+    def last_run_id(self) -> int | None:
+        rows = self.runs(limit=1)
+        return int(rows[0]["id"]) if rows else None
+
+    def trials(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        if run_id is None:
+            return list(self.db.table("trials").rows_where(order_by="id"))
+        return list(self.db.table("trials").rows_where("run_id = ?", [run_id], order_by="id"))
+
+    def trial(self, trial_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.table("trials").rows_where("id = ?", [trial_id]))
+        return rows[0] if rows else None
+
+    def steps(self, trial_id: int) -> list[dict[str, Any]]:
+        rows = self.db.table("steps").rows_where("trial_id = ?", [trial_id], order_by="idx")
+        return [{**row, "candidates": json.loads(row["candidates"] or "[]")} for row in rows]
+
+    def llm_calls(
+        self, *, run_id: int | None = None, trial_id: int | None = None, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        where, args = [], []
+        if run_id is not None:
+            where.append("run_id = ?")
+            args.append(run_id)
+        if trial_id is not None:
+            where.append("trial_id = ?")
+            args.append(trial_id)
+        rows = self.db.table("llm_calls").rows_where(
+            " and ".join(where) or None, args, order_by="id", limit=limit
+        )
+        for row in rows:
+            yield {
+                **row,
+                "messages": json.loads(row["messages"]),
+                "options": json.loads(row["options"]),
+            }

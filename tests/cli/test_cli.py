@@ -1,0 +1,160 @@
+"""The ``cairn`` command, run as a user runs it: a subprocess, real models and games."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.llm.servers import free_port
+
+
+def cairn(
+    *args: str, cache: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "CAIRN_CACHE": str(cache), "COLUMNS": "200"}
+    environ.pop("CAIRN_HOME", None)
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=600,
+    )
+
+
+def one_error_line(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    """Exit 1, no traceback, and one line starting with "error:" that says it all (it may
+    follow progress bars of the work done before the error)."""
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0]
+
+
+@pytest.mark.slow
+def test_run_plays_trials_reports_and_logs_them(tmp_path: Path, cache_root: Path) -> None:
+    home, report = tmp_path / "home", tmp_path / "out.json"
+    result = cairn(
+        "run", "textworld:treasure_hunter@3,level=2", "--trials", "2", "--max-steps", "4",
+        "--home", str(home), "--json", str(report), cache=cache_root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "run 1" in result.stderr and "mean" in result.stderr  # the table
+    data = json.loads(report.read_text())
+    (env,) = data["runs"]
+    assert env["env"] == "textworld:treasure_hunter@3,level=2"
+    assert [t["trial"] for t in env["trials"]] == [1, 2]
+    for trial in env["trials"]:
+        assert set(trial) >= {"score", "won", "steps", "seconds"} and 0 <= trial["score"] <= 100
+
+    trials = json.loads(
+        cairn("logs", "trials", "--home", str(home), "--json", cache=cache_root).stdout
+    )
+    assert [t["steps"] for t in trials] == [t["steps"] for t in env["trials"]]
+    steps = json.loads(
+        cairn(
+            "logs", "steps", str(trials[0]["id"]), "--home", str(home), "--json", cache=cache_root
+        ).stdout
+    )
+    assert len(steps["steps"]) == trials[0]["steps"]
+    calls = json.loads(
+        cairn(
+            "logs", "calls", str(trials[0]["id"]), "--home", str(home), "--json", cache=cache_root
+        ).stdout
+    )
+    assert len(calls) == trials[0]["steps"]
+    assert calls[0]["model"] == "embedded:smollm2-135m" and calls[0]["messages"]
+    runs = cairn("logs", "runs", "--home", str(home), cache=cache_root)
+    assert "treasure_hunter" in runs.stdout
+
+
+@pytest.mark.slow
+def test_the_random_agent_plays_scienceworld_to_stdout_json(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    result = cairn(
+        "run", "scienceworld:boil@dev:0", "--policy", "random", "--trials", "1",
+        "--max-steps", "3", "--home", str(tmp_path), "--json", "-", cache=cache_root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["runs"][0]["trials"][0]["steps"] >= 1
+
+
+def test_home_comes_from_cairn_home(tmp_path: Path, cache_root: Path) -> None:
+    result = cairn("logs", "path", cache=cache_root, env={"CAIRN_HOME": str(tmp_path / "h")})
+    assert result.stdout.strip() == str(tmp_path / "h" / "cairn.db")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["run", "scienceworld"], ["bad environment spec"]),
+        (["run", "scienceworld:bake"], ["unknown ScienceWorld task 'bake'"]),
+        (["run", "textworld:cooking,recipe=x"], ["bad value 'x' for recipe"]),
+        (["run", "textworld:simple", "--llm", "gpt"], ["unknown --llm 'gpt'"]),
+        (["run", "textworld:simple", "--llm", "openai"], ["needs a model name"]),
+        (["logs", "trials"], ["no runs recorded"]),
+        (["logs", "steps", "99"], ["no trial 99"]),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(
+    tmp_path: Path, cache_root: Path, args: list[str], fragments: list[str]
+) -> None:
+    one_error_line(cairn(*args, "--home", str(tmp_path), cache=cache_root), *fragments)
+
+
+def test_an_unusable_home_is_one_line(tmp_path: Path, cache_root: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = cairn("logs", "runs", "--home", str(tmp_path / "file"), cache=cache_root)
+    one_error_line(result, "is a file, not a directory")
+
+
+@pytest.mark.slow
+def test_a_variation_out_of_range_is_one_line(tmp_path: Path, cache_root: Path) -> None:
+    result = cairn("run", "scienceworld:boil@dev:99", "--home", str(tmp_path), cache=cache_root)
+    one_error_line(result, "boil has 7 dev variations")
+
+
+@pytest.mark.slow
+def test_an_unreachable_model_ends_the_run_with_one_line(tmp_path: Path, cache_root: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    result = cairn(
+        "run", "textworld:simple@3", "--llm", "openai:m", "--base-url", url,
+        "--home", str(tmp_path), cache=cache_root,
+    )  # fmt: skip
+    one_error_line(result, url, "failed 4 times")
+    trials = json.loads(
+        cairn("logs", "trials", "--home", str(tmp_path), "--json", cache=cache_root).stdout
+    )
+    assert trials[0]["status"] == "failed" and "failed 4 times" in trials[0]["error"]
+    runs = json.loads(
+        cairn("logs", "runs", "--home", str(tmp_path), "--json", cache=cache_root).stdout
+    )
+    assert runs[0]["status"] == "failed"
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, cache_root: Path) -> None:
+    result = cairn(
+        "run", "nope:x", "--home", str(tmp_path), cache=cache_root, env={"CAIRN_DEBUG": "1"}
+    )
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_envs_lists_every_task(cache_root: Path) -> None:
+    entries = json.loads(cairn("envs", "--json", cache=cache_root).stdout)
+    assert sum(e["env"] == "scienceworld" for e in entries) == 30
+    assert {e["task"] for e in entries if e["env"] == "textworld"} >= {"cooking", "simple"}
+
+
+def test_help_teaches_the_spec_syntax(cache_root: Path) -> None:
+    result = cairn("run", "--help", cache=cache_root)
+    assert "NAME:TASK[@VARIATION]" in result.stdout and "scienceworld:boil@dev:0" in result.stdout

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pytest
+
+from agent.environments import Environments, parse
+from agent.environments.check import check_info
+from agent.environments.scienceworld import ScienceWorld, task_names
+from agent.errors import EnvError, SpecError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("text", ["scienceworld:boil@dev:0", "scienceworld:find-plant@train:2"])
+def test_the_gold_path_wins(environments: Environments, text: str) -> None:
+    env = environments.open(parse(text))
+    gold = env.oracle_actions()
+    assert gold
+    env.reset()
+    for action in gold:
+        _, _, terminated, _, info = env.step(action)
+        if terminated:
+            break
+    assert (info["score"], info["won"], info["lost"]) == (100.0, True, False)
+
+
+def test_every_task_loads_and_reports_a_valid_info(environments: Environments) -> None:
+    assert len(task_names()) == 30
+    for task in task_names():
+        env = environments.open(parse(f"scienceworld:{task}@train:0"))
+        _, info = env.reset()
+        check_info(info, task)
+        assert "reset task" not in info["valid_actions"]
+
+
+def test_splits_resolve_to_their_members(environments: Environments) -> None:
+    dev = environments.open(parse("scienceworld:melt@dev:2"))
+    test = environments.open(parse("scienceworld:melt@test:0"))
+    train = environments.open(parse("scienceworld:melt@train:0"))
+    assert isinstance(dev, ScienceWorld)
+    assert len({dev.variation, test.variation, train.variation}) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("scienceworld:boil@99999", "does not exist"),
+        ("scienceworld:boil@dev:999", "dev variations"),
+    ],
+)
+def test_a_variation_out_of_range_is_a_clear_error(
+    environments: Environments, text: str, message: str
+) -> None:
+    with pytest.raises(SpecError, match=message):
+        environments.open(parse(text))
+
+
+def test_a_wrong_focus_ends_the_episode_as_lost(environments: Environments) -> None:
+    env = environments.open(parse("scienceworld:boil@dev:0"))
+    _, info = env.reset()
+    focus = next(a for a in info["irreversible_actions"] if "door" in a)
+    _, _, terminated, _, info = env.step(focus)
+    assert terminated and info["lost"] and info["score"] == 0.0 and info["raw_score"] < 0
+
+
+def test_environments_share_one_jvm_and_each_reset_reloads_its_task(
+    environments: Environments,
+) -> None:
+    boil = environments.open(parse("scienceworld:boil@dev:0"))
+    melt = environments.open(parse("scienceworld:melt@dev:0"))
+    boil.reset()
+    _, info = melt.reset()
+    assert "melt" in info["task"]
+    with pytest.raises(EnvError, match="not reset"):
+        boil.step("look around")
+    _, info = boil.reset()
+    assert "boil" in info["task"]
+    boil.step("look around")
+
+
+def test_missing_java_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with Environments(tmp_path) as environments, pytest.raises(EnvError, match="needs Java"):
+        environments.open(parse("scienceworld:boil"))
+
+
+def test_closing_stops_the_jvm(tmp_path) -> None:
+    with Environments(tmp_path) as environments:
+        env = environments.open(parse("scienceworld:boil@dev:0"))
+        env.reset()
+        process = env._engine.get()._gateway.java_process  # type: ignore[attr-defined]
+    assert process.wait(timeout=20) is not None

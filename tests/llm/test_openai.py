@@ -1,0 +1,100 @@
+"""The OpenAI backend against real servers on loopback (llama.cpp's, and a scripted one)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.errors import LLMError, LLMUnavailable
+from agent.llm.openai_backend import OpenAILLM
+from tests.llm.servers import ScriptedHTTPServer, completion_body, free_port, start_llama_server
+
+pytestmark = pytest.mark.slow
+QUESTION = [{"role": "user", "content": "Which is a fruit? 1. chair 2. apple. Answer 1 or 2."}]
+
+
+@pytest.fixture(scope="module")
+def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    process = start_llama_server(port, logits_all=True, log=log)
+    yield f"http://127.0.0.1:{port}/v1"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_completes_and_reads_label_logprobs_from_a_real_server(llama_url: str) -> None:
+    llm = OpenAILLM("smollm2", base_url=llama_url)
+    completion = llm.complete(QUESTION, max_tokens=1, labels=["1", "2"])
+    assert completion.text
+    assert completion.prompt_tokens > 5
+    probabilities = [math.exp(v) for v in completion.label_logprobs.values()]
+    assert 0.0 < sum(probabilities) <= 1.0 + 1e-6
+    assert completion.call is not None and completion.call.model == "openai:smollm2"
+
+
+def test_a_server_without_logprobs_still_gives_a_preference(tmp_path: Path) -> None:
+    port = free_port()
+    process = start_llama_server(port, logits_all=False, log=tmp_path / "server.log")
+    try:
+        llm = OpenAILLM("smollm2", base_url=f"http://127.0.0.1:{port}/v1", retries=1)
+        completion = llm.complete(QUESTION, max_tokens=2, labels=["1", "2"])
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert set(completion.label_logprobs) == {"1", "2"}
+
+
+def test_an_unreachable_endpoint_fails_fast_with_one_line() -> None:
+    llm = OpenAILLM("m", base_url=f"http://127.0.0.1:{free_port()}/v1", retries=2, backoff=0.05)
+    started = time.monotonic()
+    with pytest.raises(LLMUnavailable) as error:
+        llm.complete(QUESTION)
+    assert time.monotonic() - started < 10
+    assert "failed 3 times" in str(error.value) and "\n" not in str(error.value)
+    assert error.value.call is not None and error.value.call.error
+
+
+def test_429_and_5xx_are_retried_then_succeed() -> None:
+    server = ScriptedHTTPServer([(429, {}), (503, {}), (200, completion_body("2"))])
+    try:
+        llm = OpenAILLM("m", base_url=server.url, retries=3, backoff=0.01)
+        assert llm.complete(QUESTION).text == "2"
+    finally:
+        server.close()
+    assert len(server.requests) == 3
+
+
+def test_retries_are_bounded() -> None:
+    server = ScriptedHTTPServer([(500, {})] * 10)
+    try:
+        llm = OpenAILLM("m", base_url=server.url, retries=2, backoff=0.01)
+        with pytest.raises(LLMUnavailable, match="HTTP 500"):
+            llm.complete(QUESTION)
+    finally:
+        server.close()
+    assert len(server.requests) == 3
+
+
+def test_a_rejected_key_is_not_retried() -> None:
+    server = ScriptedHTTPServer([(401, {"error": {"message": "bad key"}})])
+    try:
+        with pytest.raises(LLMUnavailable, match="OPENAI_API_KEY"):
+            OpenAILLM("m", base_url=server.url, retries=3).complete(QUESTION)
+    finally:
+        server.close()
+    assert len(server.requests) == 1
+
+
+def test_a_bad_request_is_an_error_not_a_retry() -> None:
+    server = ScriptedHTTPServer([(400, {"error": {"message": "context too long"}})])
+    try:
+        with pytest.raises(LLMError, match="refused the request"):
+            OpenAILLM("m", base_url=server.url, retries=3).complete(QUESTION)
+    finally:
+        server.close()
+    assert len(server.requests) == 1

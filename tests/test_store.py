@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from memory import Candidate, HomeError, LLMCall, Step, Store, TrialOutcome, open_home
+from memory.migrations import MIGRATIONS
+
+
+def a_step(index: int, calls: tuple[LLMCall, ...] = ()) -> Step:
+    return Step(
+        index=index,
+        action="open door",
+        observation="The door is now open.",
+        reward=1.0,
+        score=10.0,
+        won=False,
+        terminated=False,
+        truncated=False,
+        proposal="2",
+        grounding="label",
+        candidates=(Candidate("open door", 1.5, {"llm": -0.1, "novelty": 0.3}),),
+        llm_calls=calls,
+        env_seconds=0.1,
+        llm_seconds=0.2,
+        agent_seconds=0.001,
+    )
+
+
+def test_a_trial_round_trips_with_its_steps_and_calls(store: Store) -> None:
+    run_id = store.start_run("cairn run x", {"trials": 1}, "0.1.0")
+    trial_id = store.start_trial(run_id, "textworld:simple@1", 1, seed=0)
+    store.describe_trial(trial_id, task="simple", variation=1, description="Win.", observation="Hi")
+    call = LLMCall(
+        "scripted", ({"role": "user", "content": "hi"},), {"max_tokens": 1}, "2", 10, 1, 0.2
+    )
+    store.add_step(run_id, trial_id, a_step(1, (call,)))
+    store.add_step(run_id, trial_id, a_step(2))
+    store.finish_trial(trial_id, TrialOutcome(10.0, False, 2, 1.5))
+    store.finish_run(run_id, "done")
+
+    (trial,) = store.trials(run_id)
+    assert (trial["status"], trial["score"], trial["steps"], trial["task_description"]) == (
+        "done",
+        10.0,
+        2,
+        "Win.",
+    )
+    steps = store.steps(trial_id)
+    assert [s["idx"] for s in steps] == [1, 2]
+    assert steps[0]["candidates"] == [
+        {"action": "open door", "score": 1.5, "evidence": {"llm": -0.1, "novelty": 0.3}}
+    ]
+    (logged,) = store.llm_calls(trial_id=trial_id)
+    assert (logged["step"], logged["model"], logged["response"]) == (1, "scripted", "2")
+    assert logged["messages"] == [{"role": "user", "content": "hi"}]
+    assert store.runs()[0]["status"] == "done"
+
+
+def test_a_step_cannot_be_recorded_twice(store: Store) -> None:
+    run_id = store.start_run("c", {}, "v")
+    trial_id = store.start_trial(run_id, "e", 1)
+    store.add_step(run_id, trial_id, a_step(1))
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_step(run_id, trial_id, a_step(1))
+    assert len(store.steps(trial_id)) == 1
+
+
+def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> None:
+    first = Store.in_home(tmp_path)
+    first.close()
+    again = Store.in_home(tmp_path)
+    assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [m.name for m in MIGRATIONS.applied(again.db)] == ["m0001_runs_trials_steps_llm_calls"]
+
+
+def test_a_home_that_is_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    with pytest.raises(HomeError, match="is a file, not a directory"):
+        open_home(home)
+
+
+def test_a_home_that_cannot_be_created_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(HomeError, match="not writable"):
+        open_home(tmp_path / "file" / "home")
+
+
+def test_a_corrupt_database_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "cairn.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(HomeError, match="cannot open database"):
+        Store.in_home(tmp_path)

@@ -1,0 +1,95 @@
+"""The episode runner and the trial loop on real TextWorld games and a real store."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from agent.acting import Agent
+from agent.decide import MenuDecider
+from agent.environments import Environments, parse
+from agent.episode import Episode
+from agent.errors import EnvError
+from agent.llm.embedded import EmbeddedLLM
+from agent.policy import Policy, RandomPolicy
+from agent.trials import TrialLoop
+from memory.store import Store
+
+pytestmark = pytest.mark.slow
+GAME = "textworld:treasure_hunter@3,level=2"
+
+
+def test_an_episode_yields_immutable_steps_until_it_ends(environments: Environments) -> None:
+    env = environments.open(parse(GAME))
+    episode = Episode(env, Agent(RandomPolicy(seed=1)), max_steps=4)
+    observation, info = episode.reset()
+    steps = list(episode.steps())
+    assert 1 <= len(steps) <= 4
+    assert [s.index for s in steps] == list(range(1, len(steps) + 1))
+    assert steps[-1].done and all(not s.done for s in steps[:-1])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        steps[0].action = "x"  # type: ignore[misc]
+    assert episode.task == info["task"] and episode.initial_observation == observation
+
+
+def test_the_step_limit_truncates(environments: Environments) -> None:
+    env = environments.open(parse("textworld:coin_collector@4,level=10"))
+    episode = Episode(env, Agent(RandomPolicy(seed=0)), max_steps=2)
+    episode.reset()
+    steps = list(episode.steps())
+    assert len(steps) == 2 and steps[-1].truncated
+
+
+def test_the_loop_records_runs_trials_steps_and_calls(
+    environments: Environments, store: Store, smollm2: EmbeddedLLM
+) -> None:
+    agent = Agent(Policy(seed=0), MenuDecider(smollm2))
+    run_id = store.start_run("test", {}, "test")
+    loop = TrialLoop(environments, agent, store, run_id, trials=2, max_steps=3)
+    (result,) = loop.run([parse(GAME)])
+    assert len(result.outcomes) == 2
+    trials = store.trials(run_id)
+    assert [(t["trial"], t["status"]) for t in trials] == [(1, "done"), (2, "done")]
+    for trial, outcome in zip(trials, result.outcomes, strict=True):
+        steps = store.steps(trial["id"])
+        assert len(steps) == outcome.steps == trial["steps"]
+        calls = list(store.llm_calls(trial_id=trial["id"]))
+        assert [c["step"] for c in calls] == [s["idx"] for s in steps]
+        assert trial["task_description"] and trial["initial_observation"]
+
+
+class DyingEnv:
+    """A real environment whose engine dies at the second step (as a crashed JVM would)."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.spec, self.variation, self.steps = inner, inner.spec, inner.variation, 0
+
+    def reset(self, seed=None, options=None):  # type: ignore[no-untyped-def]
+        return self.inner.reset(seed=seed)
+
+    def step(self, action: str):  # type: ignore[no-untyped-def]
+        self.steps += 1
+        if self.steps == 2:
+            raise EnvError("the engine died")
+        return self.inner.step(action)
+
+    def oracle_actions(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_an_environment_failure_fails_the_trial_and_the_run_goes_on(
+    environments: Environments, store: Store
+) -> None:
+    run_id = store.start_run("test", {}, "test")
+    loop = TrialLoop(environments, Agent(RandomPolicy(seed=0)), store, run_id, 2, 5)
+    dying = DyingEnv(environments.open(parse("textworld:coin_collector@4,level=10")))
+    first = loop.run_trial(dying, 1)
+    second = loop.run_trial(dying, 2)
+    assert (first.status, first.error, first.steps) == ("failed", "the engine died", 1)
+    assert second.status == "done"
+    statuses = [t["status"] for t in store.trials(run_id)]
+    assert statuses == ["failed", "done"]
