@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from agent.state import Turn
-from agent.text import content_words, object_words, words
+from agent.text import content_words, object_words, template_of, words
 from memory.records import Candidate
 
 Evidence = dict[str, dict[str, float]]  # action -> scorer name -> contribution
@@ -31,21 +31,23 @@ class Scorer(Protocol):
 
 
 class Relevance:
-    """Actions whose objects are named in the task (rarer words count more) or were just seen.
+    """Actions whose objects are named in the task, or just appeared (rarer words count more).
 
-    Only the words after the verb count: a task that says "focus on the substance" must not
-    make every "focus on X" look relevant.
+    Only the words after the command template count: a task that says "focus on the
+    substance" must not make every "focus on X" look relevant. Words new in the latest
+    observation (what an action just revealed) count more than words seen all along.
     """
 
     name = "relevance"
 
-    def __init__(self, task_weight: float = 1.0, observation_weight: float = 0.3) -> None:
-        self.task_weight = task_weight
-        self.observation_weight = observation_weight
+    def __init__(self, task: float = 1.0, new: float = 0.5, seen: float = 0.1) -> None:
+        self.weights = (task, new, seen)
 
     def score(self, turn: Turn) -> dict[str, float]:
         task = content_words(turn.task)
-        seen = content_words(turn.observation)
+        current = content_words(turn.observation)
+        new = current - content_words(_previous_observation(turn))
+        groups = (task, new, current - new)
         frequency = Counter(w for a in turn.valid_actions for w in object_words(a))
         total = len(turn.valid_actions) + 1
         scores = {}
@@ -55,11 +57,39 @@ class Relevance:
                 continue
             rarity = {w: math.log(total / (1 + frequency[w])) + 1 for w in own}
             norm = sum(rarity.values())
-            value = self.task_weight * sum(rarity[w] for w in own & task) / norm
-            value += self.observation_weight * sum(rarity[w] for w in own & seen) / norm
+            value = sum(
+                weight * sum(rarity[w] for w in own & group) / norm
+                for weight, group in zip(self.weights, groups, strict=True)
+            )
             if value:
                 scores[action] = value
         return scores
+
+
+def _previous_observation(turn: Turn) -> str:
+    """What the agent saw before the latest observation ("" at the start: all is new)."""
+    if len(turn.history) >= 2:
+        return turn.history[-2].observation
+    return turn.initial_observation if turn.history else ""
+
+
+class TemplatePrior:
+    """Choose a command first, then its object: an action of a template with many instances
+    (``move X to Y`` over every pair of objects) is a priori less likely than ``look around``.
+    """
+
+    name = "template"
+
+    def __init__(self, weight: float = 0.3) -> None:
+        self.weight = weight
+
+    def score(self, turn: Turn) -> dict[str, float]:
+        sizes = Counter(template_of(a) for a in turn.valid_actions)
+        return {
+            a: -self.weight * math.log(sizes[template_of(a)])
+            for a in turn.valid_actions
+            if sizes[template_of(a)] > 1
+        }
 
 
 class Novelty:
@@ -147,7 +177,7 @@ class DeadEndGuard:
 
 
 def default_scorers() -> list[Scorer]:
-    return [Relevance(), Novelty(), LoopGuard(), DeadEndGuard()]
+    return [Relevance(), TemplatePrior(), Novelty(), LoopGuard(), DeadEndGuard()]
 
 
 @dataclass(frozen=True)
@@ -194,7 +224,7 @@ class Policy:
         chosen: list[str] = []
         verbs: Counter[str] = Counter()
         for action in ranked:
-            verb = action.split(" ", 1)[0]
+            verb = template_of(action)
             if verbs[verb] < per_verb:
                 chosen.append(action)
                 verbs[verb] += 1

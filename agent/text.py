@@ -27,8 +27,26 @@ def content_words(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65_536)
 def object_words(action: str) -> frozenset[str]:
-    """The content words of an action after its verb: "pick up red box" -> {red, box}."""
-    return content_words(" ".join(words(action)[1:]))
+    """The content words of an action after its template: "pick up red box" -> {red, box}."""
+    skip = len(template_of(action).split())
+    return content_words(" ".join(words(action)[skip:]))
+
+
+_PARTICLES = frozenset("at in on up down to around into off out from".split())
+
+
+@lru_cache(maxsize=65_536)
+def template_of(action: str) -> str:
+    """The action's command template, approximately: its verb with any particle.
+
+    "look at red box" -> "look at", "pick up key" -> "pick up", "open door" -> "open",
+    "look around" -> "look around". Engines generate one valid action per object (pair) of a
+    template, so a template's size says how much choice it hides.
+    """
+    parts = words(action)
+    if len(parts) > 1 and parts[1] in _PARTICLES:
+        return f"{parts[0]} {parts[1]}"
+    return parts[0] if parts else ""
 
 
 def normalise_action(text: str) -> str:

@@ -1,7 +1,8 @@
 """The no-memory baseline: mean score and per-step timings of agents on a fixed env set.
 
     python bench/baseline.py                      # embedded default model + random agent
-    python bench/baseline.py --agent embedded:gemma3-270m --agent random --trials 1
+    python bench/baseline.py --agent embedded:gemma3-270m --agent evidence --agent random
+    python bench/baseline.py --agent embedded/free   # the model writes actions
 
 Each agent plays every env of the suite (one trial each by default) with a fresh home.
 Prints a score table and, per agent, the median and p95 per step of: environment time,
@@ -61,9 +62,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def play(agent_name: str, suite: dict, trials: int, seed: int) -> dict:
-    llm = None if agent_name == "random" else open_llm(agent_name, cache_dir=cache_dir() / "models")
-    policy = PolicyName.random if llm is None else PolicyName.llm
-    agent = build_agent(llm, policy, Mode.auto, seed)
+    name, _, mode = agent_name.partition("/")
+    policies = {"random": PolicyName.random, "evidence": PolicyName.evidence}
+    policy = policies.get(name, PolicyName.llm)
+    llm = open_llm(name, cache_dir=cache_dir() / "models") if policy is PolicyName.llm else None
+    agent = build_agent(llm, policy, Mode(mode or "auto"), seed)
     timer = Timer()
     scores: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as home, Environments(cache_dir() / "games") as envs:
@@ -89,7 +92,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--agent", action="append", help="embedded | embedded:gemma3-270m | random")
+    parser.add_argument(
+        "--agent",
+        action="append",
+        help="MODEL[/MODE] (embedded, embedded:gemma3-270m, openai:M; mode menu|free), "
+        "evidence (no model) or random",
+    )
     parser.add_argument("--suite", type=Path, default=HERE / "suites" / "baseline.toml")
     parser.add_argument("--trials", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)

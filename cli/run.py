@@ -27,6 +27,7 @@ DEFAULT_ENV = "scienceworld:find-living-thing@dev:0"
 
 class PolicyName(StrEnum):
     llm = "llm"
+    evidence = "evidence"
     random = "random"
 
 
@@ -45,8 +46,10 @@ def cache_dir() -> Path:
 
 
 def build_agent(llm: LLM | None, policy_name: PolicyName, mode: Mode, seed: int) -> Agent:
-    if policy_name is PolicyName.random or llm is None:
+    if policy_name is PolicyName.random:
         return Agent(RandomPolicy(seed=seed))
+    if policy_name is PolicyName.evidence or llm is None:
+        return Agent(Policy(seed=seed))
     if mode is Mode.auto:
         mode = Mode.menu if llm.name.startswith("embedded") else Mode.free
     decider: Decider
@@ -83,7 +86,11 @@ def run(
         ),
     ] = None,
     policy: Annotated[
-        PolicyName, typer.Option(help="llm: model + evidence; random: random valid actions.")
+        PolicyName,
+        typer.Option(
+            help="llm: the model's preference plus the evidence; evidence: the evidence alone, "
+            "no model; random: uniformly random valid actions (a baseline for scale)."
+        ),
     ] = PolicyName.llm,
     mode: Annotated[
         Mode,
@@ -105,7 +112,7 @@ def run(
     """
     specs: list[EnvSpec] = [parse(text) for text in (envs or [DEFAULT_ENV])]
     database = store(home)
-    model = None if policy is PolicyName.random else _open_model(llm, base_url, seed)
+    model = _open_model(llm, base_url, seed) if policy is PolicyName.llm else None
     agent = build_agent(model, policy, mode, seed)
     config = {
         "envs": [str(s) for s in specs],

@@ -9,10 +9,11 @@ grows at its end, so a step costs its new tokens, not the whole prompt.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,20 @@ def _gemma_path(cache_dir: Path) -> Path:
         cache_dir.mkdir(parents=True, exist_ok=True)
         gemma.assemble(target)
     return Path(target)
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """llama.cpp's C code prints notes to fd 2 even with verbose=False; keep them off the
+    user's terminal while the model loads."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _chatml(messages: Sequence[Message]) -> str:
@@ -94,14 +109,15 @@ class EmbeddedLLM(Backend):
         from llama_cpp import Llama
 
         try:
-            self._llama: Any = Llama(
-                str(path),
-                n_ctx=n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,  # defaults to every CPU otherwise
-                seed=seed,
-                verbose=False,
-            )
+            with _native_stderr_silenced():
+                self._llama: Any = Llama(
+                    str(path),
+                    n_ctx=n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,  # defaults to every CPU otherwise
+                    seed=seed,
+                    verbose=False,
+                )
         except (ValueError, RuntimeError) as error:
             raise LLMError(f"llama.cpp could not load {path}: {error}") from None
         import numpy
