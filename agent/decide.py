@@ -41,6 +41,11 @@ class Decider(Protocol):
     def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal: ...
 
 
+# Menu labels must be one token each in every tokenizer we use: single digits, or letters.
+DIGITS = tuple("123456789")
+LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 @dataclass(frozen=True)
 class PromptShape:
     history_window: int = 12  # steps of history shown, at most
@@ -58,8 +63,14 @@ def history_start(steps: int, window: int) -> int:
 
 
 def build_messages(
-    turn: Turn, menu: Sequence[str], template: str, shape: PromptShape, **extra: str
+    turn: Turn,
+    menu: Sequence[str],
+    template: str,
+    shape: PromptShape,
+    labels: Sequence[str] | None = None,
+    **extra: str,
 ) -> list[Message]:
+    labels = labels or [str(i) for i in range(1, len(menu) + 1)]
     start = history_start(len(turn.history), shape.history_window)
     lines = [
         f"> {step.action}\n{clip(step.observation, shape.history_chars)}"
@@ -73,28 +84,30 @@ def build_messages(
         history=history,
         observation=clip(turn.observation, shape.observation_chars),
         note=note,
-        menu="\n".join(f"{i}. {action}" for i, action in enumerate(menu, 1)),
+        menu="\n".join(f"{label}. {action}" for label, action in zip(labels, menu, strict=False)),
+        label_kind="letter" if labels and labels[0].isalpha() else "number",
         **extra,
     )
     return [{"role": "system", "content": render("system")}, {"role": "user", "content": user}]
 
 
 class MenuDecider:
-    """Numbered shortlist; the model's probability of each number is its preference."""
+    """Labelled shortlist; the model's probability of each label is its preference."""
 
-    max_menu = 9  # labels are single digits: one token each in every tokenizer we use
-
-    def __init__(self, llm: LLM, shape: PromptShape | None = None) -> None:
+    def __init__(
+        self, llm: LLM, shape: PromptShape | None = None, labels: Sequence[str] = DIGITS
+    ) -> None:
         self.llm = llm
         self.shape = shape or PromptShape()
+        self.labels = tuple(labels)
 
     def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal:
-        menu = list(menu)[: self.max_menu]
-        labels = [str(i) for i in range(1, len(menu) + 1)]
-        messages = build_messages(turn, menu, "menu", self.shape)
+        menu = list(menu)[: len(self.labels)]
+        labels = self.labels[: len(menu)]
+        messages = build_messages(turn, menu, "menu", self.shape, labels=labels)
         completion = self.llm.complete(messages, max_tokens=1, labels=labels)
         by_label = normalise_logprobs(completion.label_logprobs)
-        preference = {menu[int(label) - 1]: value for label, value in by_label.items()}
+        preference = {menu[labels.index(label)]: value for label, value in by_label.items()}
         calls = (completion.call,) if completion.call else ()
         return Proposal(preference, completion.text, "label", None, calls, completion.seconds)
 

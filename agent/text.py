@@ -25,13 +25,6 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(w for w in words(text) if w not in STOPWORDS and len(w) > 1)
 
 
-@lru_cache(maxsize=65_536)
-def object_words(action: str) -> frozenset[str]:
-    """The content words of an action after its template: "pick up red box" -> {red, box}."""
-    skip = len(template_of(action).split())
-    return content_words(" ".join(words(action)[skip:]))
-
-
 _PARTICLES = frozenset("at in on up down to around into off out from".split())
 
 
@@ -47,6 +40,13 @@ def template_of(action: str) -> str:
     if len(parts) > 1 and parts[1] in _PARTICLES:
         return f"{parts[0]} {parts[1]}"
     return parts[0] if parts else ""
+
+
+@lru_cache(maxsize=65_536)
+def object_words(action: str) -> frozenset[str]:
+    """The content words of an action after its template: "pick up red box" -> {red, box}."""
+    skip = len(template_of(action).split())
+    return content_words(" ".join(words(action)[skip:]))
 
 
 def normalise_action(text: str) -> str:

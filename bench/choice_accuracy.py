@@ -22,7 +22,7 @@ import argparse
 import statistics
 import time
 
-from agent.decide import FreeDecider, MenuDecider, PromptShape
+from agent.decide import DIGITS, LETTERS, FreeDecider, MenuDecider, PromptShape
 from agent.environments import Environments, parse
 from agent.llm import open_llm
 from agent.policy import Policy
@@ -75,6 +75,7 @@ def main() -> None:
     parser.add_argument("--llm", action="append", default=[])
     parser.add_argument("--mode", choices=["menu", "free"], default="menu")
     parser.add_argument("--menu", type=int, default=9, help="menu size")
+    parser.add_argument("--letters", action="store_true", help="label the menu A, B, C...")
     parser.add_argument("--history", type=int, default=12, help="history window")
     parser.add_argument("--limit", type=int, default=40, help="gold steps per env, at most")
     args = parser.parse_args()
@@ -97,7 +98,8 @@ def main() -> None:
                     counts["chance"].append(1 / len(menu))
                 for name, llm in models.items():
                     decider = (
-                        MenuDecider(llm, shape) if args.mode == "menu"
+                        MenuDecider(llm, shape, LETTERS if args.letters else DIGITS)
+                        if args.mode == "menu"
                         else FreeDecider(llm, shape)
                     )  # fmt: skip
                     started = time.perf_counter()

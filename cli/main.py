@@ -1,7 +1,8 @@
-"""The ``cairn`` command: an agent that learns across trials on text environments.
+"""cairn: an agent for text environments (ScienceWorld, TextWorld) that learns across trials.
 
-Errors of use (a bad spec, an unusable home, an unreachable model) print one line and exit 1;
-set CAIRN_DEBUG=1 to see the traceback instead.
+Start with `cairn envs` (what can be played), then `cairn run SPEC --trials 3`, then
+`cairn logs runs`. Every command takes --home DIR (or CAIRN_HOME); errors print one line and
+exit 1 (CAIRN_DEBUG=1 shows the traceback).
 """
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from cli import envs, logs, run
 from cli.common import console, debug
 from memory.errors import MemoryLayerError
 
+HELP = (
+    "cairn: an agent for text environments (ScienceWorld, TextWorld) that learns across "
+    "trials.\n\n"
+    "Start with `cairn envs` (what can be played), then `cairn run SPEC --trials 3`, then "
+    "`cairn logs runs`. Every command takes --home DIR (or CAIRN_HOME). Errors print one line "
+    "and exit 1; CAIRN_DEBUG=1 shows the traceback."
+)
 app = typer.Typer(
     name="cairn",
-    help=__doc__,
+    help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",

@@ -75,7 +75,9 @@ def run(
     max_steps: Annotated[int, typer.Option(min=1, help="Steps per trial before it is cut.")] = 50,
     llm: Annotated[
         str,
-        typer.Option(help="embedded | embedded:gemma3-270m | openai:MODEL (see --base-url)."),
+        typer.Option(
+            help="embedded (Gemma-3-270M) | embedded:smollm2-135m | openai:MODEL (see --base-url)."
+        ),
     ] = "embedded",
     base_url: Annotated[
         str | None,

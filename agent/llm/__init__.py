@@ -2,8 +2,8 @@
 
 ``open_llm`` turns a ``--llm`` spec into a backend:
 
-    embedded                  SmolLM2-135M-Instruct in this process (the default)
-    embedded:gemma3-270m      Gemma-3-270M in this process
+    embedded                  Gemma-3-270M in this process (the default)
+    embedded:smollm2-135m     SmolLM2-135M-Instruct in this process
     openai:MODEL              MODEL behind an OpenAI-compatible endpoint (see --base-url)
 """
 
@@ -36,4 +36,4 @@ def open_llm(
         from agent.llm.openai_backend import OpenAILLM
 
         return OpenAILLM(model, base_url=base_url, api_key=api_key)
-    raise SpecError(f"unknown --llm {spec!r}: use embedded, embedded:gemma3-270m or openai:MODEL")
+    raise SpecError(f"unknown --llm {spec!r}: use embedded, embedded:smollm2-135m or openai:MODEL")

@@ -72,7 +72,7 @@ def test_run_plays_trials_reports_and_logs_them(tmp_path: Path, cache_root: Path
         ).stdout
     )
     assert len(calls) == trials[0]["steps"]
-    assert calls[0]["model"] == "embedded:smollm2-135m" and calls[0]["messages"]
+    assert calls[0]["model"] == "embedded:gemma3-270m" and calls[0]["messages"]
     runs = cairn("logs", "runs", "--home", str(home), cache=cache_root)
     assert "treasure_hunter" in runs.stdout
 
