@@ -9,6 +9,7 @@ steps so far), and reports:
   in menu     the gold action is in the shortlist the model is shown
   evidence    the policy's evidence alone ranks the gold action first
   llm         the model's favourite menu entry is the gold action (when it is in the menu)
+  entry 1     the model's favourite is the first menu entry (its position bias)
   combined    evidence + model preference (the agent's actual choice) is the gold action
   chance      1 / menu size, when the gold action is in the menu
 
@@ -19,6 +20,7 @@ designs can be compared on the same states.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 
@@ -76,6 +78,9 @@ def main() -> None:
     parser.add_argument("--mode", choices=["menu", "free"], default="menu")
     parser.add_argument("--menu", type=int, default=9, help="menu size")
     parser.add_argument("--letters", action="store_true", help="label the menu A, B, C...")
+    parser.add_argument(
+        "--shuffle", action="store_true", help="shuffle the menu: no position cue for the model"
+    )
     parser.add_argument("--history", type=int, default=12, help="history window")
     parser.add_argument("--limit", type=int, default=40, help="gold steps per env, at most")
     args = parser.parse_args()
@@ -84,7 +89,9 @@ def main() -> None:
     counts: dict[str, list[float]] = {k: [] for k in ("in menu", "evidence", "chance")}
     for name in models:
         counts[f"llm {name}"], counts[f"combined {name}"] = [], []
+        counts[f"llm picks entry 1 {name}"] = []
     seconds: dict[str, list[float]] = {name: [] for name in models}
+    shuffler = random.Random(0)
     with Environments(cache_dir() / "games") as environments:
         for text in ENVS:
             env = environments.open(parse(text))
@@ -92,6 +99,8 @@ def main() -> None:
             for turn, gold in walk(env, args.limit):
                 evidence = policy.evidence(turn)
                 menu = policy.shortlist(evidence, args.menu)
+                if args.shuffle:
+                    shuffler.shuffle(menu)
                 counts["in menu"].append(gold in menu)
                 counts["evidence"].append(policy.choose(turn, evidence).action == gold)
                 if gold in menu:
@@ -105,13 +114,15 @@ def main() -> None:
                     started = time.perf_counter()
                     proposal = decider.propose(turn, menu)
                     seconds[name].append(time.perf_counter() - started)
-                    if gold in menu and proposal.preference:
+                    if proposal.preference:
                         best = max(proposal.preference, key=proposal.preference.__getitem__)
-                        counts[f"llm {name}"].append(best == gold)
+                        counts[f"llm picks entry 1 {name}"].append(best == menu[0])
+                        if gold in menu:
+                            counts[f"llm {name}"].append(best == gold)
                     choice = policy.choose(turn, evidence, proposal.preference)
                     counts[f"combined {name}"].append(choice.action == gold)
             print(f"  {text}: {len(counts['in menu'])} gold steps so far", flush=True)
-    print(f"\nmode {args.mode}, menu {args.menu}, history {args.history}")
+    print(f"\nmode {args.mode}, menu {args.menu}, history {args.history}, shuffle {args.shuffle}")
     for key, values in counts.items():
         if values:
             print(f"  {key:<36} {100 * statistics.mean(values):5.1f}%  (n={len(values)})")

@@ -85,8 +85,9 @@ MODELS = {
     "smollm2-135m": ModelFile(_smollm2_path, _chatml, ("<|im_end|>",)),
     "gemma3-270m": ModelFile(_gemma_path, _gemma, ("<end_of_turn>",)),
 }
-# Gemma is the default: on the gold paths of train variations (bench/choice_accuracy.py) it
-# picked the gold menu entry more often than SmolLM2 and decides in half the time.
+# Gemma is the default because it decides in half SmolLM2's time. Neither carries information
+# about the right action: on shuffled menus both pick the gold action at chance rate, and
+# unshuffled they mostly pick entry 1, i.e. follow the evidence (bench/choice_accuracy.py).
 DEFAULT_MODEL = "gemma3-270m"
 
 
