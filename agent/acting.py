@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from agent.decide import Decider
 from agent.policy import Policy
+from agent.recall import RecallBox
 from agent.state import Turn
 from memory.records import Candidate, LLMCall
 
@@ -26,13 +27,21 @@ class Decision:
     llm_calls: tuple[LLMCall, ...]
     llm_seconds: float
     agent_seconds: float  # everything but the model: scoring, prompt, grounding
+    cited: tuple[int, ...] = ()  # insight ids the model said it used
 
 
 class Agent:
-    def __init__(self, policy: Policy, decider: Decider | None = None, menu_size: int = 9) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        decider: Decider | None = None,
+        menu_size: int = 9,
+        recall: RecallBox | None = None,
+    ) -> None:
         self.policy = policy
         self.decider = decider
         self.menu_size = menu_size
+        self.recall = recall  # memory the model may read (strong models), if any
 
     def act(self, turn: Turn) -> Decision:
         started = time.perf_counter()
@@ -40,7 +49,8 @@ class Agent:
         proposal = None
         if self.decider is not None:
             menu = self.policy.shortlist(evidence, self.menu_size)
-            proposal = self.decider.propose(turn, menu)
+            memory = self.recall.recollection.prompt_lines() if self.recall else []
+            proposal = self.decider.propose(turn, menu, memory)
         choice = self.policy.choose(turn, evidence, proposal.preference if proposal else None)
         llm_seconds = proposal.seconds if proposal else 0.0
         grounding = "policy"
@@ -57,4 +67,5 @@ class Agent:
             llm_calls=proposal.calls if proposal else (),
             llm_seconds=llm_seconds,
             agent_seconds=time.perf_counter() - started - llm_seconds,
+            cited=proposal.cited if proposal else (),
         )

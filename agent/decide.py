@@ -18,11 +18,11 @@ from typing import Protocol
 
 from agent.grounding import ground
 from agent.llm import LLM, Message, normalise_logprobs
-from agent.prompting import render
 from agent.state import Turn
 from agent.text import clip
 from memory.embedding import Embedder
 from memory.records import LLMCall
+from reflection.prompting import render
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,13 @@ class Proposal:
     note: str | None = None  # feedback on invalid output, shown next turn
     calls: tuple[LLMCall, ...] = ()
     seconds: float = 0.0
+    cited: tuple[int, ...] = ()  # insight ids the model said guided it
 
 
 class Decider(Protocol):
-    def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal: ...
+    def propose(self, turn: Turn, menu: Sequence[str], memory: Sequence[str] = ()) -> Proposal:
+        """The model's preference; ``memory`` lines are shown to models that can use them."""
+        ...
 
 
 # Menu labels must be one token each in every tokenizer we use: single digits, or letters.
@@ -79,6 +82,7 @@ def build_messages(
     history = "\nSo far:\n" + "\n".join(lines) + "\n" if lines else ""
     note = f"Note: {turn.last_note}\n" if turn.last_note else ""
     user = render(
+        "agent",
         template,
         task=turn.task,
         history=history,
@@ -88,7 +92,8 @@ def build_messages(
         label_kind="letter" if labels and labels[0].isalpha() else "number",
         **extra,
     )
-    return [{"role": "system", "content": render("system")}, {"role": "user", "content": user}]
+    system = render("agent", "system")
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
 class MenuDecider:
@@ -101,7 +106,10 @@ class MenuDecider:
         self.shape = shape or PromptShape()
         self.labels = tuple(labels)
 
-    def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal:
+    def propose(self, turn: Turn, menu: Sequence[str], memory: Sequence[str] = ()) -> Proposal:
+        # Memory is not shown: a small model does not follow advice (RESEARCH.md); it acts
+        # through the policy's scorers instead. The prompt stays short and fast.
+        del memory
         menu = list(menu)[: len(self.labels)]
         labels = self.labels[: len(menu)]
         messages = build_messages(turn, menu, "menu", self.shape, labels=labels)
@@ -112,6 +120,7 @@ class MenuDecider:
         return Proposal(preference, completion.text, "label", None, calls, completion.seconds)
 
 
+_CITATION = re.compile(r"\[I(\d+)\]")
 _ACTION_LINE = re.compile(r"^\s*action\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -139,15 +148,27 @@ class FreeDecider:
         self.embedder = embedder
         self.max_tokens = max_tokens
 
-    def propose(self, turn: Turn, menu: Sequence[str]) -> Proposal:
+    def propose(self, turn: Turn, menu: Sequence[str], memory: Sequence[str] = ()) -> Proposal:
         verbs = sorted({" ".join(a.split()[:1]) for a in turn.valid_actions})
-        messages = build_messages(turn, menu, "free", self.shape, verbs=", ".join(verbs))
+        lines = "\n".join(memory)
+        memory_text = (
+            f"\nWhat you learned before (cite an id like [I3] if it guides you):\n{lines}\n"
+        )
+        messages = build_messages(
+            turn,
+            menu,
+            "free",
+            self.shape,
+            verbs=", ".join(verbs),
+            memory=memory_text if memory else "",
+        )
         completion = self.llm.complete(messages, max_tokens=self.max_tokens)
         labels = {str(i): action for i, action in enumerate(menu, 1)}
         written = extract_action(completion.text)
         grounded = ground(written, turn.valid_actions, labels, self.embedder)
         preference = {grounded.action: math.log(0.95)} if grounded.action else {}
         calls = (completion.call,) if completion.call else ()
+        cited = tuple(int(i) for i in dict.fromkeys(_CITATION.findall(completion.text)))
         return Proposal(
-            preference, written, grounded.method, grounded.note, calls, completion.seconds
+            preference, written, grounded.method, grounded.note, calls, completion.seconds, cited
         )

@@ -66,6 +66,7 @@ class Episode:
                 reward=reward,
                 score=info["score"],
                 won=info["won"],
+                lost=info["lost"],
                 terminated=terminated,
                 truncated=truncated or (index == self.max_steps and not terminated),
                 proposal=decision.proposal,
@@ -76,6 +77,8 @@ class Episode:
                 env_seconds=env_seconds,
                 llm_seconds=decision.llm_seconds,
                 agent_seconds=decision.agent_seconds,
+                state_key=turn.state_key,
+                cited=decision.cited,
             )
             history.append(step)
             yield step

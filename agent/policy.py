@@ -13,21 +13,41 @@ import math
 import random
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from agent.state import Turn
 from agent.text import content_words, object_words, template_of, words
-from memory.records import Candidate
+from memory.records import Candidate, Step
 
-Evidence = dict[str, dict[str, float]]  # action -> scorer name -> contribution
+
+@dataclass(frozen=True)
+class Vote:
+    """A scorer's say on one action, with the memories behind it (``insight:12``...)."""
+
+    value: float
+    memories: tuple[str, ...] = ()
 
 
 class Scorer(Protocol):
     name: str
 
-    def score(self, turn: Turn) -> dict[str, float]: ...
+    def score(self, turn: Turn) -> Mapping[str, float | Vote]: ...
+
+
+@dataclass
+class Evidence:
+    """Every scorer's contribution to every valid action, and the memories behind them."""
+
+    parts: dict[str, dict[str, float]] = field(default_factory=dict)  # action -> scorer -> value
+    memories: dict[str, list[str]] = field(default_factory=dict)
+
+    def total(self, action: str) -> float:
+        return sum(self.parts[action].values())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.parts)
 
 
 class Relevance:
@@ -93,7 +113,8 @@ class TemplatePrior:
 
 
 class Novelty:
-    """A small bonus for actions not yet taken this episode: explore when nothing else speaks."""
+    """A small bonus for actions not yet taken *in this state* this episode: explore when
+    nothing else speaks. ("go west" in the next room is a new move, not a repeat.)"""
 
     name = "novelty"
 
@@ -101,12 +122,18 @@ class Novelty:
         self.bonus = bonus
 
     def score(self, turn: Turn) -> dict[str, float]:
-        taken = {step.action for step in turn.history}
+        taken = {step.action for step in turn.history if _here(step, turn)}
         return {a: self.bonus for a in turn.valid_actions if a not in taken}
 
 
+def _here(step: Step, turn: Turn) -> bool:
+    """Was ``step`` taken in the state ``turn`` is in? (Steps without a state key: yes.)"""
+    return not step.state_key or step.state_key == turn.state_key
+
+
 class LoopGuard:
-    """Penalise actions that were taken before and changed nothing the last time."""
+    """Penalise doing again, in the same state, what was done there before — more if it
+    changed nothing the last time."""
 
     name = "loop"
 
@@ -123,13 +150,13 @@ class LoopGuard:
                 step.observation == before or step.observation in results.get(step.action, ())
             )
             results.setdefault(step.action, set()).add(step.observation)
+            before = step.observation
+            if not _here(step, turn):
+                continue
             cost = self.repeat_penalty + (self.penalty if fruitless else 0.0)
             scores[step.action] = scores.get(step.action, 0.0) - cost
-            before = step.observation
-        if turn.history:  # doing the very same thing twice in a row is rarely right
-            last = turn.history[-1].action
-            scores[last] = scores.get(last, 0.0) - self.repeat_penalty
-        return {a: v for a, v in scores.items() if a in set(turn.valid_actions)}
+        valid = set(turn.valid_actions)
+        return {a: v for a, v in scores.items() if a in valid}
 
 
 class DeadEndGuard:
@@ -177,7 +204,16 @@ class DeadEndGuard:
 
 
 def default_scorers() -> list[Scorer]:
-    return [Relevance(), TemplatePrior(), Novelty(), LoopGuard(), DeadEndGuard()]
+    from agent.instructions import InstructionScorer
+
+    return [
+        Relevance(),
+        InstructionScorer(),
+        TemplatePrior(),
+        Novelty(),
+        LoopGuard(),
+        DeadEndGuard(),
+    ]
 
 
 @dataclass(frozen=True)
@@ -203,11 +239,15 @@ class Policy:
         self._random = random.Random(seed)
 
     def evidence(self, turn: Turn) -> Evidence:
-        evidence: Evidence = {a: {} for a in turn.valid_actions}
+        evidence = Evidence({a: {} for a in turn.valid_actions})
         for scorer in self.scorers:
-            for action, value in scorer.score(turn).items():
-                if action in evidence and value:
-                    evidence[action][scorer.name] = value
+            for action, vote in scorer.score(turn).items():
+                value = vote.value if isinstance(vote, Vote) else vote
+                if action not in evidence.parts or not value:
+                    continue
+                evidence.parts[action][scorer.name] = value
+                if isinstance(vote, Vote) and vote.memories:
+                    evidence.memories.setdefault(action, []).extend(vote.memories)
         return evidence
 
     def shortlist(self, evidence: Evidence, size: int, per_verb: int = 3) -> list[str]:
@@ -217,9 +257,7 @@ class Policy:
         hundreds of junk combinations an engine admits.
         """
         ranked = sorted(
-            evidence,
-            key=lambda a: (sum(evidence[a].values()), self._random.random()),
-            reverse=True,
+            evidence, key=lambda a: (evidence.total(a), self._random.random()), reverse=True
         )
         chosen: list[str] = []
         verbs: Counter[str] = Counter()
@@ -240,12 +278,13 @@ class Policy:
         preference = dict(preference or {})
         floor = min(preference.values()) - 1.0 if preference else 0.0
         ranked = []
-        for action, parts in evidence.items():
-            parts = dict(parts)
+        for action, found in evidence.parts.items():
+            parts = dict(found)
             if preference:
                 parts["llm"] = self.llm_weight * preference.get(action, floor)
             total = sum(parts.values()) + self._random.uniform(0, 1e-3)  # fair tie-breaking
-            ranked.append(Candidate(action, round(total, 4), parts))
+            memories = tuple(dict.fromkeys(evidence.memories.get(action, ())))
+            ranked.append(Candidate(action, round(total, 4), parts, memories))
         ranked.sort(key=lambda c: c.score, reverse=True)
         return Choice(ranked[0].action, tuple(ranked[: self.keep]))
 

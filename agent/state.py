@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from memory.records import Step
+
+
+def state_key(valid_actions: tuple[str, ...]) -> str:
+    """A name for the situation: what can be done in it. Two moments with the same valid
+    actions (same place, same things at hand, same states of objects) are the same state to
+    a text game, so experience from one applies to the other."""
+    text = "\n".join(sorted(valid_actions))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -17,6 +27,10 @@ class Turn:
     history: tuple[Step, ...] = ()
     irreversible_actions: frozenset[str] = frozenset()
     initial_observation: str = ""
+
+    @cached_property
+    def state_key(self) -> str:
+        return state_key(self.valid_actions)
 
     @property
     def index(self) -> int:

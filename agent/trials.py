@@ -31,10 +31,15 @@ from memory.store import Store
 class TrialContext:
     run_id: int
     trial_id: int
-    env: str
+    spec: EnvSpec
     trial: int
-    task: str = ""
+    variation: int | None = None
+    task_description: str = ""
     observation: str = ""
+
+    @property
+    def env(self) -> str:
+        return str(self.spec)
 
 
 class Learner(Protocol):
@@ -127,7 +132,6 @@ class TrialLoop:
         name = str(env.spec)
         seed = self.seed + trial - 1
         trial_id = self.store.start_trial(self.run_id, name, trial, seed=seed)
-        context = TrialContext(self.run_id, trial_id, name, trial)
         self.observer.trial_started(name, trial, self.max_steps)
         started = time.perf_counter()
         steps: list[Step] = []
@@ -141,7 +145,9 @@ class TrialLoop:
                 description=episode.task,
                 observation=observation,
             )
-            context = TrialContext(self.run_id, trial_id, name, trial, episode.task, observation)
+            context = TrialContext(
+                self.run_id, trial_id, env.spec, trial, env.variation, episode.task, observation
+            )
             self.learner.before_trial(context)
             for step in episode.steps():
                 self.store.add_step(self.run_id, trial_id, step)

@@ -23,7 +23,7 @@ from pathlib import Path
 from agent.environments import Environments, parse
 from agent.llm import open_llm
 from agent.trials import TrialLoop
-from cli.run import Mode, PolicyName, build_agent, cache_dir
+from cli.build import Mode, PolicyName, build_agent, cache_dir
 from memory.records import Step, TrialOutcome
 from memory.store import Store
 

@@ -29,7 +29,7 @@ from agent.environments import Environments, parse
 from agent.llm import open_llm
 from agent.policy import Policy
 from agent.state import Turn
-from cli.run import cache_dir
+from cli.build import cache_dir
 from memory.records import Step
 
 ENVS = [
@@ -59,13 +59,18 @@ def walk(env, limit: int):  # type: ignore[no-untyped-def]
         # ("open door to X" when doors are open): they are played, not scored.
         if action in info["valid_actions"]:
             turn = Turn(
-                info["task"], observation, tuple(info["valid_actions"]), tuple(history),
-                frozenset(info["irreversible_actions"]), initial,
-            )  # fmt: skip
+                info["task"],
+                observation,
+                tuple(info["valid_actions"]),
+                tuple(history),
+                frozenset(info["irreversible_actions"]),
+                initial,
+            )
             yield turn, action
         observation, reward, terminated, _, info = env.step(action)
-        history.append(Step(index, action, observation, reward, info["score"], info["won"],
-                            terminated, False))  # fmt: skip
+        history.append(
+            Step(index, action, observation, reward, info["score"], info["won"], terminated, False)
+        )
         if terminated:
             return
 
@@ -110,7 +115,7 @@ def main() -> None:
                         MenuDecider(llm, shape, LETTERS if args.letters else DIGITS)
                         if args.mode == "menu"
                         else FreeDecider(llm, shape)
-                    )  # fmt: skip
+                    )
                     started = time.perf_counter()
                     proposal = decider.propose(turn, menu)
                     seconds[name].append(time.perf_counter() - started)
@@ -129,8 +134,10 @@ def main() -> None:
     for name, values in seconds.items():
         values.sort()
         p95 = values[int(0.95 * (len(values) - 1))]
-        print(f"  decision time {name:<22} p50 {1000 * statistics.median(values):6.0f} ms"
-              f"  p95 {1000 * p95:6.0f} ms")  # fmt: skip
+        print(
+            f"  decision time {name:<22} p50 {1000 * statistics.median(values):6.0f} ms"
+            f"  p95 {1000 * p95:6.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import click
 import typer
 
 from agent.errors import AgentError
-from cli import envs, logs, run
+from cli import bench, envs, logs, run
 from cli.common import console, debug
 from memory.errors import MemoryLayerError
 
@@ -34,6 +34,7 @@ app = typer.Typer(
 )
 app.command("run")(run.run)
 app.command("envs")(envs.envs)
+app.command("bench")(bench.bench)
 app.add_typer(logs.app, name="logs")
 
 

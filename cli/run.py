@@ -2,63 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from agent import __version__
-from agent.acting import Agent
-from agent.decide import Decider, FreeDecider, MenuDecider
 from agent.environments import Environments, EnvSpec, parse
-from agent.llm import LLM, open_llm
-from agent.policy import Policy, RandomPolicy
 from agent.trials import TrialLoop
+from cli.build import (
+    Mode,
+    PolicyName,
+    ReflectorName,
+    build_agent,
+    build_learning,
+    cache_dir,
+    open_model,
+)
 from cli.common import DEFAULT_HOME, HomeOption, console, store, write_json
 from cli.progress import ProgressObserver
 from cli.report import results_json, results_table
-from memory.embedding import MiniLMEmbedder
 
 DEFAULT_ENV = "scienceworld:find-living-thing@dev:0"
-
-
-class PolicyName(StrEnum):
-    llm = "llm"
-    evidence = "evidence"
-    random = "random"
-
-
-class Mode(StrEnum):
-    auto = "auto"
-    menu = "menu"
-    free = "free"
-
-
-def cache_dir() -> Path:
-    """Generated games and assembled model files, shared by every home on this machine."""
-    root = os.environ.get("CAIRN_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME", "~/.cache"), "cairn"
-    )
-    return Path(root).expanduser()
-
-
-def build_agent(llm: LLM | None, policy_name: PolicyName, mode: Mode, seed: int) -> Agent:
-    if policy_name is PolicyName.random:
-        return Agent(RandomPolicy(seed=seed))
-    if policy_name is PolicyName.evidence or llm is None:
-        return Agent(Policy(seed=seed))
-    if mode is Mode.auto:
-        mode = Mode.menu if llm.name.startswith("embedded") else Mode.free
-    decider: Decider
-    if mode is Mode.menu:
-        decider = MenuDecider(llm)
-        return Agent(Policy(seed=seed), decider)
-    decider = FreeDecider(llm, embedder=MiniLMEmbedder())
-    # A model that writes its own action is trusted more than a menu pick by a tiny one.
-    return Agent(Policy(seed=seed, llm_weight=4.0), decider, menu_size=15)
 
 
 def run(
@@ -102,6 +68,20 @@ def run(
         ),
     ] = Mode.auto,
     seed: Annotated[int, typer.Option(help="Seed for the policy's tie-breaking and sampling.")] = 0,
+    no_memory: Annotated[
+        bool,
+        typer.Option(
+            "--no-memory",
+            help="Run the identical agent with memory off: nothing recalled, nothing learned.",
+        ),
+    ] = False,
+    reflector: Annotated[
+        ReflectorName,
+        typer.Option(
+            help="What writes insights after a trial: evidence (score changes, no model) or "
+            "llm (also the model, in CLIN's form). auto: llm for non-embedded models."
+        ),
+    ] = ReflectorName.auto,
     home: HomeOption = DEFAULT_HOME,
     json_path: Annotated[
         Path | None,
@@ -114,8 +94,11 @@ def run(
     """
     specs: list[EnvSpec] = [parse(text) for text in (envs or [DEFAULT_ENV])]
     database = store(home)
-    model = _open_model(llm, base_url, seed) if policy is PolicyName.llm else None
-    agent = build_agent(model, policy, mode, seed)
+    model = open_model(llm, base_url, seed) if policy is PolicyName.llm else None
+    learning = build_learning(
+        home.expanduser(), database, enabled=not no_memory, reflector=reflector, llm=model
+    )
+    agent = build_agent(model, policy, mode, seed, None if no_memory else learning.box)
     config = {
         "envs": [str(s) for s in specs],
         "trials": trials,
@@ -124,13 +107,23 @@ def run(
         "policy": policy.value,
         "mode": mode.value,
         "seed": seed,
+        "memory": not no_memory,
+        "reflector": reflector.value,
     }
     run_id = database.start_run(" ".join(["cairn", *sys.argv[1:]]), config, __version__)
     status = "failed"
     try:
         with Environments(cache_dir() / "games") as environments, ProgressObserver() as bars:
             loop = TrialLoop(
-                environments, agent, database, run_id, trials, max_steps, seed, observer=bars
+                environments,
+                agent,
+                database,
+                run_id,
+                trials,
+                max_steps,
+                seed,
+                learner=learning.learner,
+                observer=bars,
             )
             results = loop.run(specs)
         status = "done"
@@ -144,13 +137,3 @@ def run(
     console.print(results_table(results, run_id))
     if json_path is not None:
         write_json(json_path, results_json(results, run_id))
-
-
-def _open_model(spec: str, base_url: str | None, seed: int) -> LLM:
-    return open_llm(
-        spec,
-        cache_dir=cache_dir() / "models",
-        base_url=base_url,
-        api_key=os.environ.get("OPENAI_API_KEY"),
-        seed=seed,
-    )

@@ -92,3 +92,86 @@ def m0001_runs_trials_steps_llm_calls(db: Database) -> None:
     db.table("trials").create_index(["run_id"])
     db.table("steps").create_index(["trial_id", "idx"], unique=True)
     db.table("llm_calls").create_index(["trial_id", "step"])
+
+
+@MIGRATIONS()
+def m0002_insights_exemplars(db: Database) -> None:
+    db.table("insights").create(
+        {
+            "id": int,
+            "subject": str,
+            "subject_key": str,
+            "relation": str,
+            "goal": str,
+            "goal_key": str,
+            "scope": str,
+            "env": str,
+            "task": str,
+            "variation": int,
+            "where_key": str,
+            "support": float,
+            "refute": float,
+            "status": str,
+            "origin": str,
+            "pinned": int,
+            "ord": float,
+            "superseded_by": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"subject", "relation", "goal", "scope", "status"},
+    )
+    db.table("insights").create_index(["where_key", "subject_key", "goal_key", "status"])
+    db.table("insights").create_index(["env", "task", "status"])
+    db.table("insight_evidence").create(
+        {
+            "id": int,
+            "insight_id": int,
+            "trial_id": int,
+            "steps": str,
+            "weight": float,
+            "kind": str,  # "support" | "refute"
+            "origin": str,
+            "reason": str,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("insight_id", "insights", "id")],
+    )
+    db.table("insight_evidence").create_index(["insight_id"])
+    db.table("insight_ops").create(
+        {
+            "id": int,
+            "insight_id": int,
+            "op": str,
+            "actor": str,
+            "trial_id": int,
+            "details": str,
+            "at": str,
+        },
+        pk="id",
+    )
+    db.table("insight_ops").create_index(["insight_id"])
+    db.table("exemplars").create(
+        {
+            "id": int,
+            "trial_id": int,
+            "env": str,
+            "task": str,
+            "variation": int,
+            "spec": str,
+            "task_description": str,
+            "score": float,
+            "won": int,
+            "origin": str,
+            "steps": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("exemplars").create_index(["env", "task", "variation"])
+    db.table("exemplars").create_index(["trial_id"], unique=True)
+    db.table("steps").add_column("state_key", str)
+    db.table("steps").add_column("cited", str)
+    db.table("steps").add_column("lost", int)

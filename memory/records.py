@@ -27,11 +27,13 @@ class LLMCall:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One action the policy weighed, with the evidence that made up its score."""
+    """One action the policy weighed, with the evidence that made up its score and the
+    memories (``insight:12``, ``exemplar:5``...) behind that evidence."""
 
     action: str
     score: float
     evidence: dict[str, float] = field(default_factory=dict)
+    memories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Step:
     terminated: bool
     truncated: bool
     proposal: str | None = None
+    lost: bool = False
     grounding: str = "policy"
     note: str | None = None
     candidates: tuple[Candidate, ...] = ()
@@ -59,6 +62,8 @@ class Step:
     env_seconds: float = 0.0
     llm_seconds: float = 0.0
     agent_seconds: float = 0.0
+    state_key: str = ""  # identifies the situation the action was taken in (see agent.state)
+    cited: tuple[int, ...] = ()  # insight ids the model said it used for this decision
 
     @property
     def done(self) -> bool:

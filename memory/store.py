@@ -1,4 +1,4 @@
-"""The SQLite store: the source of truth for runs, trials, steps and LLM calls.
+"""The SQLite store: the source of truth for runs, trials, steps, LLM calls and what was learned.
 
 One ``Store`` wraps one database file in a cairn home. It runs in WAL mode with a busy timeout
 and commits each step on its own, so a process killed mid-trial loses at most the step in
@@ -19,6 +19,8 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from memory.errors import HomeError
+from memory.exemplars import ExemplarStore
+from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
 from memory.records import LLMCall, Step, TrialOutcome
 
@@ -52,7 +54,7 @@ def open_home(home: Path) -> Path:
 
 
 class Store:
-    """Runs, trials, steps and LLM calls in one SQLite database."""
+    """Runs, trials, steps and LLM calls, insights and exemplars, in one SQLite database."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -63,6 +65,8 @@ class Store:
             MIGRATIONS.apply(self.db)
         except sqlite3.DatabaseError as error:
             raise HomeError(f"cannot open database {self.path}: {error}") from None
+        self.insights = InsightStore(self.db)
+        self.exemplars = ExemplarStore(self.db)
 
     @classmethod
     def in_home(cls, home: Path) -> Store:
@@ -137,6 +141,7 @@ class Store:
                     "reward": step.reward,
                     "score": step.score,
                     "won": int(step.won),
+                    "lost": int(step.lost),
                     "terminated": int(step.terminated),
                     "truncated": int(step.truncated),
                     "proposal": step.proposal,
@@ -146,6 +151,8 @@ class Store:
                     "env_seconds": step.env_seconds,
                     "llm_seconds": step.llm_seconds,
                     "agent_seconds": step.agent_seconds,
+                    "state_key": step.state_key,
+                    "cited": json.dumps(list(step.cited)),
                 }
             )
             self._insert_llm_calls(run_id, trial_id, step.index, step.llm_calls)
@@ -214,7 +221,14 @@ class Store:
 
     def steps(self, trial_id: int) -> list[dict[str, Any]]:
         rows = self.db.table("steps").rows_where("trial_id = ?", [trial_id], order_by="idx")
-        return [{**row, "candidates": json.loads(row["candidates"] or "[]")} for row in rows]
+        return [
+            {
+                **row,
+                "candidates": json.loads(row["candidates"] or "[]"),
+                "cited": json.loads(row["cited"] or "[]"),
+            }
+            for row in rows
+        ]
 
     def llm_calls(
         self, *, run_id: int | None = None, trial_id: int | None = None, limit: int | None = None

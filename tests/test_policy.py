@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from agent.policy import DeadEndGuard, LoopGuard, Novelty, Policy, RandomPolicy, Relevance
+from agent.policy import (
+    DeadEndGuard,
+    Evidence,
+    LoopGuard,
+    Novelty,
+    Policy,
+    RandomPolicy,
+    Relevance,
+)
 from agent.state import Turn
 from memory.records import Step
 
@@ -94,7 +102,7 @@ def test_shortlist_caps_each_verb_and_keeps_the_best() -> None:
 
 
 def test_random_policy_is_seeded_and_only_picks_valid_actions() -> None:
-    picks = [RandomPolicy(seed=3).choose(turn(), {}).action for _ in range(3)]
+    picks = [RandomPolicy(seed=3).choose(turn(), Evidence()).action for _ in range(3)]
     assert len(set(picks)) == 1 and picks[0] in VALID
-    many = {RandomPolicy(seed=s).choose(turn(), {}).action for s in range(40)}
+    many = {RandomPolicy(seed=s).choose(turn(), Evidence()).action for s in range(40)}
     assert len(many) > 3

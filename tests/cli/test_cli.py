@@ -44,9 +44,18 @@ def one_error_line(result: subprocess.CompletedProcess[str], *fragments: str) ->
 def test_run_plays_trials_reports_and_logs_them(tmp_path: Path, cache_root: Path) -> None:
     home, report = tmp_path / "home", tmp_path / "out.json"
     result = cairn(
-        "run", "textworld:treasure_hunter@3,level=2", "--trials", "2", "--max-steps", "4",
-        "--home", str(home), "--json", str(report), cache=cache_root,
-    )  # fmt: skip
+        "run",
+        "textworld:treasure_hunter@3,level=2",
+        "--trials",
+        "2",
+        "--max-steps",
+        "4",
+        "--home",
+        str(home),
+        "--json",
+        str(report),
+        cache=cache_root,
+    )
     assert result.returncode == 0, result.stderr
     assert "run 1" in result.stderr and "mean" in result.stderr  # the table
     data = json.loads(report.read_text())
@@ -82,9 +91,20 @@ def test_the_random_agent_plays_scienceworld_to_stdout_json(
     tmp_path: Path, cache_root: Path
 ) -> None:
     result = cairn(
-        "run", "scienceworld:boil@dev:0", "--policy", "random", "--trials", "1",
-        "--max-steps", "3", "--home", str(tmp_path), "--json", "-", cache=cache_root,
-    )  # fmt: skip
+        "run",
+        "scienceworld:boil@dev:0",
+        "--policy",
+        "random",
+        "--trials",
+        "1",
+        "--max-steps",
+        "3",
+        "--home",
+        str(tmp_path),
+        "--json",
+        "-",
+        cache=cache_root,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["runs"][0]["trials"][0]["steps"] >= 1
 
@@ -128,9 +148,16 @@ def test_a_variation_out_of_range_is_one_line(tmp_path: Path, cache_root: Path) 
 def test_an_unreachable_model_ends_the_run_with_one_line(tmp_path: Path, cache_root: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     result = cairn(
-        "run", "textworld:simple@3", "--llm", "openai:m", "--base-url", url,
-        "--home", str(tmp_path), cache=cache_root,
-    )  # fmt: skip
+        "run",
+        "textworld:simple@3",
+        "--llm",
+        "openai:m",
+        "--base-url",
+        url,
+        "--home",
+        str(tmp_path),
+        cache=cache_root,
+    )
     one_error_line(result, url, "failed 4 times")
     trials = json.loads(
         cairn("logs", "trials", "--home", str(tmp_path), "--json", cache=cache_root).stdout

@@ -28,11 +28,26 @@ def free_port() -> int:
 def start_llama_server(port: int, *, logits_all: bool, log: Path) -> subprocess.Popen[bytes]:
     model = MODELS["smollm2-135m"].locate(log.parent)
     command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-        "--n_threads", "1", "--n_threads_batch", "1",
-        "--logits_all", str(logits_all).lower(), "--verbose", "false",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        "1",
+        "--n_threads_batch",
+        "1",
+        "--logits_all",
+        str(logits_all).lower(),
+        "--verbose",
+        "false",
+    ]
     process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -49,11 +64,15 @@ def start_llama_server(port: int, *, logits_all: bool, log: Path) -> subprocess.
 
 def completion_body(text: str) -> dict:
     return {
-        "id": "x", "object": "chat.completion", "created": 0, "model": "scripted",
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": text}}],
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "scripted",
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}
+        ],
         "usage": {"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6},
-    }  # fmt: skip
+    }
 
 
 class ScriptedHTTPServer:

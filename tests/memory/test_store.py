@@ -51,7 +51,12 @@ def test_a_trial_round_trips_with_its_steps_and_calls(store: Store) -> None:
     steps = store.steps(trial_id)
     assert [s["idx"] for s in steps] == [1, 2]
     assert steps[0]["candidates"] == [
-        {"action": "open door", "score": 1.5, "evidence": {"llm": -0.1, "novelty": 0.3}}
+        {
+            "action": "open door",
+            "score": 1.5,
+            "evidence": {"llm": -0.1, "novelty": 0.3},
+            "memories": [],
+        }
     ]
     (logged,) = store.llm_calls(trial_id=trial_id)
     assert (logged["step"], logged["model"], logged["response"]) == (1, "scripted", "2")
@@ -73,7 +78,9 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
     first.close()
     again = Store.in_home(tmp_path)
     assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [m.name for m in MIGRATIONS.applied(again.db)] == ["m0001_runs_trials_steps_llm_calls"]
+    applied = [m.name for m in MIGRATIONS.applied(again.db)]
+    assert applied == ["m0001_runs_trials_steps_llm_calls", "m0002_insights_exemplars"]
+    assert MIGRATIONS.pending(again.db) == []
 
 
 def test_a_home_that_is_a_file_is_one_clear_error(tmp_path: Path) -> None:

@@ -1,0 +1,141 @@
+"""Learning across trials: recall before a trial, reflect and remember after it.
+
+``MemoryLearner`` plugs into the trial loop (``agent.trials.Learner``):
+
+    before_trial   recall insights, exemplars, experience and graph facts for the task
+                   into the ``RecallBox`` the memory scorers (and a strong model) read
+    after_trial    evidence reflector (+ LLM reflector, + the model's citations)
+                   -> insight updates -> memory (SQLite, then the vector index)
+                   -> the trial as an exemplar -> promotion across scopes -> graph, saved
+
+A failed trial (the environment or the model broke) never reaches ``after_trial``: what it
+half-saw is not learned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from agent.recall import RecallBox, Recaller, Recollection
+from agent.trials import TrialContext
+from knowledge_graph.graph import KnowledgeGraph
+from memory.insights import Operation
+from memory.knowledge import Exemplar, Insight
+from memory.memory import Memory
+from memory.records import Step, TrialOutcome
+from reflection.citations import citation_updates
+from reflection.evidence import EvidenceReflector
+from reflection.llm import LLMReflector
+from reflection.promotion import promote
+from reflection.trajectory import Trajectory
+
+GRAPH_FILE = "graph.json"
+
+
+def load_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
+    """The saved graph if there is one, else one rebuilt from the store."""
+    if path is not None and path.exists():
+        return KnowledgeGraph.load(path)
+    return KnowledgeGraph.build(memory.store.insights.active(), memory.store.exemplars.all())
+
+
+class MemoryLearner:
+    def __init__(
+        self,
+        memory: Memory,
+        box: RecallBox,
+        *,
+        graph_path: Path | None = None,
+        llm_reflector: LLMReflector | None = None,
+    ) -> None:
+        self.memory = memory
+        self.box = box
+        self.graph_path = graph_path
+        self.graph = load_graph(memory, graph_path)
+        self.recaller = Recaller(memory, self.graph)
+        self.evidence = EvidenceReflector()
+        self.llm_reflector = llm_reflector
+        self.last_operations: list[Operation] = []
+
+    def before_trial(self, context: TrialContext) -> None:
+        spec = context.spec
+        self.box.recollection = self.recaller.recall(
+            spec.name, spec.task, context.variation, context.task_description
+        )
+
+    def after_trial(
+        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+    ) -> None:
+        trajectory = Trajectory(
+            env=context.spec.name,
+            task=context.spec.task,
+            variation=context.variation,
+            spec=str(context.spec),
+            task_description=context.task_description,
+            initial_observation=context.observation,
+            steps=tuple(steps),
+            trial_id=context.trial_id,
+        )
+        reflection = self.evidence.reflect(trajectory)
+        store = self.memory.store
+        ops = self.memory.learn(reflection.updates, actor="evidence")
+        ops += self.memory.learn(
+            citation_updates(trajectory, reflection.exemplar, store.insights.get), "citation"
+        )
+        if self.llm_reflector is not None:
+            ops += self._reflect_with_model(trajectory, context)
+        exemplar = self.memory.remember(reflection.exemplar)
+        promoted = promote(store.insights, trajectory.env, trajectory.task)
+        self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
+        ops += promoted
+        self._update_graph(ops, exemplar)
+        self.last_operations = ops
+        self.box.recollection = Recollection()
+
+    def _reflect_with_model(self, trajectory: Trajectory, context: TrialContext) -> list[Operation]:
+        assert self.llm_reflector is not None
+        store = self.memory.store
+        prior = store.insights.for_task(trajectory.env, trajectory.task, trajectory.variation)
+        result = self.llm_reflector.reflect(trajectory, prior)
+        if result.call is not None:
+            store.add_llm_calls(context.run_id, context.trial_id, None, (result.call,))
+        ops = self.memory.learn(result.updates, actor="llm")
+        for rejected in result.dropped:
+            ops.append(
+                store.insights.log(
+                    "drop",
+                    None,
+                    "llm",
+                    {
+                        "line": rejected.line,
+                        "reason": rejected.reason,
+                        "trial_id": context.trial_id,
+                    },
+                )
+            )
+        for line, fixes in result.repaired:
+            ops.append(
+                store.insights.log(
+                    "repair",
+                    None,
+                    "llm",
+                    {
+                        "line": line,
+                        "repairs": list(fixes),
+                        "trial_id": context.trial_id,
+                    },
+                )
+            )
+        return ops
+
+    def _update_graph(self, ops: list[Operation], exemplar: Exemplar) -> None:
+        touched = {op.insight_id for op in ops if op.insight_id is not None}
+        touched |= {s for op in ops if isinstance(s := op.details.get("successor"), int)}
+        for insight_id in sorted(touched):
+            insight: Insight | None = self.memory.store.insights.get(insight_id)
+            if insight is not None:
+                self.graph.add_insight(insight)
+        self.graph.add_exemplar(exemplar)
+        if self.graph_path is not None:
+            self.graph.save(self.graph_path)

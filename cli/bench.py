@@ -1,0 +1,222 @@
+"""``cairn bench``: memory versus no memory, trial by trial, on a suite of environments."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from agent import __version__
+from agent.bench import Results, Suite, load_suite, planned_trials, run_suite
+from agent.environments import Environments, EnvSpec
+from agent.trials import TrialLoop
+from cli.build import Mode, PolicyName, build_agent, build_learning, cache_dir, open_model
+from cli.common import console, write_json
+from memory.embedding import MiniLMEmbedder
+from memory.records import Step, TrialOutcome
+from memory.store import Store
+
+SuiteArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="A suite TOML file, e.g. bench/suites/dev.toml (its header documents the format).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
+class BenchProgress:
+    """One bar for the whole suite: a suite is hundreds of short trials."""
+
+    def __init__(self, total: int) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("trials"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self.task = self.progress.add_task("bench", total=total)
+        self.label = ""
+
+    def __enter__(self) -> BenchProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.progress.stop()
+
+    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
+        self.progress.update(self.task, description=f"{self.label} {env} trial {trial}")
+
+    def step_taken(self, step: Step) -> None:
+        pass
+
+    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
+        self.progress.advance(self.task)
+
+
+def results_table(results: Results) -> Table:
+    table = Table(title=f"suite {results.suite}: mean score by trial", title_justify="left")
+    for column in ("setting", "group", "agent"):
+        table.add_column(column)
+    for trial in range(1, results.trials + 1):
+        table.add_column(f"t{trial}", justify="right")
+    table.add_column("t1→last", justify="right")
+    table.add_column("wins last", justify="right")
+    for (setting, group, agent), curve in results.curves.items():
+        means = curve.mean_by_trial()
+        table.add_row(
+            setting,
+            group,
+            agent,
+            *(f"{m:.1f}" for m in means),
+            f"{means[-1] - means[0]:+.1f}",
+            f"{100 * curve.win_rate_by_trial()[-1]:.0f}%",
+        )
+    return table
+
+
+def plot(results: Results, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    settings = sorted({k[0] for k in results.curves}, key=["adapt", "gen_env", "gen_task"].index)
+    groups = sorted({k[1] for k in results.curves})
+    figure, axes = plt.subplots(
+        len(settings),
+        len(groups),
+        figsize=(4.2 * len(groups), 3.2 * len(settings)),
+        squeeze=False,
+        sharey=True,
+    )
+    trials = list(range(1, results.trials + 1))
+    for row, setting in enumerate(settings):
+        for column, group in enumerate(groups):
+            ax = axes[row][column]
+            for agent, style in (("memory", "-o"), ("no-memory", "--s")):
+                curve = results.curves.get((setting, group, agent))
+                if curve is not None:
+                    ax.plot(trials, curve.mean_by_trial(), style, label=agent)
+            ax.set_title(f"{setting.upper().replace('_', '-')} · {group}", fontsize=10)
+            ax.set_ylim(-3, 103)
+            ax.set_xticks(trials)
+            ax.grid(alpha=0.3)
+            if row == len(settings) - 1:
+                ax.set_xlabel("trial")
+            if column == 0:
+                ax.set_ylabel("mean score")
+    axes[0][0].legend(loc="upper left", fontsize=8)
+    figure.suptitle(f"cairn {__version__} · suite {results.suite}", fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+class SuitePlayer:
+    """Plays batches of a suite: one JVM, one model and one embedder for the whole suite."""
+
+    def __init__(
+        self,
+        environments: Environments,
+        llm_spec: str,
+        policy: PolicyName,
+        seed: int,
+        bars: BenchProgress,
+    ) -> None:
+        self.environments = environments
+        self.policy = policy
+        self.seed = seed
+        self.bars = bars
+        self.model = open_model(llm_spec, None, seed) if policy is PolicyName.llm else None
+        self.embedder = MiniLMEmbedder()
+
+    def play(
+        self, specs: Sequence[EnvSpec], trials: int, max_steps: int, home: Path, memory: bool
+    ) -> list[tuple[list[float], list[bool]]]:
+        store = Store.in_home(home)
+        learning = build_learning(
+            home, store, enabled=memory, llm=self.model, embedder=self.embedder
+        )
+        agent = build_agent(
+            self.model, self.policy, Mode.auto, self.seed, learning.box if memory else None
+        )
+        run_id = store.start_run("cairn bench", {"memory": memory}, __version__)
+        self.bars.label = f"{'memory' if memory else 'no-memory'}"
+        loop = TrialLoop(
+            self.environments,
+            agent,
+            store,
+            run_id,
+            trials,
+            max_steps,
+            self.seed,
+            learner=learning.learner,
+            observer=self.bars,
+        )
+        played = loop.run(specs)
+        store.finish_run(run_id, "done")
+        store.close()
+        return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
+
+
+def bench(
+    suite_path: SuiteArgument,
+    trials: Annotated[
+        int | None, typer.Option(min=1, help="Trials per env (suite's default: 5).")
+    ] = None,
+    llm: Annotated[
+        str, typer.Option(help="embedded | embedded:smollm2-135m | openai:MODEL.")
+    ] = "embedded",
+    policy: Annotated[
+        PolicyName, typer.Option(help="llm | evidence (no model) | random.")
+    ] = PolicyName.llm,
+    seed: Annotated[int, typer.Option(help="Seed for the policy's tie-breaking.")] = 0,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(help="Keep every agent's home here (default: a temporary folder)."),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write every trial's score as JSON.")
+    ] = None,
+    plot_path: Annotated[
+        Path | None, typer.Option("--plot", help="Write the learning curves as a PNG.")
+    ] = None,
+) -> None:
+    """Prove learning: the memory agent against the identical agent without memory.
+
+    For each environment group of the suite: ADAPT (same variation repeated), GEN-ENV (new
+    variations after training on others) and GEN-TASK (new tasks). Prints a table of mean
+    score by trial; --plot draws the learning curves, --json keeps every score.
+    """
+    suite: Suite = load_suite(suite_path, trials)
+    agents = ("memory", "no-memory")
+    with tempfile.TemporaryDirectory() as scratch:
+        root = (workdir or Path(scratch)).expanduser()
+        with (
+            Environments(cache_dir() / "games") as environments,
+            BenchProgress(planned_trials(suite, agents)) as bars,
+        ):
+            player = SuitePlayer(environments, llm, policy, seed, bars)
+            results = run_suite(suite, player.play, root, agents)
+    console.print(results_table(results))
+    if json_path is not None:
+        write_json(json_path, results.to_json())
+    if plot_path is not None:
+        plot(results, plot_path)
+        console.print(f"learning curves: {plot_path}")

@@ -1,0 +1,167 @@
+"""The knowledge graph: actions, goals, objects and locations, and how they relate.
+
+Nodes are ``kind:name`` strings (``action:open cupboard``, ``goal:boil water``,
+``object:metal pot``, ``location:kitchen``). Edges carry a ``relation`` and the evidence
+behind them:
+
+    action  -[SHOULD BE NECESSARY | ... | DOES NOT CONTRIBUTE]->  goal   (from insights)
+    action  -[precedes]->  action      (consecutive useful steps of exemplars)
+    action  -[uses]->      object
+    action  -[at]->        location    (where the action was taken)
+    location -[leads to]-> location    (a step moved the player)
+
+It is built from memory records and can always be rebuilt from them; it is saved as
+node-link JSON next to the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from knowledge_graph.entities import location_of, objects_of
+from memory.knowledge import Exemplar, Insight, Relation, Status
+
+
+def node(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
+class KnowledgeGraph:
+    def __init__(self, graph: nx.MultiDiGraph | None = None) -> None:
+        self.graph = graph if graph is not None else nx.MultiDiGraph()
+
+    @classmethod
+    def build(cls, insights: Iterable[Insight], exemplars: Iterable[Exemplar]) -> KnowledgeGraph:
+        kg = cls()
+        for insight in insights:
+            kg.add_insight(insight)
+        for exemplar in exemplars:
+            kg.add_exemplar(exemplar)
+        return kg
+
+    # --- building ------------------------------------------------------------------------
+
+    def _node(self, kind: str, name: str) -> str:
+        key = node(kind, name)
+        if key not in self.graph:
+            self.graph.add_node(key, kind=kind, name=name)
+        return key
+
+    def add_insight(self, insight: Insight) -> None:
+        action = self._node("action", insight.subject)
+        goal = self._node("goal", insight.goal)
+        edge_key = f"insight:{insight.id}"
+        if insight.status is not Status.ACTIVE:
+            if self.graph.has_edge(action, goal, edge_key):
+                self.graph.remove_edge(action, goal, edge_key)
+            return
+        self.graph.add_edge(
+            action,
+            goal,
+            key=edge_key,
+            relation=insight.relation.value,
+            confidence=round(insight.confidence, 4),
+            support=insight.support,
+            refute=insight.refute,
+            scope=str(insight.where),
+            order=insight.order,
+        )
+        for name in objects_of(insight.subject):
+            self._count(action, self._node("object", name), "uses")
+
+    def add_exemplar(self, exemplar: Exemplar) -> None:
+        previous_action: str | None = None
+        location: str | None = None
+        for step in exemplar.steps:
+            action = self._node("action", step.action)
+            for name in objects_of(step.action):
+                self._count(action, self._node("object", name), "uses")
+            if location is not None:
+                self._count(action, self._node("location", location), "at")
+            moved_to = location_of(step.observation)
+            if moved_to and location and moved_to != location:
+                origin, target = self._node("location", location), self._node("location", moved_to)
+                self._count(origin, target, "leads to", via=step.action)
+            location = moved_to or location
+            if step.useful:
+                if previous_action is not None and previous_action != action:
+                    self._count(previous_action, action, "precedes")
+                previous_action = action
+
+    def _count(self, source: str, target: str, relation: str, **attrs: Any) -> None:
+        if self.graph.has_edge(source, target, relation):
+            self.graph.edges[source, target, relation]["count"] += 1
+        else:
+            self.graph.add_edge(source, target, key=relation, relation=relation, count=1, **attrs)
+
+    # --- queries the agent and people use ------------------------------------------------
+
+    def preconditions(self, goal: str, min_confidence: float = 0.5) -> list[str]:
+        """The actions necessary for ``goal``, in the order they are taken: a chain to follow."""
+        key = node("goal", goal)
+        if key not in self.graph:
+            return []
+        needed = []
+        for action, _, data in self.graph.in_edges(key, data=True):
+            relation = data.get("relation")
+            if relation in (Relation.NECESSARY.value, Relation.MAY_BE_NECESSARY.value) and (
+                data.get("confidence", 0) >= min_confidence
+            ):
+                needed.append((data.get("order") or 0.0, self.graph.nodes[action]["name"]))
+        return [name for _, name in sorted(needed)]
+
+    def never_contributed(self, goal: str) -> list[str]:
+        key = node("goal", goal)
+        if key not in self.graph:
+            return []
+        return sorted(
+            self.graph.nodes[action]["name"]
+            for action, _, data in self.graph.in_edges(key, data=True)
+            if data.get("relation") in (Relation.DOES_NOT_CONTRIBUTE.value, Relation.AVOID.value)
+        )
+
+    def uses(self, obj: str) -> list[dict[str, Any]]:
+        """What an object has been used for: the actions on it and the goals they served."""
+        key = node("object", obj)
+        if key not in self.graph:
+            return []
+        found = []
+        for action, _, _ in self.graph.in_edges(key, data=True):
+            name = self.graph.nodes[action]["name"]
+            goals = [
+                {
+                    "goal": self.graph.nodes[g]["name"],
+                    **{k: d[k] for k in ("relation", "confidence")},
+                }
+                for _, g, d in self.graph.out_edges(action, data=True)
+                if self.graph.nodes[g]["kind"] == "goal"
+            ]
+            found.append({"action": name, "goals": goals})
+        return sorted(found, key=lambda f: str(f["action"]))
+
+    def neighbours(self, kind: str, name: str) -> list[tuple[str, str, str]]:
+        """(relation, direction, other node) for every edge of a node."""
+        key = node(kind, name)
+        if key not in self.graph:
+            return []
+        out = [(d["relation"], "->", t) for _, t, d in self.graph.out_edges(key, data=True)]
+        into = [(d["relation"], "<-", s) for s, _, d in self.graph.in_edges(key, data=True)]
+        return out + into
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        data = nx.node_link_data(self.graph, edges="edges")
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(data))
+        temporary.replace(path)  # a crash mid-write leaves the previous graph intact
+
+    @classmethod
+    def load(cls, path: Path) -> KnowledgeGraph:
+        data = json.loads(path.read_text())
+        return cls(nx.node_link_graph(data, directed=True, multigraph=True, edges="edges"))

@@ -1,0 +1,89 @@
+"""Exemplar trajectories in SQLite: every trial, and imported demonstrations.
+
+Each row holds a whole trajectory (steps as JSON, with the credit reflection gave them), so
+recalling an example costs one query, not a join over every step.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from memory.knowledge import Exemplar, ExemplarStep
+
+
+class ExemplarStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.table = db.table("exemplars")
+
+    def add(self, exemplar: Exemplar) -> int:
+        row = {
+            "trial_id": exemplar.trial_id,
+            "env": exemplar.env,
+            "task": exemplar.task,
+            "variation": exemplar.variation,
+            "spec": exemplar.spec,
+            "task_description": exemplar.task_description,
+            "score": exemplar.score,
+            "won": int(exemplar.won),
+            "origin": exemplar.origin,
+            "steps": json.dumps([asdict(step) for step in exemplar.steps]),
+            "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        }
+        with self.db.conn:
+            inserted = self.table.insert(row)
+        return int(inserted.last_pk)  # type: ignore[arg-type]
+
+    def get(self, exemplar_id: int) -> Exemplar | None:
+        for row in self.table.rows_where("id = ?", [exemplar_id]):
+            return _exemplar(row)
+        return None
+
+    def for_task(
+        self, env: str, task: str, variation: int | None = None, limit: int = 20
+    ) -> list[Exemplar]:
+        """The best trajectories of a task (of one variation, if given): highest score first,
+        then shortest."""
+        where = "env = ? and task = ?"
+        args: list[object] = [env, task]
+        if variation is not None:
+            where += " and variation = ?"
+            args.append(variation)
+        rows = self.table.rows_where(
+            where, args, order_by="score desc, json_array_length(steps), id", limit=limit
+        )
+        return [_exemplar(row) for row in rows]
+
+    def by_ids(self, ids: list[int]) -> list[Exemplar]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = {r["id"]: r for r in self.table.rows_where(f"id in ({marks})", ids)}
+        return [_exemplar(rows[i]) for i in ids if i in rows]
+
+    def all(self) -> list[Exemplar]:
+        return [_exemplar(row) for row in self.table.rows_where(order_by="id")]
+
+    def count(self) -> int:
+        return int(self.table.count)
+
+
+def _exemplar(row: dict[str, Any]) -> Exemplar:
+    return Exemplar(
+        env=row["env"],
+        task=row["task"],
+        variation=row["variation"],
+        spec=row["spec"],
+        task_description=row["task_description"] or "",
+        score=float(row["score"]),
+        won=bool(row["won"]),
+        steps=tuple(ExemplarStep(**step) for step in json.loads(row["steps"])),
+        origin=row["origin"],
+        trial_id=row["trial_id"],
+        id=int(row["id"]),
+    )

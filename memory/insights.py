@@ -1,0 +1,288 @@
+"""Insights in SQLite: applying reflectors' updates, with evidence rows and an operation log.
+
+``apply(update)`` is the only way evidence enters. For the active insight with the same
+subject, goal and scope it:
+
+- adds one if there is none (op ``add``);
+- adds support if the update agrees in polarity, strengthening the relation if the update
+  claims more (ops ``support``, ``edit``);
+- adds refutation if it disagrees (op ``refute``) and, once the insight's confidence falls
+  below one half, supersedes it with the contrary claim (op ``supersede``) — unless a person
+  pinned it. Nothing is deleted: a superseded insight keeps its evidence and points to its
+  successor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from memory.knowledge import Insight, InsightUpdate, Relation, Scope, Status, Where, normalise
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Operation:
+    op: str  # add | support | refute | edit | supersede | promote | drop | forget | restore
+    insight_id: int | None
+    details: dict[str, Any]
+
+
+class InsightStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.table = db.table("insights")
+
+    # --- writing -------------------------------------------------------------------------
+
+    def apply(self, update: InsightUpdate, actor: str | None = None) -> list[Operation]:
+        """Fold one update into the insights (see the module docstring); one transaction."""
+        actor = actor or update.origin
+        with self.db.conn:
+            current = self.find(update.subject, update.goal, update.where)
+            if current is None:
+                created = self._insert(update, support=update.weight, refute=0.0)
+                return [self._log("add", created, actor, update)]
+            if current.relation.positive == update.relation.positive:
+                return self._support(current, update, actor)
+            return self._refute(current, update, actor)
+
+    def apply_all(
+        self, updates: Iterable[InsightUpdate], actor: str | None = None
+    ) -> list[Operation]:
+        return [op for update in updates for op in self.apply(update, actor)]
+
+    def log(
+        self, op: str, insight_id: int | None, actor: str, details: dict[str, Any]
+    ) -> Operation:
+        """Record an operation that is not an update (a drop, a promotion, a person's edit)."""
+        self.db.table("insight_ops").insert(
+            {
+                "insight_id": insight_id,
+                "op": op,
+                "actor": actor,
+                "trial_id": details.get("trial_id"),
+                "details": json.dumps(details, default=str),
+                "at": _now(),
+            }
+        )
+        return Operation(op, insight_id, details)
+
+    def promote(
+        self,
+        subject: str,
+        relation: Relation,
+        goal: str,
+        where: Where,
+        support: float,
+        refute: float,
+        sources: tuple[int, ...],
+    ) -> list[Operation]:
+        """Set a wider-scope insight's evidence to what its members add up to (see
+        ``reflection.promotion``); a contrary promoted claim supersedes it unless pinned."""
+        details = {"sources": list(sources), "support": support, "refute": refute}
+        with self.db.conn:
+            current = self.find(subject, goal, where)
+            if current is not None and current.relation.positive == relation.positive:
+                assert current.id is not None
+                if (current.support, current.refute) == (support, refute):
+                    return []
+                changes: dict[str, Any] = {"support": support, "refute": refute}
+                if relation.strength > current.relation.strength:
+                    changes["relation"] = relation.value
+                self._update(current.id, changes)
+                return [self.log("promote", current.id, "promotion", details)]
+            if current is not None and current.pinned:
+                return []
+            update = InsightUpdate(subject, relation, goal, where, support, "promotion")
+            created = self._insert(update, support=support, refute=refute)
+            if current is not None:
+                assert current.id is not None
+                self._update(
+                    current.id,
+                    {"status": Status.SUPERSEDED.value, "superseded_by": created.id},
+                )
+                details["supersedes"] = current.id
+            return [self.log("promote", created.id, "promotion", details)]
+
+    def _support(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
+        assert current.id is not None
+        changes: dict[str, Any] = {"support": current.support + update.weight}
+        if update.order is not None:
+            changes["ord"] = _blend(current.order, update.order, current.support, update.weight)
+        ops = []
+        if update.relation.strength > current.relation.strength:
+            changes["relation"] = update.relation.value
+            ops.append(self._log("edit", current, actor, update, before=current.relation.value))
+        self._update(current.id, changes)
+        self._evidence(current.id, update, "support")
+        return [self._log("support", current, actor, update), *ops]
+
+    def _refute(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
+        assert current.id is not None
+        refuted = replace(current, refute=current.refute + update.weight)
+        self._update(current.id, {"refute": refuted.refute})
+        self._evidence(current.id, update, "refute")
+        ops = [self._log("refute", refuted, actor, update)]
+        if refuted.confidence >= 0.5 or current.pinned:
+            return ops
+        # The contrary claim inherits the evidence: what refuted the old one supports it.
+        successor = self._insert(update, support=refuted.refute, refute=refuted.support)
+        assert successor.id is not None
+        self._update(current.id, {"status": Status.SUPERSEDED.value, "superseded_by": successor.id})
+        ops.append(self._log("supersede", refuted, actor, update, successor=successor.id))
+        return ops
+
+    def _insert(self, update: InsightUpdate, *, support: float, refute: float) -> Insight:
+        where = update.where
+        row = {
+            "subject": update.subject,
+            "subject_key": normalise(update.subject),
+            "relation": update.relation.value,
+            "goal": update.goal,
+            "goal_key": normalise(update.goal),
+            "scope": where.scope.value,
+            "env": where.env,
+            "task": where.task,
+            "variation": where.variation,
+            "where_key": str(where),
+            "support": support,
+            "refute": refute,
+            "status": Status.ACTIVE.value,
+            "origin": update.origin,
+            "pinned": 0,
+            "ord": update.order,
+            "created_at": _now(),
+            "updated_at": _now(),
+        }
+        inserted = self.table.insert(row)
+        insight_id = int(inserted.last_pk)  # type: ignore[arg-type]
+        self._evidence(insight_id, update, "support")
+        return _insight({**row, "id": insight_id})
+
+    def _update(self, insight_id: int, changes: dict[str, Any]) -> None:
+        self.table.update(insight_id, {**changes, "updated_at": _now()})
+
+    def _evidence(self, insight_id: int, update: InsightUpdate, kind: str) -> None:
+        self.db.table("insight_evidence").insert(
+            {
+                "insight_id": insight_id,
+                "trial_id": update.trial_id,
+                "steps": json.dumps(list(update.steps)),
+                "weight": update.weight,
+                "kind": kind,
+                "origin": update.origin,
+                "reason": update.reason,
+                "at": _now(),
+            }
+        )
+
+    def _log(
+        self, op: str, insight: Insight, actor: str, update: InsightUpdate, **extra: Any
+    ) -> Operation:
+        details = {
+            "text": insight.text,
+            "weight": update.weight,
+            "trial_id": update.trial_id,
+            "reason": update.reason,
+            **extra,
+        }
+        return self.log(op, insight.id, actor, details)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def find(self, subject: str, goal: str, where: Where) -> Insight | None:
+        rows = self.table.rows_where(
+            "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
+            [str(where), normalise(subject), normalise(goal), Status.ACTIVE.value],
+            limit=1,
+        )
+        for row in rows:
+            return _insight(row)
+        return None
+
+    def get(self, insight_id: int) -> Insight | None:
+        for row in self.table.rows_where("id = ?", [insight_id]):
+            return _insight(row)
+        return None
+
+    def for_task(self, env: str, task: str, variation: int | None) -> list[Insight]:
+        """Active insights that hold for this variation: its own, its task's, its
+        environment's and global ones, narrowest scope first."""
+        rows = self.db.query(
+            """select * from insights where status = 'active' and (
+                 (scope = 'variation' and env = ? and task = ? and variation is ?)
+              or (scope = 'task' and env = ? and task = ?)
+              or (scope = 'environment' and env = ?)
+              or scope = 'global')""",
+            [env, task, variation, env, task, env],
+        )
+        order = {s: i for i, s in enumerate(Scope)}
+        return sorted((_insight(r) for r in rows), key=lambda i: order[i.where.scope])
+
+    def all(self) -> Iterator[Insight]:
+        for row in self.table.rows_where(order_by="id"):
+            yield _insight(row)
+
+    def active(
+        self, scope: Scope | None = None, env: str | None = None, task: str | None = None
+    ) -> Iterator[Insight]:
+        where, args = "status = 'active'", []
+        for column, value in (
+            ("scope", scope.value if scope else None),
+            ("env", env),
+            ("task", task),
+        ):
+            if value is not None:
+                where += f" and {column} = ?"
+                args.append(value)
+        for row in self.table.rows_where(where, args, order_by="id"):
+            yield _insight(row)
+
+    def count(self, status: Status = Status.ACTIVE) -> int:
+        return int(self.table.count_where("status = ?", [status.value]))
+
+    def operations(self, insight_id: int | None = None) -> list[dict[str, Any]]:
+        table = self.db.table("insight_ops")
+        if insight_id is None:
+            rows = table.rows_where(order_by="id")
+        else:
+            rows = table.rows_where("insight_id = ?", [insight_id], order_by="id")
+        return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+
+    def evidence(self, insight_id: int) -> list[dict[str, Any]]:
+        rows = self.db.table("insight_evidence").rows_where(
+            "insight_id = ?", [insight_id], order_by="id"
+        )
+        return [{**row, "steps": json.loads(row["steps"] or "[]")} for row in rows]
+
+
+def _blend(old: float | None, new: float, old_weight: float, new_weight: float) -> float:
+    if old is None:
+        return new
+    return (old * old_weight + new * new_weight) / (old_weight + new_weight)
+
+
+def _insight(row: dict[str, Any]) -> Insight:
+    return Insight(
+        subject=row["subject"],
+        relation=Relation(row["relation"]),
+        goal=row["goal"],
+        where=Where(Scope(row["scope"]), row["env"], row["task"], row["variation"]),
+        support=float(row["support"] or 0),
+        refute=float(row["refute"] or 0),
+        id=int(row["id"]),
+        status=Status(row["status"]),
+        origin=row["origin"] or "",
+        pinned=bool(row["pinned"]),
+        order=row["ord"],
+        superseded_by=row.get("superseded_by"),
+    )

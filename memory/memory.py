@@ -1,0 +1,103 @@
+"""``Memory``: insights and exemplars in the store, kept in step with the vector index.
+
+The one object higher layers learn into and recall from. Writes go to SQLite first; the index
+follows, and can always be rebuilt from SQLite (``rebuild_index``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from memory.insights import Operation
+from memory.knowledge import Exemplar, Insight, InsightUpdate, claim
+from memory.store import Store
+from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
+
+DUPLICATE_SIMILARITY = 0.92  # MiniLM: rewordings of one claim; distinct claims sit far lower
+
+
+class Memory:
+    def __init__(self, store: Store, index: VectorIndex | None = None) -> None:
+        self.store = store
+        self.index = index
+
+    # --- learning ------------------------------------------------------------------------
+
+    def learn(self, updates: Iterable[InsightUpdate], actor: str | None = None) -> list[Operation]:
+        ops: list[Operation] = []
+        for update in updates:
+            ops += self.store.insights.apply(self.canonical(update), actor)
+        touched = {op.insight_id for op in ops} | {op.details.get("successor") for op in ops}
+        self.reindex({i for i in touched if i is not None})
+        return ops
+
+    def canonical(self, update: InsightUpdate) -> InsightUpdate:
+        """Write a reworded claim onto the insight it duplicates (same scope, same polarity).
+
+        Evidence reflectors write exact action strings; model-written insights vary their
+        wording, and would otherwise split one belief's evidence in two.
+        """
+        if self.index is None or update.origin == "evidence":
+            return update
+        if self.store.insights.find(update.subject, update.goal, update.where) is not None:
+            return update
+        text = claim(update.subject, update.relation, update.goal)
+        for hit in self.index.similar(INSIGHTS, text, k=5, where={"status": "active"}):
+            existing = self.store.insights.get(hit.id)
+            if (
+                existing is not None
+                and hit.similarity >= DUPLICATE_SIMILARITY
+                and existing.where == update.where
+                and existing.relation.positive == update.relation.positive
+            ):
+                return replace(update, subject=existing.subject, goal=existing.goal)
+        return update
+
+    def remember(self, exemplar: Exemplar) -> Exemplar:
+        stored = replace(exemplar, id=self.store.exemplars.add(exemplar))
+        if self.index is not None:
+            self.index.add_exemplars([stored])
+        return stored
+
+    def reindex(self, insight_ids: set[int]) -> None:
+        """Bring these insights' entries in the vector index up to date with SQLite."""
+        if self.index is None or not insight_ids:
+            return
+        changed = [self.store.insights.get(i) for i in sorted(insight_ids)]
+        self.index.add_insights([i for i in changed if i is not None])
+
+    def rebuild_index(self) -> None:
+        if self.index is None:
+            return
+        self.index.reset()
+        self.index.add_insights(list(self.store.insights.all()))
+        self.index.add_exemplars(self.store.exemplars.all())
+
+    # --- recalling -----------------------------------------------------------------------
+
+    def insights_for(self, env: str, task: str, variation: int | None) -> list[Insight]:
+        return self.store.insights.for_task(env, task, variation)
+
+    def exemplars_for(
+        self, env: str, task: str, variation: int | None, description: str, limit: int = 5
+    ) -> list[Exemplar]:
+        """Best trajectories to learn from: this variation's, then this task's, then (by
+        similarity of the task description) other tasks' — best-scoring first in each."""
+        chosen: dict[int, Exemplar] = {}
+        for exemplar in self.store.exemplars.for_task(env, task, variation, limit):
+            chosen.setdefault(exemplar.id or 0, exemplar)
+        for exemplar in self.store.exemplars.for_task(env, task, None, limit):
+            chosen.setdefault(exemplar.id or 0, exemplar)
+        if self.index is not None and len(chosen) < limit:
+            hits = self.index.similar(EXEMPLARS, description, k=limit, where={"env": env})
+            for exemplar in self.store.exemplars.by_ids([h.id for h in hits]):
+                chosen.setdefault(exemplar.id or 0, exemplar)
+        return list(chosen.values())[:limit]
+
+    def similar_insights(self, text: str, k: int = 10) -> list[Insight]:
+        if self.index is None:
+            return []
+        hits = self.index.similar(INSIGHTS, text, k=k, where={"status": "active"})
+        found = [self.store.insights.get(h.id) for h in hits]
+        return [i for i in found if i is not None]

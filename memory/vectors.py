@@ -1,0 +1,125 @@
+"""The vector index over insights and exemplars: Chroma, with embeddings computed by us.
+
+Chroma is an index, never the source of truth: ``rebuild`` recreates it from SQLite, and
+everything still works (minus similarity search) without it. We never let Chroma embed
+(its default function downloads a model): vectors come from our ``Embedder``. This is the
+only module that imports ``chromadb``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from memory.embedding import Embedder
+from memory.knowledge import Exemplar, Insight
+
+INSIGHTS = "insights"
+EXEMPLARS = "exemplars"
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    similarity: float  # cosine similarity, 1 = same direction
+    metadata: dict[str, Any]
+
+
+def insight_metadata(insight: Insight) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "scope": insight.where.scope.value,
+        "status": insight.status.value,
+        "relation": insight.relation.value,
+    }
+    for key in ("env", "task", "variation"):
+        value = getattr(insight.where, key)
+        if value is not None:
+            meta[key] = value
+    return meta
+
+
+class VectorIndex:
+    """Two Chroma collections, ``insights`` (by their text) and ``exemplars`` (by task)."""
+
+    def __init__(self, embedder: Embedder, path: Path | None = None, client: Any = None) -> None:
+        import chromadb
+
+        self.embedder = embedder
+        if client is None:
+            settings = chromadb.Settings(anonymized_telemetry=False)
+            client = (
+                chromadb.PersistentClient(path=str(path), settings=settings)
+                if path is not None
+                else chromadb.EphemeralClient(settings=settings)
+            )
+        self.client = client
+        self._collections: dict[str, Any] = {}
+
+    def collection(self, name: str) -> Any:
+        if name not in self._collections:
+            self._collections[name] = self.client.get_or_create_collection(
+                name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": self.embedder.name},
+            )
+        return self._collections[name]
+
+    def add_insights(self, insights: Sequence[Insight]) -> None:
+        insights = [i for i in insights if i.id is not None]
+        if not insights:
+            return
+        self.collection(INSIGHTS).upsert(
+            ids=[str(i.id) for i in insights],
+            embeddings=self.embedder.embed([i.text for i in insights]),
+            documents=[i.text for i in insights],
+            metadatas=[insight_metadata(i) for i in insights],
+        )
+
+    def add_exemplars(self, exemplars: Sequence[Exemplar]) -> None:
+        exemplars = [e for e in exemplars if e.id is not None]
+        if not exemplars:
+            return
+        metadatas = []
+        for e in exemplars:
+            meta: dict[str, Any] = {"env": e.env, "task": e.task, "score": e.score}
+            if e.variation is not None:
+                meta["variation"] = e.variation
+            metadatas.append(meta)
+        self.collection(EXEMPLARS).upsert(
+            ids=[str(e.id) for e in exemplars],
+            embeddings=self.embedder.embed([e.task_description or e.spec for e in exemplars]),
+            documents=[e.task_description or e.spec for e in exemplars],
+            metadatas=metadatas,
+        )
+
+    def similar(
+        self, name: str, text: str, k: int = 10, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        collection = self.collection(name)
+        if collection.count() == 0:
+            return []
+        result = collection.query(
+            query_embeddings=self.embedder.embed([text]),
+            n_results=min(k, collection.count()),
+            where=where,
+            include=["distances", "metadatas"],
+        )
+        return [
+            Hit(int(i), 1.0 - float(d), dict(m or {}))
+            for i, d, m in zip(
+                result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True
+            )
+        ]
+
+    def count(self, name: str) -> int:
+        return int(self.collection(name).count())
+
+    def reset(self) -> None:
+        """Drop both collections (``rebuild`` fills them again from SQLite)."""
+        for name in (INSIGHTS, EXEMPLARS):
+            if name in {c.name for c in self.client.list_collections()}:
+                self.client.delete_collection(name)
+        self._collections.clear()

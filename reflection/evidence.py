@@ -1,0 +1,145 @@
+"""The evidence reflector: what a trial's score changes say, with no model involved.
+
+Credit flows back from every score gain to the steps before it (discounted), so the path to
+the final score is marked ``useful`` and each step carries a ``credit``. From that:
+
+    the step that raised the score        SHOULD BE NECESSARY   (weight 1)
+    other useful steps before a gain      MAY BE NECESSARY      (weight 0.5)
+    steps that changed nothing            DOES NOT CONTRIBUTE   (weight 0.5, if never useful)
+    the step that lost the game           SHOULD BE AVOIDED     (weight 2)
+
+Steps after the last gain are left alone: they may be necessary for a gain the trial did not
+reach. Repeated trials add up, so what recurs gains confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation
+from memory.records import Step
+from reflection.trajectory import Trajectory
+
+DISCOUNT = 0.9
+
+
+@dataclass(frozen=True)
+class Reflection:
+    exemplar: Exemplar
+    updates: tuple[InsightUpdate, ...]
+
+
+def fruitless(steps: tuple[Step, ...], initial_observation: str) -> list[bool]:
+    """A step is fruitless if it scored nothing and changed nothing: the observation equals
+    the one before it, or this action already produced this very observation."""
+    seen: set[tuple[str, str]] = set()
+    before, flags = initial_observation, []
+    for step, gain in zip(steps, gains(steps), strict=True):
+        repeat = (step.action, step.observation) in seen
+        flags.append(gain <= 0 and (step.observation == before or repeat))
+        seen.add((step.action, step.observation))
+        before = step.observation
+    return flags
+
+
+def gains(steps: tuple[Step, ...]) -> list[float]:
+    """Rise of the normalised (0-100) score at each step: comparable across environments."""
+    previous, result = 0.0, []
+    for step in steps:
+        result.append(max(0.0, step.score - previous))
+        previous = step.score
+    return result
+
+
+def credits(steps: tuple[Step, ...]) -> list[float]:
+    """Discounted sum of the score gains at and after each step."""
+    running, result = 0.0, [0.0] * len(steps)
+    gained = gains(steps)
+    for index in range(len(steps) - 1, -1, -1):
+        running = gained[index] + DISCOUNT * running
+        result[index] = running
+    return result
+
+
+class EvidenceReflector:
+    name = "evidence"
+
+    def reflect(self, trajectory: Trajectory) -> Reflection:
+        steps = trajectory.steps
+        idle = fruitless(steps, trajectory.initial_observation)
+        credit = credits(steps)
+        gained = gains(steps)
+        last_gain = max((i for i, g in enumerate(gained) if g > 0), default=-1)
+        useful = [i <= last_gain and not idle[i] for i in range(len(steps))]
+        fatal = [step.lost and i == len(steps) - 1 for i, step in enumerate(steps)]
+        exemplar = Exemplar(
+            env=trajectory.env,
+            task=trajectory.task,
+            variation=trajectory.variation,
+            spec=trajectory.spec,
+            task_description=trajectory.task_description,
+            score=trajectory.score,
+            won=trajectory.won,
+            steps=tuple(
+                ExemplarStep(
+                    action=s.action,
+                    observation=s.observation,
+                    reward=s.reward,
+                    score=s.score,
+                    state_key=s.state_key,
+                    credit=round(credit[i], 4),
+                    useful=useful[i],
+                    fatal=fatal[i],
+                )
+                for i, s in enumerate(steps)
+            ),
+            trial_id=trajectory.trial_id,
+        )
+        updates = self._updates(trajectory, gained, useful, idle, fatal, last_gain)
+        return Reflection(exemplar, tuple(updates))
+
+    def _updates(
+        self,
+        trajectory: Trajectory,
+        gained: list[float],
+        useful: list[bool],
+        idle: list[bool],
+        fatal: list[bool],
+        last_gain: int,
+    ) -> list[InsightUpdate]:
+        steps, goal, where = trajectory.steps, trajectory.goal, trajectory.where
+        updates: list[InsightUpdate] = []
+        useful_actions = {s.action for s, u in zip(steps, useful, strict=True) if u}
+        judged: set[tuple[str, Relation]] = set()
+
+        def add(index: int, relation: Relation, weight: float, reason: str) -> None:
+            step = steps[index]
+            if (step.action, relation) in judged:
+                return
+            judged.add((step.action, relation))
+            order = (index + 1) / (last_gain + 1) if relation.positive else None
+            updates.append(
+                InsightUpdate(
+                    subject=step.action,
+                    relation=relation,
+                    goal=goal,
+                    where=where,
+                    weight=weight,
+                    origin="evidence",
+                    trial_id=trajectory.trial_id,
+                    steps=(step.index,),
+                    order=order,
+                    reason=reason,
+                )
+            )
+
+        for i, step in enumerate(steps):
+            if fatal[i]:
+                add(i, Relation.AVOID, 2.0, f"lost the game at step {step.index}")
+            elif gained[i] > 0:
+                add(i, Relation.NECESSARY, 1.0, f"score rose by {gained[i]:g} at step {step.index}")
+            elif useful[i]:
+                add(i, Relation.MAY_BE_NECESSARY, 0.5, f"on the path to a gain (step {step.index})")
+            elif idle[i] and step.action not in useful_actions:
+                add(i, Relation.DOES_NOT_CONTRIBUTE, 0.5, f"changed nothing at step {step.index}")
+        return updates

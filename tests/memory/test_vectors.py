@@ -1,0 +1,66 @@
+"""The Chroma index: embeddings are ours, it is rebuildable, and it merges rewordings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from memory.embedding import HashEmbedder, MiniLMEmbedder
+from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation, Scope, Where
+from memory.memory import Memory
+from memory.store import Store
+from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
+
+HERE = Where(Scope.VARIATION, "scienceworld", "boil", 3)
+
+
+def exemplar(task: str, description: str, score: float) -> Exemplar:
+    steps = (ExemplarStep("look around", "A room.", 0.0, score, "s1", 1.0, True),)
+    return Exemplar(
+        "scienceworld", task, 0, f"scienceworld:{task}@0", description, score, False, steps
+    )
+
+
+def test_index_follows_sqlite_and_rebuilds_from_it(store: Store, tmp_path: Path) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"))
+    memory.learn([InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", HERE)])
+    memory.learn([InsightUpdate("go to kitchen", Relation.MAY_BE_NECESSARY, "boil water", HERE)])
+    memory.remember(exemplar("boil", "Your task is to boil water.", 50.0))
+    assert memory.index is not None
+    assert (memory.index.count(INSIGHTS), memory.index.count(EXEMPLARS)) == (2, 1)
+    memory.index.reset()
+    assert memory.index.count(INSIGHTS) == 0
+    memory.rebuild_index()
+    assert (memory.index.count(INSIGHTS), memory.index.count(EXEMPLARS)) == (2, 1)
+    reopened = VectorIndex(HashEmbedder(), tmp_path / "chroma")  # persisted on disk
+    assert reopened.count(INSIGHTS) == 2
+
+
+def test_exemplars_of_the_variation_come_first_then_similar_tasks(store: Store) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder()))
+    memory.remember(exemplar("melt", "Your task is to melt ice.", 90.0))
+    memory.remember(exemplar("boil", "Your task is to boil water.", 20.0))
+    memory.remember(exemplar("boil", "Your task is to boil water.", 60.0))
+    found = memory.exemplars_for("scienceworld", "boil", 0, "Your task is to boil milk.")
+    assert [(e.task, e.score) for e in found] == [("boil", 60.0), ("boil", 20.0), ("melt", 90.0)]
+
+
+@pytest.mark.slow
+def test_a_reworded_model_insight_merges_into_the_one_it_duplicates(store: Store) -> None:
+    memory = Memory(store, VectorIndex(MiniLMEmbedder()))
+    memory.learn(
+        [InsightUpdate("open the cupboard", Relation.NECESSARY, "boil water", HERE, origin="llm")]
+    )
+    memory.learn(
+        [
+            InsightUpdate(
+                "opening the cupboard", Relation.NECESSARY, "boil water", HERE, origin="llm"
+            )
+        ]
+    )
+    memory.learn(
+        [InsightUpdate("activate the stove", Relation.NECESSARY, "boil water", HERE, origin="llm")]
+    )
+    subjects = sorted((i.subject, i.support) for i in store.insights.active())
+    assert subjects == [("activate the stove", 1.0), ("open the cupboard", 2.0)]

@@ -1,0 +1,49 @@
+"""Meta-memory: what holds across variations, tasks and environments is promoted."""
+
+from __future__ import annotations
+
+from memory.knowledge import InsightUpdate, Relation, Scope, Where
+from memory.store import Store
+from reflection.promotion import promote
+
+
+def learn(
+    store: Store, subject: str, relation: Relation, env: str, task: str, variation: int
+) -> None:
+    where = Where(Scope.VARIATION, env, task, variation)
+    store.insights.apply(InsightUpdate(subject, relation, f"goal {variation}", where, 2.0))
+
+
+def test_insights_shared_by_two_variations_become_task_insights(store: Store) -> None:
+    learn(store, "go to kitchen", Relation.NECESSARY, "scienceworld", "boil", 1)
+    learn(store, "go to kitchen", Relation.MAY_BE_NECESSARY, "scienceworld", "boil", 2)
+    learn(store, "focus on water", Relation.NECESSARY, "scienceworld", "boil", 1)  # one only
+    ops = promote(store.insights, "scienceworld", "boil")
+    assert [op.op for op in ops] == ["promote"]
+    (promoted,) = store.insights.active(Scope.TASK)
+    assert (promoted.subject, promoted.goal, promoted.support) == (
+        "go to kitchen",
+        "the boil task",
+        4.0,
+    )
+    assert promote(store.insights, "scienceworld", "boil") == []  # idempotent
+
+
+def test_task_insights_shared_by_two_tasks_reach_the_environment_and_beyond(store: Store) -> None:
+    for env in ("scienceworld", "textworld"):
+        for task in ("a", "b"):
+            for variation in (1, 2):
+                learn(store, "look around", Relation.MAY_CONTRIBUTE, env, task, variation)
+            promote(store.insights, env, task)
+    scopes = sorted(
+        i.where.scope.value for i in store.insights.active() if i.where.scope is not Scope.VARIATION
+    )
+    assert scopes == ["environment", "environment", "global", "task", "task", "task", "task"]
+    (everywhere,) = store.insights.active(Scope.GLOBAL)
+    assert everywhere.goal == "any task" and everywhere.support == 16.0
+
+
+def test_contrary_evidence_keeps_an_insight_from_being_promoted(store: Store) -> None:
+    learn(store, "wait", Relation.NECESSARY, "scienceworld", "melt", 1)
+    learn(store, "wait", Relation.DOES_NOT_CONTRIBUTE, "scienceworld", "melt", 2)
+    assert promote(store.insights, "scienceworld", "melt") == []
