@@ -19,7 +19,9 @@ from agent.grounding import lexical_similarity
 from agent.policy import Scorer, Vote
 from agent.recall import SCOPE_WEIGHT, RecallBox, relation_weight
 from agent.state import Turn
-from agent.text import template_of
+from agent.text import object_words, template_of
+from knowledge_graph.entities import location_of
+from memory.embedding import Embedder, cosine
 from memory.knowledge import Exemplar, Insight, normalise
 
 EXPLORE_BONUS = 0.4
@@ -164,10 +166,86 @@ class ChainScorer:
         return {}
 
 
-def memory_scorers(box: RecallBox) -> list[Scorer]:
-    return [
+class FrontierScorer:
+    """One calculated risk where memory has run out. When this episode has caught up with the
+    best score of earlier trials of this variation and then explored ``STALL`` steps without
+    a gain, it tries an irreversible action never tried here — the dead-end guard holds such
+    actions back, so without memory the agent would never find out which one is right.
+
+    The candidate is the one whose target is closest in meaning to the task (rooms and doors
+    are never the thing to pick), and only if it stands out from the runner-up. A risk that
+    lost is remembered and not repeated: one gamble per variation, unless it paid off.
+    """
+
+    name = "frontier"
+    STALL = 8
+    MARGIN = 0.02  # cosine lead over the runner-up needed to take the risk
+
+    def __init__(self, box: RecallBox, embedder: Embedder, bonus: float = 4.5) -> None:
+        self.box = box
+        self.embedder = embedder
+        self.bonus = bonus
+
+    def score(self, turn: Turn) -> Mapping[str, Vote]:
+        trials = self.box.recollection.own_trials()
+        if not trials or not turn.irreversible_actions or not self._stalled(turn):
+            return {}
+        if turn.history[-1].score < max(e.score for e in trials) or self._lost_a_gamble(turn):
+            return {}
+        tried = {step.action for e in trials for step in e.steps}
+        places = self._places()
+        untried = sorted(
+            a
+            for a in turn.irreversible_actions
+            if a not in tried and not (set(object_words(a)) & places)
+        )
+        if not untried:
+            return {}
+        vectors = self.embedder.embed([turn.task, *untried])
+        ranked = sorted(
+            ((cosine(vectors[0], v), a) for v, a in zip(vectors[1:], untried, strict=True)),
+            reverse=True,
+        )
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.MARGIN:
+            return {}
+        return {ranked[0][1]: Vote(self.bonus, (f"exemplar:{trials[-1].id}",))}
+
+    def _stalled(self, turn: Turn) -> bool:
+        history = turn.history
+        if len(history) < self.STALL:
+            return False
+        last_gain = max(
+            (i for i in range(1, len(history)) if history[i].score > history[i - 1].score),
+            default=0,
+        )
+        return len(history) - last_gain >= self.STALL
+
+    def _lost_a_gamble(self, turn: Turn) -> bool:
+        risky = {template_of(a) for a in turn.irreversible_actions}
+        return any(
+            step.fatal and template_of(step.action) in risky
+            for e in self.box.recollection.own_trials()
+            for step in e.steps
+        )
+
+    def _places(self) -> set[str]:
+        """Words naming rooms seen in earlier trials, and doors: never the thing to pick."""
+        words = {"door"}
+        for exemplar in self.box.recollection.exemplars:
+            for step in exemplar.steps:
+                place = location_of(step.observation)
+                if place:
+                    words.update(place.split())
+        return words
+
+
+def memory_scorers(box: RecallBox, embedder: Embedder | None = None) -> list[Scorer]:
+    scorers: list[Scorer] = [
         ExperienceScorer(box),
         InsightScorer(box),
         ExemplarScorer(box),
         ChainScorer(box),
     ]
+    if embedder is not None:
+        scorers.append(FrontierScorer(box, embedder))
+    return scorers

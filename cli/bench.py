@@ -154,7 +154,12 @@ class SuitePlayer:
             home, store, enabled=memory, llm=self.model, embedder=self.embedder
         )
         agent = build_agent(
-            self.model, self.policy, Mode.auto, self.seed, learning.box if memory else None
+            self.model,
+            self.policy,
+            Mode.auto,
+            self.seed,
+            learning.box if memory else None,
+            self.embedder,
         )
         run_id = store.start_run("cairn bench", {"memory": memory}, __version__)
         self.bars.label = f"{'memory' if memory else 'no-memory'}"

@@ -72,10 +72,13 @@ def build_agent(
     mode: Mode,
     seed: int,
     recall: RecallBox | None = None,
+    embedder: Embedder | None = None,
 ) -> Agent:
     """The agent; with a ``recall`` box its policy also weighs memory (and a strong model
     reads it in its prompt)."""
-    scorers = default_scorers() + (memory_scorers(recall) if recall is not None else [])
+    scorers = default_scorers()
+    if recall is not None:
+        scorers += memory_scorers(recall, embedder or MiniLMEmbedder())
     if policy_name is PolicyName.random:
         return Agent(RandomPolicy(seed=seed))
     if policy_name is PolicyName.evidence or llm is None:

@@ -98,7 +98,8 @@ def run(
     learning = build_learning(
         home.expanduser(), database, enabled=not no_memory, reflector=reflector, llm=model
     )
-    agent = build_agent(model, policy, mode, seed, None if no_memory else learning.box)
+    embedder = learning.memory.index.embedder if learning.memory and learning.memory.index else None
+    agent = build_agent(model, policy, mode, seed, None if no_memory else learning.box, embedder)
     config = {
         "envs": [str(s) for s in specs],
         "trials": trials,

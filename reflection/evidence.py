@@ -1,7 +1,8 @@
 """The evidence reflector: what a trial's score changes say, with no model involved.
 
-Credit flows back from every score gain to the steps before it (discounted), so the path to
-the final score is marked ``useful`` and each step carries a ``credit``. From that:
+Detours that came back to where they started are cut out of the trajectory (loop erasure);
+credit flows back from every score gain along what remains (discounted), so the path to the
+final score is marked ``useful`` and each step carries a ``credit``. From that:
 
     the step that raised the score        SHOULD BE NECESSARY   (weight 1)
     other useful steps before a gain      MAY BE NECESSARY      (weight 0.5)
@@ -51,11 +52,30 @@ def gains(steps: tuple[Step, ...]) -> list[float]:
     return result
 
 
-def credits(steps: tuple[Step, ...]) -> list[float]:
-    """Discounted sum of the score gains at and after each step."""
-    running, result = 0.0, [0.0] * len(steps)
+def loop_erased(steps: tuple[Step, ...]) -> list[int]:
+    """Indices of the steps left when every detour that came back to where it started (same
+    state, same score) is cut out: the path a better trial would have walked."""
+    path: list[tuple[tuple[str, float], int]] = []  # ((state, score before), step index)
+    score = 0.0
+    for index, step in enumerate(steps):
+        node = (step.state_key, score)
+        if step.state_key:
+            for position, (seen, _) in enumerate(path):
+                if seen == node:
+                    del path[position:]  # back where we were: the detour taught nothing
+                    break
+        path.append((node, index))
+        score = step.score
+    return [index for _, index in path]
+
+
+def credits(steps: tuple[Step, ...], path: list[int] | None = None) -> list[float]:
+    """Discounted sum of the score gains at and after each step of ``path`` (default: all
+    steps); steps off the path get no credit."""
+    path = list(range(len(steps))) if path is None else path
     gained = gains(steps)
-    for index in range(len(steps) - 1, -1, -1):
+    running, result = 0.0, [0.0] * len(steps)
+    for index in reversed(path):
         running = gained[index] + DISCOUNT * running
         result[index] = running
     return result
@@ -67,10 +87,14 @@ class EvidenceReflector:
     def reflect(self, trajectory: Trajectory) -> Reflection:
         steps = trajectory.steps
         idle = fruitless(steps, trajectory.initial_observation)
-        credit = credits(steps)
+        path = loop_erased(steps)
+        credit = credits(steps, path)
         gained = gains(steps)
         last_gain = max((i for i, g in enumerate(gained) if g > 0), default=-1)
-        useful = [i <= last_gain and not idle[i] for i in range(len(steps))]
+        # Judged along the path: re-opening a drawer a detour had closed is progress again.
+        idle_on_path = fruitless(tuple(steps[i] for i in path), trajectory.initial_observation)
+        productive = {i for i, still in zip(path, idle_on_path, strict=True) if not still}
+        useful = [i <= last_gain and i in productive for i in range(len(steps))]
         fatal = [step.lost and i == len(steps) - 1 for i, step in enumerate(steps)]
         exemplar = Exemplar(
             env=trajectory.env,

@@ -6,7 +6,7 @@ import pytest
 
 from memory.knowledge import Relation
 from memory.records import Step
-from reflection.evidence import EvidenceReflector, credits, fruitless
+from reflection.evidence import EvidenceReflector, credits, fruitless, loop_erased
 from reflection.trajectory import Trajectory, goal_for
 
 
@@ -101,3 +101,20 @@ def test_goals_are_named_by_scope() -> None:
     assert goal_for(GAINING.where.widen()) == "the boil task"
     assert goal_for(GAINING.where.widen().widen()) == "scienceworld tasks"
     assert goal_for(GAINING.where.widen().widen().widen()) == "any task"
+
+
+def test_detours_that_come_back_are_cut_out_of_the_path() -> None:
+    def at(index: int, action: str, state: str, score: float) -> Step:
+        return Step(index, action, f"{action} done", 0, score, False, False, False, state_key=state)
+
+    steps = (
+        at(1, "open drawer", "A", 0),  # A -> B
+        at(2, "examine door", "B", 0),  # B -> B': a detour...
+        at(3, "close drawer", "B2", 0),  # ... B' -> A
+        at(4, "open drawer", "A", 0),  # back at A with the same score: 2-4 erased
+        at(5, "take key", "B", 10),  # the gain
+    )
+    assert loop_erased(steps) == [3, 4]
+    reflection = EvidenceReflector().reflect(trajectory(*steps))
+    assert [s.useful for s in reflection.exemplar.steps] == [False, False, False, True, True]
+    assert [s.credit > 0 for s in reflection.exemplar.steps] == [False, False, False, True, True]

@@ -1,0 +1,89 @@
+"""Memory acting on the choice: each memory scorer against a hand-made recollection."""
+
+from __future__ import annotations
+
+from agent.memory_scorers import ChainScorer, ExemplarScorer, ExperienceScorer, InsightScorer
+from agent.policy import Policy
+from agent.recall import RecallBox, Recollection, experience_of
+from agent.state import Turn, state_key
+from memory.knowledge import Exemplar, ExemplarStep, Insight, Relation, Scope, Where
+from memory.records import Step
+
+VALID = ("go to kitchen", "open fridge", "focus on door", "look around", "eat orange")
+STATE = state_key(VALID)
+
+
+def exemplar(*steps: ExemplarStep, score: float = 40.0, id: int = 1) -> Exemplar:
+    return Exemplar(
+        "scienceworld", "boil", 3, "scienceworld:boil@3", "boil water", score, False, steps, id=id
+    )
+
+
+PAST = exemplar(
+    ExemplarStep("go to kitchen", "You move.", 0, 10, STATE, credit=25.0, useful=True),
+    ExemplarStep("eat orange", "Yum.", 0, 10, STATE, credit=0.0, useful=False),
+    ExemplarStep("focus on door", "You focus.", 0, 0, STATE, credit=0.0, fatal=True),
+)
+
+
+def turn(history: tuple[Step, ...] = ()) -> Turn:
+    return Turn("Your task is to boil water.", "A hallway.", VALID, history)
+
+
+def box(**fields: object) -> RecallBox:
+    return RecallBox(Recollection(**fields))  # type: ignore[arg-type]
+
+
+def test_experience_replays_gains_avoids_losses_and_explores_the_untried() -> None:
+    votes = ExperienceScorer(box(exemplars=(PAST,), experience=experience_of((PAST,)))).score(
+        turn()
+    )
+    assert votes["go to kitchen"].value > votes["open fridge"].value > 0  # credit > explore
+    assert votes["eat orange"].value < 0 and votes["focus on door"].value <= -6
+    assert votes["go to kitchen"].memories == ("exemplar:1",)
+    elsewhere = Turn("t", "o", ("wait",), ())
+    assert ExperienceScorer(box(experience=experience_of((PAST,)))).score(elsewhere) == {}
+
+
+def test_insights_push_necessary_actions_once_and_hold_back_fruitless_ones() -> None:
+    task = Where(Scope.TASK, "scienceworld", "boil")
+    insights = (
+        Insight("Go to the kitchen", Relation.NECESSARY, "g", task, 4, 0, id=7),
+        Insight("eat orange", Relation.DOES_NOT_CONTRIBUTE, "g", task, 3, 0, id=8),
+    )
+    scorer = InsightScorer(box(insights=insights))
+    votes = scorer.score(turn())
+    assert votes["go to kitchen"].value > 0 and votes["go to kitchen"].memories == ("insight:7",)
+    assert votes["eat orange"].value < 0
+    done = (Step(1, "go to kitchen", "You move.", 0, 0, False, False, False),)
+    assert "go to kitchen" not in scorer.score(turn(done))
+
+
+def test_exemplar_points_at_its_next_useful_step() -> None:
+    walkthrough = exemplar(
+        ExemplarStep("look around", "A hall.", 0, 0, useful=True, credit=1),
+        ExemplarStep("go to kitchen", "You move.", 0, 40, useful=True, credit=40),
+    )
+    scorer = ExemplarScorer(box(exemplars=(walkthrough,)))
+    assert set(scorer.score(turn())) == {"look around"}
+    looked = (Step(1, "look around", "A hall.", 0, 0, False, False, False),)
+    assert set(scorer.score(turn(looked))) == {"go to kitchen"}
+
+
+def test_chain_points_at_the_first_undone_precondition() -> None:
+    scorer = ChainScorer(box(chain=("look around", "open fridge")))
+    assert set(scorer.score(turn())) == {"look around"}
+    done = (Step(1, "look around", "A hall.", 0, 0, False, False, False),)
+    assert set(scorer.score(turn(done))) == {"open fridge"}
+
+
+def test_the_decision_records_which_memories_moved_it() -> None:
+    recall = box(exemplars=(PAST,), experience=experience_of((PAST,)))
+    from agent.memory_scorers import memory_scorers
+    from agent.policy import default_scorers
+
+    policy = Policy(default_scorers() + memory_scorers(recall), seed=0)
+    choice = policy.choose(turn(), policy.evidence(turn()))
+    assert choice.action == "go to kitchen"
+    assert "exemplar:1" in choice.candidates[0].memories
+    assert "experience" in choice.candidates[0].evidence
