@@ -15,6 +15,7 @@ half-saw is not learned.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from agent.recall import RecallBox, Recaller, Recollection
@@ -77,21 +78,31 @@ class MemoryLearner:
             steps=tuple(steps),
             trial_id=context.trial_id,
         )
+        self.learn_from(trajectory, context)
+        self.box.recollection = Recollection()
+
+    def learn_from(
+        self, trajectory: Trajectory, context: TrialContext | None = None, origin: str = "trial"
+    ) -> Exemplar:
+        """Reflect on a trajectory and remember it; ``origin`` marks where it came from
+        ("trial", or "demonstration:gold" for an imported oracle path)."""
         reflection = self.evidence.reflect(trajectory)
         store = self.memory.store
-        ops = self.memory.learn(reflection.updates, actor="evidence")
+        actor = "evidence" if origin == "trial" else origin
+        updates = [replace(u, origin=actor) for u in reflection.updates]
+        ops = self.memory.learn(updates, actor=actor)
         ops += self.memory.learn(
             citation_updates(trajectory, reflection.exemplar, store.insights.get), "citation"
         )
-        if self.llm_reflector is not None:
+        if self.llm_reflector is not None and context is not None:
             ops += self._reflect_with_model(trajectory, context)
-        exemplar = self.memory.remember(reflection.exemplar)
+        exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
         promoted = promote(store.insights, trajectory.env, trajectory.task)
         self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
         ops += promoted
         self._update_graph(ops, exemplar)
         self.last_operations = ops
-        self.box.recollection = Recollection()
+        return exemplar
 
     def _reflect_with_model(self, trajectory: Trajectory, context: TrialContext) -> list[Operation]:
         assert self.llm_reflector is not None

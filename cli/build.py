@@ -96,11 +96,17 @@ def build_agent(
 
 @dataclass
 class Learning:
-    """Memory switched on: the box the agent reads and the learner that fills it."""
+    """The box the agent reads and the learner that fills it (a no-op without memory)."""
 
     box: RecallBox
     learner: Learner
     memory: Memory | None = None
+
+    @property
+    def memory_learner(self) -> MemoryLearner:
+        if not isinstance(self.learner, MemoryLearner):
+            raise RuntimeError("memory is switched off")
+        return self.learner
 
 
 def open_memory(home: Path, store: Store, embedder: Embedder | None = None) -> Memory:

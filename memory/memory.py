@@ -38,7 +38,7 @@ class Memory:
         Evidence reflectors write exact action strings; model-written insights vary their
         wording, and would otherwise split one belief's evidence in two.
         """
-        if self.index is None or update.origin == "evidence":
+        if self.index is None or update.origin != "llm":
             return update
         if self.store.insights.find(update.subject, update.goal, update.where) is not None:
             return update

@@ -87,3 +87,25 @@ def test_the_decision_records_which_memories_moved_it() -> None:
     assert choice.action == "go to kitchen"
     assert "exemplar:1" in choice.candidates[0].memories
     assert "experience" in choice.candidates[0].evidence
+
+
+def test_frontier_takes_one_standout_risk_after_stalling_and_never_repeats_a_lost_one() -> None:
+    from agent.memory_scorers import FrontierScorer
+    from memory.embedding import HashEmbedder
+
+    task = "Your task is to find the animal with the longest life span. Focus on the animal."
+    valid = ("focus on animal", "focus on kitchen door", "focus on chair", "look around")
+    stalled = tuple(
+        Step(i, "look around", "A room.", 0, 50.0, False, False, False) for i in range(1, 10)
+    )
+    earlier = exemplar(ExemplarStep("look around", "A room.", 0, 50.0, credit=50, useful=True))
+    recall = box(env="scienceworld", task="boil", variation=3, exemplars=(earlier,))
+    scorer = FrontierScorer(recall, HashEmbedder())
+    now = Turn(task, "A room.", valid, stalled, frozenset(valid[:3]))
+    assert set(scorer.score(now)) == {"focus on animal"}  # doors are never the thing
+    assert scorer.score(Turn(task, "A room.", valid, stalled[:3], frozenset(valid[:3]))) == {}
+    lost = exemplar(ExemplarStep("focus on chair", "You focus.", 0, 0.0, fatal=True), id=2)
+    recall.recollection = Recollection(
+        env="scienceworld", task="boil", variation=3, exemplars=(earlier, lost)
+    )
+    assert scorer.score(now) == {}  # one gamble per variation, unless it paid off

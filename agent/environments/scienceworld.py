@@ -119,6 +119,15 @@ class ScienceWorld:
             )
         return int(members[variation.position])
 
+    def split(self) -> str | None:
+        """Which split (train, dev, test) the variation belongs to."""
+        env = self._engine.get()
+        self._engine.load(self.spec.task, self.variation, self.simplification)
+        for name in ("train", "dev", "test"):
+            if self.variation in set(getattr(env, f"get_variations_{name}")()):
+                return name
+        return None
+
     # --- TextEnv -------------------------------------------------------------------------
 
     def reset(

@@ -185,3 +185,101 @@ def test_envs_lists_every_task(cache_root: Path) -> None:
 def test_help_teaches_the_spec_syntax(cache_root: Path) -> None:
     result = cairn("run", "--help", cache=cache_root)
     assert "NAME:TASK[@VARIATION]" in result.stdout and "scienceworld:boil@dev:0" in result.stdout
+
+
+@pytest.mark.slow
+def test_memory_is_on_by_default_and_off_with_no_memory(tmp_path: Path, cache_root: Path) -> None:
+    game = "textworld:treasure_hunter@3,level=2"
+    for home, flags in ((tmp_path / "on", []), (tmp_path / "off", ["--no-memory"])):
+        result = cairn(
+            "run",
+            game,
+            "--policy",
+            "evidence",
+            "--trials",
+            "2",
+            "--max-steps",
+            "5",
+            "--home",
+            str(home),
+            *flags,
+            cache=cache_root,
+        )
+        assert result.returncode == 0, result.stderr
+    on = json.loads(
+        cairn("memory", "stats", "--home", str(tmp_path / "on"), "--json", cache=cache_root).stdout
+    )
+    off = json.loads(
+        cairn("memory", "stats", "--home", str(tmp_path / "off"), "--json", cache=cache_root).stdout
+    )
+    assert on["exemplars"] == 2 and on["insights"]["active"] > 0
+    assert off["exemplars"] == 0 and off["insights"]["active"] == 0
+    assert (tmp_path / "on" / "graph.json").exists() and not (
+        tmp_path / "off" / "graph.json"
+    ).exists()
+
+
+@pytest.mark.slow
+def test_bench_compares_memory_and_no_memory(tmp_path: Path, cache_root: Path) -> None:
+    suite = tmp_path / "suite.toml"
+    suite.write_text(
+        'name = "tiny"\ntrials = 2\ntrain_trials = 1\n[textworld]\nmax_steps = 6\n'
+        'adapt = ["textworld:treasure_hunter@3,level=2"]\n'
+        'gen_env = {train = ["textworld:treasure_hunter@4,level=2"], '
+        'test = ["textworld:treasure_hunter@5,level=2"]}\n'
+    )
+    report, picture = tmp_path / "bench.json", tmp_path / "bench.png"
+    result = cairn(
+        "bench",
+        str(suite),
+        "--policy",
+        "evidence",
+        "--json",
+        str(report),
+        "--plot",
+        str(picture),
+        cache=cache_root,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(report.read_text())["results"]
+    assert {(r["setting"], r["agent"]) for r in rows} == {
+        ("adapt", "memory"),
+        ("adapt", "no-memory"),
+        ("gen_env", "memory"),
+        ("gen_env", "no-memory"),
+    }
+    assert all(len(r["mean_by_trial"]) == 2 for r in rows)
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "t1→last" in result.stderr
+
+
+def test_a_bad_suite_is_one_line(tmp_path: Path, cache_root: Path) -> None:
+    suite = tmp_path / "suite.toml"
+    suite.write_text("[textworld]\nadapt = ['textworld:zork']\n")
+    one_error_line(cairn("bench", str(suite), cache=cache_root), "unknown TextWorld task 'zork'")
+    suite.write_text("this is [ not toml")
+    one_error_line(cairn("bench", str(suite), cache=cache_root), "is not valid TOML")
+
+
+@pytest.mark.slow
+def test_memory_demo_learns_and_refuses_test_data(tmp_path: Path, cache_root: Path) -> None:
+    ok = cairn(
+        "memory",
+        "demo",
+        "textworld:coin_collector@7,level=2",
+        "--home",
+        str(tmp_path),
+        "--json",
+        cache=cache_root,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)[0]["score"] == 100
+    refused = cairn(
+        "memory",
+        "demo",
+        "textworld:coin_collector@12345",
+        "--home",
+        str(tmp_path),
+        cache=cache_root,
+    )
+    one_error_line(refused, "reserved for evaluation")
