@@ -98,3 +98,15 @@ def test_agent_records_model_calls_and_timings() -> None:
     assert len(decision.llm_calls) == 1
     assert decision.llm_seconds >= 0 and decision.agent_seconds >= 0
     assert decision.candidates[0].action == decision.action
+
+
+def test_a_strong_model_reads_memory_and_its_citations_are_kept() -> None:
+    llm = ScriptedLLM()
+    llm.enqueue("Thought: [I5] says the coin matters.\nAction: take coin")
+    memory = ["[I5] take coin SHOULD BE NECESSARY to find the coin (confidence 0.90, task)"]
+    proposal = FreeDecider(llm).propose(make_turn(), ["look"], memory)
+    assert proposal.cited == (5,)
+    assert memory[0] in llm.requests[0].messages[-1]["content"]
+    llm.enqueue("1", {"1": -0.1})
+    MenuDecider(llm).propose(make_turn(), ["look"], memory)
+    assert "[I5]" not in llm.requests[1].messages[-1]["content"]  # a small model is not told
