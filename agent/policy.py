@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from agent.instructions import InstructionScorer
 from agent.state import Turn
 from agent.text import content_words, object_words, template_of, words
 from memory.records import Candidate, Step
@@ -204,8 +205,6 @@ class DeadEndGuard:
 
 
 def default_scorers() -> list[Scorer]:
-    from agent.instructions import InstructionScorer
-
     return [
         Relevance(),
         InstructionScorer(),

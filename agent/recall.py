@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from knowledge_graph.graph import KnowledgeGraph
-from memory.knowledge import Exemplar, Insight, Relation, Scope, normalise
+from memory.knowledge import Exemplar, Insight, Relation, Scope, Where, normalise
 from memory.memory import Memory
 from reflection.trajectory import goal_for
 
@@ -110,8 +110,6 @@ class Recaller:
         same_task = tuple(e for e in exemplars if e.env == env and e.task == task)
         chain: tuple[str, ...] = ()
         if self.graph is not None:
-            from memory.knowledge import Where
-
             task_goal = goal_for(Where(Scope.TASK, env, task))
             chain = tuple(self.graph.preconditions(task_goal))
         return Recollection(

@@ -5,11 +5,9 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from agent import __version__
@@ -18,8 +16,8 @@ from agent.environments import Environments, EnvSpec
 from agent.trials import TrialLoop
 from cli.build import Mode, PolicyName, build_agent, build_learning, cache_dir, open_model
 from cli.common import console, write_json
+from cli.progress import SuiteProgress
 from memory.embedding import MiniLMEmbedder
-from memory.records import Step, TrialOutcome
 from memory.store import Store
 
 SuiteArgument = Annotated[
@@ -30,43 +28,6 @@ SuiteArgument = Annotated[
         dir_okay=False,
     ),
 ]
-
-
-class BenchProgress:
-    """One bar for the whole suite: a suite is hundreds of short trials."""
-
-    def __init__(self, total: int) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("trials"),
-            TimeElapsedColumn(),
-            console=console,
-        )
-        self.task = self.progress.add_task("bench", total=total)
-        self.label = ""
-
-    def __enter__(self) -> BenchProgress:
-        self.progress.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.progress.stop()
-
-    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
-        self.progress.update(self.task, description=f"{self.label} {env} trial {trial}")
-
-    def step_taken(self, step: Step) -> None:
-        pass
-
-    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
-        self.progress.advance(self.task)
 
 
 def results_table(results: Results) -> Table:
@@ -137,7 +98,7 @@ class SuitePlayer:
         llm_spec: str,
         policy: PolicyName,
         seed: int,
-        bars: BenchProgress,
+        bars: SuiteProgress,
     ) -> None:
         self.environments = environments
         self.policy = policy
@@ -215,7 +176,7 @@ def bench(
         root = (workdir or Path(scratch)).expanduser()
         with (
             Environments(cache_dir() / "games") as environments,
-            BenchProgress(planned_trials(suite, agents)) as bars,
+            SuiteProgress(planned_trials(suite, agents)) as bars,
         ):
             player = SuitePlayer(environments, llm, policy, seed, bars)
             results = run_suite(suite, player.play, root, agents)

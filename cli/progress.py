@@ -1,8 +1,10 @@
-"""Rich progress bars for the trial loop: one bar per trial, steps and score as it plays."""
+"""Rich progress bars for the trial loop: one bar per trial for `run`, one for a whole suite
+for `bench`. Both are trial-loop observers and context managers (the bars draw while open)."""
 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Self
 
 from rich.progress import (
     BarColumn,
@@ -17,19 +19,18 @@ from cli.common import console
 from memory.records import Step, TrialOutcome
 
 
-class ProgressObserver:
-    def __init__(self) -> None:
+class Bars:
+    def __init__(self, unit: str) -> None:
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("steps  score {task.fields[score]:>5.1f}"),
+            TextColumn(unit),
             TimeElapsedColumn(),
             console=console,
         )
-        self._task: TaskID | None = None
 
-    def __enter__(self) -> ProgressObserver:
+    def __enter__(self) -> Self:
         self.progress.start()
         return self
 
@@ -40,6 +41,14 @@ class ProgressObserver:
         traceback: TracebackType | None,
     ) -> None:
         self.progress.stop()
+
+
+class ProgressObserver(Bars):
+    """One bar per trial: steps taken and score so far."""
+
+    def __init__(self) -> None:
+        super().__init__("steps  score {task.fields[score]:>5.1f}")
+        self._task: TaskID | None = None
 
     def trial_started(self, env: str, trial: int, max_steps: int) -> None:
         self._task = self.progress.add_task(f"{env} trial {trial}", total=max_steps, score=0.0)
@@ -62,3 +71,21 @@ class ProgressObserver:
             score=outcome.score,
         )
         self._task = None
+
+
+class SuiteProgress(Bars):
+    """One bar for a whole suite: a suite is hundreds of short trials."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__("trials")
+        self.task = self.progress.add_task("bench", total=total)
+        self.label = ""
+
+    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
+        self.progress.update(self.task, description=f"{self.label} {env} trial {trial}")
+
+    def step_taken(self, step: Step) -> None:
+        pass
+
+    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
+        self.progress.advance(self.task)
