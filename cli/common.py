@@ -15,8 +15,11 @@ from memory.store import Store
 
 DEFAULT_HOME = Path("~/.cairn")
 
-console = Console(stderr=True)  # progress and tables; stdout stays clean for --json -
-out = Console()
+# Progress and tables go to stderr, so stdout stays clean for `--json -`. Piped output (CI
+# logs, files) gets 120 columns rather than rich's 80, so result tables are not truncated.
+_WIDTH = None if os.environ.get("COLUMNS") else 120
+console = Console(stderr=True, width=None if sys.stderr.isatty() else _WIDTH)
+out = Console(width=None if sys.stdout.isatty() else _WIDTH)
 
 HomeOption = Annotated[
     Path,
