@@ -21,6 +21,8 @@ class Memory:
     def __init__(self, store: Store, index: VectorIndex | None = None) -> None:
         self.store = store
         self.index = index
+        if index is not None and not index.matches_embedder():
+            self.rebuild_index()  # built by another embedding model: re-embed from SQLite
 
     # --- learning ------------------------------------------------------------------------
 

@@ -43,18 +43,13 @@ def insight_metadata(insight: Insight) -> dict[str, Any]:
 class VectorIndex:
     """Two Chroma collections, ``insights`` (by their text) and ``exemplars`` (by task)."""
 
-    def __init__(self, embedder: Embedder, path: Path | None = None, client: Any = None) -> None:
+    def __init__(self, embedder: Embedder, path: Path) -> None:
         import chromadb
 
         self.embedder = embedder
-        if client is None:
-            settings = chromadb.Settings(anonymized_telemetry=False)
-            client = (
-                chromadb.PersistentClient(path=str(path), settings=settings)
-                if path is not None
-                else chromadb.EphemeralClient(settings=settings)
-            )
-        self.client = client
+        # Always on disk: Chroma's in-memory clients share one state per process.
+        settings = chromadb.Settings(anonymized_telemetry=False)
+        self.client = chromadb.PersistentClient(path=str(path), settings=settings)
         self._collections: dict[str, Any] = {}
 
     def collection(self, name: str) -> Any:
@@ -63,9 +58,23 @@ class VectorIndex:
                 name,
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedder": self.embedder.name},
+                metadata=self._signature(),
             )
         return self._collections[name]
+
+    def _signature(self) -> dict[str, Any]:
+        return {"embedder": self.embedder.name, "dimension": self.embedder.dimension}
+
+    def matches_embedder(self) -> bool:
+        """False if a collection was built by another embedder (its vectors are useless to
+        this one, and may not even have the same dimension): the index must be rebuilt."""
+        existing = {c.name for c in self.client.list_collections()}
+        for name in (INSIGHTS, EXEMPLARS):
+            if name in existing:
+                metadata = self.client.get_collection(name).metadata or {}
+                if {k: metadata.get(k) for k in ("embedder", "dimension")} != self._signature():
+                    return False
+        return True
 
     def add_insights(self, insights: Sequence[Insight]) -> None:
         insights = [i for i in insights if i.id is not None]

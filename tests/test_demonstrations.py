@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 def learner(home: Path) -> MemoryLearner:
     store = Store.in_home(home)
-    return MemoryLearner(Memory(store, VectorIndex(HashEmbedder())), RecallBox())
+    return MemoryLearner(Memory(store, VectorIndex(HashEmbedder(), home / "chroma")), RecallBox())
 
 
 def test_a_walkthrough_becomes_a_winning_exemplar_and_insights(

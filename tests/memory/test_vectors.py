@@ -37,8 +37,10 @@ def test_index_follows_sqlite_and_rebuilds_from_it(store: Store, tmp_path: Path)
     assert reopened.count(INSIGHTS) == 2
 
 
-def test_exemplars_of_the_variation_come_first_then_similar_tasks(store: Store) -> None:
-    memory = Memory(store, VectorIndex(HashEmbedder()))
+def test_exemplars_of_the_variation_come_first_then_similar_tasks(
+    store: Store, tmp_path: Path
+) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"))
     memory.remember(exemplar("melt", "Your task is to melt ice.", 90.0))
     memory.remember(exemplar("boil", "Your task is to boil water.", 20.0))
     memory.remember(exemplar("boil", "Your task is to boil water.", 60.0))
@@ -47,8 +49,10 @@ def test_exemplars_of_the_variation_come_first_then_similar_tasks(store: Store) 
 
 
 @pytest.mark.slow
-def test_a_reworded_model_insight_merges_into_the_one_it_duplicates(store: Store) -> None:
-    memory = Memory(store, VectorIndex(MiniLMEmbedder()))
+def test_a_reworded_model_insight_merges_into_the_one_it_duplicates(
+    store: Store, tmp_path: Path
+) -> None:
+    memory = Memory(store, VectorIndex(MiniLMEmbedder(), tmp_path / "chroma"))
     memory.learn(
         [InsightUpdate("open the cupboard", Relation.NECESSARY, "boil water", HERE, origin="llm")]
     )
@@ -64,3 +68,17 @@ def test_a_reworded_model_insight_merges_into_the_one_it_duplicates(store: Store
     )
     subjects = sorted((i.subject, i.support) for i in store.insights.active())
     assert subjects == [("activate the stove", 1.0), ("open the cupboard", 2.0)]
+
+
+def test_an_index_built_by_another_embedder_is_rebuilt_from_sqlite(
+    store: Store, tmp_path: Path
+) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(256), tmp_path / "chroma"))
+    memory.learn([InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", HERE)])
+    memory.remember(exemplar("boil", "Your task is to boil water.", 50.0))
+    other = VectorIndex(HashEmbedder(64), tmp_path / "chroma")
+    assert not other.matches_embedder()
+    switched = Memory(store, other)  # a different model: vectors re-made from SQLite
+    assert other.matches_embedder()
+    assert (other.count(INSIGHTS), other.count(EXEMPLARS)) == (1, 1)
+    assert switched.similar_insights("open the cupboard")[0].subject == "open cupboard"
