@@ -103,6 +103,11 @@ class Learning:
     memory: Memory | None = None
 
     @property
+    def embedder(self) -> Embedder | None:
+        """The embedding model memory uses (the agent shares it), if memory is on."""
+        return self.memory.index.embedder if self.memory and self.memory.index else None
+
+    @property
     def memory_learner(self) -> MemoryLearner:
         if not isinstance(self.learner, MemoryLearner):
             raise RuntimeError("memory is switched off")

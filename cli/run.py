@@ -98,8 +98,8 @@ def run(
     learning = build_learning(
         home.expanduser(), database, enabled=not no_memory, reflector=reflector, llm=model
     )
-    embedder = learning.memory.index.embedder if learning.memory and learning.memory.index else None
-    agent = build_agent(model, policy, mode, seed, None if no_memory else learning.box, embedder)
+    recall = None if no_memory else learning.box
+    agent = build_agent(model, policy, mode, seed, recall, learning.embedder)
     config = {
         "envs": [str(s) for s in specs],
         "trials": trials,
