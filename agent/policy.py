@@ -20,6 +20,7 @@ from typing import Protocol
 from agent.instructions import InstructionScorer
 from agent.state import Turn
 from agent.text import content_words, object_words, template_of, words
+from knowledge_graph.entities import location_of
 from memory.records import Candidate, Step
 
 
@@ -185,16 +186,25 @@ class DeadEndGuard:
     def score(self, turn: Turn) -> dict[str, float]:
         goal = self.goal_words(turn.task)
         done = {step.action for step in turn.history}
+        places = self.places(turn)
         scores = {}
         for action in turn.irreversible_actions:
             target = content_words(" ".join(words(action)[2:]))  # "focus on X" -> X
             if action in done:
                 scores[action] = -self.repeat_penalty
-            elif not target & goal:
+            elif not target & goal or target <= places:
                 scores[action] = -self.penalty
             else:
                 scores[action] = -self.caution
         return scores
+
+    @staticmethod
+    def places(turn: Turn) -> frozenset[str]:
+        """Words of the rooms seen so far, and doors: places are where things are, not the
+        thing a task asks to pick ("focus on living room" is not "a living thing")."""
+        seen = [turn.initial_observation, *(step.observation for step in turn.history)]
+        rooms = " ".join(place for text in seen if (place := location_of(text)))
+        return content_words(rooms) | {"door"}
 
     @classmethod
     def goal_words(cls, task: str) -> frozenset[str]:

@@ -24,7 +24,7 @@ from cli.common import DEFAULT_HOME, HomeOption, console, store, write_json
 from cli.progress import ProgressObserver
 from cli.report import results_json, results_table
 
-DEFAULT_ENV = "scienceworld:find-living-thing@dev:0"
+DEFAULT_ENV = "scienceworld:lifespan-longest-lived@dev:0"
 
 
 def run(

@@ -106,3 +106,14 @@ def test_random_policy_is_seeded_and_only_picks_valid_actions() -> None:
     assert len(set(picks)) == 1 and picks[0] in VALID
     many = {RandomPolicy(seed=s).choose(turn(), Evidence()).action for s in range(40)}
     assert len(many) > 3
+
+
+def test_dead_end_guard_treats_rooms_as_places_not_targets() -> None:
+    task = "Your task is to find a(n) living thing. First, focus on the thing."
+    focus = ("focus on living room", "focus on living plant")
+    moved = (
+        Step(1, "go to living room", "You move to the living room.", 0, 0, False, False, False),
+    )
+    here = Turn(task, "You move to the living room.", focus, moved, frozenset(focus))
+    scores = DeadEndGuard().score(here)
+    assert scores["focus on living room"] < scores["focus on living plant"]
