@@ -38,7 +38,15 @@ def load_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
     """The saved graph if there is one, else one rebuilt from the store."""
     if path is not None and path.exists():
         return KnowledgeGraph.load(path)
-    return KnowledgeGraph.build(memory.store.insights.active(), memory.store.exemplars.all())
+    return rebuild_graph(memory, path)
+
+
+def rebuild_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
+    """The graph made anew from SQLite (it is derived data), saved to ``path`` if given."""
+    graph = KnowledgeGraph.build(memory.store.insights.active(), memory.store.exemplars.all())
+    if path is not None:
+        graph.save(path)
+    return graph
 
 
 class MemoryLearner:
@@ -97,7 +105,7 @@ class MemoryLearner:
         if self.llm_reflector is not None and context is not None:
             ops += self._reflect_with_model(trajectory, context)
         exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
-        promoted = promote(store.insights, trajectory.env, trajectory.task)
+        promoted = promote(store.insights, trajectory.env, trajectory.task, trajectory.trial_id)
         self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
         ops += promoted
         self._update_graph(ops, exemplar)

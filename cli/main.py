@@ -13,7 +13,7 @@ import click
 import typer
 
 from agent.errors import AgentError
-from cli import bench, envs, logs, memory, run
+from cli import bench, envs, logs, memory, memory_edit, run
 from cli.common import console, debug
 from memory.errors import MemoryLayerError
 
@@ -36,6 +36,8 @@ app.command("run")(run.run)
 app.command("envs")(envs.envs)
 app.command("bench")(bench.bench)
 app.add_typer(logs.app, name="logs")
+for command in memory_edit.COMMANDS:
+    memory.app.command()(command)
 app.add_typer(memory.app, name="memory")
 
 

@@ -1,65 +1,270 @@
-"""``cairn memory``: what the agent has learned, and teaching it by demonstration."""
+"""``cairn memory``: see what the agent believes and why (edits live in ``memory_edit``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from agent.demonstrations import demonstrate
 from agent.environments import Environments, parse
-from cli.build import build_learning, cache_dir
-from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, out, print_json, store
-from memory.knowledge import Scope, Status
+from cli.build import build_learning, cache_dir, open_memory
+from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from memory.knowledge import Insight, Relation, Scope, Status
+from memory.store import Store
 
 app = typer.Typer(
-    help="What the agent learned (insights, exemplars) and teaching it by demonstration.",
+    help="What the agent learned: list, show, search and edit insights; see history and diffs; "
+    "teach by demonstration.",
     no_args_is_help=True,
 )
 
 
+def insight_json(insight: Insight) -> dict[str, Any]:
+    return {
+        "id": insight.id,
+        "text": insight.text,
+        "subject": insight.subject,
+        "relation": insight.relation.value,
+        "goal": insight.goal,
+        "scope": insight.where.scope.value,
+        "where": str(insight.where),
+        "support": insight.support,
+        "refute": insight.refute,
+        "confidence": round(insight.confidence, 4),
+        "status": insight.status.value,
+        "origin": insight.origin,
+        "pinned": insight.pinned,
+        "edited_by": insight.edited_by,
+        "superseded_by": insight.superseded_by,
+    }
+
+
+def insights_table(insights: list[Insight], title: str) -> Table:
+    table = Table(
+        "id", "insight", "scope", "conf", "+", "-", "flags", title=title, title_justify="left"
+    )
+    for i in insights:
+        flags = " ".join(
+            f
+            for f in (
+                "pinned" if i.pinned else "",
+                "edited" if i.edited_by else "",
+                "" if i.status is Status.ACTIVE else i.status.value,
+            )
+            if f
+        )
+        table.add_row(
+            str(i.id),
+            i.text,
+            str(i.where),
+            f"{i.confidence:.2f}",
+            f"{i.support:g}",
+            f"{i.refute:g}",
+            flags,
+        )
+    return table
+
+
+def require(database: Store, insight_id: int) -> Insight:
+    found = database.insights.get(insight_id)
+    if found is None:
+        fail(f"no insight {insight_id}: list them with `cairn memory list`")
+    return found
+
+
+@app.command("list")
+def list_(
+    home: HomeOption = DEFAULT_HOME,
+    scope: Annotated[Scope | None, typer.Option(help="Only this scope.")] = None,
+    env: Annotated[
+        str | None, typer.Option(help="Only this environment, e.g. scienceworld.")
+    ] = None,
+    task: Annotated[str | None, typer.Option(help="Only this task, e.g. boil.")] = None,
+    relation: Annotated[
+        str | None, typer.Option(help="Only this relation, e.g. 'SHOULD BE AVOIDED'.")
+    ] = None,
+    min_confidence: Annotated[
+        float, typer.Option(min=0, max=1, help="Hide less confident ones.")
+    ] = 0.0,
+    status: Annotated[str, typer.Option(help="active | superseded | forgotten | all")] = "active",
+    sort: Annotated[str, typer.Option(help="confidence | support | recent | id")] = "confidence",
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
+    json_output: JsonFlag = False,
+) -> None:
+    """List insights, most confident first (filters combine)."""
+    if sort not in ("confidence", "support", "recent", "id"):
+        fail(f"unknown --sort {sort!r}: use confidence, support, recent or id")
+    try:
+        wanted_status = None if status == "all" else Status(status)
+        wanted_relation = Relation(relation.upper()) if relation else None
+    except ValueError:
+        fail(
+            f"unknown --status or --relation: statuses {[s.value for s in Status]}, "
+            f"relations {[r.value for r in Relation]}"
+        )
+    found = store(home).insights.select(
+        status=wanted_status,
+        scope=scope,
+        env=env,
+        task=task,
+        relation=wanted_relation,
+        min_confidence=min_confidence,
+        sort=sort,
+        limit=limit,
+    )
+    if json_output:
+        print_json([insight_json(i) for i in found])
+        return
+    out.print(insights_table(found, f"{len(found)} insights"))
+
+
 @app.command()
-def demo(
-    envs: Annotated[
-        list[str],
-        typer.Argument(help="Specs whose oracle path to learn, e.g. scienceworld:boil@train:0."),
-    ],
+def show(
+    insight_id: Annotated[int, typer.Argument(help="An insight id (see `cairn memory list`).")],
     home: HomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
-    """Learn from demonstrations: play each environment's own oracle path (ScienceWorld's
-    gold path, TextWorld's walkthrough) and remember it as an exemplar marked
-    "demonstration". Test-split variations and TextWorld seeds >= 10000 are refused: they
-    are kept for evaluation."""
-    specs = [parse(text) for text in envs]
+    """One insight: its evidence, the trials and steps behind it, and its history."""
     database = store(home)
-    learner = build_learning(home.expanduser(), database, enabled=True).memory_learner
-    rows: list[dict[str, object]] = []
-    with Environments(cache_dir() / "games") as environments:
-        for spec in specs:
-            env = environments.open(spec)
-            exemplar = demonstrate(env, learner)
-            rows.append(
-                {
-                    "env": str(spec),
-                    "exemplar": exemplar.id,
-                    "steps": len(exemplar.steps),
-                    "score": exemplar.score,
-                }
-            )
+    insight = require(database, insight_id)
+    evidence = database.insights.evidence(insight_id)
+    for row in evidence:
+        trial = database.trial(row["trial_id"]) if row["trial_id"] else None
+        row["env"] = trial["env"] if trial else None
+        steps = {s["idx"]: s["action"] for s in database.steps(row["trial_id"])} if trial else {}
+        row["actions"] = [steps.get(i) for i in row["steps"]]
+    history = database.insights.operations(insight_id)
+    if json_output:
+        print_json({"insight": insight_json(insight), "evidence": evidence, "history": history})
+        return
+    out.print(insights_table([insight], f"insight {insight_id}"))
+    table = Table(
+        "kind", "weight", "trial", "env", "steps", "why", title="evidence", title_justify="left"
+    )
+    for row in evidence:
+        table.add_row(
+            row["kind"],
+            f"{row['weight']:g}",
+            str(row["trial_id"] or ""),
+            row["env"] or "",
+            ", ".join(f"{i}: {a}" for i, a in zip(row["steps"], row["actions"], strict=True)),
+            row["reason"] or row["origin"],
+        )
+    out.print(table)
+    out.print(history_table(history, "history"))
+
+
+def history_table(operations: list[dict[str, Any]], title: str) -> Table:
+    table = Table(
+        "op", "insight", "by", "trial", "when", "details", title=title, title_justify="left"
+    )
+    for op in operations:
+        details = op["details"]
+        summary = details.get("text") or details.get("line") or ""
+        extra = {
+            k: v for k, v in details.items() if k in ("reason", "before", "after", "successor")
+        }
+        table.add_row(
+            op["op"],
+            str(op["insight_id"] or ""),
+            op["actor"],
+            str(op["trial_id"] or ""),
+            op["at"][:19],
+            f"{summary} {extra or ''}".strip(),
+        )
+    return table
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="What to look for, in any words.")],
+    home: HomeOption = DEFAULT_HOME,
+    limit: Annotated[int, typer.Option(min=1)] = 10,
+    json_output: JsonFlag = False,
+) -> None:
+    """Search insights by meaning (MiniLM + Chroma) and by words (SQLite full text)."""
+    database = store(home)
+    by_words = database.insights.search_text(text, limit)
+    by_meaning = open_memory(home.expanduser(), database).similar_insights(text, limit)
+    if json_output:
+        print_json(
+            {
+                "semantic": [insight_json(i) for i in by_meaning],
+                "full_text": [insight_json(i) for i in by_words],
+            }
+        )
+        return
+    out.print(insights_table(by_meaning, "by meaning"))
+    out.print(insights_table(by_words, "by words"))
+
+
+@app.command()
+def history(
+    insight_id: Annotated[
+        int | None, typer.Argument(help="One insight's history; all if omitted.")
+    ] = None,
+    home: HomeOption = DEFAULT_HOME,
+    limit: Annotated[int, typer.Option(min=1, help="The most recent operations only.")] = 50,
+    json_output: JsonFlag = False,
+) -> None:
+    """The operation log: every add, support, refute, supersede, promotion and edit."""
+    operations = store(home).insights.operations(insight_id)[-limit:]
+    if json_output:
+        print_json(operations)
+        return
+    out.print(history_table(operations, "operations"))
+
+
+@app.command()
+def diff(
+    run_a: Annotated[int, typer.Argument(help="The earlier run (see `cairn logs runs`).")],
+    run_b: Annotated[int, typer.Argument(help="The later run.")],
+    home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
+) -> None:
+    """What the runs after RUN_A up to RUN_B changed in memory, insight by insight."""
+    if run_b <= run_a:
+        fail("RUN_B must be later than RUN_A: e.g. `cairn memory diff 1 3`")
+    database = store(home)
+    changes: dict[int, dict[str, Any]] = {}
+    for op in database.insights.operations_between_runs(run_a, run_b):
+        key = op["insight_id"] or 0
+        entry = changes.setdefault(key, {"insight": key, "ops": {}, "support": 0.0, "refute": 0.0})
+        entry["ops"][op["op"]] = entry["ops"].get(op["op"], 0) + 1
+        weight = float(op["details"].get("weight") or 0)
+        if op["op"] in ("add", "support"):
+            entry["support"] += weight
+        elif op["op"] == "refute":
+            entry["refute"] += weight
+    rows = sorted(changes.values(), key=lambda e: e["insight"])
+    for row in rows:
+        found = database.insights.get(row["insight"]) if row["insight"] else None
+        row["text"] = found.text if found else "(no insight: a dropped model line)"
     if json_output:
         print_json(rows)
         return
-    table = Table("env", "exemplar", "steps", "score", title="demonstrations learned")
+    table = Table(
+        "insight",
+        "text",
+        "operations",
+        "+support",
+        "+refute",
+        title=f"memory changes, runs {run_a} -> {run_b}",
+        title_justify="left",
+    )
     for row in rows:
-        table.add_row(*(str(row[k]) for k in ("env", "exemplar", "steps", "score")))
+        ops = ", ".join(f"{k}×{v}" for k, v in row["ops"].items())
+        table.add_row(
+            str(row["insight"] or ""), row["text"], ops, f"{row['support']:g}", f"{row['refute']:g}"
+        )
     out.print(table)
 
 
 @app.command()
 def stats(home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> None:
-    """Counts of insights (by scope and status), exemplars and operations."""
+    """Counts of insights (by status and scope), exemplars and operations."""
     database = store(home)
     insights = database.insights
     by_scope = {scope.value: sum(1 for _ in insights.active(scope)) for scope in Scope}
@@ -76,10 +281,50 @@ def stats(home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> Non
         )
         return
     table = Table("what", "count", title="memory")
-    for status, count in counts.items():
-        table.add_row(f"insights {status}", str(count))
-    for scope, count in by_scope.items():
-        table.add_row(f"  active, {scope} scope", str(count))
+    for status_name, count in counts.items():
+        table.add_row(f"insights {status_name}", str(count))
+    for scope_name, count in by_scope.items():
+        table.add_row(f"  active, {scope_name} scope", str(count))
     table.add_row("exemplars", str(exemplars))
     table.add_row("operations logged", str(operations))
+    out.print(table)
+
+
+@app.command()
+def demo(
+    envs: Annotated[
+        list[str],
+        typer.Argument(help="Specs whose oracle path to learn, e.g. scienceworld:boil@train:0."),
+    ],
+    home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
+) -> None:
+    """Learn from demonstrations: oracle paths remembered as exemplars.
+
+    Plays each environment's own oracle path (ScienceWorld's gold path, TextWorld's
+    walkthrough) and remembers it as an exemplar marked "demonstration", with the insights
+    it teaches. Test-split variations and TextWorld seeds >= 10000 are refused: they are kept
+    for evaluation.
+    """
+    specs = [parse(text) for text in envs]
+    database = store(home)
+    learner = build_learning(home.expanduser(), database, enabled=True).memory_learner
+    rows: list[dict[str, object]] = []
+    with Environments(cache_dir() / "games") as environments:
+        for spec in specs:
+            exemplar = demonstrate(environments.open(spec), learner)
+            rows.append(
+                {
+                    "env": str(spec),
+                    "exemplar": exemplar.id,
+                    "steps": len(exemplar.steps),
+                    "score": exemplar.score,
+                }
+            )
+    if json_output:
+        print_json(rows)
+        return
+    table = Table("env", "exemplar", "steps", "score", title="demonstrations learned")
+    for row in rows:
+        table.add_row(*(str(row[k]) for k in ("env", "exemplar", "steps", "score")))
     out.print(table)

@@ -85,10 +85,16 @@ class InsightStore:
         support: float,
         refute: float,
         sources: tuple[int, ...],
+        trial_id: int | None = None,
     ) -> list[Operation]:
         """Set a wider-scope insight's evidence to what its members add up to (see
         ``reflection.promotion``); a contrary promoted claim supersedes it unless pinned."""
-        details = {"sources": list(sources), "support": support, "refute": refute}
+        details = {
+            "sources": list(sources),
+            "support": support,
+            "refute": refute,
+            "trial_id": trial_id,
+        }
         with self.db.conn:
             current = self.find(subject, goal, where)
             if current is not None and current.relation.positive == relation.positive:
@@ -112,6 +118,73 @@ class InsightStore:
                 )
                 details["supersedes"] = current.id
             return [self.log("promote", created.id, "promotion", details)]
+
+    # --- a person's hand ------------------------------------------------------------------
+
+    def add_by_person(self, update: InsightUpdate) -> list[Operation]:
+        ops = self.apply(replace(update, origin="person"), actor="person")
+        for op in ops:
+            if op.insight_id is not None:
+                self._update(op.insight_id, {"edited_by": "person"})
+        return ops
+
+    def edit(self, insight_id: int, **changes: Any) -> Operation:
+        """Change subject, relation, goal, support or refute of an insight by hand."""
+        current = self._require(insight_id)
+        allowed = {"subject", "relation", "goal", "support", "refute"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot edit {sorted(unknown)}: edit {sorted(allowed)}")
+        before = {k: getattr(current, k) for k in changes}
+        row: dict[str, Any] = {
+            k: (v.value if isinstance(v, Relation) else v) for k, v in changes.items()
+        }
+        if "subject" in changes:
+            row["subject_key"] = normalise(changes["subject"])
+        if "goal" in changes:
+            row["goal_key"] = normalise(changes["goal"])
+        with self.db.conn:
+            self._update(insight_id, {**row, "edited_by": "person"})
+            return self.log("edit", insight_id, "person", {"before": before, "after": changes})
+
+    def set_pinned(self, insight_id: int, pinned: bool) -> Operation:
+        self._require(insight_id)
+        with self.db.conn:
+            self._update(insight_id, {"pinned": int(pinned), "edited_by": "person"})
+            return self.log("pin" if pinned else "unpin", insight_id, "person", {})
+
+    def forget(self, insight_id: int) -> Operation:
+        """Hide an insight from recall; nothing is destroyed (``restore`` brings it back)."""
+        current = self._require(insight_id)
+        if current.status is Status.FORGOTTEN:
+            raise ValueError(f"insight {insight_id} is already forgotten")
+        with self.db.conn:
+            self._update(insight_id, {"status": Status.FORGOTTEN.value})
+            return self.log("forget", insight_id, "person", {"was": current.status.value})
+
+    def restore(self, insight_id: int) -> Operation:
+        current = self._require(insight_id)
+        if current.status is not Status.FORGOTTEN:
+            raise ValueError(f"insight {insight_id} is {current.status.value}, not forgotten")
+        forgotten = [o for o in self.operations(insight_id) if o["op"] == "forget"]
+        was = Status(forgotten[-1]["details"].get("was", "active")) if forgotten else Status.ACTIVE
+        clash = self.find(current.subject, current.goal, current.where)
+        if was is Status.ACTIVE and clash is not None:
+            raise ValueError(
+                f"insight {clash.id} holds the same claim now: forget or edit it before "
+                f"restoring {insight_id}"
+            )
+        with self.db.conn:
+            self._update(insight_id, {"status": was.value})
+            return self.log("restore", insight_id, "person", {"to": was.value})
+
+    def _require(self, insight_id: int) -> Insight:
+        found = self.get(insight_id)
+        if found is None:
+            raise KeyError(insight_id)
+        return found
+
+    # --- evidence --------------------------------------------------------------------------
 
     def _support(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
         assert current.id is not None
@@ -247,8 +320,58 @@ class InsightStore:
         for row in self.table.rows_where(where, args, order_by="id"):
             yield _insight(row)
 
+    def select(
+        self,
+        *,
+        status: Status | None = Status.ACTIVE,
+        scope: Scope | None = None,
+        env: str | None = None,
+        task: str | None = None,
+        relation: Relation | None = None,
+        min_confidence: float = 0.0,
+        sort: str = "confidence",
+        limit: int | None = None,
+    ) -> list[Insight]:
+        """Insights matching every filter given, sorted by ``confidence``, ``support``,
+        ``recent`` (last changed first) or ``id``."""
+        clauses, args = [], []
+        for column, value in (
+            ("status", status.value if status else None),
+            ("scope", scope.value if scope else None),
+            ("env", env),
+            ("task", task),
+            ("relation", relation.value if relation else None),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        order = {
+            "confidence": "(support + 1.0) / (support + refute + 2.0) desc, support desc, id",
+            "support": "support desc, id",
+            "recent": "updated_at desc, id desc",
+            "id": "id",
+        }[sort]
+        rows = self.table.rows_where(" and ".join(clauses) or None, args, order_by=order)
+        found = [i for i in map(_insight, rows) if i.confidence >= min_confidence]
+        return found[:limit] if limit else found
+
+    def search_text(self, text: str, limit: int = 20) -> list[Insight]:
+        """Full-text search over subjects and goals (any text is safe: it is quoted)."""
+        if not text.strip():
+            return []
+        return [_insight(row) for row in self.table.search(text, quote=True, limit=limit)]
+
     def count(self, status: Status = Status.ACTIVE) -> int:
         return int(self.table.count_where("status = ?", [status.value]))
+
+    def operations_between_runs(self, after_run: int, up_to_run: int) -> list[dict[str, Any]]:
+        """Operations caused by the trials of runs ``after_run < run <= up_to_run``."""
+        rows = self.db.query(
+            """select o.*, t.run_id from insight_ops o join trials t on o.trial_id = t.id
+               where t.run_id > ? and t.run_id <= ? order by o.id""",
+            [after_run, up_to_run],
+        )
+        return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
 
     def operations(self, insight_id: int | None = None) -> list[dict[str, Any]]:
         table = self.db.table("insight_ops")
@@ -285,4 +408,5 @@ def _insight(row: dict[str, Any]) -> Insight:
         pinned=bool(row["pinned"]),
         order=row["ord"],
         superseded_by=row.get("superseded_by"),
+        edited_by=row.get("edited_by"),
     )

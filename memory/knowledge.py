@@ -111,6 +111,7 @@ class Insight:
     pinned: bool = False
     order: float | None = None  # mean relative position (0..1) in the trajectories it came from
     superseded_by: int | None = None
+    edited_by: str | None = None  # "person" once a person changed it by hand
 
     @property
     def confidence(self) -> float:

@@ -175,3 +175,9 @@ def m0002_insights_exemplars(db: Database) -> None:
     db.table("steps").add_column("state_key", str)
     db.table("steps").add_column("cited", str)
     db.table("steps").add_column("lost", int)
+
+
+@MIGRATIONS()
+def m0003_search_and_person_edits(db: Database) -> None:
+    db.table("insights").enable_fts(["subject", "goal"], create_triggers=True)
+    db.table("insights").add_column("edited_by", str)  # "person" once a person changed it

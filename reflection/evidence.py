@@ -131,39 +131,52 @@ class EvidenceReflector:
         fatal: list[bool],
         last_gain: int,
     ) -> list[InsightUpdate]:
-        steps, goal, where = trajectory.steps, trajectory.goal, trajectory.where
-        updates: list[InsightUpdate] = []
+        """One claim per action per trial — the strongest its steps support — so a trial is
+        one piece of evidence however often it repeated an action."""
+        steps = trajectory.steps
         useful_actions = {s.action for s, u in zip(steps, useful, strict=True) if u}
-        judged: set[tuple[str, Relation]] = set()
-
-        def add(index: int, relation: Relation, weight: float, reason: str) -> None:
-            step = steps[index]
-            if (step.action, relation) in judged:
-                return
-            judged.add((step.action, relation))
-            order = (index + 1) / (last_gain + 1) if relation.positive else None
-            updates.append(
-                InsightUpdate(
-                    subject=step.action,
-                    relation=relation,
-                    goal=goal,
-                    where=where,
-                    weight=weight,
-                    origin="evidence",
-                    trial_id=trajectory.trial_id,
-                    steps=(step.index,),
-                    order=order,
-                    reason=reason,
-                )
-            )
-
+        claims: dict[str, tuple[int, Relation, float, int, str]] = {}  # action -> claim
         for i, step in enumerate(steps):
             if fatal[i]:
-                add(i, Relation.AVOID, 2.0, f"lost the game at step {step.index}")
+                claim = (4, Relation.AVOID, 2.0, f"lost the game at step {step.index}")
             elif gained[i] > 0:
-                add(i, Relation.NECESSARY, 1.0, f"score rose by {gained[i]:g} at step {step.index}")
+                claim = (
+                    3,
+                    Relation.NECESSARY,
+                    1.0,
+                    f"score rose by {gained[i]:g} at step {step.index}",
+                )
             elif useful[i]:
-                add(i, Relation.MAY_BE_NECESSARY, 0.5, f"on the path to a gain (step {step.index})")
+                claim = (
+                    2,
+                    Relation.MAY_BE_NECESSARY,
+                    0.5,
+                    f"on the path to a gain (step {step.index})",
+                )
             elif idle[i] and step.action not in useful_actions:
-                add(i, Relation.DOES_NOT_CONTRIBUTE, 0.5, f"changed nothing at step {step.index}")
-        return updates
+                claim = (
+                    1,
+                    Relation.DOES_NOT_CONTRIBUTE,
+                    0.5,
+                    f"changed nothing at step {step.index}",
+                )
+            else:
+                continue
+            rank, relation, weight, reason = claim
+            if step.action not in claims or rank > claims[step.action][0]:
+                claims[step.action] = (rank, relation, weight, i, reason)
+        return [
+            InsightUpdate(
+                subject=action,
+                relation=relation,
+                goal=trajectory.goal,
+                where=trajectory.where,
+                weight=weight,
+                origin="evidence",
+                trial_id=trajectory.trial_id,
+                steps=(steps[index].index,),
+                order=(index + 1) / (last_gain + 1) if relation.positive else None,
+                reason=reason,
+            )
+            for action, (_, relation, weight, index, reason) in claims.items()
+        ]

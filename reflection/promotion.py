@@ -72,7 +72,9 @@ def promotions(insights: list[Insight]) -> list[Promotion]:
     return found
 
 
-def promote(store: InsightStore, env: str, task: str) -> list[Operation]:
+def promote(
+    store: InsightStore, env: str, task: str, trial_id: int | None = None
+) -> list[Operation]:
     """Promote what the insights of ``env``/``task`` support, up to global scope. Each level
     is read after the one below it was written, so one trial can promote all the way up."""
     levels: tuple[tuple[Scope, dict[str, str]], ...] = (
@@ -91,5 +93,6 @@ def promote(store: InsightStore, env: str, task: str) -> list[Operation]:
                 support=found.support,
                 refute=found.refute,
                 sources=found.sources,
+                trial_id=trial_id,
             )
     return ops

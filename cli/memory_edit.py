@@ -1,0 +1,157 @@
+"""``cairn memory add|edit|pin|unpin|forget|restore``: a person's hand on the insights.
+
+Every change is marked as a person's and logged; forgetting hides, never destroys. After a
+change the vector index entry and the knowledge graph are brought up to date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent.learning import GRAPH_FILE, rebuild_graph
+from cli.build import open_memory
+from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.memory import insight_json, insights_table, require
+from memory.knowledge import InsightUpdate, Relation, Scope, Where
+from memory.store import Store
+from reflection.grammar import Rejected, parse_insight
+
+IdArgument = Annotated[int, typer.Argument(help="An insight id (see `cairn memory list`).")]
+
+
+def refresh(home: Path, database: Store, insight_ids: set[int]) -> None:
+    memory = open_memory(home.expanduser(), database)
+    memory.reindex(insight_ids)
+    rebuild_graph(memory, home.expanduser() / GRAPH_FILE)
+
+
+def report(home: Path, database: Store, insight_id: int, json_output: bool, what: str) -> None:
+    refresh(home, database, {insight_id})
+    insight = require(database, insight_id)
+    if json_output:
+        print_json(insight_json(insight))
+    else:
+        out.print(insights_table([insight], what))
+
+
+def add(
+    claim: Annotated[
+        str,
+        typer.Argument(
+            help='"SUBJECT RELATION to GOAL", '
+            'e.g. "open cupboard SHOULD BE NECESSARY to boil water".'
+        ),
+    ],
+    scope: Annotated[Scope, typer.Option(help="Where it holds.")] = Scope.GLOBAL,
+    env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
+    task: Annotated[str | None, typer.Option(help="Task (task and variation scope).")] = None,
+    variation: Annotated[int | None, typer.Option(help="Variation (variation scope).")] = None,
+    support: Annotated[float, typer.Option(min=0, help="How much evidence it starts with.")] = 1.0,
+    home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
+) -> None:
+    """Add an insight by hand (marked as a person's), in the grammar the agent uses."""
+    parsed = parse_insight(claim)
+    if isinstance(parsed, Rejected):
+        fail(f'cannot read {claim!r}: {parsed.reason}; write "SUBJECT RELATION to GOAL"')
+    needs = {
+        Scope.VARIATION: ("env", "task", "variation"),
+        Scope.TASK: ("env", "task"),
+        Scope.ENVIRONMENT: ("env",),
+        Scope.GLOBAL: (),
+    }[scope]
+    given = {"env": env, "task": task, "variation": variation}
+    missing = [name for name in needs if given[name] is None]
+    if missing:
+        fail(f"--scope {scope.value} needs --{' --'.join(missing)}")
+    where = Where(scope, *(given[n] if n in needs else None for n in ("env", "task", "variation")))  # type: ignore[arg-type]
+    database = store(home)
+    update = InsightUpdate(
+        parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
+    )
+    ops = database.insights.add_by_person(update)
+    insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
+    report(home, database, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
+
+
+def edit(
+    insight_id: IdArgument,
+    subject: Annotated[str | None, typer.Option(help="New subject.")] = None,
+    relation: Annotated[
+        str | None, typer.Option(help="New relation, e.g. 'MAY BE NECESSARY'.")
+    ] = None,
+    goal: Annotated[str | None, typer.Option(help="New goal.")] = None,
+    support: Annotated[
+        float | None, typer.Option(min=0, help="Set the supporting evidence.")
+    ] = None,
+    refute: Annotated[float | None, typer.Option(min=0, help="Set the refuting evidence.")] = None,
+    home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
+) -> None:
+    """Correct an insight by hand; the change is marked as a person's and logged."""
+    changes: dict[str, object] = {
+        k: v
+        for k, v in (("subject", subject), ("goal", goal), ("support", support), ("refute", refute))
+        if v is not None
+    }
+    if relation is not None:
+        try:
+            changes["relation"] = Relation(relation.upper())
+        except ValueError:
+            fail(f"unknown relation {relation!r}: use one of {[r.value for r in Relation]}")
+    if not changes:
+        fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
+    database = store(home)
+    require(database, insight_id)
+    database.insights.edit(insight_id, **changes)
+    report(home, database, insight_id, json_output, f"edited insight {insight_id}")
+
+
+def _toggle(home: Path, insight_id: int, json_output: bool, action: str) -> None:
+    database = store(home)
+    require(database, insight_id)
+    insights = database.insights
+    try:
+        {
+            "pin": lambda: insights.set_pinned(insight_id, True),
+            "unpin": lambda: insights.set_pinned(insight_id, False),
+            "forget": lambda: insights.forget(insight_id),
+            "restore": lambda: insights.restore(insight_id),
+        }[action]()
+    except ValueError as error:
+        fail(str(error))
+    report(home, database, insight_id, json_output, f"{action}: insight {insight_id}")
+
+
+def pin(
+    insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+) -> None:
+    """Pin an insight: evidence never supersedes it automatically."""
+    _toggle(home, insight_id, json_output, "pin")
+
+
+def unpin(
+    insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+) -> None:
+    """Let evidence supersede the insight again."""
+    _toggle(home, insight_id, json_output, "unpin")
+
+
+def forget(
+    insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+) -> None:
+    """Hide an insight from the agent. Nothing is destroyed: `cairn memory restore ID`."""
+    _toggle(home, insight_id, json_output, "forget")
+
+
+def restore(
+    insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+) -> None:
+    """Bring back a forgotten insight (to the status it had)."""
+    _toggle(home, insight_id, json_output, "restore")
+
+
+COMMANDS = (add, edit, pin, unpin, forget, restore)  # registered on `cairn memory` by cli.main
