@@ -13,7 +13,7 @@ import click
 import typer
 
 from agent.errors import AgentError
-from cli import bench, envs, logs, memory, memory_edit, run
+from cli import bench, envs, graph, logs, memory, memory_edit, run
 from cli.common import console, debug
 from memory.errors import MemoryLayerError
 
@@ -39,6 +39,7 @@ app.add_typer(logs.app, name="logs")
 for command in memory_edit.COMMANDS:
     memory.app.command()(command)
 app.add_typer(memory.app, name="memory")
+app.add_typer(graph.app, name="graph")
 
 
 def main() -> None:
