@@ -35,7 +35,7 @@ class ExemplarStore:
             "steps": json.dumps([asdict(step) for step in exemplar.steps]),
             "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
         }
-        with self.db.conn:
+        with self.db.atomic():
             inserted = self.table.insert(row)
         return int(inserted.last_pk)  # type: ignore[arg-type]
 

@@ -46,7 +46,7 @@ class InsightStore:
     def apply(self, update: InsightUpdate, actor: str | None = None) -> list[Operation]:
         """Fold one update into the insights (see the module docstring); one transaction."""
         actor = actor or update.origin
-        with self.db.conn:
+        with self.db.atomic():
             current = self.find(update.subject, update.goal, update.where)
             if current is None:
                 created = self._insert(update, support=update.weight, refute=0.0)
@@ -95,7 +95,7 @@ class InsightStore:
             "refute": refute,
             "trial_id": trial_id,
         }
-        with self.db.conn:
+        with self.db.atomic():
             current = self.find(subject, goal, where)
             if current is not None and current.relation.positive == relation.positive:
                 assert current.id is not None
@@ -143,13 +143,13 @@ class InsightStore:
             row["subject_key"] = normalise(changes["subject"])
         if "goal" in changes:
             row["goal_key"] = normalise(changes["goal"])
-        with self.db.conn:
+        with self.db.atomic():
             self._update(insight_id, {**row, "edited_by": "person"})
             return self.log("edit", insight_id, "person", {"before": before, "after": changes})
 
     def set_pinned(self, insight_id: int, pinned: bool) -> Operation:
         self._require(insight_id)
-        with self.db.conn:
+        with self.db.atomic():
             self._update(insight_id, {"pinned": int(pinned), "edited_by": "person"})
             return self.log("pin" if pinned else "unpin", insight_id, "person", {})
 
@@ -158,7 +158,7 @@ class InsightStore:
         current = self._require(insight_id)
         if current.status is Status.FORGOTTEN:
             raise ValueError(f"insight {insight_id} is already forgotten")
-        with self.db.conn:
+        with self.db.atomic():
             self._update(insight_id, {"status": Status.FORGOTTEN.value})
             return self.log("forget", insight_id, "person", {"was": current.status.value})
 
@@ -174,7 +174,7 @@ class InsightStore:
                 f"insight {clash.id} holds the same claim now: forget or edit it before "
                 f"restoring {insight_id}"
             )
-        with self.db.conn:
+        with self.db.atomic():
             self._update(insight_id, {"status": was.value})
             return self.log("restore", insight_id, "person", {"to": was.value})
 

@@ -78,7 +78,7 @@ class Store:
     # --- writing -------------------------------------------------------------------------
 
     def start_run(self, command: str, config: dict[str, Any], version: str) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             row = self.db.table("runs").insert(
                 {
                     "started_at": _now(),
@@ -91,7 +91,7 @@ class Store:
         return _last_pk(row)
 
     def finish_run(self, run_id: int, status: str) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db.table("runs").update(run_id, {"finished_at": _now(), "status": status})
 
     def start_trial(
@@ -102,7 +102,7 @@ class Store:
         *,
         seed: int | None = None,
     ) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             row = self.db.table("trials").insert(
                 {
                     "run_id": run_id,
@@ -118,7 +118,7 @@ class Store:
     def describe_trial(
         self, trial_id: int, *, task: str, variation: int | None, description: str, observation: str
     ) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db.table("trials").update(
                 trial_id,
                 {
@@ -131,7 +131,7 @@ class Store:
 
     def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
         """Record a step and the LLM calls behind it in one transaction."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.table("steps").insert(
                 {
                     "trial_id": trial_id,
@@ -160,7 +160,7 @@ class Store:
     def add_llm_calls(
         self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
     ) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self._insert_llm_calls(run_id, trial_id, step, calls)
 
     def _insert_llm_calls(
@@ -187,7 +187,7 @@ class Store:
         )
 
     def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db.table("trials").update(
                 trial_id,
                 {

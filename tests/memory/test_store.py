@@ -79,7 +79,11 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
     again = Store.in_home(tmp_path)
     assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = [m.name for m in MIGRATIONS.applied(again.db)]
-    assert applied == ["m0001_runs_trials_steps_llm_calls", "m0002_insights_exemplars"]
+    assert applied == [
+        "m0001_runs_trials_steps_llm_calls",
+        "m0002_insights_exemplars",
+        "m0003_search_and_person_edits",
+    ]
     assert MIGRATIONS.pending(again.db) == []
 
 
