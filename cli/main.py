@@ -13,7 +13,7 @@ import click
 import typer
 
 from agent.errors import AgentError
-from cli import bench, envs, graph, logs, memory, memory_edit, run
+from cli import bench, envs, graph, logs, memory, memory_edit, run, share
 from cli.common import console, debug
 from memory.errors import MemoryLayerError
 
@@ -35,6 +35,8 @@ app = typer.Typer(
 app.command("run")(run.run)
 app.command("envs")(envs.envs)
 app.command("bench")(bench.bench)
+app.command("export")(share.export)
+app.command("import")(share.import_)
 app.add_typer(logs.app, name="logs")
 for command in memory_edit.COMMANDS:
     memory.app.command()(command)

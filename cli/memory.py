@@ -133,8 +133,8 @@ def show(
     for row in evidence:
         trial = database.trial(row["trial_id"]) if row["trial_id"] else None
         row["env"] = trial["env"] if trial else None
-        steps = {s["idx"]: s["action"] for s in database.steps(row["trial_id"])} if trial else {}
-        row["actions"] = [steps.get(i) for i in row["steps"]]
+        taken = {s["idx"]: s["action"] for s in database.steps(row["trial_id"])} if trial else {}
+        row["actions"] = [taken.get(i) for i in row["steps"]]
     history = database.insights.operations(insight_id)
     if json_output:
         print_json({"insight": insight_json(insight), "evidence": evidence, "history": history})
@@ -144,13 +144,17 @@ def show(
         "kind", "weight", "trial", "env", "steps", "why", title="evidence", title_justify="left"
     )
     for row in evidence:
+        steps = ", ".join(
+            f"{i}: {a}" if a else str(i) for i, a in zip(row["steps"], row["actions"], strict=True)
+        )
+        why = row["reason"] or row["origin"]
         table.add_row(
             row["kind"],
             f"{row['weight']:g}",
             str(row["trial_id"] or ""),
             row["env"] or "",
-            ", ".join(f"{i}: {a}" for i, a in zip(row["steps"], row["actions"], strict=True)),
-            row["reason"] or row["origin"],
+            steps,
+            why,
         )
     out.print(table)
     out.print(history_table(history, "history"))

@@ -155,8 +155,11 @@ class KnowledgeGraph:
 
     # --- persistence ---------------------------------------------------------------------
 
+    def node_link(self) -> dict[str, Any]:
+        return dict(nx.node_link_data(self.graph, edges="edges"))
+
     def save(self, path: Path) -> None:
-        data = nx.node_link_data(self.graph, edges="edges")
+        data = self.node_link()
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(json.dumps(data))
         temporary.replace(path)  # a crash mid-write leaves the previous graph intact

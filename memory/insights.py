@@ -214,7 +214,59 @@ class InsightStore:
         ops.append(self._log("supersede", refuted, actor, update, successor=successor.id))
         return ops
 
-    def _insert(self, update: InsightUpdate, *, support: float, refute: float) -> Insight:
+    def merge_imported(self, update: InsightUpdate, refute: float) -> int:
+        """Take in an insight from a bundle: the same claim adds its evidence, a contrary
+        claim refutes (and may supersede) the local one, a new claim is added. Evidence rows
+        come separately (``add_evidence_row``), so nothing is counted twice."""
+        details = {"from": update.origin, "support": update.weight, "refute": refute}
+        current = self.find(update.subject, update.goal, update.where)
+        if current is None:
+            created = self._insert(update, support=update.weight, refute=refute, evidence=False)
+            assert created.id is not None
+            self.log("import", created.id, update.origin, {**details, "text": created.text})
+            return created.id
+        assert current.id is not None
+        if current.relation.positive == update.relation.positive:
+            self._update(
+                current.id,
+                {"support": current.support + update.weight, "refute": current.refute + refute},
+            )
+            self.log("import", current.id, update.origin, {**details, "text": current.text})
+            return current.id
+        contrary = replace(
+            current, support=current.support + refute, refute=current.refute + update.weight
+        )
+        self._update(current.id, {"support": contrary.support, "refute": contrary.refute})
+        self.log("import", current.id, update.origin, {**details, "contrary": True})
+        if contrary.confidence >= 0.5 or current.pinned:
+            return current.id
+        successor = self._insert(
+            update, support=contrary.refute, refute=contrary.support, evidence=False
+        )
+        self._update(current.id, {"status": Status.SUPERSEDED.value, "superseded_by": successor.id})
+        self.log("supersede", current.id, update.origin, {"successor": successor.id})
+        assert successor.id is not None
+        return successor.id
+
+    def add_evidence_row(
+        self, insight_id: int, kind: str, weight: float, steps: list[int], origin: str, reason: str
+    ) -> None:
+        self.db.table("insight_evidence").insert(
+            {
+                "insight_id": insight_id,
+                "trial_id": None,
+                "steps": json.dumps(steps),
+                "weight": weight,
+                "kind": kind,
+                "origin": origin,
+                "reason": reason,
+                "at": _now(),
+            }
+        )
+
+    def _insert(
+        self, update: InsightUpdate, *, support: float, refute: float, evidence: bool = True
+    ) -> Insight:
         where = update.where
         row = {
             "subject": update.subject,
@@ -238,7 +290,8 @@ class InsightStore:
         }
         inserted = self.table.insert(row)
         insight_id = int(inserted.last_pk)  # type: ignore[arg-type]
-        self._evidence(insight_id, update, "support")
+        if evidence:
+            self._evidence(insight_id, update, "support")
         return _insight({**row, "id": insight_id})
 
     def _update(self, insight_id: int, changes: dict[str, Any]) -> None:

@@ -181,3 +181,11 @@ def m0002_insights_exemplars(db: Database) -> None:
 def m0003_search_and_person_edits(db: Database) -> None:
     db.table("insights").enable_fts(["subject", "goal"], create_triggers=True)
     db.table("insights").add_column("edited_by", str)  # "person" once a person changed it
+
+
+@MIGRATIONS()
+def m0004_imports(db: Database) -> None:
+    db.table("imports").create(
+        {"id": int, "sha256": str, "name": str, "at": str, "counts": str}, pk="id"
+    )
+    db.table("imports").create_index(["sha256"], unique=True)

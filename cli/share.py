@@ -1,0 +1,94 @@
+"""``cairn export`` and ``cairn import``: hand what was learned to another home or agent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent import __version__
+from agent.learning import GRAPH_FILE, load_graph, rebuild_graph
+from cli.build import open_memory
+from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from memory.bundle import Filters, export_bundle, import_bundle, read_bundle
+from memory.knowledge import Scope
+from memory.playbook import playbook
+
+FORMATS = ("bundle", "markdown")
+
+
+def export(
+    path: Annotated[
+        Path, typer.Argument(help="File to write, e.g. boil.cairn.zip or playbook.md.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="bundle (for `cairn import`) | markdown (a playbook).")
+    ] = "bundle",
+    scope: Annotated[Scope | None, typer.Option(help="Only insights of this scope.")] = None,
+    env: Annotated[str | None, typer.Option(help="Only this environment.")] = None,
+    task: Annotated[str | None, typer.Option(help="Only this task.")] = None,
+    home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
+) -> None:
+    """Export what was learned: a versioned bundle another home can import, or a Markdown
+    playbook any LLM agent can take as its system prompt."""
+    if fmt not in FORMATS:
+        fail(f"unknown --format {fmt!r}: use bundle or markdown")
+    database = store(home)
+    filters = Filters(scope, env, task)
+    target = path.expanduser()
+    if fmt == "markdown":
+        chosen = [i for i in database.insights.active() if filters.admits(i)]
+        try:
+            target.write_text(playbook(chosen))
+        except OSError as error:
+            fail(f"cannot write {path}: {error.strerror}")
+        counts = {"insights": len(chosen)}
+    else:
+        memory = open_memory(home.expanduser(), database)
+        graph = load_graph(memory, home.expanduser() / GRAPH_FILE)
+        counts = export_bundle(
+            database,
+            target,
+            filters=filters,
+            cairn_version=__version__,
+            embedding_model=memory.index.embedder.name if memory.index else "none",
+            graph=graph.node_link(),
+        )
+    if json_output:
+        print_json({"path": str(target), "format": fmt, "counts": counts})
+    else:
+        out.print(f"wrote {target}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def import_(
+    path: Annotated[Path, typer.Argument(help="A bundle written by `cairn export`.")],
+    home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
+) -> None:
+    """Import a bundle: checked whole first, merged in one transaction, re-embedded here.
+
+    The same claims add up their evidence; provenance says "imported from" the bundle. A bad
+    bundle changes nothing and says why. Bundle content is data: nothing in it is run, and
+    no file outside it is read.
+    """
+    bundle = read_bundle(path.expanduser())
+    database = store(home)
+    insight_ids, exemplar_ids = import_bundle(database, bundle)
+    memory = open_memory(home.expanduser(), database)
+    memory.reindex(set(insight_ids))
+    if memory.index is not None:
+        memory.index.add_exemplars(database.exemplars.by_ids(exemplar_ids))
+    rebuild_graph(memory, home.expanduser() / GRAPH_FILE)
+    summary = {
+        "bundle": bundle.name,
+        "insights": len(set(insight_ids)),
+        "exemplars": len(exemplar_ids),
+        "from_cairn": bundle.manifest.cairn_version,
+    }
+    if json_output:
+        print_json(summary)
+    else:
+        counts = f"{summary['insights']} insights, {summary['exemplars']} exemplars"
+        out.print(f"imported {bundle.name}: {counts}")

@@ -1,0 +1,405 @@
+"""Knowledge bundles: what one home learned, packed so another home can take it in.
+
+A bundle is a zip of JSON-lines files and a manifest::
+
+    manifest.json     format and version, cairn version, embedding model, filters, counts,
+                      and the size and SHA-256 of every other file
+    insights.jsonl    insights (with a bundle-local id)
+    evidence.jsonl    their evidence (which trial and steps, in the exporting home)
+    exemplars.jsonl   exemplar trajectories
+    operations.jsonl  the operation log of the exported insights
+    graph.json        the knowledge graph (informational: the importer rebuilds its own)
+
+Embeddings are not in it: the importing home embeds with its own model. Import is a trust
+boundary: every file is checked (names, sizes, checksums, schema) before anything is written,
+and the writing is one transaction — a bad bundle changes nothing. Bundle text is data; it is
+never executed, and only the listed members are read (no path leaves the archive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from memory.errors import MemoryLayerError
+from memory.knowledge import (
+    Exemplar,
+    ExemplarStep,
+    Insight,
+    InsightUpdate,
+    Relation,
+    Scope,
+    Where,
+)
+from memory.store import Store
+
+FORMAT = "cairn-bundle"
+FORMAT_VERSION = 1
+MEMBERS = ("insights.jsonl", "evidence.jsonl", "exemplars.jsonl", "operations.jsonl", "graph.json")
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_TEXT = 2000
+
+
+class BundleError(MemoryLayerError):
+    """A bundle cannot be written or read; the message says what is wrong with it."""
+
+
+# --- the schema, checked at the trust boundary -------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InsightRecord(_Strict):
+    id: int
+    subject: str = Field(min_length=1, max_length=MAX_TEXT)
+    relation: Relation
+    goal: str = Field(min_length=1, max_length=MAX_TEXT)
+    scope: Scope
+    env: str | None = Field(default=None, max_length=200)
+    task: str | None = Field(default=None, max_length=500)
+    variation: int | None = None
+    support: float = Field(ge=0, le=1e9)
+    refute: float = Field(ge=0, le=1e9)
+    origin: str = Field(max_length=200)
+    pinned: bool = False
+    order: float | None = None
+
+
+class EvidenceRecord(_Strict):
+    insight: int
+    trial_id: int | None = None
+    steps: list[int] = Field(default_factory=list, max_length=10_000)
+    weight: float = Field(ge=0, le=1e9)
+    kind: Literal["support", "refute"]
+    origin: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=MAX_TEXT)
+
+
+class StepRecord(_Strict):
+    action: str = Field(max_length=MAX_TEXT)
+    observation: str = Field(max_length=100_000)
+    reward: float
+    score: float = Field(ge=0, le=100)
+    state_key: str = Field(default="", max_length=64)
+    credit: float = 0.0
+    useful: bool = False
+    fatal: bool = False
+
+
+class ExemplarRecord(_Strict):
+    env: str = Field(max_length=200)
+    task: str = Field(max_length=500)
+    variation: int | None = None
+    spec: str = Field(max_length=1000)
+    task_description: str = Field(max_length=20_000)
+    score: float = Field(ge=0, le=100)
+    won: bool
+    origin: str = Field(max_length=200)
+    steps: list[StepRecord] = Field(max_length=10_000)
+
+
+class OperationRecord(_Strict):
+    insight: int | None
+    op: str = Field(max_length=50)
+    actor: str = Field(max_length=200)
+    details: dict[str, Any]
+    at: str = Field(max_length=50)
+
+
+class FileEntry(_Strict):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    bytes: int = Field(ge=0, le=MAX_MEMBER_BYTES)
+
+
+class Manifest(_Strict):
+    format: Literal["cairn-bundle"]
+    format_version: int
+    cairn_version: str = Field(max_length=50)
+    created_at: str = Field(max_length=50)
+    embedding_model: str = Field(max_length=200)
+    filters: dict[str, str | None]
+    counts: dict[str, int]
+    files: dict[str, FileEntry]
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    scope: Scope | None = None
+    env: str | None = None
+    task: str | None = None
+
+    def admits(self, insight: Insight) -> bool:
+        where = insight.where
+        return (
+            (self.scope is None or where.scope is self.scope)
+            and (self.env is None or where.env == self.env)
+            and (self.task is None or where.task == self.task)
+        )
+
+
+def _jsonl(records: Iterable[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(r, sort_keys=True, default=str) + "\n" for r in records).encode()
+
+
+def export_bundle(
+    store: Store,
+    path: Path,
+    *,
+    filters: Filters,
+    cairn_version: str,
+    embedding_model: str,
+    graph: dict[str, Any] | None = None,
+) -> dict[str, int]:
+    """Write the active insights (and their evidence and history) and the exemplars that
+    ``filters`` admit to a bundle at ``path``; return the counts."""
+    insights = [i for i in store.insights.active() if filters.admits(i)]
+    ids = {i.id for i in insights}
+    evidence = [
+        {
+            "insight": i.id,
+            **{k: row[k] for k in ("trial_id", "steps", "weight", "kind", "origin", "reason")},
+        }
+        for i in insights
+        for row in store.insights.evidence(i.id or 0)
+    ]
+    operations = [
+        {"insight": op["insight_id"], **{k: op[k] for k in ("op", "actor", "details", "at")}}
+        for op in store.insights.operations()
+        if op["insight_id"] in ids
+    ]
+    exemplars = [
+        {**{k: v for k, v in asdict(e).items() if k not in ("id", "trial_id")}}
+        for e in store.exemplars.all()
+        if (filters.env is None or e.env == filters.env)
+        and (filters.task is None or e.task == filters.task)
+    ]
+    files = {
+        "insights.jsonl": _jsonl(_insight_record(i) for i in insights),
+        "evidence.jsonl": _jsonl(evidence),
+        "exemplars.jsonl": _jsonl(exemplars),
+        "operations.jsonl": _jsonl(operations),
+        "graph.json": json.dumps(graph or {}).encode(),
+    }
+    counts = {
+        "insights": len(insights),
+        "evidence": len(evidence),
+        "exemplars": len(exemplars),
+        "operations": len(operations),
+    }
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "cairn_version": cairn_version,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "embedding_model": embedding_model,
+        "filters": {
+            k: (v.value if isinstance(v, Scope) else v) for k, v in asdict(filters).items()
+        },
+        "counts": counts,
+        "files": {
+            name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            for name, data in files.items()
+        },
+    }
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+            for name, data in files.items():
+                archive.writestr(name, data)
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise BundleError(f"cannot write {path}: {error.strerror}") from None
+    return counts
+
+
+def _insight_record(insight: Insight) -> dict[str, Any]:
+    return {
+        "id": insight.id,
+        "subject": insight.subject,
+        "relation": insight.relation.value,
+        "goal": insight.goal,
+        "scope": insight.where.scope.value,
+        "env": insight.where.env,
+        "task": insight.where.task,
+        "variation": insight.where.variation,
+        "support": insight.support,
+        "refute": insight.refute,
+        "origin": insight.origin,
+        "pinned": insight.pinned,
+        "order": insight.order,
+    }
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bundle:
+    name: str
+    sha256: str
+    manifest: Manifest
+    insights: list[InsightRecord]
+    evidence: list[EvidenceRecord]
+    exemplars: list[ExemplarRecord]
+    operations: list[OperationRecord]
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Open and check everything in a bundle; raise ``BundleError`` with the first problem."""
+    try:
+        raw = path.read_bytes()
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise BundleError(f"no bundle at {path}") from None
+    except (OSError, zipfile.BadZipFile) as error:
+        raise BundleError(f"{path} is not a cairn bundle (not a readable zip: {error})") from None
+    with archive:
+        names = set(archive.namelist())
+        unexpected = names - {"manifest.json", *MEMBERS}
+        if unexpected:
+            raise BundleError(
+                f"{path}: unexpected files {sorted(unexpected)[:3]}: not a cairn bundle"
+            )
+        manifest = _model(Manifest, _member(archive, "manifest.json"), "manifest.json")
+        if manifest.format_version > FORMAT_VERSION:
+            raise BundleError(
+                f"{path} is format {manifest.format_version}; this cairn reads up to "
+                f"{FORMAT_VERSION}: upgrade cairn"
+            )
+        contents = {}
+        for name in MEMBERS:
+            entry = manifest.files.get(name)
+            if entry is None:
+                raise BundleError(f"{path}: the manifest does not list {name}")
+            data = _member(archive, name, entry.bytes)
+            if hashlib.sha256(data).hexdigest() != entry.sha256:
+                raise BundleError(
+                    f"{path}: {name} does not match its checksum (damaged or altered)"
+                )
+            contents[name] = data
+    bundle = Bundle(
+        name=path.name,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        manifest=manifest,
+        insights=_lines(InsightRecord, contents["insights.jsonl"], "insights.jsonl"),
+        evidence=_lines(EvidenceRecord, contents["evidence.jsonl"], "evidence.jsonl"),
+        exemplars=_lines(ExemplarRecord, contents["exemplars.jsonl"], "exemplars.jsonl"),
+        operations=_lines(OperationRecord, contents["operations.jsonl"], "operations.jsonl"),
+    )
+    ids = {i.id for i in bundle.insights}
+    if len(ids) != len(bundle.insights):
+        raise BundleError(f"{path}: insights.jsonl repeats an id")
+    dangling = {e.insight for e in bundle.evidence} - ids
+    if dangling:
+        raise BundleError(
+            f"{path}: evidence refers to insights not in the bundle ({sorted(dangling)[:3]})"
+        )
+    return bundle
+
+
+def _member(archive: zipfile.ZipFile, name: str, expected: int | None = None) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_MEMBER_BYTES or (expected is not None and info.file_size != expected):
+        raise BundleError(f"{name} is {info.file_size} bytes, not the {expected} the manifest says")
+    with archive.open(info) as member:
+        data = member.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise BundleError(f"{name} is larger than {MAX_MEMBER_BYTES} bytes")
+    return data
+
+
+def _model(model: type[Any], data: bytes, where: str) -> Any:
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        place = ".".join(str(p) for p in first["loc"])
+        raise BundleError(f"{where}: {place}: {first['msg']}") from None
+
+
+def _lines(model: type[Any], data: bytes, where: str) -> list[Any]:
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        raise BundleError(f"{where} is not UTF-8 text") from None
+    return [
+        _model(model, line.encode(), f"{where} line {n}")
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip()
+    ]
+
+
+def import_bundle(store: Store, bundle: Bundle) -> tuple[list[int], list[int]]:
+    """Merge a checked bundle into the store in one transaction: insights with the same claim
+    and scope add up their evidence, others are added; provenance says "imported from".
+    Returns the ids of the insights and exemplars touched. A bundle is taken in once."""
+    origin = f"imported:{bundle.name}"
+    imports = store.db.table("imports")
+    if imports.exists() and imports.count_where("sha256 = ?", [bundle.sha256]):
+        raise BundleError(f"{bundle.name} was imported into this home already: nothing to do")
+    touched_insights: list[int] = []
+    exemplar_ids: list[int] = []
+    with store.db.atomic():
+        mapping: dict[int, int] = {}
+        for record in bundle.insights:
+            insight_id = store.insights.merge_imported(
+                InsightUpdate(
+                    subject=record.subject,
+                    relation=record.relation,
+                    goal=record.goal,
+                    where=Where(record.scope, record.env, record.task, record.variation),
+                    weight=record.support,
+                    origin=origin,
+                    order=record.order,
+                    reason=f"imported from {bundle.name} (was {record.origin})",
+                ),
+                refute=record.refute,
+            )
+            mapping[record.id] = insight_id
+            touched_insights.append(insight_id)
+        for evidence in bundle.evidence:
+            store.insights.add_evidence_row(
+                mapping[evidence.insight],
+                evidence.kind,
+                evidence.weight,
+                evidence.steps,
+                origin,
+                f"{evidence.reason} (in {bundle.name}, trial {evidence.trial_id})",
+            )
+        for trajectory in bundle.exemplars:
+            exemplar = Exemplar(
+                env=trajectory.env,
+                task=trajectory.task,
+                variation=trajectory.variation,
+                spec=trajectory.spec,
+                task_description=trajectory.task_description,
+                score=trajectory.score,
+                won=trajectory.won,
+                steps=tuple(ExemplarStep(**step.model_dump()) for step in trajectory.steps),
+                origin=f"{origin} (was {trajectory.origin})",
+            )
+            exemplar_ids.append(store.exemplars.add(exemplar))
+        store.db.table("imports").insert(
+            {
+                "sha256": bundle.sha256,
+                "name": bundle.name,
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "counts": json.dumps(bundle.manifest.counts),
+            }
+        )
+    return touched_insights, exemplar_ids
