@@ -13,7 +13,7 @@ import click
 import typer
 
 from agent.errors import AgentError
-from cli import bench, envs, graph, logs, memory, memory_edit, run, share
+from cli import bench, envs, graph, logs, mcp_server, memory, memory_edit, run, share
 from cli.common import console, debug
 from memory.errors import MemoryLayerError
 
@@ -37,6 +37,7 @@ app.command("envs")(envs.envs)
 app.command("bench")(bench.bench)
 app.command("export")(share.export)
 app.command("import")(share.import_)
+app.command("mcp")(mcp_server.mcp)
 app.add_typer(logs.app, name="logs")
 for command in memory_edit.COMMANDS:
     memory.app.command()(command)

@@ -56,10 +56,13 @@ def open_home(home: Path) -> Path:
 class Store:
     """Runs, trials, steps and LLM calls, insights and exemplars, in one SQLite database."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, any_thread: bool = False) -> None:
+        """``any_thread``: the connection may be used from other threads (callers serialise
+        its use), as servers that run handlers in worker threads need."""
         self.path = Path(path)
         try:
-            self.db = Database(self.path)
+            connection = sqlite3.connect(str(self.path), check_same_thread=not any_thread)
+            self.db = Database(connection)
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.enable_wal()
             MIGRATIONS.apply(self.db)
@@ -69,8 +72,8 @@ class Store:
         self.exemplars = ExemplarStore(self.db)
 
     @classmethod
-    def in_home(cls, home: Path) -> Store:
-        return cls(open_home(home) / DATABASE_NAME)
+    def in_home(cls, home: Path, *, any_thread: bool = False) -> Store:
+        return cls(open_home(home) / DATABASE_NAME, any_thread=any_thread)
 
     def close(self) -> None:
         self.db.close()
