@@ -315,7 +315,9 @@ def read_bundle(path: Path) -> Bundle:
 def _member(archive: zipfile.ZipFile, name: str, expected: int | None = None) -> bytes:
     info = archive.getinfo(name)
     if info.file_size > MAX_MEMBER_BYTES or (expected is not None and info.file_size != expected):
-        raise BundleError(f"{name} is {info.file_size} bytes, not the {expected} the manifest says")
+        raise BundleError(
+            f"{name} is {info.file_size} bytes, not the {expected} the manifest says (damaged)"
+        )
     with archive.open(info) as member:
         data = member.read(MAX_MEMBER_BYTES + 1)
     if len(data) > MAX_MEMBER_BYTES:

@@ -1,0 +1,186 @@
+"""Bundles across the trust boundary: a round trip that merges, and bad bundles that change
+nothing and say why."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from memory.bundle import BundleError, Filters, export_bundle, import_bundle, read_bundle
+from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation, Scope, Where
+from memory.store import Store
+
+BOIL = Where(Scope.TASK, "scienceworld", "boil")
+MELT = Where(Scope.TASK, "scienceworld", "melt")
+
+
+def learned(store: Store) -> None:
+    """What a home knows after a few trials: insights with evidence, one forgotten, one
+    exemplar trajectory."""
+    for subject, where, weight in (
+        ("open cupboard", BOIL, 2.0),
+        ("heat pot", BOIL, 3.0),
+        ("go to kitchen", MELT, 1.0),
+    ):
+        store.insights.apply(
+            InsightUpdate(subject, Relation.NECESSARY, "win", where, weight, trial_id=1, steps=(2,))
+        )
+    (forgotten,) = store.insights.apply(
+        InsightUpdate("look around", Relation.DOES_NOT_CONTRIBUTE, "win", BOIL)
+    )
+    store.insights.forget(forgotten.insight_id or 0)
+    steps = (
+        ExemplarStep("open cupboard", "The cupboard is now open.", 0, 10, "s1", 5.0, True),
+        ExemplarStep("heat pot", "The water boils.", 90, 100, "s2", 90.0, True),
+    )
+    store.exemplars.add(
+        Exemplar("scienceworld", "boil", 0, "scienceworld:boil@0", "Boil water.", 100, True, steps)
+    )
+
+
+def export(store: Store, path: Path, filters: Filters | None = None) -> dict[str, int]:
+    return export_bundle(
+        store,
+        path,
+        filters=filters or Filters(),
+        cairn_version="test",
+        embedding_model="hash",
+        graph={"nodes": []},
+    )
+
+
+@pytest.fixture
+def bundle_path(store: Store, tmp_path: Path) -> Path:
+    learned(store)
+    path = tmp_path / "learned.cairn.zip"
+    counts = export(store, path)
+    assert counts == {"insights": 3, "evidence": 3, "exemplars": 1, "operations": 3}
+    return path
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Iterator[Store]:
+    database = Store.in_home(tmp_path / "other")
+    yield database
+    database.close()
+
+
+def snapshot(store: Store) -> dict[str, list[dict[str, object]]]:
+    tables = ("insights", "insight_evidence", "insight_ops", "exemplars", "imports")
+    return {t: list(store.db.table(t).rows) for t in tables}
+
+
+def test_a_bundle_carries_insights_evidence_and_trajectories_to_another_home(
+    bundle_path: Path, other: Store
+) -> None:
+    bundle = read_bundle(bundle_path)
+    assert bundle.manifest.format == "cairn-bundle" and bundle.manifest.embedding_model == "hash"
+    assert "look around" not in {i.subject for i in bundle.insights}  # forgotten stays home
+    other.insights.apply(InsightUpdate("heat pot", Relation.NECESSARY, "win", BOIL, 1.0))
+
+    insight_ids, exemplar_ids = import_bundle(other, bundle)
+
+    imported = {i.subject: i for i in other.insights.active()}
+    assert set(imported) == {"open cupboard", "heat pot", "go to kitchen"}
+    assert imported["heat pot"].support == 4.0  # the same claim adds up its evidence
+    assert imported["open cupboard"].origin == "imported:learned.cairn.zip"
+    assert len(set(insight_ids)) == 3
+    reasons = [e["reason"] for e in other.insights.evidence(imported["open cupboard"].id or 0)]
+    assert any("learned.cairn.zip" in r for r in reasons)
+    (exemplar,) = other.exemplars.by_ids(exemplar_ids)
+    assert exemplar.useful_actions() == ["open cupboard", "heat pot"]
+    assert exemplar.origin.startswith("imported:learned.cairn.zip")
+
+
+def test_a_bundle_is_taken_in_once(bundle_path: Path, other: Store) -> None:
+    import_bundle(other, read_bundle(bundle_path))
+    before = snapshot(other)
+    with pytest.raises(BundleError, match="imported into this home already"):
+        import_bundle(other, read_bundle(bundle_path))
+    assert snapshot(other) == before
+
+
+def test_filters_choose_what_is_exported(store: Store, tmp_path: Path) -> None:
+    learned(store)
+    counts = export(store, tmp_path / "melt.zip", Filters(task="melt"))
+    assert (counts["insights"], counts["exemplars"]) == (1, 0)
+    assert [i.subject for i in read_bundle(tmp_path / "melt.zip").insights] == ["go to kitchen"]
+
+
+def rewrite(path: Path, target: Path, *, member: str, data: bytes, fix_manifest: bool) -> Path:
+    """A copy of the bundle with one member replaced (and, if asked, a manifest that agrees)."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members[member] = data
+    if fix_manifest and member != "manifest.json":
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"][member] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return target
+
+
+def insight_line(bundle_path: Path, **changes: object) -> bytes:
+    with zipfile.ZipFile(bundle_path) as archive:
+        first = json.loads(archive.read("insights.jsonl").splitlines()[0])
+    return (json.dumps({**first, **changes}) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("tampered", "does not match its checksum"),
+        ("truncated", "not the"),
+        ("unknown relation", "relation"),
+        ("extra field", "Extra inputs are not permitted"),
+        ("huge subject", "subject"),
+        ("path traversal", "unexpected files"),
+        ("newer format", "upgrade cairn"),
+        ("dangling evidence", "evidence refers to insights not in the bundle"),
+        ("not a zip", "not a readable zip"),
+    ],
+)
+def test_a_bad_bundle_changes_nothing_and_says_why(
+    bundle_path: Path, other: Store, tmp_path: Path, damage: str, message: str
+) -> None:
+    bad = tmp_path / "bad.zip"
+    if damage == "tampered":
+        with zipfile.ZipFile(bundle_path) as archive:
+            data = archive.read("insights.jsonl").replace(b"2.0", b"9.0", 1)  # same size
+        rewrite(bundle_path, bad, member="insights.jsonl", data=data, fix_manifest=False)
+    elif damage == "truncated":
+        rewrite(bundle_path, bad, member="insights.jsonl", data=b"{}\n", fix_manifest=False)
+    elif damage == "unknown relation":
+        line = insight_line(bundle_path, relation="RUN rm -rf /")
+        rewrite(bundle_path, bad, member="insights.jsonl", data=line, fix_manifest=True)
+    elif damage == "extra field":
+        line = insight_line(bundle_path, command="import os")
+        rewrite(bundle_path, bad, member="insights.jsonl", data=line, fix_manifest=True)
+    elif damage == "huge subject":
+        line = insight_line(bundle_path, subject="x" * 5000)
+        rewrite(bundle_path, bad, member="insights.jsonl", data=line, fix_manifest=True)
+    elif damage == "path traversal":
+        rewrite(bundle_path, bad, member="../../escape.txt", data=b"hi", fix_manifest=False)
+    elif damage == "newer format":
+        with zipfile.ZipFile(bundle_path) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+        manifest["format_version"] = 99
+        data = json.dumps(manifest).encode()
+        rewrite(bundle_path, bad, member="manifest.json", data=data, fix_manifest=False)
+    elif damage == "dangling evidence":
+        line = json.dumps({"insight": 999, "weight": 1.0, "kind": "support"}).encode() + b"\n"
+        rewrite(bundle_path, bad, member="evidence.jsonl", data=line, fix_manifest=True)
+    else:
+        bad.write_bytes(b"PK\x03\x04 not really a zip")
+    before = snapshot(other)
+    with pytest.raises(BundleError, match=message):
+        import_bundle(other, read_bundle(bad))
+    assert snapshot(other) == before
+    assert not (tmp_path.parent / "escape.txt").exists()
