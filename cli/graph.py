@@ -83,12 +83,24 @@ def export_(
     path: Annotated[Path, typer.Argument(help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", help="json | graphml | dot | png")] = "json",
     home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
 ) -> None:
     """Write the graph as node-link JSON, GraphML (Gephi, yEd), DOT (Graphviz) or a PNG."""
     if fmt not in FORMATS:
         fail(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    kg = graph_of(home)
     try:
-        export(graph_of(home), path.expanduser(), fmt)
+        export(kg, path.expanduser(), fmt)
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror}")
-    out.print(f"wrote {path}")
+    if json_output:
+        print_json(
+            {
+                "path": str(path.expanduser()),
+                "format": fmt,
+                "nodes": kg.graph.number_of_nodes(),
+                "edges": kg.graph.number_of_edges(),
+            }
+        )
+    else:
+        out.print(f"wrote {path}")

@@ -85,6 +85,23 @@ def test_run_plays_trials_reports_and_logs_them(tmp_path: Path, cache_root: Path
     runs = cairn("logs", "runs", "--home", str(home), cache=cache_root)
     assert "treasure_hunter" in runs.stdout
 
+    again = cairn(
+        "run",
+        "textworld:treasure_hunter@3,level=2",
+        "--trials",
+        "1",
+        "--home",
+        str(home),
+        cache=cache_root,
+    )
+    assert again.returncode == 0, again.stderr
+    diff = cairn("memory", "diff", "1", "2", "--home", str(home), "--json", cache=cache_root)
+    changes = json.loads(diff.stdout)
+    assert changes and all(c["ops"] and c["text"] for c in changes)  # run 2 changed memory
+    one_error_line(
+        cairn("memory", "diff", "2", "1", "--home", str(home), cache=cache_root), "RUN_B"
+    )
+
 
 @pytest.mark.slow
 def test_the_random_agent_plays_scienceworld_to_stdout_json(
