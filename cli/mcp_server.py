@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from agent.learning import GRAPH_FILE, load_graph
 from agent.recall import Recaller
 from cli.build import open_memory
-from cli.common import DEFAULT_HOME, HomeOption, fail
+from cli.common import DEFAULT_HOME, HomeOption
 from cli.memory import insight_json
 from memory.playbook import playbook
 from memory.store import Store
@@ -95,16 +93,10 @@ def build_server(home: Path) -> Any:
     return server
 
 
-def mcp(
-    home: HomeOption = DEFAULT_HOME,
-    transport: Annotated[
-        str, typer.Option(help="stdio (the default; what MCP clients spawn).")
-    ] = "stdio",
-) -> None:
-    """Serve what cairn learned to other agents over MCP (stdio).
+def mcp(home: HomeOption = DEFAULT_HOME) -> None:
+    """Serve what cairn learned to other agents over MCP (stdio, read-only).
 
-    Configure an MCP client with the command `cairn mcp --home DIR`.
+    Configure an MCP client with the command `cairn mcp --home DIR`. Tools: search_insights,
+    recall, graph_facts, playbook.
     """
-    if transport not in ("stdio", "sse", "streamable-http"):
-        fail(f"unknown --transport {transport!r}: use stdio, sse or streamable-http")
-    build_server(home.expanduser()).run(transport)
+    build_server(home.expanduser()).run("stdio")
