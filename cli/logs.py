@@ -30,7 +30,7 @@ def _run_id(database: Store, run: str) -> int:
         if last is None:
             fail("no runs recorded in this home yet: start one with `cairn run`")
         return last
-    if not run.isdigit():
+    if not (run.isascii() and run.isdigit()):
         fail(f"bad run id {run!r}: give a number or 'last'")
     return int(run)
 

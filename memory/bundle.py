@@ -21,11 +21,12 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -56,29 +57,34 @@ class BundleError(MemoryLayerError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+ID = Field(ge=0, le=2**62)  # SQLite integers are 64-bit
 
 
 class InsightRecord(_Strict):
-    id: int
+    id: int = ID
     subject: str = Field(min_length=1, max_length=MAX_TEXT)
     relation: Relation
     goal: str = Field(min_length=1, max_length=MAX_TEXT)
     scope: Scope
     env: str | None = Field(default=None, max_length=200)
     task: str | None = Field(default=None, max_length=500)
-    variation: int | None = None
+    variation: int | None = Field(default=None, ge=0, le=2**62)
     support: float = Field(ge=0, le=1e9)
     refute: float = Field(ge=0, le=1e9)
     origin: str = Field(max_length=200)
     pinned: bool = False
-    order: float | None = None
+    order: float | None = Field(default=None, ge=0, le=1)
 
 
 class EvidenceRecord(_Strict):
-    insight: int
-    trial_id: int | None = None
-    steps: list[int] = Field(default_factory=list, max_length=10_000)
+    insight: int = ID
+    trial_id: int | None = Field(default=None, ge=0, le=2**62)
+    steps: list[Annotated[int, Field(ge=0, le=2**62)]] = Field(
+        default_factory=list, max_length=10_000
+    )
     weight: float = Field(ge=0, le=1e9)
     kind: Literal["support", "refute"]
     origin: str = Field(default="", max_length=200)
@@ -88,10 +94,10 @@ class EvidenceRecord(_Strict):
 class StepRecord(_Strict):
     action: str = Field(max_length=MAX_TEXT)
     observation: str = Field(max_length=100_000)
-    reward: float
+    reward: float = Field(ge=-1e9, le=1e9)
     score: float = Field(ge=0, le=100)
     state_key: str = Field(default="", max_length=64)
-    credit: float = 0.0
+    credit: float = Field(default=0.0, ge=-1e9, le=1e9)
     useful: bool = False
     fatal: bool = False
 
@@ -99,7 +105,7 @@ class StepRecord(_Strict):
 class ExemplarRecord(_Strict):
     env: str = Field(max_length=200)
     task: str = Field(max_length=500)
-    variation: int | None = None
+    variation: int | None = Field(default=None, ge=0, le=2**62)
     spec: str = Field(max_length=1000)
     task_description: str = Field(max_length=20_000)
     score: float = Field(ge=0, le=100)
@@ -109,7 +115,7 @@ class ExemplarRecord(_Strict):
 
 
 class OperationRecord(_Strict):
-    insight: int | None
+    insight: int | None = Field(ge=0, le=2**62)
     op: str = Field(max_length=50)
     actor: str = Field(max_length=200)
     details: dict[str, Any]
@@ -268,30 +274,18 @@ def read_bundle(path: Path) -> Bundle:
         raise BundleError(f"no bundle at {path}") from None
     except (OSError, zipfile.BadZipFile) as error:
         raise BundleError(f"{path} is not a cairn bundle (not a readable zip: {error})") from None
-    with archive:
-        names = set(archive.namelist())
-        unexpected = names - {"manifest.json", *MEMBERS}
-        if unexpected:
-            raise BundleError(
-                f"{path}: unexpected files {sorted(unexpected)[:3]}: not a cairn bundle"
-            )
-        manifest = _model(Manifest, _member(archive, "manifest.json"), "manifest.json")
-        if manifest.format_version > FORMAT_VERSION:
-            raise BundleError(
-                f"{path} is format {manifest.format_version}; this cairn reads up to "
-                f"{FORMAT_VERSION}: upgrade cairn"
-            )
-        contents = {}
-        for name in MEMBERS:
-            entry = manifest.files.get(name)
-            if entry is None:
-                raise BundleError(f"{path}: the manifest does not list {name}")
-            data = _member(archive, name, entry.bytes)
-            if hashlib.sha256(data).hexdigest() != entry.sha256:
-                raise BundleError(
-                    f"{path}: {name} does not match its checksum (damaged or altered)"
-                )
-            contents[name] = data
+    try:
+        with archive:
+            manifest, contents = _checked_members(path, archive)
+    except (
+        zipfile.BadZipFile,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+        zlib.error,
+    ) as error:  # what a damaged archive raises while its members are read
+        raise BundleError(f"{path} is damaged: {error}") from None
     bundle = Bundle(
         name=path.name,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -310,6 +304,33 @@ def read_bundle(path: Path) -> Bundle:
             f"{path}: evidence refers to insights not in the bundle ({sorted(dangling)[:3]})"
         )
     return bundle
+
+
+def _checked_members(path: Path, archive: zipfile.ZipFile) -> tuple[Manifest, dict[str, bytes]]:
+    """The manifest and every listed member, each checked against it (names, sizes, sums)."""
+    names = set(archive.namelist())
+    unexpected = names - {"manifest.json", *MEMBERS}
+    if unexpected:
+        raise BundleError(f"{path}: unexpected files {sorted(unexpected)[:3]}: not a cairn bundle")
+    missing = {"manifest.json", *MEMBERS} - names
+    if missing:
+        raise BundleError(f"{path}: {sorted(missing)[0]} is missing: not a whole cairn bundle")
+    manifest = _model(Manifest, _member(archive, "manifest.json"), "manifest.json")
+    if manifest.format_version > FORMAT_VERSION:
+        raise BundleError(
+            f"{path} is format {manifest.format_version}; this cairn reads up to "
+            f"{FORMAT_VERSION}: upgrade cairn"
+        )
+    contents = {}
+    for name in MEMBERS:
+        entry = manifest.files.get(name)
+        if entry is None:
+            raise BundleError(f"{path}: the manifest does not list {name}")
+        data = _member(archive, name, entry.bytes)
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise BundleError(f"{path}: {name} does not match its checksum (damaged or altered)")
+        contents[name] = data
+    return manifest, contents
 
 
 def _member(archive: zipfile.ZipFile, name: str, expected: int | None = None) -> bytes:

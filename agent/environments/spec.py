@@ -92,7 +92,7 @@ class EnvSpec:
 
 
 def _natural(text: str, spec: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²".isdigit() is True
         raise SpecError(f"bad variation {text!r} in {spec!r}: use a number or SPLIT:K")
     return int(text)
 
