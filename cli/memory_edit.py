@@ -16,21 +16,25 @@ from cli.build import open_memory
 from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
 from cli.memory import insight_json, insights_table, require
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
+from memory.memory import Memory
 from memory.store import Store
 from reflection.grammar import Rejected, parse_insight
 
 IdArgument = Annotated[int, typer.Argument(help="An insight id (see `cairn memory list`).")]
 
 
-def refresh(home: Path, database: Store, insight_ids: set[int]) -> None:
-    memory = open_memory(home.expanduser(), database)
-    memory.reindex(insight_ids)
+def open_for_edit(home: Path) -> tuple[Store, Memory]:
+    """The store and memory, index opened first: it takes the home's writer lock, so a busy
+    home refuses before anything is written."""
+    database = store(home)
+    return database, open_memory(home.expanduser(), database)
+
+
+def report(home: Path, memory: Memory, insight_id: int, json_output: bool, what: str) -> None:
+    """Bring the index and graph up to date with the change, and show the insight."""
+    memory.reindex({insight_id})
     rebuild_graph(memory, home.expanduser() / GRAPH_FILE)
-
-
-def report(home: Path, database: Store, insight_id: int, json_output: bool, what: str) -> None:
-    refresh(home, database, {insight_id})
-    insight = require(database, insight_id)
+    insight = require(memory.store, insight_id)
     if json_output:
         print_json(insight_json(insight))
     else:
@@ -68,13 +72,13 @@ def add(
     if missing:
         fail(f"--scope {scope.value} needs --{' --'.join(missing)}")
     where = Where(scope, *(given[n] if n in needs else None for n in ("env", "task", "variation")))  # type: ignore[arg-type]
-    database = store(home)
+    database, memory = open_for_edit(home)
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
     )
     ops = database.insights.add_by_person(update)
     insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
-    report(home, database, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
+    report(home, memory, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
 
 
 def edit(
@@ -104,14 +108,14 @@ def edit(
             fail(f"unknown relation {relation!r}: use one of {[r.value for r in Relation]}")
     if not changes:
         fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
-    database = store(home)
+    database, memory = open_for_edit(home)
     require(database, insight_id)
     database.insights.edit(insight_id, **changes)
-    report(home, database, insight_id, json_output, f"edited insight {insight_id}")
+    report(home, memory, insight_id, json_output, f"edited insight {insight_id}")
 
 
 def _toggle(home: Path, insight_id: int, json_output: bool, action: str) -> None:
-    database = store(home)
+    database, memory = open_for_edit(home)
     require(database, insight_id)
     insights = database.insights
     try:
@@ -123,7 +127,7 @@ def _toggle(home: Path, insight_id: int, json_output: bool, action: str) -> None
         }[action]()
     except ValueError as error:
         fail(str(error))
-    report(home, database, insight_id, json_output, f"{action}: insight {insight_id}")
+    report(home, memory, insight_id, json_output, f"{action}: insight {insight_id}")
 
 
 def pin(

@@ -75,8 +75,8 @@ def import_(
     """
     bundle = read_bundle(path.expanduser())
     database = store(home)
+    memory = open_memory(home.expanduser(), database)  # takes the writer lock before writing
     insight_ids, exemplar_ids = import_bundle(database, bundle)
-    memory = open_memory(home.expanduser(), database)
     memory.reindex(set(insight_ids))
     if memory.index is not None:
         memory.index.add_exemplars(database.exemplars.by_ids(exemplar_ids))

@@ -2,6 +2,7 @@
 
 MemoryLayerError
 └── HomeError        the cairn home or its database cannot be used
+    └── HomeInUse    another process has the home's vector index open (memory.lock)
 """
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from memory.embedding import Embedder
 from memory.knowledge import Exemplar, Insight
+from memory.lock import hold
 
 INSIGHTS = "insights"
 EXEMPLARS = "exemplars"
@@ -46,6 +47,7 @@ class VectorIndex:
     def __init__(self, embedder: Embedder, path: Path) -> None:
         import chromadb
 
+        hold(path)  # one process at a time: fail fast rather than lose vectors
         self.embedder = embedder
         # Always on disk: Chroma's in-memory clients share one state per process.
         settings = chromadb.Settings(anonymized_telemetry=False)

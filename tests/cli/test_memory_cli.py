@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -233,3 +236,40 @@ def test_an_mcp_client_searches_and_recalls_what_cairn_learned(
     assert recalled["exemplars"][0]["useful_steps"][-1] == "take bug"  # the walkthrough
     assert any(f["other"] == "action:take bug" for f in answers["facts"]["result"])
     assert "take bug" in answers["playbook"]["result"]
+
+
+@pytest.mark.slow
+def test_a_second_process_on_an_embedded_home_fails_fast_until_the_first_dies(
+    learned_home: Path, tmp_path: Path, cache_root: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(learned_home, home)
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "cli", "mcp", "--home", str(home)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        lock = home / "chroma" / "writer.lock"
+        deadline = time.monotonic() + 120
+        while f'"pid": {holder.pid}' not in (lock.read_text() if lock.exists() else ""):
+            assert time.monotonic() < deadline and holder.poll() is None
+            time.sleep(0.2)
+        before = cairn_json("memory", "stats", "--home", str(home), cache=cache_root)
+        refused = cairn(
+            "memory",
+            "add",
+            "take bug SHOULD BE NECESSARY to win",
+            "--home",
+            str(home),
+            cache=cache_root,
+        )
+        one_error_line(refused, "in use by `cairn mcp", f"pid {holder.pid}")
+        assert cairn_json("memory", "list", "--home", str(home), cache=cache_root)  # SQLite reads
+        assert cairn_json("memory", "stats", "--home", str(home), cache=cache_root) == before
+    finally:
+        holder.send_signal(signal.SIGKILL)  # no clean-up: the kernel drops the lock
+        holder.wait()
+    found = cairn_json("memory", "search", "bug", "--home", str(home), cache=cache_root)
+    assert found["semantic"]
