@@ -6,8 +6,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis  # noqa: F401  imported now, not at the session's end (see below)
 import pytest
 
+# Python 3.11.7 can fail to compile any module after py4j's recursive reconnects to a killed
+# JVM ("AST constructor recursion depth mismatch"); hypothesis' pytest plugin imports
+# hypothesis lazily at the session's end, so it is imported up front instead.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import time
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +97,65 @@ def test_an_environment_failure_fails_the_trial_and_the_run_goes_on(
     assert second.status == "done"
     statuses = [t["status"] for t in store.trials(run_id)]
     assert statuses == ["failed", "done"]
+
+
+class KillTheJVM:
+    """An observer that kills ScienceWorld's JVM (SIGKILL, as the OOM killer would) after a
+    given step of the first trial."""
+
+    def __init__(self, after_step: int) -> None:
+        self.after_step = after_step
+        self.trial = 0
+
+    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
+        self.trial = trial
+
+    def step_taken(self, step: object) -> None:
+        self.count = getattr(self, "count", 0) + 1
+        if self.trial == 1 and self.count == self.after_step:
+            for pid in java_children():
+                os.kill(pid, signal.SIGKILL)
+                while (
+                    Path(f"/proc/{pid}/status").exists()
+                    and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+                ):
+                    time.sleep(0.05)
+
+    def trial_finished(self, env: str, trial: int, outcome: object) -> None:
+        pass
+
+
+def java_children() -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+            cmdline = (status.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(fields.get("PPid", "0").strip()) == os.getpid() and b"scienceworld" in cmdline:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_a_dead_jvm_fails_its_trial_and_the_next_trial_gets_a_new_one(
+    tmp_path: Path, store: Store
+) -> None:
+    run_id = store.start_run("test", {}, "test")
+    with Environments(tmp_path / "games") as environments:
+        env = environments.open(parse("scienceworld:boil@train:0"))
+        loop = TrialLoop(
+            environments,
+            Agent(RandomPolicy(seed=0)),
+            store,
+            run_id,
+            2,
+            6,
+            observer=KillTheJVM(after_step=2),
+        )
+        killed, next_trial = loop.run_env(env).outcomes
+    assert (killed.status, killed.steps) == ("failed", 2)
+    assert killed.error is not None and "JVM exited" in killed.error
+    assert (next_trial.status, next_trial.steps) == ("done", 6)
+    assert [t["status"] for t in store.trials(run_id)] == ["failed", "done"]
+    assert len(store.steps(store.trials(run_id)[0]["id"])) == 2  # what was done is kept

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import subprocess
 from typing import Any
 
 from agent.environments.base import EnvInfo, normalise_score
@@ -68,14 +69,36 @@ class ScienceWorldEngine:
 
     def load(self, task: str, variation: int, simplification: str, gold: bool = False) -> None:
         key = (task, variation, simplification, gold)
-        env = self.get()
+        if self._env is not None and not self.alive():
+            self.close()  # the JVM died (killed, out of memory): the next trial gets a new one
         try:
-            env.load(task, variation, simplification, generateGoldPath=gold)
+            self.get().load(task, variation, simplification, generateGoldPath=gold)
         except Exception as error:
-            raise EnvError(f"ScienceWorld could not load {task}@{variation}: {error}") from None
+            reason = self.failure(error)
+            raise EnvError(f"ScienceWorld could not load {task}@{variation}: {reason}") from None
         self.loaded = key
 
+    def alive(self, grace: float = 0.0) -> bool:
+        """Is the JVM running? ``grace``: seconds to wait for one that is dying (a killed JVM
+        is reaped only once all its threads are gone)."""
+        if self._env is None:
+            return False
+        try:
+            self._env._gateway.java_process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            return True
+        return False
+
+    def failure(self, error: Exception) -> str:
+        """Why a call failed, in words; a dead JVM is let go, so the next load starts anew."""
+        if self._env is not None and not self.alive(grace=2.0):
+            code = self._env._gateway.java_process.returncode
+            self.close()
+            return f"the JVM exited (code {code})"
+        return str(error) or type(error).__name__
+
     def close(self) -> None:
+        self.loaded = None
         if self._env is not None:
             env, self._env = self._env, None
             with contextlib.suppress(Exception):  # the JVM may be gone; closing must not fail
@@ -139,7 +162,8 @@ class ScienceWorld:
         try:
             observation, raw = env.reset()
         except Exception as error:
-            raise EnvError(f"ScienceWorld stopped while resetting: {error}") from None
+            reason = self._engine.failure(error)
+            raise EnvError(f"ScienceWorld stopped while resetting: {reason}") from None
         return observation, self._info(raw, completed=False)
 
     def step(self, action: str) -> tuple[str, float, bool, bool, EnvInfo]:
@@ -151,7 +175,8 @@ class ScienceWorld:
         try:
             observation, reward, completed, raw = self._engine.get().step(action)
         except Exception as error:
-            raise EnvError(f"ScienceWorld's JVM stopped mid-trial: {error}") from None
+            reason = self._engine.failure(error)
+            raise EnvError(f"ScienceWorld stopped mid-trial: {reason}") from None
         info = self._info(raw, completed=bool(completed))
         terminated = bool(completed) or info["won"] or info["lost"]
         return observation, float(reward), terminated, False, info
