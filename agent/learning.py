@@ -35,18 +35,26 @@ GRAPH_FILE = "graph.json"
 
 
 def load_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
-    """The saved graph if there is one, else one rebuilt from the store."""
+    """The saved graph if it is current with the store, else one rebuilt from the store (a
+    crash between the SQLite commit and the save leaves the saved one behind)."""
     if path is not None and path.exists():
-        return KnowledgeGraph.load(path)
+        graph = KnowledgeGraph.load(path)
+        if graph.graph.graph.get("source") == memory.stamp():
+            return graph
     return rebuild_graph(memory, path)
 
 
 def rebuild_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
     """The graph made anew from SQLite (it is derived data), saved to ``path`` if given."""
     graph = KnowledgeGraph.build(memory.store.insights.active(), memory.store.exemplars.all())
+    save_graph(graph, memory, path)
+    return graph
+
+
+def save_graph(graph: KnowledgeGraph, memory: Memory, path: Path | None) -> None:
+    graph.graph.graph["source"] = memory.stamp()
     if path is not None:
         graph.save(path)
-    return graph
 
 
 class MemoryLearner:
@@ -156,5 +164,4 @@ class MemoryLearner:
             if insight is not None:
                 self.graph.add_insight(insight)
         self.graph.add_exemplar(exemplar)
-        if self.graph_path is not None:
-            self.graph.save(self.graph_path)
+        save_graph(self.graph, self.memory, self.graph_path)

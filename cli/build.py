@@ -131,6 +131,7 @@ def build_learning(
     if not enabled:
         return Learning(RecallBox(), NoLearning())
     memory = open_memory(home, store, embedder)
+    memory.repair()  # a crashed run may have left the index behind SQLite
     box = RecallBox()
     use_model = reflector is ReflectorName.llm or (
         reflector is ReflectorName.auto and llm is not None and not is_embedded(llm)

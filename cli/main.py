@@ -13,7 +13,18 @@ import click
 import typer
 
 from agent.errors import AgentError
-from cli import bench, envs, graph, logs, mcp_server, memory, memory_edit, run, share
+from cli import (
+    bench,
+    envs,
+    graph,
+    logs,
+    mcp_server,
+    memory,
+    memory_admin,
+    memory_edit,
+    run,
+    share,
+)
 from cli.common import console, debug
 from memory.errors import MemoryLayerError
 
@@ -39,7 +50,7 @@ app.command("export")(share.export)
 app.command("import")(share.import_)
 app.command("mcp")(mcp_server.mcp)
 app.add_typer(logs.app, name="logs")
-for command in memory_edit.COMMANDS:
+for command in (*memory_edit.COMMANDS, *memory_admin.COMMANDS):
     memory.app.command()(command)
 app.add_typer(memory.app, name="memory")
 app.add_typer(graph.app, name="graph")

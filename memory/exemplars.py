@@ -72,6 +72,13 @@ class ExemplarStore:
     def count(self) -> int:
         return int(self.table.count)
 
+    def ids(self) -> set[int]:
+        return {row["id"] for row in self.table.rows_where(select="id")}
+
+    def last_id(self) -> int:
+        row = self.table.db.execute("SELECT max(id) FROM exemplars").fetchone()
+        return int(row[0] or 0)
+
 
 def _exemplar(row: dict[str, Any]) -> Exemplar:
     return Exemplar(

@@ -354,6 +354,14 @@ class InsightStore:
         order = {s: i for i, s in enumerate(Scope)}
         return sorted((_insight(r) for r in rows), key=lambda i: order[i.where.scope])
 
+    def ids(self) -> set[int]:
+        return {row["id"] for row in self.table.rows_where(select="id")}
+
+    def last_operation_id(self) -> int:
+        """Grows with every change: what a derived index compares to know it is current."""
+        row = self.db.execute("SELECT max(id) FROM insight_ops").fetchone()
+        return int(row[0] or 0)
+
     def all(self) -> Iterator[Insight]:
         for row in self.table.rows_where(order_by="id"):
             yield _insight(row)

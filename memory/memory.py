@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from memory.insights import Operation
-from memory.knowledge import Exemplar, Insight, InsightUpdate, claim
+from memory.knowledge import Exemplar, Insight, InsightUpdate, Status, claim
 from memory.store import Store
 from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
 
@@ -70,6 +70,48 @@ class Memory:
         changed = [self.store.insights.get(i) for i in sorted(insight_ids)]
         self.index.add_insights([i for i in changed if i is not None])
 
+    def stamp(self) -> dict[str, int]:
+        """Where SQLite is now; a derived index saved with another stamp is stale."""
+        return {
+            "last_operation": self.store.insights.last_operation_id(),
+            "last_exemplar": self.store.exemplars.last_id(),
+        }
+
+    def drift(self) -> dict[str, dict[str, int]]:
+        """How far the vector index is from SQLite: entries missing from it, and entries it
+        has that SQLite does not (both 0 when they match)."""
+        return {
+            name: {"missing": len(missing), "extra": len(extra)}
+            for name, (missing, extra) in self._differences().items()
+        }
+
+    def repair(self) -> dict[str, dict[str, int]]:
+        """Bring the index level with SQLite — a crash between the SQLite commit and the
+        index write leaves entries out — and return the drift that was repaired."""
+        if self.index is None:
+            return {}
+        found = self._differences()
+        missing, extra = found[INSIGHTS]
+        self.index.add_insights([i for i in map(self.store.insights.get, sorted(missing)) if i])
+        self.index.delete(INSIGHTS, extra)
+        missing, extra = found[EXEMPLARS]
+        self.index.add_exemplars(self.store.exemplars.by_ids(sorted(missing)))
+        self.index.delete(EXEMPLARS, extra)
+        return {
+            name: {"missing": len(missing), "extra": len(extra)}
+            for name, (missing, extra) in found.items()
+        }
+
+    def _differences(self) -> dict[str, tuple[set[int], set[int]]]:
+        if self.index is None:
+            return {}
+        truth = {INSIGHTS: self.store.insights.ids(), EXEMPLARS: self.store.exemplars.ids()}
+        found = {}
+        for name, ids in truth.items():
+            indexed = self.index.ids(name)
+            found[name] = (ids - indexed, indexed - ids)
+        return found
+
     def rebuild_index(self) -> None:
         if self.index is None:
             return
@@ -103,4 +145,5 @@ class Memory:
             return []
         hits = self.index.similar(INSIGHTS, text, k=k, where={"status": "active"})
         found = [self.store.insights.get(h.id) for h in hits]
-        return [i for i in found if i is not None]
+        # SQLite decides: the index's status may lag behind it after a crash.
+        return [i for i in found if i is not None and i.status is Status.ACTIVE]

@@ -128,6 +128,13 @@ class VectorIndex:
     def count(self, name: str) -> int:
         return int(self.collection(name).count())
 
+    def ids(self, name: str) -> set[int]:
+        return {int(i) for i in self.collection(name).get(include=[])["ids"]}
+
+    def delete(self, name: str, ids: set[int]) -> None:
+        if ids:
+            self.collection(name).delete(ids=[str(i) for i in sorted(ids)])
+
     def reset(self) -> None:
         """Drop both collections (``rebuild`` fills them again from SQLite)."""
         for name in (INSIGHTS, EXEMPLARS):

@@ -8,13 +8,14 @@ import pytest
 
 from agent.acting import Agent
 from agent.environments import Environments, parse
-from agent.learning import MemoryLearner
+from agent.learning import MemoryLearner, load_graph, rebuild_graph
 from agent.memory_scorers import memory_scorers
 from agent.policy import Policy, default_scorers
 from agent.recall import RecallBox
 from agent.trials import TrialLoop
 from knowledge_graph.graph import KnowledgeGraph
 from memory.embedding import HashEmbedder
+from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
 from memory.store import Store
 from memory.vectors import VectorIndex
@@ -70,3 +71,20 @@ def test_a_failed_trial_teaches_nothing(environments: Environments, tmp_path: Pa
     outcome = loop.run_trial(dying, 1)
     assert outcome.status == "failed"
     assert store.exemplars.count() == 0 and store.insights.count() == 0
+
+
+def test_a_graph_saved_before_a_crash_is_rebuilt_from_sqlite(tmp_path: Path) -> None:
+    store = Store.in_home(tmp_path)
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"))
+    path = tmp_path / "graph.json"
+    where = Where(Scope.TASK, "scienceworld", "boil")
+    memory.learn([InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", where)])
+    rebuild_graph(memory, path)
+    assert load_graph(memory, path).preconditions("boil water") == ["open cupboard"]
+    # committed to SQLite, then killed before the graph was saved:
+    memory.learn([InsightUpdate("heat pot", Relation.NECESSARY, "boil water", where)])
+    assert KnowledgeGraph.load(path).preconditions("boil water") == ["open cupboard"]
+    assert set(load_graph(memory, path).preconditions("boil water")) == {
+        "open cupboard",
+        "heat pot",
+    }

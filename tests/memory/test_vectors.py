@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from memory.embedding import HashEmbedder, MiniLMEmbedder
-from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation, Scope, Where
+from memory.knowledge import (
+    Exemplar,
+    ExemplarStep,
+    Insight,
+    InsightUpdate,
+    Relation,
+    Scope,
+    Where,
+)
 from memory.memory import Memory
 from memory.store import Store
 from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
@@ -35,6 +43,33 @@ def test_index_follows_sqlite_and_rebuilds_from_it(store: Store, tmp_path: Path)
     assert (memory.index.count(INSIGHTS), memory.index.count(EXEMPLARS)) == (2, 1)
     reopened = VectorIndex(HashEmbedder(), tmp_path / "chroma")  # persisted on disk
     assert reopened.count(INSIGHTS) == 2
+
+
+def test_repair_brings_an_index_a_crash_left_behind_level_with_sqlite(
+    store: Store, tmp_path: Path
+) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"))
+    for subject in ("open cupboard", "go to kitchen", "heat pot"):
+        memory.learn([InsightUpdate(subject, Relation.NECESSARY, "boil water", HERE)])
+    memory.remember(exemplar("boil", "Your task is to boil water.", 50.0))
+    assert memory.drift() == {
+        "insights": {"missing": 0, "extra": 0},
+        "exemplars": {"missing": 0, "extra": 0},
+    }
+    assert memory.index is not None
+    memory.index.delete(INSIGHTS, {1, 2})  # as if killed before the index write
+    memory.index.delete(EXEMPLARS, {1})
+    memory.index.add_insights(  # and an entry SQLite never committed
+        [Insight("ghost", Relation.NECESSARY, "boil water", HERE, id=99)]
+    )
+    assert memory.drift()["insights"] == {"missing": 2, "extra": 1}
+
+    repaired = memory.repair()
+
+    assert repaired["insights"] == {"missing": 2, "extra": 1}
+    assert repaired["exemplars"] == {"missing": 1, "extra": 0}
+    assert all(n == 0 for counts in memory.drift().values() for n in counts.values())
+    assert [i.subject for i in memory.similar_insights("open cupboard", 1)] == ["open cupboard"]
 
 
 def test_exemplars_of_the_variation_come_first_then_similar_tasks(
