@@ -1,9 +1,10 @@
 """Any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp's server) via ``openai``.
 
-Connection errors, timeouts, 429 and 5xx are retried a bounded number of times with
-exponential backoff; then the call fails with ``LLMUnavailable`` and one line that names the
-endpoint. Label preferences come from ``top_logprobs`` of the first answer token; an endpoint
-without log-probabilities still works (the answer's own label counts instead).
+Connection errors, timeouts, 429, 5xx and answers that are not completions are retried a
+bounded number of times with exponential backoff; then the call fails with ``LLMUnavailable``
+and one line that names the endpoint. Label preferences come from ``top_logprobs`` of the
+first answer token; an endpoint without log-probabilities still works (the answer's own label
+counts instead).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ class OpenAILLM(Backend):
             kwargs.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
         for attempt in range(self.retries + 1):
             try:
-                return self._client.chat.completions.create(**kwargs)
+                response = self._client.chat.completions.create(**kwargs)
+            except ValueError as error:  # a body that says JSON and is not
+                response = f"malformed JSON ({error})"
             except openai.APIStatusError as error:
                 if "logprobs" in kwargs and "logprobs" in str(error):
                     # Some servers refuse log-probabilities (llama.cpp answers 500): go on
@@ -86,8 +89,19 @@ class OpenAILLM(Backend):
                     kwargs.pop("top_logprobs")
                     continue
                 self._raise_or_wait(error, attempt)
+                continue
             except openai.APIConnectionError as error:
                 self._raise_or_wait(error, attempt)
+                continue
+            problem = _not_a_completion(response)
+            if problem is None:
+                return response
+            if attempt == self.retries:
+                raise LLMUnavailable(
+                    f"model endpoint {self.base_url} answered {attempt + 1} times with "
+                    f"{problem}: is it an OpenAI-compatible server?"
+                )
+            time.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")
 
     def _raise_or_wait(self, error: Exception, attempt: int) -> None:
@@ -123,6 +137,18 @@ class OpenAILLM(Backend):
             if text.startswith(label):
                 scores[label] = math.log(0.9)
         return scores
+
+
+def _not_a_completion(response: Any) -> str | None:
+    """What is wrong with an answer that should be a chat completion, if anything."""
+    if isinstance(response, str):
+        return (
+            response if response.startswith("malformed") else f"text, not JSON: {response[:60]!r}"
+        )
+    choices = getattr(response, "choices", None)
+    if not choices or getattr(choices[0], "message", None) is None:
+        return "JSON that is not a chat completion (no choices)"
+    return None
 
 
 def _reason(error: Exception) -> str:

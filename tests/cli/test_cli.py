@@ -184,6 +184,10 @@ def test_an_unreachable_model_ends_the_run_with_one_line(tmp_path: Path, cache_r
         cairn("logs", "runs", "--home", str(tmp_path), "--json", cache=cache_root).stdout
     )
     assert runs[0]["status"] == "failed"
+    stats = json.loads(
+        cairn("memory", "stats", "--home", str(tmp_path), "--json", cache=cache_root).stdout
+    )
+    assert stats["exemplars"] == 0 and sum(stats["insights"].values()) == 0  # nothing learned
 
 
 def test_debug_shows_the_traceback(tmp_path: Path, cache_root: Path) -> None:

@@ -15,6 +15,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from agent.llm.embedded import MODELS
 
@@ -76,7 +77,8 @@ def completion_body(text: str) -> dict:
 
 
 class ScriptedHTTPServer:
-    def __init__(self, replies: list[tuple[int, dict]]) -> None:
+    def __init__(self, replies: list[tuple[Any, ...]]) -> None:
+        """``replies``: (status, JSON body or raw bytes[, seconds to wait first]) per request."""
         self.replies = list(replies)
         self.requests: list[dict] = []
         outer = self
@@ -85,10 +87,12 @@ class ScriptedHTTPServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
                 outer.requests.append(json.loads(self.rfile.read(length)))
-                status, body = outer.replies.pop(0) if outer.replies else (500, {})
-                data = json.dumps(body).encode()
+                status, body, *delay = outer.replies.pop(0) if outer.replies else (500, {})
+                time.sleep(delay[0] if delay else 0)
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("content-type", "application/json")
+                html = data.startswith(b"<")  # as a proxy's error page comes
+                self.send_header("content-type", "text/html" if html else "application/json")
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

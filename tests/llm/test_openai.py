@@ -98,3 +98,36 @@ def test_a_bad_request_is_an_error_not_a_retry() -> None:
     finally:
         server.close()
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"<html>502 Bad Gateway</html>", "text, not JSON"),
+        (b"{not json", "malformed JSON"),
+        ({"id": "x", "object": "error"}, "not a chat completion"),
+    ],
+)
+def test_garbage_is_retried_then_one_line(body: object, problem: str) -> None:
+    server = ScriptedHTTPServer([(200, body)] * 2 + [(200, completion_body("2"))])
+    try:
+        recovering = OpenAILLM("m", base_url=server.url, retries=2, backoff=0.01)
+        assert recovering.complete(QUESTION).text == "2"  # garbage twice, then an answer
+        server.replies = [(200, body)] * 5
+        with pytest.raises(LLMUnavailable, match=problem) as raised:
+            OpenAILLM("m", base_url=server.url, retries=1, backoff=0.01).complete(QUESTION)
+    finally:
+        server.close()
+    assert "\n" not in str(raised.value) and server.url in str(raised.value)
+
+
+def test_a_slow_endpoint_times_out_and_the_retries_are_bounded() -> None:
+    server = ScriptedHTTPServer([(200, completion_body("2"), 2.0)] * 3)
+    try:
+        llm = OpenAILLM("m", base_url=server.url, retries=1, backoff=0.01, timeout=0.3)
+        started = time.perf_counter()
+        with pytest.raises(LLMUnavailable, match="failed 2 times"):
+            llm.complete(QUESTION)
+    finally:
+        server.close()
+    assert time.perf_counter() - started < 3.0  # 2 attempts of 0.3 s, not 2 s each
