@@ -7,7 +7,10 @@ exit 1 (CAIRN_DEBUG=1 shows the traceback).
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
+from typing import NoReturn
 
 import click
 import typer
@@ -70,7 +73,26 @@ def main() -> None:
         console.print("interrupted")
         sys.exit(130)
     except (AgentError, MemoryLayerError) as error:
-        if debug():
+        fail_with(error)
+    except (sqlite3.OperationalError, OSError) as error:
+        if not storage_failed(error):
             raise
-        console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-        sys.exit(1)
+        fail_with(
+            f"cannot write to the cairn home ({error}): free some space or pass --home DIR; "
+            "what was saved before is intact"
+        )
+
+
+def fail_with(error: Exception | str) -> NoReturn:
+    if debug() and isinstance(error, Exception):
+        raise error
+    console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    sys.exit(1)
+
+
+def storage_failed(error: Exception) -> bool:
+    """Did the disk fill up, or the home turn read-only, under a running command? (SQLite
+    rolls the transaction back; the error is the user's to fix, not a bug to trace.)"""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    return any(words in str(error) for words in ("disk is full", "readonly database"))

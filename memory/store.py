@@ -7,6 +7,7 @@ flight. The schema evolves only through ``memory.migrations``.
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -49,6 +50,10 @@ def open_home(home: Path) -> Path:
         probe.unlink()
     except OSError as error:
         reason = error.strerror or str(error)
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise HomeError(
+                f"cairn home {home} is full ({reason}): free some space or pass --home DIR"
+            ) from None
         raise HomeError(f"cairn home {home} is not writable ({reason}): pass --home DIR") from None
     return home
 
