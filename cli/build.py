@@ -114,8 +114,22 @@ class Learning:
         return self.learner
 
 
-def open_memory(home: Path, store: Store, embedder: Embedder | None = None) -> Memory:
-    index = VectorIndex(embedder or MiniLMEmbedder(), home / "chroma")
+def open_memory(
+    home: Path, store: Store, embedder: Embedder | None = None, url: str | None = None
+) -> Memory:
+    """The home's memory. Its vector index is on disk in the home (one process at a time)
+    or, once a url is given (``--memory-url``, ``CAIRN_MEMORY_URL``), on that Chroma server
+    — remembered by the home until ``--memory-url embedded`` switches back."""
+    url = url or os.environ.get("CAIRN_MEMORY_URL") or store.setting("memory_url")
+    if url == "embedded":
+        store.set_setting("memory_url", "")
+        url = None
+    embedder = embedder or MiniLMEmbedder()
+    if not url:
+        return Memory(store, VectorIndex(embedder, home / "chroma"))
+    index = VectorIndex(embedder, url=url, namespace=f"cairn-{store.home_id()}")
+    if store.setting("memory_url") != url:
+        store.set_setting("memory_url", url)
     return Memory(store, index)
 
 
@@ -127,10 +141,11 @@ def build_learning(
     reflector: ReflectorName = ReflectorName.auto,
     llm: LLM | None = None,
     embedder: Embedder | None = None,
+    memory_url: str | None = None,
 ) -> Learning:
     if not enabled:
         return Learning(RecallBox(), NoLearning())
-    memory = open_memory(home, store, embedder)
+    memory = open_memory(home, store, embedder, memory_url)
     memory.repair()  # a crashed run may have left the index behind SQLite
     box = RecallBox()
     use_model = reflector is ReflectorName.llm or (

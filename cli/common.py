@@ -26,11 +26,21 @@ HomeOption = Annotated[
     typer.Option(
         "--home",
         envvar="CAIRN_HOME",
-        help="Folder holding cairn's database (and, later, its memory). Created if missing.",
+        help="Folder holding cairn's database and memory. Created if missing.",
         show_default=True,
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+MemoryUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-url",
+        envvar="CAIRN_MEMORY_URL",
+        help="Keep the vector index on this Chroma server (http://HOST:PORT, see `cairn serve`) "
+        "so several processes can share the home; remembered by the home. 'embedded': back "
+        "to the index inside the home (one process at a time).",
+    ),
+]
 
 
 def store(home: Path) -> Store:

@@ -26,6 +26,7 @@ from cli import (
     memory_admin,
     memory_edit,
     run,
+    serve,
     share,
 )
 from cli.common import console, debug
@@ -52,6 +53,7 @@ app.command("bench")(bench.bench)
 app.command("export")(share.export)
 app.command("import")(share.import_)
 app.command("mcp")(mcp_server.mcp)
+app.command("serve")(serve.serve)
 app.add_typer(logs.app, name="logs")
 for command in (*memory_edit.COMMANDS, *memory_admin.COMMANDS):
     memory.app.command()(command)

@@ -20,7 +20,7 @@ from cli.build import (
     cache_dir,
     open_model,
 )
-from cli.common import DEFAULT_HOME, HomeOption, console, store, write_json
+from cli.common import DEFAULT_HOME, HomeOption, MemoryUrlOption, console, store, write_json
 from cli.progress import ProgressObserver
 from cli.report import results_json, results_table
 
@@ -83,6 +83,7 @@ def run(
         ),
     ] = ReflectorName.auto,
     home: HomeOption = DEFAULT_HOME,
+    memory_url: MemoryUrlOption = None,
     json_path: Annotated[
         Path | None,
         typer.Option("--json", help="Also write the results as JSON to this file ('-': stdout)."),
@@ -96,7 +97,12 @@ def run(
     database = store(home)
     model = open_model(llm, base_url, seed) if policy is PolicyName.llm else None
     learning = build_learning(
-        home.expanduser(), database, enabled=not no_memory, reflector=reflector, llm=model
+        home.expanduser(),
+        database,
+        enabled=not no_memory,
+        reflector=reflector,
+        llm=model,
+        memory_url=memory_url,
     )
     recall = None if no_memory else learning.box
     agent = build_agent(model, policy, mode, seed, recall, learning.embedder)

@@ -189,3 +189,10 @@ def m0004_imports(db: Database) -> None:
         {"id": int, "sha256": str, "name": str, "at": str, "counts": str}, pk="id"
     )
     db.table("imports").create_index(["sha256"], unique=True)
+
+
+@MIGRATIONS()
+def m0005_settings(db: Database) -> None:
+    """Settings that belong to the home, e.g. the id that names its collections on a shared
+    Chroma server and the server's URL once it has been used."""
+    db.table("settings").create({"key": str, "value": str}, pk="key")

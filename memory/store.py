@@ -7,9 +7,11 @@ flight. The schema evolves only through ``memory.migrations``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -58,6 +60,34 @@ def open_home(home: Path) -> Path:
     return home
 
 
+class WritersWaitDatabase(Database):
+    """Transactions that take the write lock when they begin (``BEGIN IMMEDIATE``).
+
+    With SQLite's default deferred ``BEGIN``, a transaction that reads (is this claim stored
+    yet?) and then writes fails at once with "database is locked" if another process wrote
+    in between; taken up front, the lock makes the other process wait (busy timeout) and
+    read what was committed. Nested blocks stay savepoints.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
 class Store:
     """Runs, trials, steps and LLM calls, insights and exemplars, in one SQLite database."""
 
@@ -67,7 +97,7 @@ class Store:
         self.path = Path(path)
         try:
             connection = sqlite3.connect(str(self.path), check_same_thread=not any_thread)
-            self.db = Database(connection)
+            self.db = WritersWaitDatabase(connection)
             self.db.execute("PRAGMA busy_timeout = 10000")
             self.db.enable_wal()
             MIGRATIONS.apply(self.db)
@@ -75,6 +105,22 @@ class Store:
             raise HomeError(f"cannot open database {self.path}: {error}") from None
         self.insights = InsightStore(self.db)
         self.exemplars = ExemplarStore(self.db)
+
+    def setting(self, key: str) -> str | None:
+        rows = list(self.db.table("settings").rows_where("key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.db.table("settings").upsert({"key": key, "value": value}, pk="key")
+
+    def home_id(self) -> str:
+        """A random id made once per home: it names the home's collections on a shared server."""
+        found = self.setting("home_id")
+        if found is None:
+            found = uuid.uuid4().hex[:16]
+            self.set_setting("home_id", found)
+        return found
 
     @classmethod
     def in_home(cls, home: Path, *, any_thread: bool = False) -> Store:

@@ -12,13 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from memory.embedding import Embedder
+from memory.errors import MemoryLayerError
 from memory.knowledge import Exemplar, Insight
 from memory.lock import hold
 
 INSIGHTS = "insights"
 EXEMPLARS = "exemplars"
+
+
+class IndexUnavailable(MemoryLayerError):
+    """The vector index cannot be reached (a server that does not answer, a bad url)."""
 
 
 @dataclass(frozen=True)
@@ -44,20 +50,28 @@ def insight_metadata(insight: Insight) -> dict[str, Any]:
 class VectorIndex:
     """Two Chroma collections, ``insights`` (by their text) and ``exemplars`` (by task)."""
 
-    def __init__(self, embedder: Embedder, path: Path) -> None:
-        import chromadb
-
-        hold(path)  # one process at a time: fail fast rather than lose vectors
+    def __init__(
+        self,
+        embedder: Embedder,
+        path: Path | None = None,
+        *,
+        url: str | None = None,
+        namespace: str = "",
+    ) -> None:
+        """On disk at ``path`` (embedded: one process at a time), or on the Chroma server at
+        ``url`` (any number of processes), where ``namespace`` keeps homes apart."""
         self.embedder = embedder
-        # Always on disk: Chroma's in-memory clients share one state per process.
-        settings = chromadb.Settings(anonymized_telemetry=False)
-        self.client = chromadb.PersistentClient(path=str(path), settings=settings)
+        self.namespace = namespace
+        self.client = _server_client(url) if url else _disk_client(path)
         self._collections: dict[str, Any] = {}
+
+    def _name(self, name: str) -> str:
+        return f"{self.namespace}-{name}" if self.namespace else name
 
     def collection(self, name: str) -> Any:
         if name not in self._collections:
             self._collections[name] = self.client.get_or_create_collection(
-                name,
+                self._name(name),
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine"}},
                 metadata=self._signature(),
@@ -71,7 +85,7 @@ class VectorIndex:
         """False if a collection was built by another embedder (its vectors are useless to
         this one, and may not even have the same dimension): the index must be rebuilt."""
         existing = {c.name for c in self.client.list_collections()}
-        for name in (INSIGHTS, EXEMPLARS):
+        for name in map(self._name, (INSIGHTS, EXEMPLARS)):
             if name in existing:
                 metadata = self.client.get_collection(name).metadata or {}
                 if {k: metadata.get(k) for k in ("embedder", "dimension")} != self._signature():
@@ -137,7 +151,38 @@ class VectorIndex:
 
     def reset(self) -> None:
         """Drop both collections (``rebuild`` fills them again from SQLite)."""
-        for name in (INSIGHTS, EXEMPLARS):
+        for name in map(self._name, (INSIGHTS, EXEMPLARS)):
             if name in {c.name for c in self.client.list_collections()}:
                 self.client.delete_collection(name)
         self._collections.clear()
+
+
+def _disk_client(path: Path | None) -> Any:
+    import chromadb
+
+    if path is None:
+        raise ValueError("a vector index needs a path or a server url")
+    hold(path)  # one process at a time: fail fast rather than lose vectors
+    # Always on disk: Chroma's in-memory clients share one state per process.
+    settings = chromadb.Settings(anonymized_telemetry=False)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _server_client(url: str) -> Any:
+    import chromadb
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise IndexUnavailable(f"bad memory url {url!r}: write http://HOST:PORT")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 8000)
+        return chromadb.HttpClient(
+            host=parts.hostname,
+            port=port,
+            ssl=parts.scheme == "https",
+            settings=chromadb.Settings(anonymized_telemetry=False),
+        )
+    except ValueError as error:
+        raise IndexUnavailable(
+            f"no Chroma server answers at {url} ({error}): start one with `cairn serve`"
+        ) from None

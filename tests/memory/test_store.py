@@ -84,6 +84,7 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
         "m0002_insights_exemplars",
         "m0003_search_and_person_edits",
         "m0004_imports",
+        "m0005_settings",
     ]
     assert MIGRATIONS.pending(again.db) == []
 
