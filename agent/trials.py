@@ -23,8 +23,7 @@ from agent.environments.registry import Environments
 from agent.environments.spec import EnvSpec
 from agent.episode import Episode
 from agent.errors import EnvError, LLMError, LLMUnavailable
-from memory.records import Step, TrialOutcome
-from memory.store import Store
+from memory.records import LLMCall, Step, TrialOutcome
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,25 @@ class NoLearning:
         pass
 
 
+class Recorder(Protocol):
+    """Where a trial is written down: the store itself, or the memory service of a
+    distributed run (``agent.distributed``), which writes for every worker."""
+
+    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int: ...
+
+    def describe_trial(
+        self, trial_id: int, *, task: str, variation: int | None, description: str, observation: str
+    ) -> None: ...
+
+    def add_step(self, run_id: int, trial_id: int, step: Step) -> None: ...
+
+    def add_llm_calls(
+        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
+    ) -> None: ...
+
+    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None: ...
+
+
 class Observer(Protocol):
     """Progress reporting (the CLI draws bars from these)."""
 
@@ -95,7 +113,7 @@ class EnvResult:
 class TrialLoop:
     environments: Environments
     agent: Agent
-    store: Store
+    store: Recorder
     run_id: int
     trials: int = 3
     max_steps: int = 50

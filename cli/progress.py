@@ -89,3 +89,14 @@ class SuiteProgress(Bars):
 
     def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
         self.progress.advance(self.task)
+
+
+class TrialCounter(Bars):
+    """One bar for a distributed run: trials finished by all workers together."""
+
+    def __init__(self, total: int, label: str) -> None:
+        super().__init__("trials")
+        self.task = self.progress.add_task(label, total=total)
+
+    def update(self, finished: int) -> None:
+        self.progress.update(self.task, completed=finished)

@@ -22,6 +22,7 @@ def results_json(results: list[EnvResult], run_id: int) -> dict[str, Any]:
                         "won": outcome.won,
                         "steps": outcome.steps,
                         "seconds": outcome.seconds,
+                        "status": outcome.status,
                         **({"error": outcome.error} if outcome.error else {}),
                     }
                     for number, outcome in enumerate(result.outcomes, 1)

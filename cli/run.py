@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from agent import __version__
+from agent.distributed import Plan, run_distributed
 from agent.environments import Environments, EnvSpec, parse
-from agent.trials import TrialLoop
+from agent.trials import EnvResult, TrialLoop
 from cli.build import (
     Mode,
     PolicyName,
@@ -21,8 +22,10 @@ from cli.build import (
     open_model,
 )
 from cli.common import DEFAULT_HOME, HomeOption, MemoryUrlOption, console, store, write_json
-from cli.progress import ProgressObserver
+from cli.distributed import AgentFactory, MemoryServiceFactory
+from cli.progress import ProgressObserver, TrialCounter
 from cli.report import results_json, results_table
+from memory.store import Store
 
 DEFAULT_ENV = "scienceworld:lifespan-longest-lived@dev:0"
 
@@ -84,6 +87,23 @@ def run(
     ] = ReflectorName.auto,
     home: HomeOption = DEFAULT_HOME,
     memory_url: MemoryUrlOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Play environments in parallel on this many Ray workers (0: here, one after "
+            "another). Each worker has its own environments and model; one memory service "
+            "writes for all. The trials of one environment stay in order on one worker.",
+        ),
+    ] = 0,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            envvar="RAY_ADDRESS",
+            help="Join this Ray cluster (e.g. ray://head:10001 or auto) instead of starting a "
+            "local instance.",
+        ),
+    ] = None,
     json_path: Annotated[
         Path | None,
         typer.Option("--json", help="Also write the results as JSON to this file ('-': stdout)."),
@@ -95,31 +115,97 @@ def run(
     """
     specs: list[EnvSpec] = [parse(text) for text in (envs or [DEFAULT_ENV])]
     database = store(home)
-    model = open_model(llm, base_url, seed) if policy is PolicyName.llm else None
-    learning = build_learning(
-        home.expanduser(),
-        database,
-        enabled=not no_memory,
-        reflector=reflector,
-        llm=model,
-        memory_url=memory_url,
-    )
-    recall = None if no_memory else learning.box
-    agent = build_agent(model, policy, mode, seed, recall, learning.embedder)
     config = {
         "envs": [str(s) for s in specs],
         "trials": trials,
         "max_steps": max_steps,
-        "llm": None if model is None else model.name,
+        "llm": llm if policy is PolicyName.llm else None,
         "policy": policy.value,
         "mode": mode.value,
         "seed": seed,
         "memory": not no_memory,
         "reflector": reflector.value,
+        "workers": workers,
     }
     run_id = database.start_run(" ".join(["cairn", *sys.argv[1:]]), config, __version__)
     status = "failed"
     try:
+        if workers:
+            plan = Plan(
+                tuple(specs),
+                run_id,
+                trials,
+                max_steps,
+                seed,
+                workers,
+                not no_memory,
+                cache_dir() / "games",
+            )
+            service = MemoryServiceFactory(
+                home.expanduser(), not no_memory, reflector, llm, base_url, seed, memory_url
+            )
+            make_agent = AgentFactory(llm, base_url, policy, mode, seed)
+            with TrialCounter(len(specs) * trials, f"{workers} workers") as counter:
+                results = run_distributed(
+                    plan, service, make_agent, address=ray_address, on_progress=counter.update
+                )
+        else:
+            results = play_here(
+                specs,
+                database,
+                run_id,
+                trials,
+                max_steps,
+                llm,
+                base_url,
+                policy,
+                mode,
+                seed,
+                no_memory,
+                reflector,
+                home,
+                memory_url,
+            )
+        status = "done"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        database.finish_run(run_id, status)
+    console.print(results_table(results, run_id))
+    if json_path is not None:
+        write_json(json_path, results_json(results, run_id))
+
+
+def play_here(
+    specs: list[EnvSpec],
+    database: Store,
+    run_id: int,
+    trials: int,
+    max_steps: int,
+    llm: str,
+    base_url: str | None,
+    policy: PolicyName,
+    mode: Mode,
+    seed: int,
+    no_memory: bool,
+    reflector: ReflectorName,
+    home: Path,
+    memory_url: str | None,
+) -> list[EnvResult]:
+    """The trials in this process, one after another."""
+    model = open_model(llm, base_url, seed) if policy is PolicyName.llm else None
+    try:
+        learning = build_learning(
+            home.expanduser(),
+            database,
+            enabled=not no_memory,
+            reflector=reflector,
+            llm=model,
+            memory_url=memory_url,
+        )
+        recall = None if no_memory else learning.box
+        agent = build_agent(model, policy, mode, seed, recall, learning.embedder)
         with Environments(cache_dir() / "games") as environments, ProgressObserver() as bars:
             loop = TrialLoop(
                 environments,
@@ -132,15 +218,7 @@ def run(
                 learner=learning.learner,
                 observer=bars,
             )
-            results = loop.run(specs)
-        status = "done"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
+            return loop.run(specs)
     finally:
-        database.finish_run(run_id, status)
         if model is not None:
             model.close()
-    console.print(results_table(results, run_id))
-    if json_path is not None:
-        write_json(json_path, results_json(results, run_id))

@@ -1,0 +1,292 @@
+"""Trials on Ray workers, with one memory service as the single writer.
+
+    driver (cairn run --workers N)
+      ├── MemoryService   one actor: owns the store and memory; records every trial and
+      │                   step, recalls before a trial, reflects after it — one at a time,
+      │                   so writes are serialised by design (Chroma's embedded index is
+      │                   not process-safe; SQLite has one writer)
+      └── TrialWorker ×N  one actor each: its own environments (one JVM), model and agent;
+                          plays all the trials of one environment spec, then takes the next
+
+The trials of one spec stay in order on one worker (trial 2 learns from trial 1); specs run
+in parallel. A worker that dies has its running trial and the spec's remaining trials marked
+failed with the reason; a new worker takes its place and the run goes on. ``ray.init`` starts
+a local instance, or joins a cluster at ``address``.
+
+What the actors need is built by factories (``make_service``, ``make_agent``) that the caller
+passes in: they are pickled by reference and called inside the actor's process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.acting import Agent
+from agent.environments import Environments
+from agent.environments.spec import EnvSpec
+from agent.errors import AgentError
+from agent.recall import RecallBox, Recollection
+from agent.trials import EnvResult, Learner, Recorder, TrialContext, TrialLoop
+from memory.records import LLMCall, Step, TrialOutcome
+
+MakeService = Callable[[], tuple[Recorder, Learner, RecallBox | None]]
+MakeAgent = Callable[[RecallBox | None], Agent]
+
+
+class DistributedError(AgentError):
+    """Ray could not start, or the cluster cannot be reached."""
+
+
+class Service:
+    """The memory service's body (a plain class, so it is also usable without Ray)."""
+
+    def __init__(self, make_service: MakeService) -> None:
+        self.recorder, self.learner, self.box = make_service()
+        self.running: dict[str, int] = {}  # spec -> trial id in progress
+        self.finished: dict[str, list[TrialOutcome]] = {}
+        self.trial_ids: dict[int, str] = {}
+
+    # Recorder, for the workers
+    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int:
+        trial_id = self.recorder.start_trial(run_id, env, trial, seed=seed)
+        self.running[env], self.trial_ids[trial_id] = trial_id, env
+        return trial_id
+
+    def describe_trial(self, trial_id: int, **fields: Any) -> None:
+        self.recorder.describe_trial(trial_id, **fields)
+
+    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
+        self.recorder.add_step(run_id, trial_id, step)
+
+    def add_llm_calls(
+        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
+    ) -> None:
+        self.recorder.add_llm_calls(run_id, trial_id, step, calls)
+
+    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
+        self.recorder.finish_trial(trial_id, outcome)
+        env = self.trial_ids.pop(trial_id, "")
+        self.running.pop(env, None)
+        self.finished.setdefault(env, []).append(outcome)
+
+    # Learner, for the workers
+    def recall(self, context: TrialContext) -> Recollection:
+        self.learner.before_trial(context)
+        return self.box.recollection if self.box is not None else Recollection()
+
+    def after_trial(
+        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+    ) -> None:
+        self.learner.after_trial(context, steps, outcome)
+
+    # For the driver
+    def progress(self) -> int:
+        return sum(len(outcomes) for outcomes in self.finished.values())
+
+    def fail_rest(self, run_id: int, spec: str, trials: int, reason: str) -> EnvResult:
+        """A worker died while playing ``spec``: its running trial and the ones it did not
+        reach are recorded as failed."""
+        failed = TrialOutcome(0.0, False, 0, 0.0, "failed", reason)
+        running = self.running.get(spec)
+        if running is not None:
+            self.finish_trial(running, failed)
+        while len(self.finished.get(spec, [])) < trials:
+            trial = len(self.finished.get(spec, [])) + 1
+            self.finish_trial(self.start_trial(run_id, spec, trial), failed)
+        return EnvResult(spec, tuple(self.finished[spec]))
+
+
+class RemoteRecorder:
+    """A worker's ``Recorder``: every write goes to the memory service."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        import ray
+
+        return ray.get(getattr(self.service, method).remote(*args, **kwargs))
+
+    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int:
+        return int(self._call("start_trial", run_id, env, trial, seed=seed))
+
+    def describe_trial(
+        self, trial_id: int, *, task: str, variation: int | None, description: str, observation: str
+    ) -> None:
+        self._call(
+            "describe_trial",
+            trial_id,
+            task=task,
+            variation=variation,
+            description=description,
+            observation=observation,
+        )
+
+    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
+        self._call("add_step", run_id, trial_id, step)
+
+    def add_llm_calls(
+        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
+    ) -> None:
+        self._call("add_llm_calls", run_id, trial_id, step, calls)
+
+    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
+        self._call("finish_trial", trial_id, outcome)
+
+
+class RemoteLearner(RemoteRecorder):
+    """A worker's ``Learner``: recall and reflection happen in the memory service; the
+    recollection comes back into the worker's own box, where its agent reads it."""
+
+    def __init__(self, service: Any, box: RecallBox | None) -> None:
+        super().__init__(service)
+        self.box = box
+
+    def before_trial(self, context: TrialContext) -> None:
+        recollection = self._call("recall", context)
+        if self.box is not None:
+            self.box.recollection = recollection
+
+    def after_trial(
+        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+    ) -> None:
+        self._call("after_trial", context, tuple(steps), outcome)
+        if self.box is not None:
+            self.box.recollection = Recollection()
+
+
+class Worker:
+    """A trial worker's body: its own environments, model and agent."""
+
+    def __init__(self, make_agent: MakeAgent, games_dir: Path, learn: bool) -> None:
+        self.box = RecallBox() if learn else None
+        self.agent = make_agent(self.box)
+        self.environments = Environments(games_dir)
+
+    def pid(self) -> int:
+        return os.getpid()
+
+    def play(
+        self,
+        service: Any,
+        spec: EnvSpec,
+        run_id: int,
+        trials: int,
+        max_steps: int,
+        seed: int,
+    ) -> EnvResult:
+        loop = TrialLoop(
+            self.environments,
+            self.agent,
+            RemoteRecorder(service),
+            run_id,
+            trials,
+            max_steps,
+            seed,
+            learner=RemoteLearner(service, self.box),
+        )
+        (result,) = loop.run([spec])
+        return result
+
+
+@dataclass(frozen=True)
+class Plan:
+    specs: tuple[EnvSpec, ...]
+    run_id: int
+    trials: int
+    max_steps: int
+    seed: int
+    workers: int
+    learn: bool
+    games_dir: Path
+
+
+def start_ray(address: str | None, workers: int) -> None:
+    import ray
+
+    if ray.is_initialized():
+        return
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    try:
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:  # a local instance sized for the workers and the service
+            ray.init(
+                num_cpus=workers + 1,
+                include_dashboard=False,
+                log_to_driver=False,
+                configure_logging=False,
+            )
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        raise DistributedError(
+            f"cannot start or reach Ray ({address or 'local'}): {error}"
+        ) from None
+
+
+def run_distributed(
+    plan: Plan,
+    make_service: MakeService,
+    make_agent: MakeAgent,
+    *,
+    address: str | None = None,
+    on_progress: Callable[[int], None] = lambda done: None,
+) -> list[EnvResult]:
+    """Play every spec of the plan on ``plan.workers`` Ray workers; results in spec order."""
+    with contextlib.redirect_stdout(sys.stderr):  # Ray's own messages; stdout stays the caller's
+        return _run(plan, make_service, make_agent, address, on_progress)
+
+
+def _run(
+    plan: Plan,
+    make_service: MakeService,
+    make_agent: MakeAgent,
+    address: str | None,
+    on_progress: Callable[[int], None],
+) -> list[EnvResult]:
+    import ray
+    from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+
+    start_ray(address, plan.workers)
+    service: Any = ray.remote(num_cpus=0)(Service).remote(make_service)  # one call at a time
+    worker_class = ray.remote(num_cpus=1, max_restarts=0)(Worker)
+
+    def new_worker() -> Any:
+        return worker_class.remote(make_agent, plan.games_dir, plan.learn)
+
+    idle = [new_worker() for _ in range(min(plan.workers, len(plan.specs)))]
+    queue = list(enumerate(plan.specs))
+    results: dict[int, EnvResult] = {}
+    playing: dict[Any, tuple[int, EnvSpec, Any]] = {}
+    try:
+        while queue or playing:
+            while queue and idle:
+                index, spec = queue.pop(0)
+                worker = idle.pop()
+                future = worker.play.remote(
+                    service, spec, plan.run_id, plan.trials, plan.max_steps, plan.seed
+                )
+                playing[future] = (index, spec, worker)
+            done, _ = ray.wait(list(playing), num_returns=1, timeout=0.5)
+            on_progress(ray.get(service.progress.remote()))
+            for future in done:
+                index, spec, worker = playing.pop(future)
+                try:
+                    results[index] = ray.get(future)
+                    idle.append(worker)
+                except (RayActorError, ActorDiedError, ActorUnavailableError) as error:
+                    reason = f"the worker died: {type(error).__name__}"
+                    results[index] = ray.get(
+                        service.fail_rest.remote(plan.run_id, str(spec), plan.trials, reason)
+                    )
+                    idle.append(new_worker())  # the run goes on with a fresh worker
+        on_progress(ray.get(service.progress.remote()))
+    finally:
+        for handle in [*idle, *(w for _, _, w in playing.values()), service]:
+            ray.kill(handle)
+    return [results[i] for i in range(len(plan.specs))]

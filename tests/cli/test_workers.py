@@ -1,0 +1,115 @@
+"""``cairn run --workers N`` on a real local Ray instance: environments in parallel, one memory
+service writing for all, and a worker killed mid-run that does not stop the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import cairn
+from tests.faults.test_kill import check_store
+
+GAMES = [
+    "textworld:treasure_hunter@5,level=12",
+    "textworld:treasure_hunter@6,level=12",
+    "textworld:coin_collector@3,level=5",
+]
+
+
+def ray_workers_playing() -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if cmdline.read_bytes().startswith(b"ray::Worker.play"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_workers_play_in_parallel_and_one_service_writes_everything(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    home = tmp_path / "home"
+    result = cairn(
+        "run",
+        *GAMES,
+        "--workers",
+        "2",
+        "--trials",
+        "2",
+        "--max-steps",
+        "20",
+        "--policy",
+        "evidence",
+        "--home",
+        str(home),
+        "--json",
+        "-",
+        cache=cache_root,
+    )
+    assert result.returncode == 0, result.stderr
+    runs = json.loads(result.stdout)["runs"]
+    assert [r["env"] for r in runs] == GAMES  # in the order asked, whoever played them
+    assert all([t["trial"] for t in r["trials"]] == [1, 2] for r in runs)
+    counts = check_store(home)
+    assert counts["trials"] == 6 and counts["insights"] > 0
+    check = cairn("memory", "reindex", "--check", "--home", str(home), cache=cache_root)
+    assert check.returncode == 0, check.stderr  # the index matches SQLite
+    logged = json.loads(
+        cairn("logs", "trials", "--home", str(home), "--json", cache=cache_root).stdout
+    )
+    assert sorted(t["steps"] for t in logged) == sorted(
+        t["steps"] for r in runs for t in r["trials"]
+    )
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_fails_its_trials_and_the_run_goes_on(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    home = tmp_path / "home"
+    command = [
+        sys.executable,
+        "-m",
+        "cli",
+        "run",
+        *GAMES,
+        "--workers",
+        "2",
+        "--trials",
+        "3",
+        "--max-steps",
+        "30",
+        "--policy",
+        "evidence",
+        "--home",
+        str(home),
+        "--json",
+        "-",
+    ]
+    environ = {**os.environ, "CAIRN_CACHE": str(cache_root)}
+    driver = subprocess.Popen(
+        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 300
+    while not (playing := ray_workers_playing()):
+        assert driver.poll() is None and time.monotonic() < deadline, "no worker started"
+        time.sleep(0.1)
+    os.kill(playing[0], signal.SIGKILL)
+    out, errors = driver.communicate(timeout=600)
+    assert driver.returncode == 0, errors
+    trials = [t for r in json.loads(out)["runs"] for t in r["trials"]]
+    assert len(trials) == 9
+    failed = [t for t in trials if t["status"] == "failed"]
+    assert failed and all("worker died" in t["error"] for t in failed)
+    assert any(t["status"] == "done" for t in trials)  # the others went on
+    check_store(home)
