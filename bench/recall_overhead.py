@@ -1,7 +1,8 @@
 """Overhead of memory per step and per trial, with 10k and 100k insights in the store.
 
-    python bench/recall_overhead.py                 # 10k and 100k
+    python bench/recall_overhead.py                 # 10k and 100k, embedded index
     python bench/recall_overhead.py --sizes 1000000
+    python bench/recall_overhead.py --memory-url http://127.0.0.1:8000   # on a server
 
 The store is filled with synthetic insights spread over 30 tasks x 100 variations (plus task-
 and environment-scope ones), and 8 exemplars of 50 steps for the task under test. It then
@@ -9,6 +10,11 @@ times, on a ScienceWorld-sized turn (400 valid actions):
 
   recall     Recaller.recall for one variation (once per trial): SQL + exemplar lookup
   scoring    all scorers of the memory agent over the 400 actions (every step)
+  search     semantic search of the insights (top 10 by meaning, as `cairn memory search`
+             and the MCP tool do), against the vector index on disk or on a Chroma server
+
+Vectors come from the hash embedder, so the numbers are the stores' and not MiniLM's (which
+adds ~5 ms per query).
 
 and prints median and p95 of each.
 """
@@ -80,12 +86,19 @@ def turn(rng: random.Random, steps: int) -> Turn:
     return Turn("Your task is to do task 7.", "A room with things.", valid, history)
 
 
-def measure(size: int, repeats: int) -> dict[str, list[float]]:
+def measure(size: int, repeats: int, url: str | None) -> dict[str, list[float]]:
     rng = random.Random(size)
     with tempfile.TemporaryDirectory() as home:
         store = Store.in_home(Path(home))
         fill(store, size, rng)
-        memory = Memory(store, VectorIndex(HashEmbedder(), Path(home) / "chroma"))
+        if url:
+            index = VectorIndex(HashEmbedder(), url=url, namespace=f"bench-{size}")
+        else:
+            index = VectorIndex(HashEmbedder(), Path(home) / "chroma")
+        memory = Memory(store, index)
+        started = time.perf_counter()
+        memory.rebuild_index()
+        print(f"  {size:>9,} insights indexed in {time.perf_counter() - started:.0f} s")
         sample = turn(rng, 20)
         for n in range(8):
             steps = tuple(
@@ -114,7 +127,7 @@ def measure(size: int, repeats: int) -> dict[str, list[float]]:
             )
         recaller, box = Recaller(memory), RecallBox()
         policy = Policy(default_scorers() + memory_scorers(box, HashEmbedder()), seed=0)
-        timings: dict[str, list[float]] = {"recall": [], "scoring": []}
+        timings: dict[str, list[float]] = {"recall": [], "scoring": [], "search": []}
         for _ in range(repeats):
             started = time.perf_counter()
             box.recollection = recaller.recall("scienceworld", "task-7", 3, sample.task)
@@ -123,7 +136,12 @@ def measure(size: int, repeats: int) -> dict[str, list[float]]:
                 started = time.perf_counter()
                 policy.choose(sample, policy.evidence(sample))
                 timings["scoring"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            memory.similar_insights(f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}", 10)
+            timings["search"].append(time.perf_counter() - started)
         recalled = len(box.recollection.insights)
+        if url:
+            index.reset()  # leave the shared server as it was
         store.close()
     print(f"  {size:>9,} insights: {recalled} recalled for the variation")
     return timings
@@ -135,9 +153,11 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--memory-url", help="A Chroma server (cairn serve) instead of disk.")
     args = parser.parse_args()
+    print(f"vector index: {args.memory_url or 'embedded, on disk'}")
     for size in args.sizes:
-        timings = measure(size, args.repeats)
+        timings = measure(size, args.repeats, args.memory_url)
         for name, values in timings.items():
             values.sort()
             p95 = values[int(0.95 * (len(values) - 1))]

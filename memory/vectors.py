@@ -94,31 +94,35 @@ class VectorIndex:
 
     def add_insights(self, insights: Sequence[Insight]) -> None:
         insights = [i for i in insights if i.id is not None]
-        if not insights:
-            return
-        self.collection(INSIGHTS).upsert(
-            ids=[str(i.id) for i in insights],
-            embeddings=self.embedder.embed([i.text for i in insights]),
-            documents=[i.text for i in insights],
-            metadatas=[insight_metadata(i) for i in insights],
-        )
+        for batch in self._batches(insights):
+            self.collection(INSIGHTS).upsert(
+                ids=[str(i.id) for i in batch],
+                embeddings=self.embedder.embed([i.text for i in batch]),
+                documents=[i.text for i in batch],
+                metadatas=[insight_metadata(i) for i in batch],
+            )
+
+    def _batches(self, items: Sequence[Any]) -> list[Sequence[Any]]:
+        """Chroma refuses writes above its maximum batch size (~5k): rebuilding a large
+        store goes in slices."""
+        size = min(self.client.get_max_batch_size(), 2048)
+        return [items[start : start + size] for start in range(0, len(items), size)]
 
     def add_exemplars(self, exemplars: Sequence[Exemplar]) -> None:
         exemplars = [e for e in exemplars if e.id is not None]
-        if not exemplars:
-            return
-        metadatas = []
-        for e in exemplars:
-            meta: dict[str, Any] = {"env": e.env, "task": e.task, "score": e.score}
-            if e.variation is not None:
-                meta["variation"] = e.variation
-            metadatas.append(meta)
-        self.collection(EXEMPLARS).upsert(
-            ids=[str(e.id) for e in exemplars],
-            embeddings=self.embedder.embed([e.task_description or e.spec for e in exemplars]),
-            documents=[e.task_description or e.spec for e in exemplars],
-            metadatas=metadatas,
-        )
+        for batch in self._batches(exemplars):
+            metadatas = []
+            for e in batch:
+                meta: dict[str, Any] = {"env": e.env, "task": e.task, "score": e.score}
+                if e.variation is not None:
+                    meta["variation"] = e.variation
+                metadatas.append(meta)
+            self.collection(EXEMPLARS).upsert(
+                ids=[str(e.id) for e in batch],
+                embeddings=self.embedder.embed([e.task_description or e.spec for e in batch]),
+                documents=[e.task_description or e.spec for e in batch],
+                metadatas=metadatas,
+            )
 
     def similar(
         self, name: str, text: str, k: int = 10, where: dict[str, Any] | None = None
@@ -146,8 +150,8 @@ class VectorIndex:
         return {int(i) for i in self.collection(name).get(include=[])["ids"]}
 
     def delete(self, name: str, ids: set[int]) -> None:
-        if ids:
-            self.collection(name).delete(ids=[str(i) for i in sorted(ids)])
+        for batch in self._batches(sorted(ids)):
+            self.collection(name).delete(ids=[str(i) for i in batch])
 
     def reset(self) -> None:
         """Drop both collections (``rebuild`` fills them again from SQLite)."""

@@ -117,3 +117,15 @@ def test_an_index_built_by_another_embedder_is_rebuilt_from_sqlite(
     assert other.matches_embedder()
     assert (other.count(INSIGHTS), other.count(EXEMPLARS)) == (1, 1)
     assert switched.similar_insights("open the cupboard")[0].subject == "open cupboard"
+
+
+def test_a_store_larger_than_a_chroma_batch_rebuilds(store: Store, tmp_path: Path) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"))
+    with store.db.atomic():
+        for n in range(6000):  # Chroma takes at most ~5.4k per write
+            store.insights.apply(
+                InsightUpdate(f"open door {n}", Relation.NECESSARY, "boil water", HERE)
+            )
+    memory.rebuild_index()
+    assert memory.index is not None and memory.index.count(INSIGHTS) == 6000
+    assert memory.drift()["insights"] == {"missing": 0, "extra": 0}
