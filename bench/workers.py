@@ -1,0 +1,74 @@
+"""Trials per hour with 1, 2 and 4 Ray workers (and in-process, for reference).
+
+    python bench/workers.py                        # 8 TextWorld games x 2 trials, embedded model
+    python bench/workers.py --workers 0 1 2 4 --games 8 --trials 2 --policy llm
+
+Each configuration is one `cairn run ... --workers N` in a fresh home, timed from the command's
+start to its end (Ray's start-up included), so the number is what a user gets. TextWorld
+seeds < 10000 only (seeds >= 10000 are reserved for evaluation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[0, 1, 2, 4])
+    parser.add_argument("--games", type=int, default=8)
+    parser.add_argument("--trials", type=int, default=2)
+    parser.add_argument("--max-steps", type=int, default=30)
+    parser.add_argument("--policy", default="llm", help="llm (embedded Gemma) | evidence")
+    args = parser.parse_args()
+    games = [f"textworld:treasure_hunter@{seed},level=5" for seed in range(1, args.games + 1)]
+    total = len(games) * args.trials
+    print(
+        f"{total} trials: {len(games)} games x {args.trials}, policy {args.policy}, "
+        f"{os.cpu_count()} cores"
+    )
+    print(f"{'workers':>8} {'wall s':>8} {'trials/hour':>12} {'mean score':>11} {'failed':>7}")
+    for workers in args.workers:
+        with tempfile.TemporaryDirectory() as home:
+            command = [
+                sys.executable,
+                "-m",
+                "cli",
+                "run",
+                *games,
+                "--trials",
+                str(args.trials),
+                "--max-steps",
+                str(args.max_steps),
+                "--policy",
+                args.policy,
+                "--workers",
+                str(workers),
+                "--home",
+                home,
+                "--json",
+                "-",
+            ]
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            wall = time.perf_counter() - started
+        if done.returncode != 0:
+            sys.exit(f"workers={workers} failed:\n{done.stderr[-2000:]}")
+        trials = [t for run in json.loads(done.stdout)["runs"] for t in run["trials"]]
+        failed = sum(t["status"] == "failed" for t in trials)
+        mean = sum(t["score"] for t in trials) / len(trials)
+        print(
+            f"{workers or 'here':>8} {wall:8.0f} {total / wall * 3600:12.0f} {mean:11.1f} "
+            f"{failed:7d}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
