@@ -5,7 +5,8 @@
 
 Everything goes through the `cairn` command, as a user would run it:
 
-1. home A learns: `cairn run` on train variations of each task (2 trials each);
+1. home A learns: `cairn run` on train variations of each task (2 trials each), or with
+   `--learn demos` from their gold paths (`cairn memory demo`);
 2. `cairn export` A's ScienceWorld knowledge to a bundle; `cairn import` it into fresh home B;
 3. first trial on new (dev) variations of the same tasks, by B (imported knowledge), by a
    fresh home C (knows nothing) and by A itself (what the bundle could at best carry).
@@ -66,6 +67,7 @@ def main() -> None:
     )
     parser.add_argument("--test", action="append", help="New variations (default dev:1..dev:3).")
     parser.add_argument("--train-trials", type=int, default=2)
+    parser.add_argument("--learn", choices=["trials", "demos"], default="trials")
     parser.add_argument("--max-steps", type=int, default=50)
     parser.add_argument("--workdir", type=Path, help="Keep the homes and bundle here.")
     parser.add_argument("--json", type=Path, help="Write every score as JSON.")
@@ -82,17 +84,20 @@ def main() -> None:
         root = args.workdir or Path(scratch)
         source, imported, fresh = root / "A-learned", root / "B-imported", root / "C-fresh"
         bundle = root / "scienceworld.cairn.zip"
-        print(f"1. home A learns on {len(train)} train variations", flush=True)
-        cairn(
-            "run",
-            *train,
-            "--trials",
-            str(args.train_trials),
-            "--max-steps",
-            str(args.max_steps),
-            "--home",
-            str(source),
-        )
+        print(f"1. home A learns ({args.learn}) on {len(train)} train variations", flush=True)
+        if args.learn == "demos":
+            cairn("memory", "demo", *train, "--home", str(source))
+        else:
+            cairn(
+                "run",
+                *train,
+                "--trials",
+                str(args.train_trials),
+                "--max-steps",
+                str(args.max_steps),
+                "--home",
+                str(source),
+            )
         print("2. export A, import into fresh home B", flush=True)
         exported = json.loads(
             cairn("export", str(bundle), "--env", "scienceworld", "--home", str(source), "--json")
