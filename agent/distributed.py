@@ -169,9 +169,6 @@ class Worker:
         self.agent = make_agent(self.box)
         self.environments = Environments(games_dir)
 
-    def pid(self) -> int:
-        return os.getpid()
-
     def play(
         self,
         service: Any,
