@@ -272,7 +272,7 @@ def read_bundle(path: Path) -> Bundle:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise BundleError(f"no bundle at {path}") from None
-    except (OSError, zipfile.BadZipFile) as error:
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
         raise BundleError(f"{path} is not a cairn bundle (not a readable zip: {error})") from None
     try:
         with archive:
@@ -283,6 +283,7 @@ def read_bundle(path: Path) -> Bundle:
         RuntimeError,
         EOFError,
         OSError,
+        ValueError,  # e.g. a member name flagged UTF-8 that is not
         zlib.error,
     ) as error:  # what a damaged archive raises while its members are read
         raise BundleError(f"{path} is damaged: {error}") from None

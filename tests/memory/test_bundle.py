@@ -184,3 +184,18 @@ def test_a_bad_bundle_changes_nothing_and_says_why(
         import_bundle(other, read_bundle(bad))
     assert snapshot(other) == before
     assert not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_a_member_name_flagged_utf8_that_is_not_is_a_bundle_error(
+    bundle_path: Path, tmp_path: Path
+) -> None:
+    """Found by fuzzing: zipfile raised UnicodeDecodeError for such a name."""
+    data = bytearray(bundle_path.read_bytes())
+    directory = data.rfind(b"PK\x01\x02")  # the last central-directory entry
+    flags = int.from_bytes(data[directory + 8 : directory + 10], "little") | 0x800
+    data[directory + 8 : directory + 10] = flags.to_bytes(2, "little")
+    data[directory + 46] = 0x94  # the first byte of its name, not UTF-8
+    bad = tmp_path / "bad-name.zip"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(BundleError, match=r"not a readable zip|damaged"):
+        read_bundle(bad)
