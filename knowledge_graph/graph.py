@@ -17,6 +17,7 @@ node-link JSON next to the database.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,7 @@ class KnowledgeGraph:
 
     def save(self, path: Path) -> None:
         data = self.node_link()
-        temporary = path.with_name(path.name + ".tmp")
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # writers may share a home
         temporary.write_text(json.dumps(data))
         temporary.replace(path)  # a crash mid-write leaves the previous graph intact
 

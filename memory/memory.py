@@ -80,10 +80,7 @@ class Memory:
     def drift(self) -> dict[str, dict[str, int]]:
         """How far the vector index is from SQLite: entries missing from it, and entries it
         has that SQLite does not (both 0 when they match)."""
-        return {
-            name: {"missing": len(missing), "extra": len(extra)}
-            for name, (missing, extra) in self._differences().items()
-        }
+        return _sizes(self._differences())
 
     def repair(self) -> dict[str, dict[str, int]]:
         """Bring the index level with SQLite — a crash between the SQLite commit and the
@@ -97,10 +94,7 @@ class Memory:
         missing, extra = found[EXEMPLARS]
         self.index.add_exemplars(self.store.exemplars.by_ids(sorted(missing)))
         self.index.delete(EXEMPLARS, extra)
-        return {
-            name: {"missing": len(missing), "extra": len(extra)}
-            for name, (missing, extra) in found.items()
-        }
+        return _sizes(found)
 
     def _differences(self) -> dict[str, tuple[set[int], set[int]]]:
         if self.index is None:
@@ -147,3 +141,10 @@ class Memory:
         found = [self.store.insights.get(h.id) for h in hits]
         # SQLite decides: the index's status may lag behind it after a crash.
         return [i for i in found if i is not None and i.status is Status.ACTIVE]
+
+
+def _sizes(differences: dict[str, tuple[set[int], set[int]]]) -> dict[str, dict[str, int]]:
+    return {
+        name: {"missing": len(missing), "extra": len(extra)}
+        for name, (missing, extra) in differences.items()
+    }
