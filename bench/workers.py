@@ -2,6 +2,7 @@
 
     python bench/workers.py                        # 8 TextWorld games x 2 trials, embedded model
     python bench/workers.py --workers 0 1 2 4 --games 8 --trials 2 --policy llm
+    python bench/workers.py --specs scienceworld:melt@dev:0 scienceworld:boil@dev:0 ...
 
 Each configuration is one `cairn run ... --workers N` in a fresh home, timed from the command's
 start to its end (Ray's start-up included), so the number is what a user gets. TextWorld
@@ -26,13 +27,34 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=2)
     parser.add_argument("--max-steps", type=int, default=30)
     parser.add_argument("--policy", default="llm", help="llm (embedded Gemma) | evidence")
+    parser.add_argument("--specs", nargs="+", help="Play these instead (train/dev only).")
     args = parser.parse_args()
-    games = [f"textworld:treasure_hunter@{seed},level=5" for seed in range(1, args.games + 1)]
+    games = args.specs or [
+        f"textworld:treasure_hunter@{seed},level=5" for seed in range(1, args.games + 1)
+    ]
     total = len(games) * args.trials
     print(
         f"{total} trials: {len(games)} games x {args.trials}, policy {args.policy}, "
         f"{os.cpu_count()} cores"
     )
+    with tempfile.TemporaryDirectory() as home:  # untimed: generate and cache the games first
+        warm = [
+            sys.executable,
+            "-m",
+            "cli",
+            "run",
+            *games,
+            "--trials",
+            "1",
+            "--max-steps",
+            "1",
+            "--policy",
+            "random",
+            "--no-memory",
+            "--home",
+            home,
+        ]
+        subprocess.run(warm, capture_output=True, check=True)
     print(f"{'workers':>8} {'wall s':>8} {'trials/hour':>12} {'mean score':>11} {'failed':>7}")
     for workers in args.workers:
         with tempfile.TemporaryDirectory() as home:
