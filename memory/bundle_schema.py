@@ -1,0 +1,96 @@
+"""The bundle schema, checked at the import trust boundary: strict (no unknown fields), with
+length and range limits on everything, so a hostile bundle is refused before anything is
+written."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from memory.knowledge import Relation, Scope
+
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_TEXT = 2000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+ID = Field(ge=0, le=2**62)  # SQLite integers are 64-bit
+
+
+class InsightRecord(_Strict):
+    id: int = ID
+    subject: str = Field(min_length=1, max_length=MAX_TEXT)
+    relation: Relation
+    goal: str = Field(min_length=1, max_length=MAX_TEXT)
+    scope: Scope
+    env: str | None = Field(default=None, max_length=200)
+    task: str | None = Field(default=None, max_length=500)
+    variation: int | None = Field(default=None, ge=0, le=2**62)
+    support: float = Field(ge=0, le=1e9)
+    refute: float = Field(ge=0, le=1e9)
+    origin: str = Field(max_length=200)
+    pinned: bool = False
+    order: float | None = Field(default=None, ge=0, le=1)
+
+
+class EvidenceRecord(_Strict):
+    insight: int = ID
+    trial_id: int | None = Field(default=None, ge=0, le=2**62)
+    steps: list[Annotated[int, Field(ge=0, le=2**62)]] = Field(
+        default_factory=list, max_length=10_000
+    )
+    weight: float = Field(ge=0, le=1e9)
+    kind: Literal["support", "refute"]
+    origin: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=MAX_TEXT)
+
+
+class StepRecord(_Strict):
+    action: str = Field(max_length=MAX_TEXT)
+    observation: str = Field(max_length=100_000)
+    reward: float = Field(ge=-1e9, le=1e9)
+    score: float = Field(ge=0, le=100)
+    state_key: str = Field(default="", max_length=64)
+    credit: float = Field(default=0.0, ge=-1e9, le=1e9)
+    useful: bool = False
+    fatal: bool = False
+
+
+class ExemplarRecord(_Strict):
+    env: str = Field(max_length=200)
+    task: str = Field(max_length=500)
+    variation: int | None = Field(default=None, ge=0, le=2**62)
+    spec: str = Field(max_length=1000)
+    task_description: str = Field(max_length=20_000)
+    score: float = Field(ge=0, le=100)
+    won: bool
+    origin: str = Field(max_length=200)
+    steps: list[StepRecord] = Field(max_length=10_000)
+
+
+class OperationRecord(_Strict):
+    insight: int | None = Field(ge=0, le=2**62)
+    op: str = Field(max_length=50)
+    actor: str = Field(max_length=200)
+    details: dict[str, Any]
+    at: str = Field(max_length=50)
+
+
+class FileEntry(_Strict):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    bytes: int = Field(ge=0, le=MAX_MEMBER_BYTES)
+
+
+class Manifest(_Strict):
+    format: Literal["cairn-bundle"]
+    format_version: int
+    cairn_version: str = Field(max_length=50)
+    created_at: str = Field(max_length=50)
+    embedding_model: str = Field(max_length=200)
+    filters: dict[str, str | None]
+    counts: dict[str, int]
+    files: dict[str, FileEntry]
