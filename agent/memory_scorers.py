@@ -5,7 +5,8 @@
                 actions never tried here a little up (explore where memory is silent)
     insight     actions named by insights: necessary ones not yet done up, fruitless and
                 fatal ones down; narrower scopes and higher confidence weigh more
-    exemplar    the next step of the best similar trajectory (its useful steps, in order)
+    exemplar    the next step of the best similar trajectories (their useful steps, in
+                order, rebound to this variation's objects)
     chain       the next undone action of the task's precondition chain (knowledge graph)
 
 Every vote names the memories behind it, so each decision records what influenced it.
@@ -17,7 +18,8 @@ from collections.abc import Mapping
 
 from agent.grounding import lexical_similarity
 from agent.policy import Scorer, Vote
-from agent.recall import SCOPE_WEIGHT, RecallBox, relation_weight
+from agent.recall import SCOPE_WEIGHT, RecallBox, Recollection, relation_weight
+from agent.roles import bindings, rebind
 from agent.state import Turn
 from agent.text import object_words, template_of
 from knowledge_graph.entities import location_of
@@ -26,6 +28,7 @@ from memory.knowledge import Exemplar, Insight, normalise
 
 EXPLORE_BONUS = 0.4
 MATCH_THRESHOLD = 0.8
+SAME_OBJECTS = 0.6  # share of object words two wordings of one step have in common
 
 
 class ExperienceScorer:
@@ -92,58 +95,86 @@ class InsightScorer:
         return votes
 
 
+LOOKAHEAD = 4  # useful steps an episode may skip: another layout needs other moves
+
+
 def progress(useful: list[str], history: list[str]) -> int:
     """How far along an exemplar's useful steps this episode is: matched in order (the same
-    action, or a close one: another variation names its objects differently)."""
+    action, or a close one), allowing a few skipped steps — another variation may not need,
+    or not offer, every move the exemplar made."""
     position = 0
     for action in history:
-        if position < len(useful) and (
-            action == useful[position]
-            or lexical_similarity(action, useful[position]) >= MATCH_THRESHOLD
-        ):
-            position += 1
+        for offset, step in enumerate(useful[position : position + LOOKAHEAD]):
+            if similarity(action, step) >= MATCH_THRESHOLD:
+                position += offset + 1
+                break
     return position
 
 
+def similarity(action: str, target: str) -> float:
+    """How surely ``action`` is ``target`` done on this variation's objects: the same
+    template, a close wording, and mostly the same objects ("green light bulb" for "red
+    light bulb" passes, "move table to freezer" for "move metal pot to freezer" does not)."""
+    if action == target:
+        return 1.0
+    if template_of(action) != template_of(target):
+        return 0.0
+    ours, theirs = object_words(action), object_words(target)
+    if ours and theirs and len(ours & theirs) / len(ours | theirs) < SAME_OBJECTS:
+        return 0.0
+    return lexical_similarity(action, target)
+
+
 def closest(target: str, valid_actions: tuple[str, ...]) -> tuple[str | None, float]:
-    """The valid action nearest to ``target`` (same command template), with its similarity."""
+    """The valid action nearest to ``target``, with its similarity."""
     if target in valid_actions:
         return target, 1.0
-    template = template_of(target)
-    best, similarity = None, 0.0
+    best, value = None, 0.0
     for action in valid_actions:
-        if template_of(action) == template:
-            value = lexical_similarity(target, action)
-            if value > similarity:
-                best, similarity = action, value
-    return best, similarity
+        candidate = similarity(action, target)
+        if candidate > value:
+            best, value = action, candidate
+    return best, value
 
 
 class ExemplarScorer:
+    """Follow the best recalled trajectories of this task, Synapse-style.
+
+    A trajectory of another variation is first rebound to this one (``agent.roles``: its
+    "aluminum foil" becomes this task's "paper clip"); the vote goes to the first of its next
+    useful steps that can be taken here, so a step this layout does not offer is skipped.
+    The best few trajectories are tried in turn: where one has nothing to say, the next may.
+    """
+
     name = "exemplar"
+    CONSULTED = 3
 
     def __init__(self, box: RecallBox, weight: float = 1.5) -> None:
         self.box = box
         self.weight = weight
 
     def score(self, turn: Turn) -> Mapping[str, Vote]:
-        best = self._best(self.box.recollection.exemplars)
-        if best is None:
-            return {}
-        useful = best.useful_actions()
-        position = progress(useful, [step.action for step in turn.history])
-        if position >= len(useful):
-            return {}
-        action, similarity = closest(useful[position], turn.valid_actions)
-        if action is None or similarity < MATCH_THRESHOLD:
-            return {}
-        strength = self.weight * similarity * (0.5 + best.score / 100)
-        return {action: Vote(strength, (f"exemplar:{best.id}",))}
+        history = [step.action for step in turn.history]
+        for exemplar in self._ranked(self.box.recollection)[: self.CONSULTED]:
+            pairs = bindings(exemplar.task_description, turn.task)
+            useful = [rebind(action, pairs) for action in exemplar.useful_actions()]
+            position = progress(useful, history)
+            for offset, target in enumerate(useful[position : position + LOOKAHEAD]):
+                action, match = closest(target, turn.valid_actions)
+                if action is not None and match >= MATCH_THRESHOLD:
+                    strength = self.weight * match * (0.5 + exemplar.score / 100)
+                    return {action: Vote(strength * 0.8**offset, (f"exemplar:{exemplar.id}",))}
+        return {}
 
     @staticmethod
-    def _best(exemplars: tuple[Exemplar, ...]) -> Exemplar | None:
-        scored = [e for e in exemplars if e.score > 0 and e.useful_actions()]
-        return max(scored, key=lambda e: (e.score, -len(e.steps))) if scored else None
+    def _ranked(recollection: Recollection) -> list[Exemplar]:
+        """Trajectories that scored, this task's before other tasks', best first."""
+        scored = [e for e in recollection.exemplars if e.score > 0 and e.useful_actions()]
+        return sorted(
+            scored,
+            key=lambda e: (e.task == recollection.task, e.score, -len(e.steps)),
+            reverse=True,
+        )
 
 
 class ChainScorer:

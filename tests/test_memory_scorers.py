@@ -109,3 +109,37 @@ def test_frontier_takes_one_standout_risk_after_stalling_and_never_repeats_a_los
         env="scienceworld", task="boil", variation=3, exemplars=(earlier, lost)
     )
     assert scorer.score(now) == {}  # one gamble per variation, unless it paid off
+
+
+def test_a_trajectory_of_another_variation_is_rebound_and_skips_what_is_not_offered() -> None:
+    foil = Exemplar(
+        "scienceworld",
+        "test-conductivity",
+        0,
+        "scienceworld:test-conductivity@0",
+        "Determine if aluminum foil is conductive. Place it in the blue box.",
+        100.0,
+        True,
+        (
+            ExemplarStep("go to bedroom", "You move.", 0, 5, useful=True, credit=5),
+            ExemplarStep("go to workshop", "You move.", 0, 10, useful=True, credit=10),
+            ExemplarStep("focus on aluminum foil", "You focus.", 0, 20, useful=True, credit=20),
+            ExemplarStep("move aluminum foil to blue box", "Done.", 0, 100, useful=True),
+        ),
+        id=4,
+    )
+    recall = box(task="test-conductivity", exemplars=(foil,))
+    task = "Determine if paper clip is conductive. Place it in the green box."
+    valid = ("go to workshop", "go to hallway", "move table to blue box")
+    scorer = ExemplarScorer(recall)
+    # the bedroom is not next door here: the vote skips to the workshop
+    assert set(scorer.score(Turn(task, "A hall.", valid, ()))) == {"go to workshop"}
+    there = (Step(1, "go to workshop", "You move.", 0, 0, False, False, False),)
+    valid = ("focus on paper clip", "focus on aluminum foil", "move table to green box")
+    votes = scorer.score(Turn(task, "A workshop.", valid, there))
+    assert set(votes) == {"focus on paper clip"} and votes["focus on paper clip"].memories == (
+        "exemplar:4",
+    )
+    focused = (*there, Step(2, "focus on paper clip", "You focus.", 0, 0, False, False, False))
+    # another object in the right box is not the step: no vote rather than a wrong one
+    assert scorer.score(Turn(task, "A workshop.", valid, focused)) == {}
