@@ -19,7 +19,8 @@ from agent.memory_scorers import memory_scorers
 from agent.policy import Policy, RandomPolicy, default_scorers
 from agent.recall import RecallBox
 from agent.trials import Learner, NoLearning
-from memory.embedding import Embedder, MiniLMEmbedder
+from cli.common import fail
+from memory.embedding import DEFAULT_EMBEDDER, Embedder, MiniLMEmbedder, embedder_named
 from memory.memory import Memory
 from memory.store import Store
 from memory.vectors import VectorIndex
@@ -114,6 +115,15 @@ class Learning:
         return self.learner
 
 
+def home_embedder(store: Store) -> Embedder:
+    """The embedding model this home's index is built with (``cairn memory reembed``)."""
+    name = store.setting("embedder") or DEFAULT_EMBEDDER
+    try:
+        return embedder_named(name)
+    except ValueError as error:
+        fail(f"{error}; this home's index was built with it: `cairn memory reembed --model minilm`")
+
+
 def open_memory(
     home: Path, store: Store, embedder: Embedder | None = None, url: str | None = None
 ) -> Memory:
@@ -124,7 +134,7 @@ def open_memory(
     if url == "embedded":
         store.set_setting("memory_url", "")
         url = None
-    embedder = embedder or MiniLMEmbedder()
+    embedder = embedder or home_embedder(store)
     if not url:
         return Memory(store, VectorIndex(embedder, home / "chroma"))
     index = VectorIndex(embedder, url=url, namespace=f"cairn-{store.home_id()}")

