@@ -14,6 +14,7 @@ from rich.console import Console
 from memory.store import Store
 
 DEFAULT_HOME = Path("~/.cairn")
+ROW_MAX = 2**63 - 1  # the largest id or count SQLite can take
 
 # Progress and tables go to stderr, so stdout stays clean for `--json -`. Piped output (CI
 # logs, files) gets 120 columns rather than rich's 80, so result tables are not truncated.
@@ -45,6 +46,14 @@ MemoryUrlOption = Annotated[
 
 def store(home: Path) -> Store:
     return Store.in_home(home)
+
+
+def output_file(path: Path) -> Path:
+    """Where a command is to write a file: not a folder (nor the empty name, which is ".")."""
+    target = path.expanduser()
+    if target.is_dir() or not target.name:
+        fail(f"{str(path) or 'an empty name'} is a folder: give a file name, e.g. out.json")
+    return target
 
 
 def debug() -> bool:

@@ -11,7 +11,16 @@ from rich.tree import Tree
 
 from agent.learning import GRAPH_FILE, load_graph
 from cli.build import open_memory
-from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    HomeOption,
+    JsonFlag,
+    fail,
+    out,
+    output_file,
+    print_json,
+    store,
+)
 from knowledge_graph.export import FORMATS, export
 from knowledge_graph.graph import KnowledgeGraph
 
@@ -88,9 +97,10 @@ def export_(
     """Write the graph as node-link JSON, GraphML (Gephi, yEd), DOT (Graphviz) or a PNG."""
     if fmt not in FORMATS:
         fail(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    target = output_file(path)
     kg = graph_of(home)
     try:
-        export(kg, path.expanduser(), fmt)
+        export(kg, target, fmt)
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror}")
     if json_output:

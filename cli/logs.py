@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from agent.text import clip
-from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
 from memory.store import Store
 
 app = typer.Typer(
@@ -20,8 +20,10 @@ app = typer.Typer(
 )
 
 RunArgument = Annotated[str, typer.Argument(help="A run id, or 'last' for the most recent run.")]
-TrialArgument = Annotated[int, typer.Argument(help="A trial id (see `cairn logs trials`).")]
-LimitOption = Annotated[int, typer.Option(min=1, help="Show at most this many rows.")]
+TrialArgument = Annotated[
+    int, typer.Argument(max=ROW_MAX, help="A trial id (see `cairn logs trials`).")
+]
+LimitOption = Annotated[int, typer.Option(min=1, max=ROW_MAX, help="Show at most this many rows.")]
 
 
 def _run_id(database: Store, run: str) -> int:
@@ -30,8 +32,8 @@ def _run_id(database: Store, run: str) -> int:
         if last is None:
             fail("no runs recorded in this home yet: start one with `cairn run`")
         return last
-    if not (run.isascii() and run.isdigit()):
-        fail(f"bad run id {run!r}: give a number or 'last'")
+    if not (run.isascii() and run.isdigit()) or int(run) > ROW_MAX:
+        fail(f"bad run id {run!r}: give a number (see `cairn logs runs`) or 'last'")
     return int(run)
 
 

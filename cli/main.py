@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 import sys
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import click
 import typer
@@ -61,14 +61,14 @@ app.add_typer(memory.app, name="memory")
 app.add_typer(graph.app, name="graph")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """The ``cairn`` command: ``argv`` defaults to the process's arguments."""
     try:
-        code = app(standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
         if isinstance(code, int):  # click returns, rather than raises, Exit codes here
             sys.exit(code)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
+    except (click.ClickException, typer.TyperException) as error:
+        usage_failed(error)
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
@@ -83,6 +83,20 @@ def main() -> None:
             f"cannot write to the cairn home ({error}): free some space or pass --home DIR; "
             "what was saved before is intact"
         )
+
+
+def usage_failed(error: Exception) -> NoReturn:
+    """A command line click could not take: one line, and where to read how it goes. (Typer
+    bundles its own click, whose errors are not ``click``'s: both kinds come here.)"""
+    exit_code = int(getattr(error, "exit_code", 2))
+    if type(error).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer
+        cast(click.ClickException, error).show()  # the same method in both kinds
+        sys.exit(exit_code)
+    context = getattr(error, "ctx", None)
+    hint = f"; see `{context.command_path} --help`" if context is not None else ""
+    message = getattr(error, "format_message", lambda: str(error))().rstrip(".")
+    console.print(f"[bold red]error:[/] {message}{hint}", highlight=False, soft_wrap=True)
+    sys.exit(exit_code)
 
 
 def fail_with(error: Exception | str) -> NoReturn:

@@ -10,7 +10,7 @@ from rich.table import Table
 from agent.demonstrations import demonstrate
 from agent.environments import Environments, parse
 from cli.build import build_learning, cache_dir, open_memory
-from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
 from memory.knowledge import Insight, Relation, Scope, Status
 from memory.store import Store
 
@@ -90,7 +90,7 @@ def list_(
     ] = 0.0,
     status: Annotated[str, typer.Option(help="active | superseded | forgotten | all")] = "active",
     sort: Annotated[str, typer.Option(help="confidence | support | recent | id")] = "confidence",
-    limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=ROW_MAX, help="Show at most this many.")] = 50,
     json_output: JsonFlag = False,
 ) -> None:
     """List insights, most confident first (filters combine)."""
@@ -122,7 +122,9 @@ def list_(
 
 @app.command()
 def show(
-    insight_id: Annotated[int, typer.Argument(help="An insight id (see `cairn memory list`).")],
+    insight_id: Annotated[
+        int, typer.Argument(max=ROW_MAX, help="An insight id (see `cairn memory list`).")
+    ],
     home: HomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
@@ -185,7 +187,7 @@ def history_table(operations: list[dict[str, Any]], title: str) -> Table:
 def search(
     text: Annotated[str, typer.Argument(help="What to look for, in any words.")],
     home: HomeOption = DEFAULT_HOME,
-    limit: Annotated[int, typer.Option(min=1)] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=ROW_MAX)] = 10,
     json_output: JsonFlag = False,
 ) -> None:
     """Search insights by meaning (MiniLM + Chroma) and by words (SQLite full text)."""
@@ -207,10 +209,12 @@ def search(
 @app.command()
 def history(
     insight_id: Annotated[
-        int | None, typer.Argument(help="One insight's history; all if omitted.")
+        int | None, typer.Argument(max=ROW_MAX, help="One insight's history; all if omitted.")
     ] = None,
     home: HomeOption = DEFAULT_HOME,
-    limit: Annotated[int, typer.Option(min=1, help="The most recent operations only.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROW_MAX, help="The most recent operations only.")
+    ] = 50,
     json_output: JsonFlag = False,
 ) -> None:
     """The operation log: every add, support, refute, supersede, promotion and edit."""
@@ -223,8 +227,10 @@ def history(
 
 @app.command()
 def diff(
-    run_a: Annotated[int, typer.Argument(help="The earlier run (see `cairn logs runs`).")],
-    run_b: Annotated[int, typer.Argument(help="The later run.")],
+    run_a: Annotated[
+        int, typer.Argument(max=ROW_MAX, help="The earlier run (see `cairn logs runs`).")
+    ],
+    run_b: Annotated[int, typer.Argument(max=ROW_MAX, help="The later run.")],
     home: HomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:

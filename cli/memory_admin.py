@@ -28,8 +28,10 @@ def reindex(
     home: HomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
-    """Rebuild the vector index (re-embedding every insight and exemplar) and the knowledge
-    graph from SQLite. With --check, report the drift and exit 1 if there is any."""
+    """Rebuild the vector index and the knowledge graph from SQLite.
+
+    With --check, only report the drift (exit 1 if there is any).
+    """
     database = store(home)
     memory = open_memory(home.expanduser(), database)
     before = memory.drift()
@@ -68,9 +70,12 @@ def reembed(
     home: HomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
-    """Switch the embedding model of a home: every insight and exemplar is re-embedded from
-    SQLite into a new index, and the home uses that model from then on (imports included).
-    Interrupted, the home keeps its old model and repairs the index on next use."""
+    """Switch the home's embedding model, re-embedding everything from SQLite.
+
+    The home uses the new model from then on, imports included.
+
+    Interrupted, the home keeps its old model and repairs its index on next use.
+    """
     database = store(home)
     try:
         embedder = embedder_named(model)

@@ -13,14 +13,16 @@ import typer
 
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
-from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
 from cli.memory import insight_json, insights_table, require
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
 from memory.store import Store
 from reflection.grammar import Rejected, parse_insight
 
-IdArgument = Annotated[int, typer.Argument(help="An insight id (see `cairn memory list`).")]
+IdArgument = Annotated[
+    int, typer.Argument(max=ROW_MAX, help="An insight id (see `cairn memory list`).")
+]
 
 
 def open_for_edit(home: Path) -> tuple[Store, Memory]:
@@ -52,7 +54,9 @@ def add(
     scope: Annotated[Scope, typer.Option(help="Where it holds.")] = Scope.GLOBAL,
     env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
     task: Annotated[str | None, typer.Option(help="Task (task and variation scope).")] = None,
-    variation: Annotated[int | None, typer.Option(help="Variation (variation scope).")] = None,
+    variation: Annotated[
+        int | None, typer.Option(max=ROW_MAX, help="Variation (variation scope).")
+    ] = None,
     support: Annotated[float, typer.Option(min=0, help="How much evidence it starts with.")] = 1.0,
     home: HomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,

@@ -10,7 +10,16 @@ import typer
 from agent import __version__
 from agent.learning import GRAPH_FILE, load_graph, rebuild_graph
 from cli.build import open_memory
-from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    HomeOption,
+    JsonFlag,
+    fail,
+    out,
+    output_file,
+    print_json,
+    store,
+)
 from memory.bundle import Filters, export_bundle, import_bundle, read_bundle
 from memory.knowledge import Scope
 from memory.playbook import playbook
@@ -37,7 +46,7 @@ def export(
         fail(f"unknown --format {fmt!r}: use bundle or markdown")
     database = store(home)
     filters = Filters(scope, env, task)
-    target = path.expanduser()
+    target = output_file(path)
     if fmt == "markdown":
         chosen = [i for i in database.insights.active() if filters.admits(i)]
         try:
