@@ -149,6 +149,24 @@ def test_bad_input_is_one_line_and_exit_1(
     one_error_line(cairn(*args, "--home", str(tmp_path), cache=cache_root), *fragments)
 
 
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["memory", "list", "--limit", "x"], "Invalid value for '--limit'"),
+        (["memory", "show", "99999999999999999999"], "less than or equal to"),
+        (["memory", "lst"], "No such command 'lst'"),
+        (["run", "--trails", "2"], "No such option: --trails"),
+    ],
+)
+def test_a_command_line_click_cannot_take_is_one_line_and_exit_2(
+    tmp_path: Path, cache_root: Path, args: list[str], fragment: str
+) -> None:
+    result = cairn(*args, "--home", str(tmp_path), cache=cache_root)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and fragment in lines[0] and "--help`" in lines[0]
+
+
 def test_an_unusable_home_is_one_line(tmp_path: Path, cache_root: Path) -> None:
     (tmp_path / "file").write_text("x")
     result = cairn("logs", "runs", "--home", str(tmp_path / "file"), cache=cache_root)
