@@ -12,10 +12,20 @@ from rich.table import Table
 
 from agent import __version__
 from agent.bench import Results, Suite, load_suite, planned_trials, run_suite
+from agent.distributed import Plan, run_distributed
 from agent.environments import Environments, EnvSpec
 from agent.trials import TrialLoop
-from cli.build import Mode, PolicyName, build_agent, build_learning, cache_dir, open_model
+from cli.build import (
+    Mode,
+    PolicyName,
+    ReflectorName,
+    build_agent,
+    build_learning,
+    cache_dir,
+    open_model,
+)
 from cli.common import console, write_json
+from cli.distributed import AgentFactory, MemoryServiceFactory
 from cli.progress import SuiteProgress
 from memory.embedding import MiniLMEmbedder
 from memory.store import Store
@@ -141,6 +151,48 @@ class SuitePlayer:
         return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
 
 
+class WorkersPlayer:
+    """Plays each batch of a suite on Ray workers (``--workers``): a batch's environments in
+    parallel, each with a worker of its own, one memory service writing the batch's home."""
+
+    def __init__(
+        self,
+        llm_spec: str,
+        policy: PolicyName,
+        seed: int,
+        workers: int,
+        address: str | None,
+        bars: SuiteProgress,
+    ) -> None:
+        self.llm_spec, self.policy, self.seed = llm_spec, policy, seed
+        self.workers, self.address, self.bars = workers, address, bars
+
+    def play(
+        self, specs: Sequence[EnvSpec], trials: int, max_steps: int, home: Path, memory: bool
+    ) -> list[tuple[list[float], list[bool]]]:
+        store = Store.in_home(home)
+        config = {"memory": memory, "workers": self.workers}
+        run_id = store.start_run("cairn bench", config, __version__)
+        games = cache_dir() / "games"
+        plan = Plan(tuple(specs), run_id, trials, max_steps, self.seed, self.workers, memory, games)
+        service = MemoryServiceFactory(
+            home, memory, ReflectorName.auto, self.llm_spec, None, self.seed, None
+        )
+        make_agent = AgentFactory(self.llm_spec, None, self.policy, Mode.auto, self.seed)
+        self.bars.label = f"{'memory' if memory else 'no-memory'} on {self.workers} workers"
+        start = self.bars.completed()
+        played = run_distributed(
+            plan,
+            service,
+            make_agent,
+            address=self.address,
+            on_progress=lambda done: self.bars.set_completed(start + done),
+        )
+        store.finish_run(run_id, "done")
+        store.close()
+        return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
+
+
 def bench(
     suite_path: SuiteArgument,
     trials: Annotated[
@@ -163,6 +215,19 @@ def bench(
     plot_path: Annotated[
         Path | None, typer.Option("--plot", help="Write the learning curves as a PNG.")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Play each batch's environments in parallel on this many Ray workers "
+            "(0: here, one after another). Scores may differ slightly from a serial run: "
+            "trials of different environments finish, and are learned from, in another order.",
+        ),
+    ] = 0,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(envvar="RAY_ADDRESS", help="Join this Ray cluster instead of a local one."),
+    ] = None,
 ) -> None:
     """Prove learning: the memory agent against the identical agent without memory.
 
@@ -174,12 +239,14 @@ def bench(
     agents = ("memory", "no-memory")
     with tempfile.TemporaryDirectory() as scratch:
         root = (workdir or Path(scratch)).expanduser()
-        with (
-            Environments(cache_dir() / "games") as environments,
-            SuiteProgress(planned_trials(suite, agents)) as bars,
-        ):
-            player = SuitePlayer(environments, llm, policy, seed, bars)
-            results = run_suite(suite, player.play, root, agents)
+        with SuiteProgress(planned_trials(suite, agents)) as bars:
+            if workers:
+                on_ray = WorkersPlayer(llm, policy, seed, workers, ray_address, bars)
+                results = run_suite(suite, on_ray.play, root, agents)
+            else:
+                with Environments(cache_dir() / "games") as environments:
+                    player = SuitePlayer(environments, llm, policy, seed, bars)
+                    results = run_suite(suite, player.play, root, agents)
     console.print(results_table(results))
     if json_path is not None:
         write_json(json_path, results.to_json())

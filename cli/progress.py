@@ -90,6 +90,12 @@ class SuiteProgress(Bars):
     def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
         self.progress.advance(self.task)
 
+    def completed(self) -> int:
+        return int(self.progress.tasks[0].completed)
+
+    def set_completed(self, done: int) -> None:  # trials finished on workers
+        self.progress.update(self.task, completed=done)
+
 
 class TrialCounter(Bars):
     """One bar for a distributed run: trials finished by all workers together."""

@@ -113,3 +113,33 @@ def test_a_worker_killed_mid_run_fails_its_trials_and_the_run_goes_on(
     assert failed and all("worker died" in t["error"] for t in failed)
     assert any(t["status"] == "done" for t in trials)  # the others went on
     check_store(home)
+
+
+@pytest.mark.slow
+def test_bench_plays_each_batch_on_workers(tmp_path: Path, cache_root: Path) -> None:
+    suite = tmp_path / "suite.toml"
+    suite.write_text(
+        f'name = "tiny"\ntrials = 2\n[textworld]\nmax_steps = 8\nadapt = {json.dumps(GAMES[:2])}\n'
+    )
+    report, workdir = tmp_path / "bench.json", tmp_path / "homes"
+    result = cairn(
+        "bench",
+        str(suite),
+        "--workers",
+        "2",
+        "--policy",
+        "evidence",
+        "--workdir",
+        str(workdir),
+        "--json",
+        str(report),
+        cache=cache_root,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(report.read_text())["results"]
+    assert {r["agent"] for r in rows} == {"memory", "no-memory"}
+    assert all(len(r["mean_by_trial"]) == 2 for r in rows)
+    homes = [db.parent for db in workdir.rglob("cairn.db")]
+    assert len(homes) == 2  # one home per agent, each written by its memory service
+    for home in homes:
+        assert check_store(home)["trials"] == 2 * 2  # two games, two trials each
