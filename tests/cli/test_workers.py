@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_cli import cairn
 from tests.faults.test_kill import check_store
+from tests.llm.servers import free_port
 
 GAMES = [
     "textworld:treasure_hunter@5,level=12",
@@ -115,8 +118,43 @@ def test_a_worker_killed_mid_run_fails_its_trials_and_the_run_goes_on(
     check_store(home)
 
 
+@pytest.fixture
+def ray_cluster(tmp_path: Path) -> Iterator[str]:
+    """A real Ray cluster of one head node, started as a user starts one (`ray start`)."""
+    port = free_port()
+    head = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "ray"),
+            "start",
+            "--head",
+            f"--port={port}",
+            "--num-cpus=3",
+            "--include-dashboard=false",
+            "--disable-usage-stats",
+            "--block",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "RAY_TMPDIR": str(tmp_path / "ray")},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # the head is up once its GCS port answers
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert head.poll() is None, "ray start failed"
+            time.sleep(0.5)
+    yield f"127.0.0.1:{port}"
+    os.killpg(head.pid, signal.SIGTERM)  # --block: the head takes its cluster down with it
+    head.wait(timeout=60)
+
+
 @pytest.mark.slow
-def test_bench_plays_each_batch_on_workers(tmp_path: Path, cache_root: Path) -> None:
+def test_bench_joins_a_ray_cluster_and_plays_each_batch_on_its_workers(
+    tmp_path: Path, cache_root: Path, ray_cluster: str
+) -> None:
     suite = tmp_path / "suite.toml"
     suite.write_text(
         f'name = "tiny"\ntrials = 2\n[textworld]\nmax_steps = 8\nadapt = {json.dumps(GAMES[:2])}\n'
@@ -127,6 +165,8 @@ def test_bench_plays_each_batch_on_workers(tmp_path: Path, cache_root: Path) -> 
         str(suite),
         "--workers",
         "2",
+        "--ray-address",
+        ray_cluster,
         "--policy",
         "evidence",
         "--workdir",
