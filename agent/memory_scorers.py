@@ -21,10 +21,10 @@ from agent.policy import Scorer, Vote
 from agent.recall import SCOPE_WEIGHT, RecallBox, Recollection, relation_weight
 from agent.roles import bindings, rebind
 from agent.state import Turn
-from agent.text import object_words, template_of
+from agent.text import content_words, object_words, template_of
 from knowledge_graph.entities import location_of
 from memory.embedding import Embedder, cosine
-from memory.knowledge import Exemplar, Insight, normalise
+from memory.knowledge import Exemplar, Insight, Scope, normalise
 
 EXPLORE_BONUS = 0.4
 MATCH_THRESHOLD = 0.8
@@ -41,6 +41,7 @@ class ExperienceScorer:
         records = self.box.recollection.experience.get(turn.state_key)
         if not records:
             return {}
+        variation = self.box.recollection.variation
         votes = {}
         for action in turn.valid_actions:
             record = records.get(action)
@@ -50,6 +51,12 @@ class ExperienceScorer:
             memories = tuple(f"exemplar:{i}" for i in sorted(record.exemplars))
             if record.fatal:
                 value = -6.0
+            elif (
+                action in turn.irreversible_actions
+                and variation not in record.variations
+                and not named_by(action, turn.task)
+            ):
+                continue  # paid off in another variation: may be the wrong thing here
             elif record.best_credit > 0:
                 value = min(4.0, 1.5 + record.best_credit / 20)
             elif record.idle == record.tries:
@@ -81,11 +88,14 @@ class InsightScorer:
             if not insights:
                 continue
             value, memories = 0.0, []
+            risky = action in turn.irreversible_actions and not named_by(action, turn.task)
             for insight in insights:
                 weight = relation_weight(insight.relation) * SCOPE_WEIGHT[insight.where.scope]
                 if weight > 0:
                     if action in done:
                         continue  # necessary once is usually enough
+                    if risky and insight.where.scope is not Scope.VARIATION:
+                        continue  # true of other variations' objects, maybe not of this one
                     value += weight * (2 * insight.confidence - 1)
                 else:
                     value += weight * insight.confidence
@@ -137,6 +147,13 @@ def closest(target: str, valid_actions: tuple[str, ...]) -> tuple[str | None, fl
     return best, value
 
 
+def named_by(action: str, task: str) -> bool:
+    """Is what ``action`` acts on named in the task's description ("focus on paper clip" in
+    "determine if paper clip is conductive")? Then it is this variation's object."""
+    objects = object_words(action)
+    return bool(objects) and objects <= content_words(task)
+
+
 class ExemplarScorer:
     """Follow the best recalled trajectories of this task, Synapse-style.
 
@@ -155,12 +172,23 @@ class ExemplarScorer:
 
     def score(self, turn: Turn) -> Mapping[str, Vote]:
         history = [step.action for step in turn.history]
-        for exemplar in self._ranked(self.box.recollection)[: self.CONSULTED]:
+        recollection = self.box.recollection
+        for exemplar in self._ranked(recollection)[: self.CONSULTED]:
             pairs = bindings(exemplar.task_description, turn.task)
             useful = [rebind(action, pairs) for action in exemplar.useful_actions()]
+            elsewhere = (exemplar.task, exemplar.variation) != (
+                recollection.task,
+                recollection.variation,
+            )
             position = progress(useful, history)
             for offset, target in enumerate(useful[position : position + LOOKAHEAD]):
                 action, match = closest(target, turn.valid_actions)
+                if (
+                    elsewhere
+                    and action in turn.irreversible_actions
+                    and not named_by(action, turn.task)
+                ):
+                    continue  # "focus on substance in fountain" was right there, not here
                 if action is not None and match >= MATCH_THRESHOLD:
                     strength = self.weight * match * (0.5 + exemplar.score / 100)
                     return {action: Vote(strength * 0.8**offset, (f"exemplar:{exemplar.id}",))}

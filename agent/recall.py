@@ -26,6 +26,7 @@ class ActionRecord:
     idle: int = 0  # times it was taken and changed nothing
     fatal: int = 0
     exemplars: set[int] = field(default_factory=set)
+    variations: set[int | None] = field(default_factory=set)  # where it was taken
 
 
 Experience = dict[str, dict[str, ActionRecord]]  # state key -> action -> record
@@ -89,6 +90,7 @@ def experience_of(exemplars: tuple[Exemplar, ...]) -> Experience:
             record.best_credit = max(record.best_credit, step.credit)
             record.idle += int(not step.useful and step.credit == 0 and step.reward <= 0)
             record.fatal += int(step.fatal)
+            record.variations.add(exemplar.variation)
             if exemplar.id is not None:
                 record.exemplars.add(exemplar.id)
     return {state: dict(actions) for state, actions in experience.items()}

@@ -143,3 +143,49 @@ def test_a_trajectory_of_another_variation_is_rebound_and_skips_what_is_not_offe
     focused = (*there, Step(2, "focus on paper clip", "You focus.", 0, 0, False, False, False))
     # another object in the right box is not the step: no vote rather than a wrong one
     assert scorer.score(Turn(task, "A workshop.", valid, focused)) == {}
+
+
+def test_an_irreversible_step_learned_on_another_variation_needs_the_task_to_name_its_object() -> (
+    None
+):
+    water = Exemplar(
+        "scienceworld",
+        "melt",
+        0,
+        "scienceworld:melt@0",
+        "Your task is to melt water. First, focus on the substance.",
+        37.0,
+        False,
+        (
+            ExemplarStep("go to outside", "Outside.", 0, 3, "s1", credit=3, useful=True),
+            ExemplarStep("focus on substance in fountain", "Ok.", 0, 37, "s2", 37, useful=True),
+        ),
+        id=9,
+    )
+    task = "Your task is to melt ice cream. First, focus on the substance."
+    valid = ("focus on substance in fountain", "focus on ice cream", "look around")
+    here = Turn(
+        task,
+        "Outside.",
+        valid,
+        (Step(1, "go to outside", "Outside.", 0, 3, False, False, False),),
+        frozenset(valid[:2]),
+    )
+    tasks = Where(Scope.TASK, "scienceworld", "melt")
+    necessary = Insight(
+        "focus on substance in fountain", Relation.NECESSARY, "g", tasks, 5, 0, id=3
+    )
+    for variation, voted in ((1, False), (0, True)):  # another variation; the same one
+        recall = box(
+            task="melt",
+            variation=variation,
+            exemplars=(water,),
+            experience={here.state_key: experience_of((water,))["s2"]},
+            insights=(necessary,) if variation == 1 else (),
+        )
+        votes = {
+            **ExemplarScorer(recall).score(here),
+            **ExperienceScorer(recall).score(here),
+            **InsightScorer(recall).score(here),
+        }
+        assert ("focus on substance in fountain" in votes) is voted
