@@ -204,17 +204,28 @@ class Plan:
     games_dir: Path
 
 
+def _ray_token_available() -> bool:
+    token_file = os.environ.get("RAY_AUTH_TOKEN_PATH") or Path.home() / ".ray" / "auth_token"
+    return bool(os.environ.get("RAY_AUTH_TOKEN")) or Path(token_file).is_file()
+
+
 def start_ray(address: str | None, workers: int) -> None:
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    if address and "RAY_AUTH_MODE" not in os.environ and _ray_token_available():
+        # `ray start` turns token auth on when a token exists, but ray.init(address=...)
+        # does not, and then retries for a minute with "InvalidAuthToken". Ray reads the
+        # mode when it is imported: set it first.
+        os.environ["RAY_AUTH_MODE"] = "token"
     import ray
 
     if ray.is_initialized():
         return
-    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
     try:
         if address:
             ray.init(address=address, log_to_driver=False)
-        else:  # a local instance sized for the workers and the service
+        else:  # a new local instance sized for the workers and the service
             ray.init(
+                address="local",  # not whatever cluster happens to run on this machine
                 num_cpus=workers + 1,
                 include_dashboard=False,
                 log_to_driver=False,
@@ -246,10 +257,10 @@ def _run(
     address: str | None,
     on_progress: Callable[[int], None],
 ) -> list[EnvResult]:
+    start_ray(address, plan.workers)  # first: it sets what Ray reads on import
     import ray
     from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
-    start_ray(address, plan.workers)
     service: Any = ray.remote(num_cpus=0)(Service).remote(make_service)  # one call at a time
     worker_class = ray.remote(num_cpus=1, max_restarts=0)(Worker)
 
