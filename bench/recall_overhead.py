@@ -33,7 +33,7 @@ from agent.policy import Policy, default_scorers
 from agent.recall import RecallBox, Recaller
 from agent.state import Turn
 from memory.embedding import HashEmbedder
-from memory.insights import _now
+from memory.insight_reads import now
 from memory.knowledge import Exemplar, ExemplarStep, Relation, Scope, normalise
 from memory.memory import Memory
 from memory.store import Store
@@ -68,8 +68,8 @@ def fill(store: Store, count: int, rng: random.Random) -> None:
                 "origin": "bench",
                 "pinned": 0,
                 "ord": rng.random(),
-                "created_at": _now(),
-                "updated_at": _now(),
+                "created_at": now(),
+                "updated_at": now(),
             }
         )
     store.db.table("insights").insert_all(rows, batch_size=5000)

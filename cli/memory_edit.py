@@ -80,7 +80,7 @@ def add(
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
     )
-    ops = database.insights.add_by_person(update)
+    ops = database.edits.add(update)
     insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
     report(home, memory, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
 
@@ -114,20 +114,20 @@ def edit(
         fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
     database, memory = open_for_edit(home)
     require(database, insight_id)
-    database.insights.edit(insight_id, **changes)
+    database.edits.edit(insight_id, **changes)
     report(home, memory, insight_id, json_output, f"edited insight {insight_id}")
 
 
 def _toggle(home: Path, insight_id: int, json_output: bool, action: str) -> None:
     database, memory = open_for_edit(home)
     require(database, insight_id)
-    insights = database.insights
+    edits = database.edits
     try:
         {
-            "pin": lambda: insights.set_pinned(insight_id, True),
-            "unpin": lambda: insights.set_pinned(insight_id, False),
-            "forget": lambda: insights.forget(insight_id),
-            "restore": lambda: insights.restore(insight_id),
+            "pin": lambda: edits.set_pinned(insight_id, True),
+            "unpin": lambda: edits.set_pinned(insight_id, False),
+            "forget": lambda: edits.forget(insight_id),
+            "restore": lambda: edits.restore(insight_id),
         }[action]()
     except ValueError as error:
         fail(str(error))

@@ -20,7 +20,8 @@ from cli.common import (
     print_json,
     store,
 )
-from memory.bundle import Filters, export_bundle, import_bundle, read_bundle
+from memory.bundle import Filters, export_bundle, read_bundle
+from memory.bundle_import import import_bundle
 from memory.knowledge import Scope
 from memory.playbook import playbook
 

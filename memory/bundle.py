@@ -14,6 +14,7 @@ Embeddings are not in it: the importing home embeds with its own model. Import i
 boundary: every file is checked (names, sizes, checksums, schema) before anything is written,
 and the writing is one transaction — a bad bundle changes nothing. Bundle text is data; it is
 never executed, and only the listed members are read (no path leaves the archive).
+This module writes and reads bundles; ``memory.bundle_import`` takes a read one in.
 """
 
 from __future__ import annotations
@@ -40,12 +41,8 @@ from memory.bundle_schema import (
 )
 from memory.errors import MemoryLayerError
 from memory.knowledge import (
-    Exemplar,
-    ExemplarStep,
     Insight,
-    InsightUpdate,
     Scope,
-    Where,
 )
 from memory.store import Store
 
@@ -286,64 +283,3 @@ def _lines(model: type[Any], data: bytes, where: str) -> list[Any]:
         for n, line in enumerate(text.splitlines(), 1)
         if line.strip()
     ]
-
-
-def import_bundle(store: Store, bundle: Bundle) -> tuple[list[int], list[int]]:
-    """Merge a checked bundle into the store in one transaction: insights with the same claim
-    and scope add up their evidence, others are added; provenance says "imported from".
-    Returns the ids of the insights and exemplars touched. A bundle is taken in once."""
-    origin = f"imported:{bundle.name}"
-    imports = store.db.table("imports")
-    if imports.exists() and imports.count_where("sha256 = ?", [bundle.sha256]):
-        raise BundleError(f"{bundle.name} was imported into this home already: nothing to do")
-    touched_insights: list[int] = []
-    exemplar_ids: list[int] = []
-    with store.db.atomic():
-        mapping: dict[int, int] = {}
-        for record in bundle.insights:
-            insight_id = store.insights.merge_imported(
-                InsightUpdate(
-                    subject=record.subject,
-                    relation=record.relation,
-                    goal=record.goal,
-                    where=Where(record.scope, record.env, record.task, record.variation),
-                    weight=record.support,
-                    origin=origin,
-                    order=record.order,
-                    reason=f"imported from {bundle.name} (was {record.origin})",
-                ),
-                refute=record.refute,
-            )
-            mapping[record.id] = insight_id
-            touched_insights.append(insight_id)
-        for evidence in bundle.evidence:
-            store.insights.add_evidence_row(
-                mapping[evidence.insight],
-                evidence.kind,
-                evidence.weight,
-                evidence.steps,
-                origin,
-                f"{evidence.reason} (in {bundle.name}, trial {evidence.trial_id})",
-            )
-        for trajectory in bundle.exemplars:
-            exemplar = Exemplar(
-                env=trajectory.env,
-                task=trajectory.task,
-                variation=trajectory.variation,
-                spec=trajectory.spec,
-                task_description=trajectory.task_description,
-                score=trajectory.score,
-                won=trajectory.won,
-                steps=tuple(ExemplarStep(**step.model_dump()) for step in trajectory.steps),
-                origin=f"{origin} (was {trajectory.origin})",
-            )
-            exemplar_ids.append(store.exemplars.add(exemplar))
-        store.db.table("imports").insert(
-            {
-                "sha256": bundle.sha256,
-                "name": bundle.name,
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "counts": json.dumps(bundle.manifest.counts),
-            }
-        )
-    return touched_insights, exemplar_ids

@@ -196,3 +196,10 @@ def m0005_settings(db: Database) -> None:
     """Settings that belong to the home, e.g. the id that names its collections on a shared
     Chroma server and the server's URL once it has been used."""
     db.table("settings").create({"key": str, "value": str}, pk="key")
+
+
+@MIGRATIONS()
+def m0006_recall_index(db: Database) -> None:
+    """Recall reads one scope at a time: without this, an environment's insights are found by
+    scanning every row of that environment (a million in a large shared memory)."""
+    db.table("insights").create_index(["status", "scope", "env", "task", "variation"])

@@ -25,6 +25,7 @@ from memory.errors import HomeError
 from memory.exemplars import ExemplarStore
 from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
+from memory.person_edits import PersonEdits
 from memory.records import LLMCall, Step, TrialOutcome
 
 DATABASE_NAME = "cairn.db"
@@ -104,6 +105,7 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise HomeError(f"cannot open database {self.path}: {error}") from None
         self.insights = InsightStore(self.db)
+        self.edits = PersonEdits(self.insights)  # a person's hand on the insights
         self.exemplars = ExemplarStore(self.db)
 
     def setting(self, key: str) -> str | None:

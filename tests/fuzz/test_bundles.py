@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from memory.bundle import MEMBERS, BundleError, Filters, export_bundle, import_bundle, read_bundle
+from memory.bundle import MEMBERS, BundleError, Filters, export_bundle, read_bundle
+from memory.bundle_import import import_bundle
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.store import Store
 from tests.fuzz.test_parsers import fuzz

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from memory.bundle import BundleError, Filters, export_bundle, import_bundle, read_bundle
+from memory.bundle import BundleError, Filters, export_bundle, read_bundle
+from memory.bundle_import import import_bundle
 from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation, Scope, Where
 from memory.store import Store
 
@@ -33,7 +34,7 @@ def learned(store: Store) -> None:
     (forgotten,) = store.insights.apply(
         InsightUpdate("look around", Relation.DOES_NOT_CONTRIBUTE, "win", BOIL)
     )
-    store.insights.forget(forgotten.insight_id or 0)
+    store.edits.forget(forgotten.insight_id or 0)
     steps = (
         ExemplarStep("open cupboard", "The cupboard is now open.", 0, 10, "s1", 5.0, True),
         ExemplarStep("heat pot", "The water boils.", 90, 100, "s2", 90.0, True),

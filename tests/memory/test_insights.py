@@ -90,6 +90,21 @@ def test_recall_for_a_variation_includes_wider_scopes_narrowest_first(store: Sto
     ]
 
 
+def test_recall_takes_the_most_confident_of_each_scope_and_pinned_ones_first(
+    store: Store,
+) -> None:
+    insights = store.insights
+    environment = Where(Scope.ENVIRONMENT, "scienceworld")
+    for n, weight in enumerate((1.0, 5.0, 3.0, 0.5)):
+        claim = InsightUpdate(f"open door {n}", Relation.NECESSARY, "x", environment, weight)
+        insights.apply(claim)
+    (weak,) = [i for i in insights.active() if i.subject == "open door 3"]
+    insights.table.update(weak.id, {"pinned": 1})
+    insights.apply(update(Relation.NECESSARY))  # the variation's own: its scope has room
+    recalled = insights.for_task("scienceworld", "boil", 3, per_scope=2)
+    assert [i.subject for i in recalled] == ["open cupboard", "open door 3", "open door 1"]
+
+
 def test_promotion_sets_evidence_rather_than_adding_it(store: Store) -> None:
     insights = store.insights
     task = Where(Scope.TASK, "scienceworld", "boil")

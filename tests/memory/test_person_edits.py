@@ -16,15 +16,13 @@ def evidence(subject: str, relation: Relation, weight: float = 1.0) -> InsightUp
 
 def test_additions_and_edits_by_a_person_are_marked_and_logged(store: Store) -> None:
     insights = store.insights
-    (op,) = insights.add_by_person(
-        InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", BOIL)
-    )
+    (op,) = store.edits.add(InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", BOIL))
     added = insights.get(op.insight_id or 0)
     assert added is not None and (added.origin, added.edited_by) == ("person", "person")
 
     (op,) = insights.apply(evidence("heat pot", Relation.MAY_BE_NECESSARY))
     insight_id = op.insight_id or 0
-    insights.edit(insight_id, relation=Relation.NECESSARY, support=4.0)
+    store.edits.edit(insight_id, relation=Relation.NECESSARY, support=4.0)
     edited = insights.get(insight_id)
     assert edited is not None
     assert (edited.relation, edited.support, edited.edited_by) == (
@@ -36,45 +34,45 @@ def test_additions_and_edits_by_a_person_are_marked_and_logged(store: Store) -> 
     assert (last["op"], last["actor"]) == ("edit", "person")
     assert last["details"]["before"]["support"] == 1.0
     with pytest.raises(ValueError, match="cannot edit"):
-        insights.edit(insight_id, status="active")
+        store.edits.edit(insight_id, status="active")
 
 
 def test_forgetting_hides_and_restore_brings_back_the_status_it_had(store: Store) -> None:
     insights = store.insights
     (op,) = insights.apply(evidence("heat pot", Relation.NECESSARY))
     insight_id = op.insight_id or 0
-    insights.forget(insight_id)
+    store.edits.forget(insight_id)
     assert list(insights.active()) == []
     assert list(insights.for_task("scienceworld", "boil", 0)) == []
     assert insights.get(insight_id).status is Status.FORGOTTEN  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="already forgotten"):
-        insights.forget(insight_id)
+        store.edits.forget(insight_id)
 
-    insights.restore(insight_id)
+    store.edits.restore(insight_id)
     assert [i.id for i in insights.active()] == [insight_id]
     assert [o["op"] for o in insights.operations(insight_id)] == ["add", "forget", "restore"]
     with pytest.raises(ValueError, match="not forgotten"):
-        insights.restore(insight_id)
+        store.edits.restore(insight_id)
 
 
 def test_restore_refuses_when_the_same_claim_came_back_meanwhile(store: Store) -> None:
     insights = store.insights
     (op,) = insights.apply(evidence("heat pot", Relation.NECESSARY))
-    insights.forget(op.insight_id or 0)
+    store.edits.forget(op.insight_id or 0)
     (again,) = insights.apply(evidence("heat pot", Relation.NECESSARY))
     assert again.insight_id != op.insight_id
     with pytest.raises(ValueError, match=f"insight {again.insight_id} holds the same claim"):
-        insights.restore(op.insight_id or 0)
+        store.edits.restore(op.insight_id or 0)
 
 
 def test_a_pin_by_a_person_survives_contradicting_evidence(store: Store) -> None:
     insights = store.insights
     (op,) = insights.apply(evidence("heat pot", Relation.NECESSARY))
     insight_id = op.insight_id or 0
-    insights.set_pinned(insight_id, True)
+    store.edits.set_pinned(insight_id, True)
     insights.apply(evidence("heat pot", Relation.DOES_NOT_CONTRIBUTE, weight=10))
     pinned = insights.get(insight_id)
     assert pinned is not None and pinned.status is Status.ACTIVE and pinned.refute == 10
-    insights.set_pinned(insight_id, False)
+    store.edits.set_pinned(insight_id, False)
     insights.apply(evidence("heat pot", Relation.DOES_NOT_CONTRIBUTE, weight=10))
     assert insights.get(insight_id).status is Status.SUPERSEDED  # type: ignore[union-attr]

@@ -85,6 +85,7 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
         "m0003_search_and_person_edits",
         "m0004_imports",
         "m0005_settings",
+        "m0006_recall_index",
     ]
     assert MIGRATIONS.pending(again.db) == []
 

@@ -1,0 +1,185 @@
+"""Reading insights from SQLite: recall for a trial, filtered listings, search, history.
+
+``InsightReads`` is the read side of ``memory.insights.InsightStore``; it writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from memory.knowledge import Insight, Relation, Scope, Status, Where, normalise
+
+# Insight.confidence in SQL, to rank in the database.
+CONFIDENCE = "(support + 1.0) / (support + refute + 2.0)"
+# Recall takes at most this many insights from each scope (see InsightReads.for_task).
+RECALL_PER_SCOPE = 1000
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class InsightReads:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.table = db.table("insights")
+
+    def find(self, subject: str, goal: str, where: Where) -> Insight | None:
+        rows = self.table.rows_where(
+            "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
+            [str(where), normalise(subject), normalise(goal), Status.ACTIVE.value],
+            limit=1,
+        )
+        for row in rows:
+            return insight_from_row(row)
+        return None
+
+    def get(self, insight_id: int) -> Insight | None:
+        for row in self.table.rows_where("id = ?", [insight_id]):
+            return insight_from_row(row)
+        return None
+
+    def require(self, insight_id: int) -> Insight:
+        """The insight with this id; KeyError if there is none."""
+        found = self.get(insight_id)
+        if found is None:
+            raise KeyError(insight_id)
+        return found
+
+    def for_task(
+        self, env: str, task: str, variation: int | None, per_scope: int = RECALL_PER_SCOPE
+    ) -> list[Insight]:
+        """Active insights that hold for this variation: its own, its task's, its
+        environment's and global ones, narrowest scope first. Each scope gives at most
+        ``per_scope``, pinned then most confident first, so recall costs the same with a
+        thousand insights stored or a million."""
+        ranked = f"order by pinned desc, {CONFIDENCE} desc, support desc, id limit {int(per_scope)}"
+        rows = self.db.query(
+            f"""select * from (select * from insights where status = 'active'
+                  and scope = 'variation' and env = ? and task = ? and variation is ? {ranked})
+              union all select * from (select * from insights where status = 'active'
+                  and scope = 'task' and env = ? and task = ? {ranked})
+              union all select * from (select * from insights where status = 'active'
+                  and scope = 'environment' and env = ? {ranked})
+              union all select * from (select * from insights where status = 'active'
+                  and scope = 'global' {ranked})""",
+            [env, task, variation, env, task, env],
+        )
+        return [insight_from_row(r) for r in rows]
+
+    def ids(self) -> set[int]:
+        return {row["id"] for row in self.table.rows_where(select="id")}
+
+    def last_operation_id(self) -> int:
+        """Grows with every change: what a derived index compares to know it is current."""
+        row = self.db.execute("SELECT max(id) FROM insight_ops").fetchone()
+        return int(row[0] or 0)
+
+    def all(self) -> Iterator[Insight]:
+        for row in self.table.rows_where(order_by="id"):
+            yield insight_from_row(row)
+
+    def active(
+        self, scope: Scope | None = None, env: str | None = None, task: str | None = None
+    ) -> Iterator[Insight]:
+        where, args = "status = 'active'", []
+        for column, value in (
+            ("scope", scope.value if scope else None),
+            ("env", env),
+            ("task", task),
+        ):
+            if value is not None:
+                where += f" and {column} = ?"
+                args.append(value)
+        for row in self.table.rows_where(where, args, order_by="id"):
+            yield insight_from_row(row)
+
+    def select(
+        self,
+        *,
+        status: Status | None = Status.ACTIVE,
+        scope: Scope | None = None,
+        env: str | None = None,
+        task: str | None = None,
+        relation: Relation | None = None,
+        min_confidence: float = 0.0,
+        sort: str = "confidence",
+        limit: int | None = None,
+    ) -> list[Insight]:
+        """Insights matching every filter given, sorted by ``confidence``, ``support``,
+        ``recent`` (last changed first) or ``id``."""
+        clauses, args = [], []
+        for column, value in (
+            ("status", status.value if status else None),
+            ("scope", scope.value if scope else None),
+            ("env", env),
+            ("task", task),
+            ("relation", relation.value if relation else None),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        order = {
+            "confidence": f"{CONFIDENCE} desc, support desc, id",
+            "support": "support desc, id",
+            "recent": "updated_at desc, id desc",
+            "id": "id",
+        }[sort]
+        rows = self.table.rows_where(" and ".join(clauses) or None, args, order_by=order)
+        found = [i for i in map(insight_from_row, rows) if i.confidence >= min_confidence]
+        return found[:limit] if limit else found
+
+    def search_text(self, text: str, limit: int = 20) -> list[Insight]:
+        """Full-text search over subjects and goals (any text is safe: it is quoted)."""
+        if not text.strip():
+            return []
+        return [insight_from_row(row) for row in self.table.search(text, quote=True, limit=limit)]
+
+    def count(self, status: Status = Status.ACTIVE) -> int:
+        return int(self.table.count_where("status = ?", [status.value]))
+
+    def operations_between_runs(self, after_run: int, up_to_run: int) -> list[dict[str, Any]]:
+        """Operations caused by the trials of runs ``after_run < run <= up_to_run``."""
+        rows = self.db.query(
+            """select o.*, t.run_id from insight_ops o join trials t on o.trial_id = t.id
+               where t.run_id > ? and t.run_id <= ? order by o.id""",
+            [after_run, up_to_run],
+        )
+        return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+
+    def operations(self, insight_id: int | None = None) -> list[dict[str, Any]]:
+        table = self.db.table("insight_ops")
+        if insight_id is None:
+            rows = table.rows_where(order_by="id")
+        else:
+            rows = table.rows_where("insight_id = ?", [insight_id], order_by="id")
+        return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+
+    def evidence(self, insight_id: int) -> list[dict[str, Any]]:
+        rows = self.db.table("insight_evidence").rows_where(
+            "insight_id = ?", [insight_id], order_by="id"
+        )
+        return [{**row, "steps": json.loads(row["steps"] or "[]")} for row in rows]
+
+
+def insight_from_row(row: dict[str, Any]) -> Insight:
+    return Insight(
+        subject=row["subject"],
+        relation=Relation(row["relation"]),
+        goal=row["goal"],
+        where=Where(Scope(row["scope"]), row["env"], row["task"], row["variation"]),
+        support=float(row["support"] or 0),
+        refute=float(row["refute"] or 0),
+        id=int(row["id"]),
+        status=Status(row["status"]),
+        origin=row["origin"] or "",
+        pinned=bool(row["pinned"]),
+        order=row["ord"],
+        superseded_by=row.get("superseded_by"),
+        edited_by=row.get("edited_by"),
+    )
