@@ -7,6 +7,7 @@ This starts Chroma's own server (`chroma run`, shipped with chromadb) and says h
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ def serve(
     """Start a Chroma server that many cairn processes (or machines) can share.
 
     Then: cairn run ... --memory-url http://HOST:PORT (the home remembers it). Each home's
-    collections are named by the home's id, so one server serves many homes. Ctrl-C stops it.
+    collections are named by the home's id, so one server serves many homes. Ctrl-C (or SIGTERM)
+    stops it.
     """
     binary = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     if not Path(binary).exists():
@@ -36,11 +38,20 @@ def serve(
     data.mkdir(parents=True, exist_ok=True)
     url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
     console.print(f"memory server at {url} (data in {data}): use --memory-url {url}")
+    process = subprocess.Popen(
+        [binary, "run", "--path", str(data), "--host", host, "--port", str(port)]
+    )
+    # Supervisors stop us with SIGTERM or SIGHUP: pass it on, or the server lives on as an
+    # orphan holding the port and the data.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, lambda number, _frame: process.send_signal(number))
     try:
-        done = subprocess.run(
-            [binary, "run", "--path", str(data), "--host", host, "--port", str(port)], check=False
-        )
-    except KeyboardInterrupt:
+        code = process.wait()
+    except KeyboardInterrupt:  # a terminal's Ctrl-C reached both; a `kill -INT` only us
+        process.send_signal(signal.SIGINT)
+        process.wait()
         return
-    if done.returncode != 0:
-        fail(f"the Chroma server stopped with exit code {done.returncode} (is port {port} free?)")
+    if code < 0 or code in (128 + signal.SIGTERM, 128 + signal.SIGHUP):
+        return  # stopped by a signal: the normal way for a server to end
+    if code != 0:
+        fail(f"the Chroma server stopped with exit code {code} (is port {port} free?)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -20,12 +21,11 @@ from tests.llm.servers import free_port
 GAME = "textworld:treasure_hunter@5,level=12"
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`cairn serve` on a free loopback port, once it answers."""
     import chromadb
 
     port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--port", str(port), "--path", str(data)],
         stdout=subprocess.DEVNULL,
@@ -35,13 +35,29 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while True:
         try:
             chromadb.HttpClient(host="127.0.0.1", port=port).heartbeat()
-            break
+            return process, f"http://127.0.0.1:{port}"
         except Exception:
             assert process.poll() is None and time.monotonic() < deadline, "server did not start"
             time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    process, url = start_server(tmp_path_factory.mktemp("chroma-server"))
+    yield url
     process.terminate()
     process.wait(timeout=20)
+
+
+def test_stopping_cairn_serve_stops_the_server(tmp_path: Path) -> None:
+    """A supervisor stops `cairn serve` with SIGTERM: the Chroma server under it must stop
+    too, not live on as an orphan holding the port and the data directory."""
+    process, url = start_server(tmp_path)
+    port = int(url.rsplit(":", 1)[1])
+    process.terminate()
+    assert process.wait(timeout=30) == 0
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "the Chroma server outlived cairn serve"
 
 
 @pytest.mark.slow
