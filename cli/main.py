@@ -8,6 +8,7 @@ exit 1 (CAIRN_DEBUG=1 shows the traceback).
 from __future__ import annotations
 
 import errno
+import inspect
 import sqlite3
 import sys
 from typing import NoReturn, cast
@@ -59,6 +60,32 @@ for command in (*memory_edit.COMMANDS, *memory_admin.COMMANDS):
     memory.app.command()(command)
 app.add_typer(memory.app, name="memory")
 app.add_typer(graph.app, name="graph")
+
+
+def unwrapped(text: str) -> str:
+    """A docstring's paragraphs as single lines. Typer's rich mode keeps a docstring's line
+    breaks, so text wrapped for the source would break mid-sentence in a terminal of another
+    width; indented lines (examples, lists) keep theirs."""
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(
+        paragraph
+        if any(line.startswith((" ", "-")) for line in paragraph.splitlines())
+        else " ".join(paragraph.split("\n"))
+        for paragraph in paragraphs
+    )
+
+
+def unwrap_help(typer_app: typer.Typer) -> None:
+    for command in typer_app.registered_commands:
+        text = command.help or (command.callback.__doc__ if command.callback else None)
+        if text:
+            command.help = unwrapped(text)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            unwrap_help(group.typer_instance)
+
+
+unwrap_help(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -226,6 +226,12 @@ def test_help_teaches_the_spec_syntax(cache_root: Path) -> None:
     assert "NAME:TASK[@VARIATION]" in result.stdout and "scienceworld:boil@dev:0" in result.stdout
 
 
+def test_help_paragraphs_flow_to_the_terminal_width(cache_root: Path) -> None:
+    """Docstrings are wrapped for the source, not for the reader's terminal."""
+    result = cairn("serve", "--help", cache=cache_root)  # 200 columns
+    assert "(the home remembers it). Each home's collections are named" in result.stdout
+
+
 @pytest.mark.slow
 def test_memory_is_on_by_default_and_off_with_no_memory(tmp_path: Path, cache_root: Path) -> None:
     game = "textworld:treasure_hunter@3,level=2"
