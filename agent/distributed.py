@@ -5,8 +5,9 @@
       │                   step, recalls before a trial, reflects after it — one at a time,
       │                   so writes are serialised by design (Chroma's embedded index is
       │                   not process-safe; SQLite has one writer)
-      └── TrialWorker ×N  one actor each: its own environments (one JVM), model and agent;
-                          plays all the trials of one environment spec, then takes the next
+      └── TrialWorker ×N  one actor each: its own environments (one JVM) and model; plays
+                          all the trials of one environment spec with a fresh agent, then
+                          takes the next (a WorkerPool keeps workers across runs)
 
 The trials of one spec stay in order on one worker (trial 2 learns from trial 1); specs run
 in parallel. A worker that dies has its running trial and the spec's remaining trials marked
@@ -162,11 +163,12 @@ class RemoteLearner(RemoteRecorder):
 
 
 class Worker:
-    """A trial worker's body: its own environments, model and agent."""
+    """A trial worker's body: its own environments (one JVM), kept from run to run; each
+    spec is played by a fresh agent (the factory may reuse a loaded model), so a result does
+    not depend on which worker played it, or what it played before."""
 
-    def __init__(self, make_agent: MakeAgent, games_dir: Path, learn: bool) -> None:
-        self.box = RecallBox() if learn else None
-        self.agent = make_agent(self.box)
+    def __init__(self, make_agent: MakeAgent, games_dir: Path) -> None:
+        self.make_agent = make_agent
         self.environments = Environments(games_dir)
 
     def play(
@@ -177,16 +179,18 @@ class Worker:
         trials: int,
         max_steps: int,
         seed: int,
+        learn: bool,
     ) -> EnvResult:
+        box = RecallBox() if learn else None
         loop = TrialLoop(
             self.environments,
-            self.agent,
+            self.make_agent(box),
             RemoteRecorder(service),
             run_id,
             trials,
             max_steps,
             seed,
-            learner=RemoteLearner(service, self.box),
+            learner=RemoteLearner(service, box),
         )
         (result,) = loop.run([spec])
         return result
@@ -246,55 +250,99 @@ def run_distributed(
     on_progress: Callable[[int], None] = lambda done: None,
 ) -> list[EnvResult]:
     """Play every spec of the plan on ``plan.workers`` Ray workers; results in spec order."""
-    with contextlib.redirect_stdout(sys.stderr):  # Ray's own messages; stdout stays the caller's
-        return _run(plan, make_service, make_agent, address, on_progress)
+    workers = min(plan.workers, len(plan.specs))
+    with WorkerPool(make_agent, plan.games_dir, workers, address) as pool:
+        return pool.run(plan, make_service, on_progress)
 
 
-def _run(
-    plan: Plan,
-    make_service: MakeService,
-    make_agent: MakeAgent,
-    address: str | None,
-    on_progress: Callable[[int], None],
-) -> list[EnvResult]:
-    start_ray(address, plan.workers)  # first: it sets what Ray reads on import
-    import ray
-    from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+class WorkerPool:
+    """Trial workers kept from one run to the next (a benchmark plays many short batches):
+    starting a worker — its process, model and JVM — can cost more than its trials."""
 
-    service: Any = ray.remote(num_cpus=0)(Service).remote(make_service)  # one call at a time
-    worker_class = ray.remote(num_cpus=1, max_restarts=0)(Worker)
+    def __init__(
+        self, make_agent: MakeAgent, games_dir: Path, size: int, address: str | None = None
+    ) -> None:
+        with contextlib.redirect_stdout(sys.stderr):  # Ray's messages; stdout is the caller's
+            start_ray(address, size)  # first: it sets what Ray reads on import
+        import ray
 
-    def new_worker() -> Any:
-        return worker_class.remote(make_agent, plan.games_dir, plan.learn)
+        self.size = size
+        self.started = 0  # workers started, replacements included
+        self._new = lambda: ray.remote(num_cpus=1, max_restarts=0)(Worker).remote(
+            make_agent, games_dir
+        )
+        self.idle: list[Any] = []
 
-    idle = [new_worker() for _ in range(min(plan.workers, len(plan.specs)))]
-    queue = list(enumerate(plan.specs))
-    results: dict[int, EnvResult] = {}
-    playing: dict[Any, tuple[int, EnvSpec, Any]] = {}
-    try:
-        while queue or playing:
-            while queue and idle:
-                index, spec = queue.pop(0)
-                worker = idle.pop()
-                future = worker.play.remote(
-                    service, spec, plan.run_id, plan.trials, plan.max_steps, plan.seed
-                )
-                playing[future] = (index, spec, worker)
-            done, _ = ray.wait(list(playing), num_returns=1, timeout=0.5)
-            on_progress(ray.get(service.progress.remote()))
-            for future in done:
-                index, spec, worker = playing.pop(future)
-                try:
-                    results[index] = ray.get(future)
-                    idle.append(worker)
-                except (RayActorError, ActorDiedError, ActorUnavailableError) as error:
-                    reason = f"the worker died: {type(error).__name__}"
-                    results[index] = ray.get(
-                        service.fail_rest.remote(plan.run_id, str(spec), plan.trials, reason)
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        import ray
+
+        for worker in self.idle:
+            ray.kill(worker)
+        self.idle = []
+
+    def _worker(self) -> Any:
+        if self.idle:
+            return self.idle.pop()
+        self.started += 1
+        return self._new()
+
+    def run(
+        self,
+        plan: Plan,
+        make_service: MakeService,
+        on_progress: Callable[[int], None] = lambda done: None,
+    ) -> list[EnvResult]:
+        """Play the plan's specs, ``self.size`` at a time, with one memory service (a new one
+        for each run: each run may write another home)."""
+        with contextlib.redirect_stdout(sys.stderr):
+            return self._run(plan, make_service, on_progress)
+
+    def _run(
+        self, plan: Plan, make_service: MakeService, on_progress: Callable[[int], None]
+    ) -> list[EnvResult]:
+        import ray
+        from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+
+        service: Any = ray.remote(num_cpus=0)(Service).remote(make_service)  # one call at a time
+        queue = list(enumerate(plan.specs))
+        results: dict[int, EnvResult] = {}
+        playing: dict[Any, tuple[int, EnvSpec, Any]] = {}
+        try:
+            while queue or playing:
+                while queue and len(playing) < self.size:
+                    index, spec = queue.pop(0)
+                    worker = self._worker()
+                    future = worker.play.remote(
+                        service,
+                        spec,
+                        plan.run_id,
+                        plan.trials,
+                        plan.max_steps,
+                        plan.seed,
+                        plan.learn,
                     )
-                    idle.append(new_worker())  # the run goes on with a fresh worker
-        on_progress(ray.get(service.progress.remote()))
-    finally:
-        for handle in [*idle, *(w for _, _, w in playing.values()), service]:
-            ray.kill(handle)
-    return [results[i] for i in range(len(plan.specs))]
+                    playing[future] = (index, spec, worker)
+                done, _ = ray.wait(list(playing), num_returns=1, timeout=0.5)
+                on_progress(ray.get(service.progress.remote()))
+                for future in done:
+                    index, spec, worker = playing.pop(future)
+                    try:
+                        results[index] = ray.get(future)
+                        self.idle.append(worker)
+                    except (RayActorError, ActorDiedError, ActorUnavailableError) as error:
+                        # The run goes on; the next spec gets a fresh worker.
+                        reason = f"the worker died: {type(error).__name__}"
+                        results[index] = ray.get(
+                            service.fail_rest.remote(plan.run_id, str(spec), plan.trials, reason)
+                        )
+            on_progress(ray.get(service.progress.remote()))
+        finally:
+            for handle in [*(w for _, _, w in playing.values()), service]:
+                ray.kill(handle)  # an interrupted run's workers are in an unknown state
+        return [results[i] for i in range(len(plan.specs))]

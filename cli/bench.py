@@ -12,7 +12,7 @@ from rich.table import Table
 
 from agent import __version__
 from agent.bench import Results, Suite, load_suite, planned_trials, run_suite
-from agent.distributed import Plan, run_distributed
+from agent.distributed import Plan, WorkerPool
 from agent.environments import Environments, EnvSpec
 from agent.trials import TrialLoop
 from cli.build import (
@@ -153,7 +153,8 @@ class SuitePlayer:
 
 class WorkersPlayer:
     """Plays each batch of a suite on Ray workers (``--workers``): a batch's environments in
-    parallel, each with a worker of its own, one memory service writing the batch's home."""
+    parallel, one memory service writing the batch's home. The workers (with their models
+    and JVMs) are started once and play every batch."""
 
     def __init__(
         self,
@@ -164,8 +165,15 @@ class WorkersPlayer:
         address: str | None,
         bars: SuiteProgress,
     ) -> None:
-        self.llm_spec, self.policy, self.seed = llm_spec, policy, seed
-        self.workers, self.address, self.bars = workers, address, bars
+        self.llm_spec, self.seed, self.workers, self.bars = llm_spec, seed, workers, bars
+        make_agent = AgentFactory(llm_spec, None, policy, Mode.auto, seed)
+        self.pool = WorkerPool(make_agent, cache_dir() / "games", workers, address)
+
+    def __enter__(self) -> WorkersPlayer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.close()
 
     def play(
         self, specs: Sequence[EnvSpec], trials: int, max_steps: int, home: Path, memory: bool
@@ -178,15 +186,10 @@ class WorkersPlayer:
         service = MemoryServiceFactory(
             home, memory, ReflectorName.auto, self.llm_spec, None, self.seed, None
         )
-        make_agent = AgentFactory(self.llm_spec, None, self.policy, Mode.auto, self.seed)
         self.bars.label = f"{'memory' if memory else 'no-memory'} on {self.workers} workers"
         start = self.bars.completed()
-        played = run_distributed(
-            plan,
-            service,
-            make_agent,
-            address=self.address,
-            on_progress=lambda done: self.bars.set_completed(start + done),
+        played = self.pool.run(
+            plan, service, on_progress=lambda done: self.bars.set_completed(start + done)
         )
         store.finish_run(run_id, "done")
         store.close()
@@ -241,8 +244,8 @@ def bench(
         root = (workdir or Path(scratch)).expanduser()
         with SuiteProgress(planned_trials(suite, agents)) as bars:
             if workers:
-                on_ray = WorkersPlayer(llm, policy, seed, workers, ray_address, bars)
-                results = run_suite(suite, on_ray.play, root, agents)
+                with WorkersPlayer(llm, policy, seed, workers, ray_address, bars) as on_ray:
+                    results = run_suite(suite, on_ray.play, root, agents)
             else:
                 with Environments(cache_dir() / "games") as environments:
                     player = SuitePlayer(environments, llm, policy, seed, bars)

@@ -1,15 +1,17 @@
 """``--workers N``: the pieces a distributed run's actors build in their own processes.
 
-Both factories are small frozen dataclasses of options: Ray pickles them, and each actor calls
-its factory once to build what it needs (see ``agent.distributed``).
+Both factories are small frozen dataclasses of options: Ray pickles them, and the actors call
+them in their own processes to build what they need (see ``agent.distributed``).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from agent.acting import Agent
+from agent.llm import LLM
 from agent.recall import RecallBox
 from agent.trials import Learner, Recorder
 from cli.build import (
@@ -55,7 +57,8 @@ class MemoryServiceFactory:
 
 @dataclass(frozen=True)
 class AgentFactory:
-    """A trial worker's agent: its own model and embedder, reading its own recall box."""
+    """A trial worker's agent, reading its own recall box. The model and embedder are loaded
+    once per worker process and shared by the agents it builds (a fresh one per spec)."""
 
     llm: str
     base_url: str | None
@@ -65,9 +68,17 @@ class AgentFactory:
 
     def __call__(self, box: RecallBox | None) -> Agent:
         model = (
-            open_model(self.llm, self.base_url, self.seed)
-            if self.policy is PolicyName.llm
-            else None
+            _model(self.llm, self.base_url, self.seed) if self.policy is PolicyName.llm else None
         )
-        embedder = MiniLMEmbedder() if box is not None else None
+        embedder = _embedder() if box is not None else None
         return build_agent(model, self.policy, self.mode, self.seed, box, embedder)
+
+
+@functools.cache
+def _model(llm: str, base_url: str | None, seed: int) -> LLM:
+    return open_model(llm, base_url, seed)
+
+
+@functools.cache
+def _embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()

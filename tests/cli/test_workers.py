@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,15 +29,31 @@ GAMES = [
 ]
 
 
-def ray_workers_playing() -> list[int]:
+def ray_workers_playing(title: bytes = b"ray::Worker.play") -> list[int]:
+    """Ray names an actor's process after what it runs: ``ray::Worker`` idle, ``.play``
+    while playing."""
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if cmdline.read_bytes().startswith(b"ray::Worker.play"):
+            if cmdline.read_bytes().startswith(title):
                 found.append(int(cmdline.parent.name))
         except OSError:
             continue
     return found
+
+
+class WorkerWatch(threading.Thread):
+    """Every trial worker process seen while it runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.seen: set[int] = set()
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            self.seen.update(ray_workers_playing(b"ray::Worker"))
+            time.sleep(0.05)
 
 
 @pytest.mark.slow
@@ -171,6 +188,8 @@ def test_bench_joins_a_ray_cluster_and_plays_each_batch_on_its_workers(
         f'name = "tiny"\ntrials = 2\n[textworld]\nmax_steps = 8\nadapt = {json.dumps(GAMES[:2])}\n'
     )
     report, workdir = tmp_path / "bench.json", tmp_path / "homes"
+    watch = WorkerWatch()
+    watch.start()
     result = cairn(
         "bench",
         str(suite),
@@ -186,7 +205,10 @@ def test_bench_joins_a_ray_cluster_and_plays_each_batch_on_its_workers(
         str(report),
         cache=cache_root,
     )
+    watch.running = False
     assert result.returncode == 0, result.stderr
+    # Four batches (a home per game and agent), played by the same two workers.
+    assert 1 <= len(watch.seen) <= 2, watch.seen
     rows = json.loads(report.read_text())["results"]
     assert {r["agent"] for r in rows} == {"memory", "no-memory"}
     assert all(len(r["mean_by_trial"]) == 2 for r in rows)
