@@ -58,16 +58,21 @@ class InsightReads:
         environment's and global ones, narrowest scope first. Each scope gives at most
         ``per_scope``, pinned then most confident first, so recall costs the same with a
         thousand insights stored or a million."""
-        ranked = f"order by pinned desc, {CONFIDENCE} desc, support desc, id limit {int(per_scope)}"
+        # Rank on the covering index (narrow rows), then read the chosen rows whole.
+        rank = f"pinned desc, {CONFIDENCE} desc, support desc, id"
+        best = f"order by {rank} limit {int(per_scope)}"
         rows = self.db.query(
-            f"""select * from (select * from insights where status = 'active'
-                  and scope = 'variation' and env = ? and task = ? and variation is ? {ranked})
-              union all select * from (select * from insights where status = 'active'
-                  and scope = 'task' and env = ? and task = ? {ranked})
-              union all select * from (select * from insights where status = 'active'
-                  and scope = 'environment' and env = ? {ranked})
-              union all select * from (select * from insights where status = 'active'
-                  and scope = 'global' {ranked})""",
+            f"""select * from insights where id in (
+                  select id from (select id from insights where status = 'active'
+                    and scope = 'variation' and env = ? and task = ? and variation is ? {best})
+                  union all select id from (select id from insights where status = 'active'
+                    and scope = 'task' and env = ? and task = ? {best})
+                  union all select id from (select id from insights where status = 'active'
+                    and scope = 'environment' and env = ? {best})
+                  union all select id from (select id from insights where status = 'active'
+                    and scope = 'global' {best}))
+                order by case scope when 'variation' then 0 when 'task' then 1
+                  when 'environment' then 2 else 3 end, {rank}""",
             [env, task, variation, env, task, env],
         )
         return [insight_from_row(r) for r in rows]
