@@ -267,7 +267,6 @@ class WorkerPool:
         import ray
 
         self.size = size
-        self.started = 0  # workers started, replacements included
         self._new = lambda: ray.remote(num_cpus=1, max_restarts=0)(Worker).remote(
             make_agent, games_dir
         )
@@ -287,10 +286,7 @@ class WorkerPool:
         self.idle = []
 
     def _worker(self) -> Any:
-        if self.idle:
-            return self.idle.pop()
-        self.started += 1
-        return self._new()
+        return self.idle.pop() if self.idle else self._new()
 
     def run(
         self,

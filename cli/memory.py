@@ -218,7 +218,7 @@ def history(
     json_output: JsonFlag = False,
 ) -> None:
     """The operation log: every add, support, refute, supersede, promotion and edit."""
-    operations = store(home).insights.operations(insight_id)[-limit:]
+    operations = store(home).insights.operations(insight_id, last=limit)
     if json_output:
         print_json(operations)
         return
@@ -277,9 +277,9 @@ def stats(home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> Non
     """Counts of insights (by status and scope), exemplars and operations."""
     database = store(home)
     insights = database.insights
-    by_scope = {scope.value: sum(1 for _ in insights.active(scope)) for scope in Scope}
+    by_scope = {scope.value: n for scope, n in insights.count_active_by_scope().items()}
     counts = {status.value: insights.count(status) for status in Status}
-    exemplars, operations = database.exemplars.count(), len(insights.operations())
+    exemplars, operations = database.exemplars.count(), insights.count_operations()
     if json_output:
         print_json(
             {

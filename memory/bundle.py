@@ -40,10 +40,7 @@ from memory.bundle_schema import (
     OperationRecord,
 )
 from memory.errors import MemoryLayerError
-from memory.knowledge import (
-    Insight,
-    Scope,
-)
+from memory.knowledge import Insight, Scope
 from memory.store import Store
 
 FORMAT = "cairn-bundle"

@@ -118,7 +118,8 @@ class InsightReads:
     ) -> list[Insight]:
         """Insights matching every filter given, sorted by ``confidence``, ``support``,
         ``recent`` (last changed first) or ``id``."""
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[Any] = []
         for column, value in (
             ("status", status.value if status else None),
             ("scope", scope.value if scope else None),
@@ -135,9 +136,14 @@ class InsightReads:
             "recent": "updated_at desc, id desc",
             "id": "id",
         }[sort]
-        rows = self.table.rows_where(" and ".join(clauses) or None, args, order_by=order)
-        found = [i for i in map(insight_from_row, rows) if i.confidence >= min_confidence]
-        return found[:limit] if limit else found
+        if min_confidence > 0:
+            clauses.append(f"{CONFIDENCE} >= ?")
+            args.append(min_confidence)
+        # Filtered, sorted and cut in SQLite: a million insights never become Python objects.
+        rows = self.table.rows_where(
+            " and ".join(clauses) or None, args, order_by=order, limit=limit
+        )
+        return [insight_from_row(row) for row in rows]
 
     def search_text(self, text: str, limit: int = 20) -> list[Insight]:
         """Full-text search over subjects and goals (any text is safe: it is quoted)."""
@@ -148,6 +154,16 @@ class InsightReads:
     def count(self, status: Status = Status.ACTIVE) -> int:
         return int(self.table.count_where("status = ?", [status.value]))
 
+    def count_active_by_scope(self) -> dict[Scope, int]:
+        rows = self.db.execute(
+            "select scope, count(*) from insights where status = 'active' group by scope"
+        )
+        counted = dict(rows.fetchall())
+        return {scope: int(counted.get(scope.value, 0)) for scope in Scope}
+
+    def count_operations(self) -> int:
+        return int(self.db.table("insight_ops").count)
+
     def operations_between_runs(self, after_run: int, up_to_run: int) -> list[dict[str, Any]]:
         """Operations caused by the trials of runs ``after_run < run <= up_to_run``."""
         rows = self.db.query(
@@ -157,13 +173,14 @@ class InsightReads:
         )
         return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
 
-    def operations(self, insight_id: int | None = None) -> list[dict[str, Any]]:
-        table = self.db.table("insight_ops")
-        if insight_id is None:
-            rows = table.rows_where(order_by="id")
-        else:
-            rows = table.rows_where("insight_id = ?", [insight_id], order_by="id")
-        return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows]
+    def operations(
+        self, insight_id: int | None = None, last: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The operation log, oldest first: one insight's or all; only the ``last`` ones if
+        given."""
+        where, args = ("insight_id = ?", [insight_id]) if insight_id is not None else (None, [])
+        rows = self.db.table("insight_ops").rows_where(where, args, order_by="id desc", limit=last)
+        return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows][::-1]
 
     def evidence(self, insight_id: int) -> list[dict[str, Any]]:
         rows = self.db.table("insight_evidence").rows_where(

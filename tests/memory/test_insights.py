@@ -114,3 +114,27 @@ def test_promotion_sets_evidence_rather_than_adding_it(store: Store) -> None:
     insights.promote(*args, 5.0, 1.0, (1, 2, 3))
     (promoted,) = insights.active()
     assert (promoted.support, promoted.refute, promoted.origin) == (5.0, 1.0, "promotion")
+
+
+def test_listings_filter_sort_and_count_in_the_database(store: Store) -> None:
+    insights = store.insights
+    task = Where(Scope.TASK, "scienceworld", "boil")
+    for n, weight in enumerate((1.0, 5.0, 3.0)):
+        insights.apply(InsightUpdate(f"open door {n}", Relation.NECESSARY, "x", task, weight))
+    insights.apply(update(Relation.NECESSARY))
+    best = insights.select(min_confidence=0.7, limit=2)
+    assert [(i.subject, round(i.confidence, 2)) for i in best] == [
+        ("open door 1", 0.86),
+        ("open door 2", 0.8),
+    ]
+    assert insights.count_active_by_scope() == {
+        Scope.VARIATION: 1,
+        Scope.TASK: 3,
+        Scope.ENVIRONMENT: 0,
+        Scope.GLOBAL: 0,
+    }
+    assert insights.count_operations() == 4
+    assert [o["details"]["text"] for o in insights.operations(last=2)] == [
+        "open door 2 SHOULD BE NECESSARY to x",
+        "open cupboard SHOULD BE NECESSARY to boil water",
+    ]
