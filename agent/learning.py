@@ -6,7 +6,8 @@
                    into the ``RecallBox`` the memory scorers (and a strong model) read
     after_trial    evidence reflector (+ LLM reflector, + the model's citations)
                    -> insight updates -> memory (SQLite, then the vector index)
-                   -> the trial as an exemplar -> promotion across scopes -> graph, saved
+                   -> the trial as an exemplar -> promotion across scopes (of the subjects
+                   the trial changed) -> the graph (saved to disk while that is cheap)
 
 A failed trial (the environment or the model broke) never reaches ``after_trial``: what it
 half-saw is not learned.
@@ -14,6 +15,7 @@ half-saw is not learned.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +24,7 @@ from agent.recall import RecallBox, Recaller, Recollection
 from agent.trials import TrialContext
 from knowledge_graph.graph import KnowledgeGraph
 from memory.insights import Operation
-from memory.knowledge import Exemplar, Insight
+from memory.knowledge import Exemplar, Insight, normalise
 from memory.memory import Memory
 from memory.records import Step, TrialOutcome
 from reflection.citations import citation_updates
@@ -74,6 +76,8 @@ class MemoryLearner:
         self.evidence = EvidenceReflector()
         self.llm_reflector = llm_reflector
         self.last_operations: list[Operation] = []
+        self._promoted_all = False
+        self._graph_saved_at, self._graph_save_seconds = 0.0, 0.0
 
     def before_trial(self, context: TrialContext) -> None:
         spec = context.spec
@@ -113,7 +117,13 @@ class MemoryLearner:
         if self.llm_reflector is not None and context is not None:
             ops += self._reflect_with_model(trajectory, context)
         exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
-        promoted = promote(store.insights, trajectory.env, trajectory.task, trajectory.trial_id)
+        # The first promotion reads every subject (catching up on edits and imports made
+        # between runs); later ones only the subjects this trial changed.
+        subjects = self._subjects(ops) if self._promoted_all else None
+        promoted = promote(
+            store.insights, trajectory.env, trajectory.task, trajectory.trial_id, subjects
+        )
+        self._promoted_all = True
         self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
         ops += promoted
         self._update_graph(ops, exemplar)
@@ -164,4 +174,17 @@ class MemoryLearner:
             if insight is not None:
                 self.graph.add_insight(insight)
         self.graph.add_exemplar(exemplar)
-        save_graph(self.graph, self.memory, self.graph_path)
+        # Saving costs what the graph weighs (9 s for a million insights): save when the last
+        # save was at least ten of its durations ago, so saving takes at most ~10% of a run.
+        # A graph left behind is rebuilt from SQLite when next loaded (its stamp tells).
+        started = time.monotonic()
+        if started - self._graph_saved_at >= 10 * self._graph_save_seconds:
+            save_graph(self.graph, self.memory, self.graph_path)
+            self._graph_saved_at = time.monotonic()
+            self._graph_save_seconds = self._graph_saved_at - started
+
+    def _subjects(self, ops: list[Operation]) -> set[str]:
+        """The subjects of the insights these operations changed (normalised)."""
+        changed = {op.insight_id for op in ops if op.insight_id is not None}
+        found = map(self.memory.store.insights.get, sorted(changed))
+        return {normalise(insight.subject) for insight in found if insight is not None}

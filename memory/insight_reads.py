@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from memory.knowledge import Insight, Relation, Scope, Status, Where, normalise
+from memory.migrations import BY_SUBJECT
 
 # Insight.confidence in SQL, to rank in the database.
 CONFIDENCE = "(support + 1.0) / (support + refute + 2.0)"
@@ -90,9 +91,14 @@ class InsightReads:
             yield insight_from_row(row)
 
     def active(
-        self, scope: Scope | None = None, env: str | None = None, task: str | None = None
+        self,
+        scope: Scope | None = None,
+        env: str | None = None,
+        task: str | None = None,
+        subjects: Collection[str] | None = None,
     ) -> Iterator[Insight]:
-        where, args = "status = 'active'", []
+        """Active insights, filtered by whatever is given (``subjects``: normalised)."""
+        where, args = "status = 'active'", list[Any]()
         for column, value in (
             ("scope", scope.value if scope else None),
             ("env", env),
@@ -101,7 +107,12 @@ class InsightReads:
             if value is not None:
                 where += f" and {column} = ?"
                 args.append(value)
-        for row in self.table.rows_where(where, args, order_by="id"):
+        source = "insights"
+        if subjects is not None:
+            where += f" and subject_key in ({', '.join('?' * len(subjects))})"
+            args.extend(subjects)
+            source = f"insights indexed by {BY_SUBJECT}"
+        for row in self.db.query(f"select * from {source} where {where} order by id", args):
             yield insight_from_row(row)
 
     def select(

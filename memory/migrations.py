@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 MIGRATIONS = Migrations("cairn")
+BY_SUBJECT = "insights_by_subject"  # an index queries name (the planner, without statistics,
+# prefers broader ones)
 
 
 @MIGRATIONS()
@@ -200,9 +202,13 @@ def m0005_settings(db: Database) -> None:
 
 @MIGRATIONS()
 def m0006_recall_index(db: Database) -> None:
-    """Recall ranks one scope at a time: this index holds all it needs to find and rank them
-    (a covering index), so it reads no table row until the chosen ones. Without it, an
+    """Recall ranks one scope at a time: the first index holds all it needs to find and rank
+    them (a covering index), so it reads no table row until the chosen ones. Without it, an
     environment's insights were found by scanning every row of that environment."""
     db.table("insights").create_index(
         ["status", "scope", "env", "task", "variation", "pinned", "support", "refute"]
+    )
+    # Promotion after a trial reads only the subjects the trial changed.
+    db.table("insights").create_index(
+        ["subject_key", "status", "scope", "env", "task"], index_name=BY_SUBJECT
     )

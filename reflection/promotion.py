@@ -11,6 +11,7 @@ These wider insights are what a new variation or task starts from (GEN-ENV, GEN-
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from memory.insights import InsightStore, Operation
@@ -73,10 +74,18 @@ def promotions(insights: list[Insight]) -> list[Promotion]:
 
 
 def promote(
-    store: InsightStore, env: str, task: str, trial_id: int | None = None
+    store: InsightStore,
+    env: str,
+    task: str,
+    trial_id: int | None = None,
+    subjects: Collection[str] | None = None,
 ) -> list[Operation]:
     """Promote what the insights of ``env``/``task`` support, up to global scope. Each level
-    is read after the one below it was written, so one trial can promote all the way up."""
+    is read after the one below it was written, so one trial can promote all the way up.
+
+    ``subjects`` (normalised) limits the work to those subjects: a promotion is a function of
+    the insights of one subject, so only subjects whose insights changed can change it — with
+    a million insights stored, reading them all after every trial took seconds."""
     levels: tuple[tuple[Scope, dict[str, str]], ...] = (
         (Scope.VARIATION, {"env": env, "task": task}),
         (Scope.TASK, {"env": env}),
@@ -84,7 +93,7 @@ def promote(
     )
     ops: list[Operation] = []
     for scope, filters in levels:
-        for found in promotions(list(store.active(scope, **filters))):
+        for found in promotions(list(store.active(scope, **filters, subjects=subjects))):
             ops += store.promote(
                 subject=found.subject,
                 relation=found.relation,

@@ -47,3 +47,13 @@ def test_contrary_evidence_keeps_an_insight_from_being_promoted(store: Store) ->
     learn(store, "wait", Relation.NECESSARY, "scienceworld", "melt", 1)
     learn(store, "wait", Relation.DOES_NOT_CONTRIBUTE, "scienceworld", "melt", 2)
     assert promote(store.insights, "scienceworld", "melt") == []
+
+
+def test_promotion_of_some_subjects_leaves_the_others_as_they_are(store: Store) -> None:
+    for variation in (1, 2):
+        learn(store, "go to kitchen", Relation.NECESSARY, "scienceworld", "boil", variation)
+        learn(store, "open door", Relation.NECESSARY, "scienceworld", "boil", variation)
+    ops = promote(store.insights, "scienceworld", "boil", subjects={"go to kitchen"})
+    assert [store.insights.require(op.insight_id or 0).subject for op in ops] == ["go to kitchen"]
+    (rest,) = promote(store.insights, "scienceworld", "boil")  # every subject: the other one
+    assert store.insights.require(rest.insight_id or 0).subject == "open door"
