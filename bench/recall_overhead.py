@@ -1,8 +1,8 @@
-"""Overhead of memory per step and per trial, with 10k and 100k insights in the store.
+"""Overhead of memory per step, per trial and per run, with 10k and 100k insights stored.
 
     python bench/recall_overhead.py                 # 10k and 100k, embedded index
-    python bench/recall_overhead.py --sizes 1000000
-    python bench/recall_overhead.py --memory-url http://127.0.0.1:8000   # on a server
+    python bench/recall_overhead.py --sizes 1000000 --memory-url http://127.0.0.1:8000
+    python bench/recall_overhead.py --sizes 1000000 --workdir /tmp/b   # keep (and reuse) it
 
 The store is filled with synthetic insights spread over 30 tasks x 100 variations (plus task-
 and environment-scope ones), and 8 exemplars of 50 steps for the task under test. It then
@@ -12,11 +12,12 @@ times, on a ScienceWorld-sized turn (400 valid actions):
   scoring    all scorers of the memory agent over the 400 actions (every step)
   search     semantic search of the insights (top 10 by meaning, as `cairn memory search`
              and the MCP tool do), against the vector index on disk or on a Chroma server
+  learning   everything after a trial (once per trial): reflection on a 30-step trajectory,
+             insight updates in SQLite and the index, the exemplar, promotion, the graph
 
-Vectors come from the hash embedder, so the numbers are the stores' and not MiniLM's (which
-adds ~5 ms per query).
-
-and prints median and p95 of each.
+and, once, opening the knowledge graph at the start of a run (rebuilt from SQLite the first
+time, loaded from graph.json after). Vectors come from the hash embedder, so the numbers are
+the stores' and not MiniLM's (which adds ~5 ms per query). Prints median and p95 of each.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from agent.learning import GRAPH_FILE, MemoryLearner
 from agent.memory_scorers import memory_scorers
 from agent.policy import Policy, default_scorers
 from agent.recall import RecallBox, Recaller
@@ -36,8 +38,10 @@ from memory.embedding import HashEmbedder
 from memory.insight_reads import now
 from memory.knowledge import Exemplar, ExemplarStep, Relation, Scope, normalise
 from memory.memory import Memory
+from memory.records import Step
 from memory.store import Store
 from memory.vectors import VectorIndex
+from reflection.trajectory import Trajectory
 
 VERBS = ["open", "close", "pick up", "move", "focus on", "look at", "activate", "go to"]
 OBJECTS = [f"object {i}" for i in range(60)]
@@ -77,8 +81,6 @@ def fill(store: Store, count: int, rng: random.Random) -> None:
 
 def turn(rng: random.Random, steps: int) -> Turn:
     valid = tuple(sorted({f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}" for _ in range(700)}))[:400]
-    from memory.records import Step
-
     history = tuple(
         Step(i, rng.choice(valid), f"observation {i}", 0.0, 0.0, False, False, False)
         for i in range(1, steps + 1)
@@ -86,65 +88,92 @@ def turn(rng: random.Random, steps: int) -> Turn:
     return Turn("Your task is to do task 7.", "A room with things.", valid, history)
 
 
-def measure(size: int, repeats: int, url: str | None) -> dict[str, list[float]]:
+def measure(size: int, repeats: int, url: str | None, workdir: Path) -> dict[str, list[float]]:
     rng = random.Random(size)
-    with tempfile.TemporaryDirectory() as home:
-        store = Store.in_home(Path(home))
+    home = workdir / f"home-{size}"
+    reuse = (home / "cairn.db").exists()
+    home.mkdir(parents=True, exist_ok=True)
+    store = Store.in_home(home)
+    if url:
+        index = VectorIndex(HashEmbedder(), url=url, namespace=f"bench-{size}")
+    else:
+        index = VectorIndex(HashEmbedder(), home / "chroma")
+    memory = Memory(store, index)
+    sample = turn(rng, 20)
+    if not reuse:
         fill(store, size, rng)
-        if url:
-            index = VectorIndex(HashEmbedder(), url=url, namespace=f"bench-{size}")
-        else:
-            index = VectorIndex(HashEmbedder(), Path(home) / "chroma")
-        memory = Memory(store, index)
         started = time.perf_counter()
         memory.rebuild_index()
         print(f"  {size:>9,} insights indexed in {time.perf_counter() - started:.0f} s")
-        sample = turn(rng, 20)
-        for n in range(8):
-            steps = tuple(
-                ExemplarStep(
-                    rng.choice(sample.valid_actions),
-                    "obs",
-                    0,
-                    n,
-                    sample.state_key,
-                    credit=rng.random() * 10,
-                    useful=rng.random() < 0.5,
-                )
-                for _ in range(50)
-            )
-            memory.remember(
-                Exemplar(
-                    "scienceworld",
-                    "task-7",
-                    3,
-                    "s",
-                    "Your task is to do task 7.",
-                    10.0 * n,
-                    False,
-                    steps,
-                )
-            )
-        recaller, box = Recaller(memory), RecallBox()
-        policy = Policy(default_scorers() + memory_scorers(box, HashEmbedder()), seed=0)
-        timings: dict[str, list[float]] = {"recall": [], "scoring": [], "search": []}
-        for _ in range(repeats):
+        remember_exemplars(memory, sample, rng)
+    else:
+        print(f"  {size:>9,} insights: reusing {home}")
+    started = time.perf_counter()
+    box = RecallBox()
+    learner = MemoryLearner(memory, box, graph_path=home / GRAPH_FILE)
+    print(f"  graph opened at the start of a run in {time.perf_counter() - started:.1f} s")
+    recaller = Recaller(memory)
+    policy = Policy(default_scorers() + memory_scorers(box, HashEmbedder()), seed=0)
+    timings: dict[str, list[float]] = {"recall": [], "scoring": [], "search": [], "learning": []}
+    for _ in range(repeats):
+        started = time.perf_counter()
+        box.recollection = recaller.recall("scienceworld", "task-7", 3, sample.task)
+        timings["recall"].append(time.perf_counter() - started)
+        for _ in range(5):
             started = time.perf_counter()
-            box.recollection = recaller.recall("scienceworld", "task-7", 3, sample.task)
-            timings["recall"].append(time.perf_counter() - started)
-            for _ in range(5):
-                started = time.perf_counter()
-                policy.choose(sample, policy.evidence(sample))
-                timings["scoring"].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            memory.similar_insights(f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}", 10)
-            timings["search"].append(time.perf_counter() - started)
-        recalled = len(box.recollection.insights)
-        if url:
-            index.reset()  # leave the shared server as it was
-        store.close()
+            policy.choose(sample, policy.evidence(sample))
+            timings["scoring"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        memory.similar_insights(f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}", 10)
+        timings["search"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        learner.learn_from(trajectory(sample, rng))
+        timings["learning"].append(time.perf_counter() - started)
+    recalled = len(box.recollection.insights)
+    if url and workdir_is_scratch(workdir):
+        index.reset()  # leave the shared server as it was
+    store.close()
     print(f"  {size:>9,} insights: {recalled} recalled for the variation")
     return timings
+
+
+def remember_exemplars(memory: Memory, sample: Turn, rng: random.Random) -> None:
+    for n in range(8):
+        steps = tuple(
+            ExemplarStep(
+                rng.choice(sample.valid_actions),
+                "obs",
+                0,
+                n,
+                sample.state_key,
+                credit=rng.random() * 10,
+                useful=rng.random() < 0.5,
+            )
+            for _ in range(50)
+        )
+        memory.remember(
+            Exemplar("scienceworld", "task-7", 3, "s", sample.task, 10.0 * n, False, steps)
+        )
+
+
+def trajectory(sample: Turn, rng: random.Random) -> Trajectory:
+    """A 30-step trial of task 7 that raises the score now and then."""
+    steps, score = [], 0.0
+    for i in range(1, 31):
+        reward = 10.0 if rng.random() < 0.2 else 0.0
+        score += reward
+        action = rng.choice(sample.valid_actions)
+        steps.append(Step(i, action, f"obs {i}", reward, score, False, False, False))
+    return Trajectory(
+        "scienceworld", "task-7", 3, "scienceworld:task-7@3", sample.task, "a room", tuple(steps)
+    )
+
+
+def workdir_is_scratch(workdir: Path) -> bool:
+    return workdir.name.startswith(SCRATCH)
+
+
+SCRATCH = "recall-overhead-"
 
 
 def main() -> None:
@@ -154,15 +183,22 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--memory-url", help="A Chroma server (cairn serve) instead of disk.")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="Keep the filled stores (and their collections on the server) here; a later run "
+        "with the same --workdir reuses them instead of filling and indexing again.",
+    )
     args = parser.parse_args()
     print(f"vector index: {args.memory_url or 'embedded, on disk'}")
-    for size in args.sizes:
-        timings = measure(size, args.repeats, args.memory_url)
-        for name, values in timings.items():
-            values.sort()
-            p95 = values[int(0.95 * (len(values) - 1))]
-            p50 = statistics.median(values)
-            print(f"    {name:<8} p50 {1000 * p50:7.2f} ms   p95 {1000 * p95:7.2f} ms")
+    with tempfile.TemporaryDirectory(prefix=SCRATCH) as scratch:
+        for size in args.sizes:
+            timings = measure(size, args.repeats, args.memory_url, args.workdir or Path(scratch))
+            for name, values in timings.items():
+                values.sort()
+                p95 = values[int(0.95 * (len(values) - 1))]
+                p50 = statistics.median(values)
+                print(f"    {name:<8} p50 {1000 * p50:7.2f} ms   p95 {1000 * p95:7.2f} ms")
 
 
 if __name__ == "__main__":
