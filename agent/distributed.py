@@ -86,6 +86,9 @@ class Service:
     ) -> None:
         self.learner.after_trial(context, steps, outcome)
 
+    def finish(self) -> None:
+        self.learner.finish()
+
     # For the driver
     def progress(self) -> int:
         return sum(len(outcomes) for outcomes in self.finished.values())
@@ -160,6 +163,9 @@ class RemoteLearner(RemoteRecorder):
         self._call("after_trial", context, tuple(steps), outcome)
         if self.box is not None:
             self.box.recollection = Recollection()
+
+    def finish(self) -> None:
+        self._call("finish")
 
 
 class Worker:

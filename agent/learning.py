@@ -78,6 +78,7 @@ class MemoryLearner:
         self.last_operations: list[Operation] = []
         self._promoted_all = False
         self._graph_saved_at, self._graph_save_seconds = 0.0, 0.0
+        self._graph_unsaved = False
 
     def before_trial(self, context: TrialContext) -> None:
         spec = context.spec
@@ -176,12 +177,22 @@ class MemoryLearner:
         self.graph.add_exemplar(exemplar)
         # Saving costs what the graph weighs (9 s for a million insights): save when the last
         # save was at least ten of its durations ago, so saving takes at most ~10% of a run.
-        # A graph left behind is rebuilt from SQLite when next loaded (its stamp tells).
+        # ``finish`` saves what was put off; after a crash, the graph left behind is rebuilt
+        # from SQLite when next loaded (its stamp tells).
+        self._graph_unsaved = True
+        if time.monotonic() - self._graph_saved_at >= 10 * self._graph_save_seconds:
+            self._save_graph()
+
+    def finish(self) -> None:
+        if self._graph_unsaved:
+            self._save_graph()
+
+    def _save_graph(self) -> None:
         started = time.monotonic()
-        if started - self._graph_saved_at >= 10 * self._graph_save_seconds:
-            save_graph(self.graph, self.memory, self.graph_path)
-            self._graph_saved_at = time.monotonic()
-            self._graph_save_seconds = self._graph_saved_at - started
+        save_graph(self.graph, self.memory, self.graph_path)
+        self._graph_saved_at = time.monotonic()
+        self._graph_save_seconds = self._graph_saved_at - started
+        self._graph_unsaved = False
 
     def _subjects(self, ops: list[Operation]) -> set[str]:
         """The subjects of the insights these operations changed (normalised)."""

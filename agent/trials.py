@@ -50,6 +50,9 @@ class Learner(Protocol):
         self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
     ) -> None: ...
 
+    def finish(self) -> None:
+        """The trials are over: write what was put off (e.g. a large graph's save)."""
+
 
 class NoLearning:
     """The agent forgets everything between trials."""
@@ -60,6 +63,9 @@ class NoLearning:
     def after_trial(
         self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
     ) -> None:
+        pass
+
+    def finish(self) -> None:
         pass
 
 
@@ -124,10 +130,13 @@ class TrialLoop:
     def run(self, specs: Sequence[EnvSpec]) -> list[EnvResult]:
         """Open every environment first, so a bad variation fails before any trial runs."""
         opened = [self._open(spec) for spec in specs]
-        return [
-            self._fail_all(spec, env) if isinstance(env, EnvError) else self.run_env(env)
-            for spec, env in zip(specs, opened, strict=True)
-        ]
+        try:
+            return [
+                self._fail_all(spec, env) if isinstance(env, EnvError) else self.run_env(env)
+                for spec, env in zip(specs, opened, strict=True)
+            ]
+        finally:
+            self.learner.finish()
 
     def _open(self, spec: EnvSpec) -> TextEnv | EnvError:
         try:

@@ -129,6 +129,9 @@ def measure(size: int, repeats: int, url: str | None, workdir: Path) -> dict[str
         started = time.perf_counter()
         learner.learn_from(trajectory(sample, rng))
         timings["learning"].append(time.perf_counter() - started)
+    started = time.perf_counter()
+    learner.finish()
+    print(f"  graph saved at the end of the run in {time.perf_counter() - started:.1f} s")
     recalled = len(box.recollection.insights)
     if url and workdir_is_scratch(workdir):
         index.reset()  # leave the shared server as it was

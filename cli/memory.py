@@ -331,6 +331,7 @@ def demo(
                     "score": exemplar.score,
                 }
             )
+    learner.finish()
     if json_output:
         print_json(rows)
         return
