@@ -130,13 +130,12 @@ class TrialLoop:
     def run(self, specs: Sequence[EnvSpec]) -> list[EnvResult]:
         """Open every environment first, so a bad variation fails before any trial runs."""
         opened = [self._open(spec) for spec in specs]
-        try:
-            return [
-                self._fail_all(spec, env) if isinstance(env, EnvError) else self.run_env(env)
-                for spec, env in zip(specs, opened, strict=True)
-            ]
-        finally:
-            self.learner.finish()
+        results = [
+            self._fail_all(spec, env) if isinstance(env, EnvError) else self.run_env(env)
+            for spec, env in zip(specs, opened, strict=True)
+        ]
+        self.learner.finish()  # not after an error: a graph left stale is rebuilt when opened
+        return results
 
     def _open(self, spec: EnvSpec) -> TextEnv | EnvError:
         try:
