@@ -88,7 +88,9 @@ def turn(rng: random.Random, steps: int) -> Turn:
     return Turn("Your task is to do task 7.", "A room with things.", valid, history)
 
 
-def measure(size: int, repeats: int, url: str | None, workdir: Path) -> dict[str, list[float]]:
+def measure(
+    size: int, repeats: int, url: str | None, workdir: Path, keep: bool
+) -> dict[str, list[float]]:
     rng = random.Random(size)
     home = workdir / f"home-{size}"
     reuse = (home / "cairn.db").exists()
@@ -133,7 +135,7 @@ def measure(size: int, repeats: int, url: str | None, workdir: Path) -> dict[str
     learner.finish()
     print(f"  graph saved at the end of the run in {time.perf_counter() - started:.1f} s")
     recalled = len(box.recollection.insights)
-    if url and workdir_is_scratch(workdir):
+    if url and not keep:
         index.reset()  # leave the shared server as it was
     store.close()
     print(f"  {size:>9,} insights: {recalled} recalled for the variation")
@@ -172,13 +174,6 @@ def trajectory(sample: Turn, rng: random.Random) -> Trajectory:
     )
 
 
-def workdir_is_scratch(workdir: Path) -> bool:
-    return workdir.name.startswith(SCRATCH)
-
-
-SCRATCH = "recall-overhead-"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -194,9 +189,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"vector index: {args.memory_url or 'embedded, on disk'}")
-    with tempfile.TemporaryDirectory(prefix=SCRATCH) as scratch:
+    with tempfile.TemporaryDirectory() as scratch:
         for size in args.sizes:
-            timings = measure(size, args.repeats, args.memory_url, args.workdir or Path(scratch))
+            workdir = args.workdir or Path(scratch)
+            keep = args.workdir is not None
+            timings = measure(size, args.repeats, args.memory_url, workdir, keep)
             for name, values in timings.items():
                 values.sort()
                 p95 = values[int(0.95 * (len(values) - 1))]
