@@ -8,6 +8,7 @@ seeds >= 10000 are refused, so nothing learned from them can inflate an evaluati
 from __future__ import annotations
 
 from agent.environments.base import TextEnv
+from agent.environments.textworld import seed_of
 from agent.errors import EnvError, SpecError
 from agent.learning import MemoryLearner
 from agent.state import state_key
@@ -20,7 +21,7 @@ RESERVED_SEED = 10_000
 
 def reserved_reason(env: TextEnv) -> str | None:
     """Why ``env`` is reserved for evaluation, or None."""
-    if env.spec.name == "textworld" and (env.variation or 0) >= RESERVED_SEED:
+    if env.spec.name == "textworld" and env.variation and seed_of(env.spec) >= RESERVED_SEED:
         return f"TextWorld seeds >= {RESERVED_SEED} are reserved for evaluation"
     split_of = getattr(env, "split", None)
     if callable(split_of) and split_of() == "test":

@@ -121,7 +121,7 @@ class RemoteRecorder:
         return int(self._call("start_trial", run_id, env, trial, seed=seed))
 
     def describe_trial(
-        self, trial_id: int, *, task: str, variation: int | None, description: str, observation: str
+        self, trial_id: int, *, task: str, variation: str | None, description: str, observation: str
     ) -> None:
         self._call(
             "describe_trial",

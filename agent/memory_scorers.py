@@ -41,7 +41,6 @@ class ExperienceScorer:
         records = self.box.recollection.experience.get(turn.state_key)
         if not records:
             return {}
-        variation = self.box.recollection.variation
         votes = {}
         for action in turn.valid_actions:
             record = records.get(action)
@@ -51,12 +50,6 @@ class ExperienceScorer:
             memories = tuple(f"exemplar:{i}" for i in sorted(record.exemplars))
             if record.fatal:
                 value = -6.0
-            elif (
-                action in turn.irreversible_actions
-                and variation not in record.variations
-                and not named_by(action, turn.task)
-            ):
-                continue  # paid off in another variation: may be the wrong thing here
             elif record.best_credit > 0:
                 value = min(4.0, 1.5 + record.best_credit / 20)
             elif record.idle == record.tries:

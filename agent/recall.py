@@ -26,7 +26,6 @@ class ActionRecord:
     idle: int = 0  # times it was taken and changed nothing
     fatal: int = 0
     exemplars: set[int] = field(default_factory=set)
-    variations: set[int | None] = field(default_factory=set)  # where it was taken
 
 
 Experience = dict[str, dict[str, ActionRecord]]  # state key -> action -> record
@@ -37,7 +36,7 @@ class Recollection:
     goal: str = ""
     env: str = ""
     task: str = ""
-    variation: int | None = None
+    variation: str | None = None
     insights: tuple[Insight, ...] = ()
     exemplars: tuple[Exemplar, ...] = ()
     experience: Experience = field(default_factory=dict)
@@ -90,7 +89,6 @@ def experience_of(exemplars: tuple[Exemplar, ...]) -> Experience:
             record.best_credit = max(record.best_credit, step.credit)
             record.idle += int(not step.useful and step.credit == 0 and step.reward <= 0)
             record.fatal += int(step.fatal)
-            record.variations.add(exemplar.variation)
             if exemplar.id is not None:
                 record.exemplars.add(exemplar.id)
     return {state: dict(actions) for state, actions in experience.items()}
@@ -104,12 +102,16 @@ class Recaller:
         self.graph = graph
         self.max_exemplars = exemplars
 
-    def recall(self, env: str, task: str, variation: int | None, description: str) -> Recollection:
+    def recall(self, env: str, task: str, variation: str | None, description: str) -> Recollection:
         insights = tuple(self.memory.insights_for(env, task, variation))
         exemplars = tuple(
             self.memory.exemplars_for(env, task, variation, description, self.max_exemplars)
         )
-        same_task = tuple(e for e in exemplars if e.env == env and e.task == task)
+        # Experience is keyed by state, and two games can have look-alike states (rooms with
+        # the same exits): only this very variation's trials say what happened "here".
+        same_game = tuple(
+            e for e in exemplars if (e.env, e.task, e.variation) == (env, task, variation)
+        )
         chain: tuple[str, ...] = ()
         if self.graph is not None:
             task_goal = goal_for(Where(Scope.TASK, env, task))
@@ -121,7 +123,7 @@ class Recaller:
             variation=variation,
             insights=insights,
             exemplars=exemplars,
-            experience=experience_of(same_task),
+            experience=experience_of(same_game),
             chain=chain,
         )
 

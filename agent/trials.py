@@ -32,7 +32,7 @@ class TrialContext:
     trial_id: int
     spec: EnvSpec
     trial: int
-    variation: int | None = None
+    variation: str | None = None
     task_description: str = ""
     observation: str = ""
 
@@ -76,7 +76,7 @@ class Recorder(Protocol):
     def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int: ...
 
     def describe_trial(
-        self, trial_id: int, *, task: str, variation: int | None, description: str, observation: str
+        self, trial_id: int, *, task: str, variation: str | None, description: str, observation: str
     ) -> None: ...
 
     def add_step(self, run_id: int, trial_id: int, step: Step) -> None: ...

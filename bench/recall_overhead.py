@@ -64,7 +64,7 @@ def fill(store: Store, count: int, rng: random.Random) -> None:
                 "scope": scope.value,
                 "env": None if scope is Scope.GLOBAL else "scienceworld",
                 "task": task if scope in (Scope.VARIATION, Scope.TASK) else None,
-                "variation": rng.randrange(100) if scope is Scope.VARIATION else None,
+                "variation": str(rng.randrange(100)) if scope is Scope.VARIATION else None,
                 "where_key": f"{scope.value}-{i}",
                 "support": rng.randrange(1, 5),
                 "refute": rng.randrange(0, 3),
@@ -119,7 +119,7 @@ def measure(
     timings: dict[str, list[float]] = {"recall": [], "scoring": [], "search": [], "learning": []}
     for _ in range(repeats):
         started = time.perf_counter()
-        box.recollection = recaller.recall("scienceworld", "task-7", 3, sample.task)
+        box.recollection = recaller.recall("scienceworld", "task-7", "3", sample.task)
         timings["recall"].append(time.perf_counter() - started)
         for _ in range(5):
             started = time.perf_counter()

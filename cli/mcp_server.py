@@ -45,9 +45,10 @@ def build_server(home: Path) -> Any:
 
     @server.tool()
     def recall(
-        env: str, task: str, variation: int | None = None, description: str = ""
+        env: str, task: str, variation: str | None = None, description: str = ""
     ) -> dict[str, Any]:
-        """What the agent recalls before a trial of ENV/TASK[/VARIATION]."""
+        """What the agent recalls before a trial of ENV/TASK[/VARIATION]; VARIATION is the
+        variation's identity as `cairn logs trials` shows it ("3", "3,level=2")."""
         with lock:
             recollection = Recaller(memory, graph).recall(env, task, variation, description or task)
         ranked = sorted(recollection.insights, key=lambda i: -i.confidence)[:30]

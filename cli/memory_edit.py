@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from agent.environments.registry import variation_named
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
 from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
@@ -55,7 +56,11 @@ def add(
     env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
     task: Annotated[str | None, typer.Option(help="Task (task and variation scope).")] = None,
     variation: Annotated[
-        int | None, typer.Option(max=ROW_MAX, help="Variation (variation scope).")
+        str | None,
+        typer.Option(
+            help="Variation (variation scope): its number and the options that make it another "
+            "game, as in a spec: 3, or 3,level=2."
+        ),
     ] = None,
     support: Annotated[float, typer.Option(min=0, help="How much evidence it starts with.")] = 1.0,
     home: HomeOption = DEFAULT_HOME,
@@ -75,7 +80,10 @@ def add(
     missing = [name for name in needs if given[name] is None]
     if missing:
         fail(f"--scope {scope.value} needs --{' --'.join(missing)}")
-    where = Where(scope, *(given[n] if n in needs else None for n in ("env", "task", "variation")))  # type: ignore[arg-type]
+    if scope is Scope.VARIATION:
+        assert env is not None and task is not None and variation is not None
+        given["variation"] = variation_named(env, task, variation)
+    where = Where(scope, *(given[n] if n in needs else None for n in ("env", "task", "variation")))
     database, memory = open_for_edit(home)
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"

@@ -8,7 +8,8 @@ behind them:
     action  -[precedes]->  action      (consecutive useful steps of exemplars)
     action  -[uses]->      object
     action  -[at]->        location    (where the action was taken)
-    location -[leads to]-> location    (a step moved the player)
+    location -[leads to]-> location    (a step moved the player; one edge per game, since
+                                        two games' rooms of one name are not one map)
 
 It is built from memory records and can always be rebuilt from them; it is saved as
 node-link JSON next to the database.
@@ -76,6 +77,7 @@ class KnowledgeGraph:
             self._count(action, self._node("object", name), "uses")
 
     def add_exemplar(self, exemplar: Exemplar) -> None:
+        game = f"{exemplar.env}/{exemplar.task}/{exemplar.variation}"
         previous_action: str | None = None
         location: str | None = None
         for step in exemplar.steps:
@@ -87,18 +89,23 @@ class KnowledgeGraph:
             moved_to = location_of(step.observation)
             if moved_to and location and moved_to != location:
                 origin, target = self._node("location", location), self._node("location", moved_to)
-                self._count(origin, target, "leads to", via=step.action)
+                self._count(
+                    origin, target, "leads to", key=f"leads to@{game}", via=step.action, game=game
+                )
             location = moved_to or location
             if step.useful:
                 if previous_action is not None and previous_action != action:
                     self._count(previous_action, action, "precedes")
                 previous_action = action
 
-    def _count(self, source: str, target: str, relation: str, **attrs: Any) -> None:
-        if self.graph.has_edge(source, target, relation):
-            self.graph.edges[source, target, relation]["count"] += 1
+    def _count(
+        self, source: str, target: str, relation: str, key: str | None = None, **attrs: Any
+    ) -> None:
+        key = key or relation
+        if self.graph.has_edge(source, target, key):
+            self.graph.edges[source, target, key]["count"] += 1
         else:
-            self.graph.add_edge(source, target, key=relation, relation=relation, count=1, **attrs)
+            self.graph.add_edge(source, target, key=key, relation=relation, count=1, **attrs)
 
     # --- queries the agent and people use ------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from memory.knowledge import Relation, Scope
 
@@ -21,6 +21,16 @@ class _Strict(BaseModel):
 ID = Field(ge=0, le=2**62)  # SQLite integers are 64-bit
 
 
+def _variation_text(value: Any) -> Any:
+    """Format 1 named a variation by its number; it is a text key now ("3,level=2")."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+VariationKey = Annotated[
+    Annotated[str, Field(min_length=1, max_length=500)] | None, BeforeValidator(_variation_text)
+]
+
+
 class InsightRecord(_Strict):
     id: int = ID
     subject: str = Field(min_length=1, max_length=MAX_TEXT)
@@ -29,7 +39,7 @@ class InsightRecord(_Strict):
     scope: Scope
     env: str | None = Field(default=None, max_length=200)
     task: str | None = Field(default=None, max_length=500)
-    variation: int | None = Field(default=None, ge=0, le=2**62)
+    variation: VariationKey = None
     support: float = Field(ge=0, le=1e9)
     refute: float = Field(ge=0, le=1e9)
     origin: str = Field(max_length=200)
@@ -63,7 +73,7 @@ class StepRecord(_Strict):
 class ExemplarRecord(_Strict):
     env: str = Field(max_length=200)
     task: str = Field(max_length=500)
-    variation: int | None = Field(default=None, ge=0, le=2**62)
+    variation: VariationKey = None
     spec: str = Field(max_length=1000)
     task_description: str = Field(max_length=20_000)
     score: float = Field(ge=0, le=100)

@@ -45,7 +45,7 @@ class ExemplarStore:
         return None
 
     def for_task(
-        self, env: str, task: str, variation: int | None = None, limit: int = 20
+        self, env: str, task: str, variation: str | None = None, limit: int = 20
     ) -> list[Exemplar]:
         """The best trajectories of a task (of one variation, if given): highest score first,
         then shortest."""

@@ -53,7 +53,7 @@ class InsightReads:
         return found
 
     def for_task(
-        self, env: str, task: str, variation: int | None, per_scope: int = RECALL_PER_SCOPE
+        self, env: str, task: str, variation: str | None, per_scope: int = RECALL_PER_SCOPE
     ) -> list[Insight]:
         """Active insights that hold for this variation: its own, its task's, its
         environment's and global ones, narrowest scope first. Each scope gives at most

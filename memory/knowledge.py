@@ -62,12 +62,14 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Where:
-    """Where an insight holds: ``scienceworld/boil/3``, ``scienceworld/boil``, ``global``..."""
+    """Where an insight holds: ``scienceworld/boil/3``, ``textworld/cooking/4,go=6``,
+    ``scienceworld/boil``, ``global``... A variation is named by its identity: its index or
+    seed and every option that makes it another game (``agent.environments``)."""
 
     scope: Scope
     env: str | None = None
     task: str | None = None
-    variation: int | None = None
+    variation: str | None = None
 
     def __str__(self) -> str:
         parts = [p for p in (self.env, self.task, self.variation) if p is not None]
@@ -163,7 +165,7 @@ class ExemplarStep:
 class Exemplar:
     env: str
     task: str
-    variation: int | None
+    variation: str | None  # the variation's identity, as in ``Where``
     spec: str
     task_description: str
     score: float

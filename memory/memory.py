@@ -115,11 +115,11 @@ class Memory:
 
     # --- recalling -----------------------------------------------------------------------
 
-    def insights_for(self, env: str, task: str, variation: int | None) -> list[Insight]:
+    def insights_for(self, env: str, task: str, variation: str | None) -> list[Insight]:
         return self.store.insights.for_task(env, task, variation)
 
     def exemplars_for(
-        self, env: str, task: str, variation: int | None, description: str, limit: int = 5
+        self, env: str, task: str, variation: str | None, description: str, limit: int = 5
     ) -> list[Exemplar]:
         """Best trajectories to learn from: this variation's, then this task's, then (by
         similarity of the task description) other tasks' — best-scoring first in each."""

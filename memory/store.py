@@ -172,7 +172,7 @@ class Store:
         return _last_pk(row)
 
     def describe_trial(
-        self, trial_id: int, *, task: str, variation: int | None, description: str, observation: str
+        self, trial_id: int, *, task: str, variation: str | None, description: str, observation: str
     ) -> None:
         with self.db.atomic():
             self.db.table("trials").update(

@@ -15,7 +15,7 @@ _TASK_IS = re.compile(r"your task is to ([^.]+)", re.IGNORECASE)
 class Trajectory:
     env: str  # "scienceworld"
     task: str  # "boil"
-    variation: int | None
+    variation: str | None
     spec: str  # "scienceworld:boil@dev:0"
     task_description: str
     initial_observation: str

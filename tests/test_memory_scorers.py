@@ -15,7 +15,7 @@ STATE = state_key(VALID)
 
 def exemplar(*steps: ExemplarStep, score: float = 40.0, id: int = 1) -> Exemplar:
     return Exemplar(
-        "scienceworld", "boil", 3, "scienceworld:boil@3", "boil water", score, False, steps, id=id
+        "scienceworld", "boil", "3", "scienceworld:boil@3", "boil water", score, False, steps, id=id
     )
 
 
@@ -99,14 +99,14 @@ def test_frontier_takes_one_standout_risk_after_stalling_and_never_repeats_a_los
         Step(i, "look around", "A room.", 0, 50.0, False, False, False) for i in range(1, 10)
     )
     earlier = exemplar(ExemplarStep("look around", "A room.", 0, 50.0, credit=50, useful=True))
-    recall = box(env="scienceworld", task="boil", variation=3, exemplars=(earlier,))
+    recall = box(env="scienceworld", task="boil", variation="3", exemplars=(earlier,))
     scorer = FrontierScorer(recall, HashEmbedder())
     now = Turn(task, "A room.", valid, stalled, frozenset(valid[:3]))
     assert set(scorer.score(now)) == {"focus on animal"}  # doors are never the thing
     assert scorer.score(Turn(task, "A room.", valid, stalled[:3], frozenset(valid[:3]))) == {}
     lost = exemplar(ExemplarStep("focus on chair", "You focus.", 0, 0.0, fatal=True), id=2)
     recall.recollection = Recollection(
-        env="scienceworld", task="boil", variation=3, exemplars=(earlier, lost)
+        env="scienceworld", task="boil", variation="3", exemplars=(earlier, lost)
     )
     assert scorer.score(now) == {}  # one gamble per variation, unless it paid off
 
@@ -115,7 +115,7 @@ def test_a_trajectory_of_another_variation_is_rebound_and_skips_what_is_not_offe
     foil = Exemplar(
         "scienceworld",
         "test-conductivity",
-        0,
+        "0",
         "scienceworld:test-conductivity@0",
         "Determine if aluminum foil is conductive. Place it in the blue box.",
         100.0,
@@ -151,7 +151,7 @@ def test_an_irreversible_step_learned_on_another_variation_needs_the_task_to_nam
     water = Exemplar(
         "scienceworld",
         "melt",
-        0,
+        "0",
         "scienceworld:melt@0",
         "Your task is to melt water. First, focus on the substance.",
         37.0,
@@ -175,13 +175,14 @@ def test_an_irreversible_step_learned_on_another_variation_needs_the_task_to_nam
     necessary = Insight(
         "focus on substance in fountain", Relation.NECESSARY, "g", tasks, 5, 0, id=3
     )
-    for variation, voted in ((1, False), (0, True)):  # another variation; the same one
+    for variation, voted in (("1", False), ("0", True)):  # another variation; the same one
+        own = variation == "0"  # experience is recalled from this very variation only
         recall = box(
             task="melt",
             variation=variation,
             exemplars=(water,),
-            experience={here.state_key: experience_of((water,))["s2"]},
-            insights=(necessary,) if variation == 1 else (),
+            experience={here.state_key: experience_of((water,))["s2"]} if own else {},
+            insights=(necessary,) if variation == "1" else (),
         )
         votes = {
             **ExemplarScorer(recall).score(here),

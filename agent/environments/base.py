@@ -10,6 +10,7 @@ conventions (ScienceWorld's 4-tuple ``step``, TextWorld's ``GameState``) at the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, TypedDict, runtime_checkable
 
 from agent.environments.spec import EnvSpec
@@ -34,8 +35,11 @@ class TextEnv(Protocol):
     spec: EnvSpec
 
     @property
-    def variation(self) -> int | None:
-        """The variation index or game seed actually played."""
+    def variation(self) -> str | None:
+        """The identity of the variation played: its index or seed, then every option that
+        makes it another game, in canonical form (``"3"``, ``"3,level=2"``); None for a game
+        file, which its task (the path) identifies. Memory is keyed by it, so two games that
+        differ only in an option never share what was learned."""
         ...
 
     def reset(
@@ -49,6 +53,12 @@ class TextEnv(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def variation_key(index: int, options: Iterable[tuple[str, str]] = ()) -> str:
+    """A variation's identity from its index and the options that differ from their
+    defaults (already in canonical form): ``variation_key(3, [("level", "2")]) == "3,level=2"``."""
+    return ",".join([str(index), *(f"{key}={value}" for key, value in sorted(options))])
 
 
 def normalise_score(score: float, max_score: float) -> float:

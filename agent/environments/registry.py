@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from agent.environments import scienceworld, textworld
-from agent.environments.base import TextEnv
+from agent.environments.base import TextEnv, variation_key
 from agent.environments.spec import EnvSpec
 from agent.errors import SpecError
 
@@ -32,6 +32,19 @@ def parse(text: str) -> EnvSpec:
     spec = EnvSpec.parse(text)
     validate(spec)
     return spec
+
+
+def variation_named(name: str, task: str, text: str) -> str:
+    """The identity of a variation a person names (``cairn memory add --variation``): its
+    number and options as in a spec (``3,level=02`` -> ``3,level=2``)."""
+    spec = parse(f"{name}:{task}@{text}")
+    if spec.variation is None or spec.variation.index is None:
+        raise SpecError(f"variation {text!r}: give its number (a split position needs the engine)")
+    if spec.name == "scienceworld":
+        return variation_key(spec.variation.index, scienceworld.canonical_options(spec))
+    found = textworld.variation_of(spec)
+    assert found is not None  # a game file takes no variation: parse refused it
+    return found
 
 
 class Environments:

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from typing import Any
 
-from agent.environments.base import EnvInfo, normalise_score
+from agent.environments.base import EnvInfo, normalise_score, variation_key
 from agent.environments.spec import EnvSpec
 from agent.errors import EnvError, SpecError
 
@@ -43,6 +43,16 @@ def validate(spec: EnvSpec) -> None:
             raise SpecError(
                 f"unknown option {key!r} for scienceworld: use {', '.join(OPTION_KEYS)}"
             )
+
+
+def canonical_options(spec: EnvSpec) -> list[tuple[str, str]]:
+    """The options that make a variation another game: the simplifications, if not the
+    default, in one spelling (``a+b`` and ``b+a`` are one game)."""
+    simplification = spec.option("simplification", DEFAULT_SIMPLIFICATION) or ""
+    canonical = "+".join(sorted(simplification.split("+")))
+    if canonical == DEFAULT_SIMPLIFICATION:
+        return []
+    return [("simplification", canonical)]
 
 
 class ScienceWorldEngine:
@@ -116,9 +126,11 @@ class ScienceWorld:
         self._engine = engine
         simplification = spec.option("simplification", DEFAULT_SIMPLIFICATION) or ""
         self.simplification = "" if simplification == "none" else simplification.replace("+", ",")
-        self.variation = self._resolve_variation()
+        self.index = self._resolve_variation()  # the engine's variation number
+        self.variation = variation_key(self.index, canonical_options(spec))
 
     def _resolve_variation(self) -> int:
+        """The variation number a spec names (``dev:0`` is the first of the dev split)."""
         variation = self.spec.variation
         env = self._engine.get()
         self._engine.load(self.spec.task, 0, self.simplification)
@@ -145,9 +157,9 @@ class ScienceWorld:
     def split(self) -> str | None:
         """Which split (train, dev, test) the variation belongs to."""
         env = self._engine.get()
-        self._engine.load(self.spec.task, self.variation, self.simplification)
+        self._engine.load(self.spec.task, self.index, self.simplification)
         for name in ("train", "dev", "test"):
-            if self.variation in set(getattr(env, f"get_variations_{name}")()):
+            if self.index in set(getattr(env, f"get_variations_{name}")()):
                 return name
         return None
 
@@ -157,7 +169,7 @@ class ScienceWorld:
         self, seed: int | None = None, options: dict[str, object] | None = None
     ) -> tuple[str, EnvInfo]:
         del seed, options  # a ScienceWorld variation is deterministic
-        self._engine.load(self.spec.task, self.variation, self.simplification)
+        self._engine.load(self.spec.task, self.index, self.simplification)
         env = self._engine.get()
         try:
             observation, raw = env.reset()
@@ -169,7 +181,7 @@ class ScienceWorld:
     def step(self, action: str) -> tuple[str, float, bool, bool, EnvInfo]:
         if self._engine.loaded is None or self._engine.loaded[:2] != (
             self.spec.task,
-            self.variation,
+            self.index,
         ):
             raise EnvError(f"{self.spec} was not reset before step (another task is loaded)")
         try:
@@ -183,7 +195,7 @@ class ScienceWorld:
 
     def oracle_actions(self) -> list[str] | None:
         """The simulator's gold path for this variation (reloads it; call reset afterwards)."""
-        self._engine.load(self.spec.task, self.variation, self.simplification, gold=True)
+        self._engine.load(self.spec.task, self.index, self.simplification, gold=True)
         return [str(action) for action in self._engine.get().get_gold_action_sequence()]
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.environments.base import EnvInfo, normalise_score
+from agent.environments.base import EnvInfo, normalise_score, variation_key
 from agent.environments.spec import EnvSpec
 from agent.errors import EnvError, SpecError
 
@@ -125,6 +125,34 @@ def validate(spec: EnvSpec) -> dict[str, Any]:
     return settings
 
 
+def canonical_options(spec: EnvSpec) -> list[tuple[str, str]]:
+    """The options of a spec that make its game differ from the challenge's defaults, each
+    value in one spelling (``open=true`` and ``open=1`` are one game; ``level=5`` is the
+    default and names no other game)."""
+    if is_game_file(spec.task):
+        return []
+    defaults = CHALLENGES[spec.task].defaults
+    settings = validate(spec)
+    return [
+        (key, _canonical(value))
+        for key, value in sorted(settings.items())
+        if value != defaults[key]
+    ]
+
+
+def _canonical(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def variation_of(spec: EnvSpec) -> str | None:
+    """The variation's identity (``agent.environments.base.TextEnv.variation``)."""
+    if is_game_file(spec.task):
+        return None
+    return variation_key(seed_of(spec), canonical_options(spec))
+
+
 def seed_of(spec: EnvSpec) -> int:
     if spec.variation is None or spec.variation.index is None:
         return DEFAULT_SEED
@@ -194,7 +222,7 @@ class TextWorld:
     def __init__(self, spec: EnvSpec, games: GameCache) -> None:
         settings = validate(spec)
         self.spec = spec
-        self.variation = None if is_game_file(spec.task) else seed_of(spec)
+        self.variation = variation_of(spec)
         if is_game_file(spec.task):
             self.path = Path(spec.task).expanduser()
             if not self.path.is_file():

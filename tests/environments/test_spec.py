@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.environments import EnvSpec, Variation, parse
+from agent.environments import EnvSpec, Variation, parse, scienceworld, textworld
+from agent.environments.registry import variation_named
 from agent.errors import SpecError
 
 
@@ -81,3 +82,49 @@ def test_any_text_parses_or_raises_spec_error(text: str) -> None:
     except SpecError:
         return
     assert EnvSpec.parse(str(spec)) == spec
+
+
+@pytest.mark.parametrize(
+    ("spec", "identity"),
+    [
+        ("textworld:coin_collector@3,level=2", "3,level=2"),
+        ("textworld:coin_collector@3,level=8", "3,level=8"),
+        ("textworld:coin_collector@3,level=5", "3"),  # the default level: the same game
+        ("textworld:coin_collector@3", "3"),
+        ("textworld:cooking@4,take=2,go=6,open=true", "4,go=6,open=1,take=2"),
+        ("textworld:cooking@4,open=1,go=6,take=2", "4,go=6,open=1,take=2"),
+        ("textworld:simple@9,rewards=sparse", "9,rewards=sparse"),
+    ],
+)
+def test_a_variation_is_named_by_everything_that_makes_it_another_game(
+    spec: str, identity: str
+) -> None:
+    assert textworld.variation_of(parse(spec)) == identity
+
+
+def test_scienceworld_simplifications_are_part_of_the_identity() -> None:
+    easy, none = parse("scienceworld:boil@3"), parse("scienceworld:boil@3,simplification=none")
+    assert scienceworld.canonical_options(easy) == []
+    assert scienceworld.canonical_options(parse("scienceworld:boil@3,simplification=easy")) == []
+    assert scienceworld.canonical_options(none) == [("simplification", "none")]
+    both = ("openDoors+teleportAction", "teleportAction+openDoors")
+    assert (
+        len(
+            {
+                str(
+                    scienceworld.canonical_options(parse(f"scienceworld:boil@3,simplification={s}"))
+                )
+                for s in both
+            }
+        )
+        == 1
+    )
+
+
+def test_a_person_names_a_variation_the_way_specs_do() -> None:
+    assert variation_named("textworld", "coin_collector", "3,level=02") == "3,level=2"
+    assert variation_named("scienceworld", "boil", "17") == "17"
+    with pytest.raises(SpecError, match="give its number"):
+        variation_named("scienceworld", "boil", "dev:0")
+    with pytest.raises(SpecError, match="level"):
+        variation_named("textworld", "coin_collector", "3,level=high")

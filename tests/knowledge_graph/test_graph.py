@@ -21,7 +21,7 @@ def insight(subject: str, relation: Relation, order: float | None, id: int) -> I
 def walk(*actions: tuple[str, str, bool]) -> Exemplar:
     steps = tuple(ExemplarStep(a, o, 0.0, 0.0, useful=u) for a, o, u in actions)
     return Exemplar(
-        "scienceworld", "boil", 0, "scienceworld:boil@0", "boil water", 50, False, steps
+        "scienceworld", "boil", "0", "scienceworld:boil@0", "boil water", 50, False, steps
     )
 
 

@@ -40,7 +40,9 @@ def learned(store: Store) -> None:
         ExemplarStep("heat pot", "The water boils.", 90, 100, "s2", 90.0, True),
     )
     store.exemplars.add(
-        Exemplar("scienceworld", "boil", 0, "scienceworld:boil@0", "Boil water.", 100, True, steps)
+        Exemplar(
+            "scienceworld", "boil", "0", "scienceworld:boil@0", "Boil water.", 100, True, steps
+        )
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from memory.knowledge import InsightUpdate, Relation, Scope, Status, Where
 from memory.store import Store
 
-HERE = Where(Scope.VARIATION, "scienceworld", "boil", 3)
+HERE = Where(Scope.VARIATION, "scienceworld", "boil", "3")
 
 
 def update(
@@ -77,11 +77,11 @@ def test_recall_for_a_variation_includes_wider_scopes_narrowest_first(store: Sto
         Where(Scope.ENVIRONMENT, "scienceworld"),
         Where(Scope.TASK, "scienceworld", "boil"),
         HERE,
-        Where(Scope.VARIATION, "scienceworld", "boil", 4),  # another variation: not recalled
+        Where(Scope.VARIATION, "scienceworld", "boil", "4"),  # another variation: not recalled
         Where(Scope.TASK, "scienceworld", "melt"),  # another task: not recalled
     ):
         insights.apply(InsightUpdate("look around", Relation.MAY_CONTRIBUTE, "x", where))
-    recalled = insights.for_task("scienceworld", "boil", 3)
+    recalled = insights.for_task("scienceworld", "boil", "3")
     assert [i.where.scope for i in recalled] == [
         Scope.VARIATION,
         Scope.TASK,

@@ -43,7 +43,7 @@ def test_forgetting_hides_and_restore_brings_back_the_status_it_had(store: Store
     insight_id = op.insight_id or 0
     store.edits.forget(insight_id)
     assert list(insights.active()) == []
-    assert list(insights.for_task("scienceworld", "boil", 0)) == []
+    assert list(insights.for_task("scienceworld", "boil", "0")) == []
     assert insights.get(insight_id).status is Status.FORGOTTEN  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="already forgotten"):
         store.edits.forget(insight_id)

@@ -32,7 +32,9 @@ def a_step(index: int, calls: tuple[LLMCall, ...] = ()) -> Step:
 def test_a_trial_round_trips_with_its_steps_and_calls(store: Store) -> None:
     run_id = store.start_run("cairn run x", {"trials": 1}, "0.1.0")
     trial_id = store.start_trial(run_id, "textworld:simple@1", 1, seed=0)
-    store.describe_trial(trial_id, task="simple", variation=1, description="Win.", observation="Hi")
+    store.describe_trial(
+        trial_id, task="simple", variation="1", description="Win.", observation="Hi"
+    )
     call = LLMCall(
         "scripted", ({"role": "user", "content": "hi"},), {"max_tokens": 1}, "2", 10, 1, 0.2
     )
@@ -86,6 +88,7 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
         "m0004_imports",
         "m0005_settings",
         "m0006_recall_index",
+        "m0007_variation_identity",
     ]
     assert MIGRATIONS.pending(again.db) == []
 

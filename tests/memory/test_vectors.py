@@ -20,13 +20,13 @@ from memory.memory import Memory
 from memory.store import Store
 from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
 
-HERE = Where(Scope.VARIATION, "scienceworld", "boil", 3)
+HERE = Where(Scope.VARIATION, "scienceworld", "boil", "3")
 
 
 def exemplar(task: str, description: str, score: float) -> Exemplar:
     steps = (ExemplarStep("look around", "A room.", 0.0, score, "s1", 1.0, True),)
     return Exemplar(
-        "scienceworld", task, 0, f"scienceworld:{task}@0", description, score, False, steps
+        "scienceworld", task, "0", f"scienceworld:{task}@0", description, score, False, steps
     )
 
 

@@ -8,16 +8,16 @@ from reflection.promotion import promote
 
 
 def learn(
-    store: Store, subject: str, relation: Relation, env: str, task: str, variation: int
+    store: Store, subject: str, relation: Relation, env: str, task: str, variation: str
 ) -> None:
     where = Where(Scope.VARIATION, env, task, variation)
     store.insights.apply(InsightUpdate(subject, relation, f"goal {variation}", where, 2.0))
 
 
 def test_insights_shared_by_two_variations_become_task_insights(store: Store) -> None:
-    learn(store, "go to kitchen", Relation.NECESSARY, "scienceworld", "boil", 1)
-    learn(store, "go to kitchen", Relation.MAY_BE_NECESSARY, "scienceworld", "boil", 2)
-    learn(store, "focus on water", Relation.NECESSARY, "scienceworld", "boil", 1)  # one only
+    learn(store, "go to kitchen", Relation.NECESSARY, "scienceworld", "boil", "1")
+    learn(store, "go to kitchen", Relation.MAY_BE_NECESSARY, "scienceworld", "boil", "2")
+    learn(store, "focus on water", Relation.NECESSARY, "scienceworld", "boil", "1")  # one only
     ops = promote(store.insights, "scienceworld", "boil")
     assert [op.op for op in ops] == ["promote"]
     (promoted,) = store.insights.active(Scope.TASK)
@@ -44,8 +44,8 @@ def test_task_insights_shared_by_two_tasks_reach_the_environment_and_beyond(stor
 
 
 def test_contrary_evidence_keeps_an_insight_from_being_promoted(store: Store) -> None:
-    learn(store, "wait", Relation.NECESSARY, "scienceworld", "melt", 1)
-    learn(store, "wait", Relation.DOES_NOT_CONTRIBUTE, "scienceworld", "melt", 2)
+    learn(store, "wait", Relation.NECESSARY, "scienceworld", "melt", "1")
+    learn(store, "wait", Relation.DOES_NOT_CONTRIBUTE, "scienceworld", "melt", "2")
     assert promote(store.insights, "scienceworld", "melt") == []
 
 
