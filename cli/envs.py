@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from rich.table import Table
 
-from agent.environments import scienceworld, textworld
+from agent.environments import scienceworld, textworld, toy
 from cli.common import JsonFlag, out, print_json
 
 
@@ -36,6 +36,10 @@ def catalogue() -> list[Entry]:
         for task, challenge in textworld.CHALLENGES.items()
     ]
     entries.append(Entry("textworld", "PATH.z8 | PATH.ulx", "-"))
+    entries += [
+        Entry("toy", task, f"seed (default {toy.DEFAULT_SEED})", {"rooms": str(rooms)})
+        for task, rooms in toy.DEFAULT_ROOMS.items()
+    ]
     return entries
 
 

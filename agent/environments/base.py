@@ -4,7 +4,8 @@
     step(action)                   -> (observation, reward, terminated, truncated, info)
 
 ``info`` is an ``EnvInfo``: the task description, the valid actions, the score normalised to
-0–100, whether the task is won, and a few optional extras. Adapters convert their engine's
+0–100, whether the task is won or lost, the irreversible actions, and where the player is
+and what it holds. Adapters convert their engine's
 conventions (ScienceWorld's 4-tuple ``step``, TextWorld's ``GameState``) at the boundary.
 """
 
@@ -26,6 +27,10 @@ class EnvInfo(TypedDict):
     moves: int
     # Actions that end the episode for good if wrong (ScienceWorld's "focus on X").
     irreversible_actions: list[str]
+    # Where the player is and what it holds, from the engine (not parsed from observations
+    # above the adapters): the room's name in lower case, the held things' names sorted.
+    location: str
+    inventory: list[str]
 
 
 @runtime_checkable

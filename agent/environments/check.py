@@ -17,6 +17,8 @@ INFO_TYPES = {
     "raw_score": float,
     "moves": int,
     "irreversible_actions": list,
+    "location": str,
+    "inventory": list,
 }
 
 
@@ -32,6 +34,10 @@ def check_info(info: EnvInfo, where: str) -> None:
     assert set(info["irreversible_actions"]) <= set(info["valid_actions"]), (
         f"{where}: irreversible actions must be valid actions"
     )
+    assert info["location"].strip(), f"{where}: the engine did not say where the player is"
+    assert info["location"] == info["location"].lower(), f"{where}: location not in lower case"
+    assert all(isinstance(t, str) and t for t in info["inventory"]), f"{where}: bad inventory"
+    assert info["inventory"] == sorted(info["inventory"]), f"{where}: inventory not sorted"
 
 
 def check_env(env: TextEnv, steps: int = 5) -> None:
@@ -40,7 +46,7 @@ def check_env(env: TextEnv, steps: int = 5) -> None:
     assert isinstance(observation, str) and observation.strip(), "reset: empty observation"
     check_info(info, "reset")
     assert info["valid_actions"], "reset: no valid actions at the start"
-    first_task, first_score = info["task"], info["score"]
+    first_task, first_score, first_location = info["task"], info["score"], info["location"]
     for number in range(1, steps + 1):
         action = info["valid_actions"][number % len(info["valid_actions"])]
         result = env.step(action)
@@ -60,3 +66,4 @@ def check_env(env: TextEnv, steps: int = 5) -> None:
     check_info(info, "second reset")
     assert info["score"] == first_score, "second reset: the score was not reset"
     assert info["task"] == first_task, "second reset: a different task"
+    assert info["location"] == first_location, "second reset: another starting place"

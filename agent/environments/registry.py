@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
-from agent.environments import scienceworld, textworld
+from agent.environments import scienceworld, textworld, toy
 from agent.environments.base import TextEnv, variation_key
 from agent.environments.spec import EnvSpec
 from agent.errors import SpecError
 
-NAMES = ("scienceworld", "textworld")
+NAMES = ("scienceworld", "textworld", "toy")
 
 
 def validate(spec: EnvSpec) -> None:
@@ -24,6 +24,8 @@ def validate(spec: EnvSpec) -> None:
         scienceworld.validate(spec)
     elif spec.name == "textworld":
         textworld.validate(spec)
+    elif spec.name == "toy":
+        toy.validate(spec)
     else:
         raise SpecError(f"unknown environment {spec.name!r}: use one of {', '.join(NAMES)}")
 
@@ -42,6 +44,8 @@ def variation_named(name: str, task: str, text: str) -> str:
         raise SpecError(f"variation {text!r}: give its number (a split position needs the engine)")
     if spec.name == "scienceworld":
         return variation_key(spec.variation.index, scienceworld.canonical_options(spec))
+    if spec.name == "toy":
+        return toy.variation_of(spec)
     found = textworld.variation_of(spec)
     assert found is not None  # a game file takes no variation: parse refused it
     return found
@@ -60,6 +64,8 @@ class Environments:
         env: TextEnv
         if spec.name == "scienceworld":
             env = scienceworld.ScienceWorld(spec, self._scienceworld)
+        elif spec.name == "toy":
+            env = toy.ToyWorld(spec)
         else:
             env = textworld.TextWorld(spec, self._games)
         self._open.append(env)

@@ -9,6 +9,7 @@ is set far above any episode; the episode runner enforces ``--max-steps``.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import subprocess
 from typing import Any
@@ -22,6 +23,8 @@ DEFAULT_SIMPLIFICATION = "easy"
 ENGINE_TICK_LIMIT = 1_000_000
 # Actions that would defeat the episode rather than play it.
 EXCLUDED_ACTIONS = frozenset({"reset task"})
+_ROOM = re.compile(r"This room is called the ([^.]+)\.")
+_ARTICLE = re.compile(r"^(?:an?|the|some)\s+")
 
 
 def task_names() -> list[str]:
@@ -213,4 +216,18 @@ class ScienceWorld:
             raw_score=raw_score,
             moves=int(raw["moves"]),
             irreversible_actions=[a for a in valid if a.startswith("focus on ")],
+            location=_room(str(raw.get("look", ""))),
+            inventory=_held(str(raw.get("inv", ""))),
         )
+
+
+def _room(look: str) -> str:
+    """The room the engine's own look-around names ("This room is called the kitchen.")."""
+    found = _ROOM.search(look)
+    return found.group(1).strip().lower() if found else "nowhere"
+
+
+def _held(inventory: str) -> list[str]:
+    """The engine's inventory listing ("In your inventory, you see:\n\tan orange") as names."""
+    lines = inventory.splitlines()[1:]
+    return sorted(_ARTICLE.sub("", line.strip()).lower() for line in lines if line.strip())
