@@ -23,7 +23,7 @@ DEFAULT_SIMPLIFICATION = "easy"
 ENGINE_TICK_LIMIT = 1_000_000
 # Actions that would defeat the episode rather than play it.
 EXCLUDED_ACTIONS = frozenset({"reset task"})
-_ROOM = re.compile(r"This room is called the ([^.]+)\.")
+_ROOM = re.compile(r"This [a-z ]+? is called the ([^.]+)\.")  # "...outside location is..."
 _ARTICLE = re.compile(r"^(?:an?|the|some)\s+")
 
 
