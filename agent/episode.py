@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from agent.acting import Agent
 from agent.environments.base import EnvInfo, TextEnv
-from agent.state import Turn
+from agent.state import Situation, Turn
+from knowledge_graph.entities import objects_of
 from memory.records import Step
 
 
@@ -43,6 +44,7 @@ class Episode:
         if self._info is None:
             raise RuntimeError("call reset() before steps()")
         info, observation = self._info, self.initial_observation
+        start = situation_of(info)
         history: list[Step] = []
         for index in range(1, self.max_steps + 1):
             if not info["valid_actions"]:
@@ -54,6 +56,8 @@ class Episode:
                 history=tuple(history),
                 irreversible_actions=frozenset(info["irreversible_actions"]),
                 initial_observation=self.initial_observation,
+                situation=situation_of(info),
+                start=start,
             )
             decision = self.agent.act(turn)
             started = time.perf_counter()
@@ -79,8 +83,23 @@ class Episode:
                 agent_seconds=decision.agent_seconds,
                 state_key=turn.state_key,
                 cited=decision.cited,
+                location=info["location"],
+                inventory=tuple(info["inventory"]),
+                seen=things_named(info["valid_actions"]),
+                choices=tuple(
+                    a for a in info["valid_actions"] if a not in info["irreversible_actions"]
+                ),
             )
             history.append(step)
             yield step
             if step.done:
                 return
+
+
+def situation_of(info: EnvInfo) -> Situation:
+    return Situation(info["location"], tuple(info["inventory"]), info["score"])
+
+
+def things_named(valid_actions: list[str]) -> tuple[str, ...]:
+    """The things the valid actions act on: what the player can see and reach."""
+    return tuple(sorted({name for action in valid_actions for name in objects_of(action)}))

@@ -46,6 +46,21 @@ def carries_out(action: str, clause: frozenset[str]) -> float:
     return share * (1.2 if verb in clause else 1.0) if share >= 0.5 else 0.0
 
 
+def carried_out(steps: tuple[frozenset[str], ...], actions: list[str]) -> set[int]:
+    """Which instructions the actions carried out, read in order: an action carries out the
+    first instruction after the last one carried out that it fits ("go east" twice carries
+    out "venture east" and then "move east", not both at once)."""
+    done: set[int] = set()
+    position = 0
+    for action in actions:
+        for index in range(position, len(steps)):
+            if carries_out(action, steps[index]) >= 1:
+                done.add(index)
+                position = index + 1
+                break
+    return done
+
+
 class InstructionScorer:
     name = "instruction"
 
@@ -54,11 +69,12 @@ class InstructionScorer:
         self.lookahead = lookahead
 
     def score(self, turn: Turn) -> dict[str, float]:
-        done = [step.action for step in turn.history]
+        steps = clauses(turn.task)
+        done = carried_out(steps, [step.action for step in turn.history])
         scores: dict[str, float] = {}
         weights = iter((self.weight, self.weight * self.lookahead))
-        for clause in clauses(turn.task):
-            if any(carries_out(action, clause) >= 1 for action in done):
+        for index, clause in enumerate(steps):
+            if index in done:
                 continue  # this instruction was carried out already
             matches = {a: v for a in turn.valid_actions if (v := carries_out(a, clause))}
             if not matches:

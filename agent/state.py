@@ -9,11 +9,27 @@ from functools import cached_property
 from memory.records import Step
 
 
-def state_key(valid_actions: tuple[str, ...]) -> str:
-    """A name for the situation: what can be done in it. Two moments with the same valid
-    actions (same place, same things at hand, same states of objects) are the same state to
-    a text game, so experience from one applies to the other."""
-    text = "\n".join(sorted(valid_actions))
+@dataclass(frozen=True)
+class Situation:
+    """Where the player is, what it holds and its score, as the environment reports them."""
+
+    location: str = ""
+    inventory: tuple[str, ...] = ()
+    score: float = 0.0
+
+    @property
+    def cell(self) -> str:
+        """A coarse state, Go-Explore's cell: the place, what is held, the score reached
+        ("kitchen|orange|25"). Readable, so the archive can be inspected by a person."""
+        return f"{self.location}|{','.join(self.inventory)}|{self.score:g}"
+
+
+def state_key(valid_actions: tuple[str, ...], situation: Situation | None = None) -> str:
+    """A name for the situation: where the player is, what it holds, and what can be done
+    there. Two rooms of a maze that offer the same exits are two states; the same room with
+    the same things in it, seen twice, is one."""
+    where = f"{situation.location}|{','.join(situation.inventory)}\n" if situation else ""
+    text = where + "\n".join(sorted(valid_actions))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
@@ -27,10 +43,12 @@ class Turn:
     history: tuple[Step, ...] = ()
     irreversible_actions: frozenset[str] = frozenset()
     initial_observation: str = ""
+    situation: Situation = Situation()
+    start: Situation = Situation()  # where the episode began
 
     @cached_property
     def state_key(self) -> str:
-        return state_key(self.valid_actions)
+        return state_key(self.valid_actions, self.situation)
 
     @property
     def index(self) -> int:

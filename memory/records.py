@@ -64,6 +64,14 @@ class Step:
     agent_seconds: float = 0.0
     state_key: str = ""  # identifies the situation the action was taken in (see agent.state)
     cited: tuple[int, ...] = ()  # insight ids the model said it used for this decision
+    # Where the action left the player (like ``observation``, the step's result): its place,
+    # what it held, and the things the valid actions there named.
+    location: str = ""
+    inventory: tuple[str, ...] = ()
+    seen: tuple[str, ...] = ()
+    # What could be done next (the reversible valid actions after it): for exploring, which
+    # reads it during the episode and into the archive after it. Not stored with the step.
+    choices: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def done(self) -> bool:
