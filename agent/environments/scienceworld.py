@@ -218,6 +218,7 @@ class ScienceWorld:
             irreversible_actions=[a for a in valid if a.startswith("focus on ")],
             location=_room(str(raw.get("look", ""))),
             inventory=_held(str(raw.get("inv", ""))),
+            view=str(raw.get("look", "")),  # stable, unlike the valid actions' referents
         )
 
 

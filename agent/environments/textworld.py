@@ -292,11 +292,12 @@ class TextWorld:
     @staticmethod
     def _info(state: Any) -> EnvInfo:
         facts = state.get("facts") or []
+        valid = sorted(set(state.get("admissible_commands") or []))
         raw_score = float(state.get("score") or 0)
         max_score = float(state.get("max_score") or 1)
         return EnvInfo(
             task=str(state.get("objective") or "").strip(),
-            valid_actions=sorted(set(state.get("admissible_commands") or [])),
+            valid_actions=valid,
             score=normalise_score(raw_score, max_score),
             won=bool(state.get("won")),
             lost=bool(state.get("lost")),
@@ -305,6 +306,7 @@ class TextWorld:
             irreversible_actions=[],
             location=_location(facts),
             inventory=sorted(_name(f.arguments[0]) for f in facts if _held(f)),
+            view="\n".join(valid),  # what can be done here reflects what is here
         )
 
 
