@@ -127,11 +127,11 @@ def test_the_graph_shows_and_exports_in_every_format(
 ) -> None:
     h = ("--home", str(learned_home))
     summary = cairn_json("graph", "show", *h, cache=cache_root)
-    assert summary["chains"] == {"win treasure_hunter 3": ["go north", "go east", "take bug"]}
+    assert summary["chains"] == {"win treasure_hunter@3,level=8": ["go north", "go east", "take bug"]}
     bug = cairn_json("graph", "show", "bug", *h, cache=cache_root)
     assert any(edge["node"] == "action:take bug" for edge in bug["object:bug"])
     tree = cairn("graph", "show", "take bug", *h, cache=cache_root)
-    assert "action:take bug" in tree.stdout and "goal:win treasure_hunter 3" in tree.stdout
+    assert "action:take bug" in tree.stdout and "goal:win treasure_hunter@3,level=8" in tree.stdout
 
     for fmt in ("json", "graphml", "dot", "png"):
         path = tmp_path / f"graph.{fmt}"
@@ -177,7 +177,7 @@ def test_an_export_imports_into_another_home_once_and_a_bad_one_changes_nothing(
     found = cairn_json("memory", "search", "take the bug", *other, cache=cache_root)
     assert found["semantic"][0]["subject"] == "take bug"  # re-embedded here
     chains = cairn_json("graph", "show", *other, cache=cache_root)["chains"]
-    assert chains["win treasure_hunter 3"] == ["go north", "go east", "take bug"]
+    assert chains["win treasure_hunter@3,level=8"] == ["go north", "go east", "take bug"]
 
     before = cairn_json("memory", "stats", *other, cache=cache_root)
     one_error_line(cairn("import", str(bundle), *other, cache=cache_root), "already")
