@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from agent import __version__
 from agent.learning import GRAPH_FILE, load_graph, rebuild_graph
@@ -79,26 +80,35 @@ def import_(
 ) -> None:
     """Import a bundle: checked whole first, merged in one transaction, re-embedded here.
 
-    The same claims add up their evidence; provenance says "imported from" the bundle. A bad
-    bundle changes nothing and says why. Bundle content is data: nothing in it is run, and
-    no file outside it is read.
+    The same claims add up their evidence; evidence and exemplars this home has already (from
+    any bundle, or its own) are not counted again. Provenance says "imported from" the
+    bundle. A bad bundle changes nothing and says why. Bundle content is data: nothing in it
+    is run, and no file outside it is read.
     """
     bundle = read_bundle(path.expanduser())
     database = store(home)
     memory = open_memory(home.expanduser(), database)  # takes the writer lock before writing
-    insight_ids, exemplar_ids = import_bundle(database, bundle)
-    memory.reindex(set(insight_ids))
+    report = import_bundle(database, bundle)
+    memory.reindex(set(report.insight_ids))
     if memory.index is not None:
-        memory.index.add_exemplars(database.exemplars.by_ids(exemplar_ids))
+        memory.index.add_exemplars(database.exemplars.by_ids(report.exemplar_ids))
     rebuild_graph(memory, home.expanduser() / GRAPH_FILE)
     summary = {
         "bundle": bundle.name,
-        "insights": len(set(insight_ids)),
-        "exemplars": len(exemplar_ids),
+        "insights": len(set(report.insight_ids)),
+        "exemplars": len(report.exemplar_ids),
+        "new": report.new,
+        "already_here": report.already_here,
         "from_cairn": bundle.manifest.cairn_version,
+        "from_home": bundle.manifest.home_id,
+        "format_version": bundle.manifest.format_version,
     }
     if json_output:
         print_json(summary)
-    else:
-        counts = f"{summary['insights']} insights, {summary['exemplars']} exemplars"
-        out.print(f"imported {bundle.name}: {counts}")
+        return
+    table = Table("records", "new", "already here", title=f"imported {bundle.name}")
+    for what in report.new:
+        table.add_row(what, str(report.new[what]), str(report.already_here[what]))
+    out.print(table)
+    if bundle.manifest.format_version < 2:
+        out.print("a format-1 bundle names no evidence: what it holds was all counted as new")

@@ -193,6 +193,10 @@ class InsightReads:
         rows = self.db.table("insight_ops").rows_where(where, args, order_by="id desc", limit=last)
         return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows][::-1]
 
+    def has_evidence(self, uid: str) -> bool:
+        """Whether an evidence row of this name (``memory.identity``) is here."""
+        return bool(self.db.table("insight_evidence").count_where("uid = ?", [uid]))
+
     def evidence(self, insight_id: int) -> list[dict[str, Any]]:
         rows = self.db.table("insight_evidence").rows_where(
             "insight_id = ?", [insight_id], order_by="id"

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from memory.identity import evidence_uid, home_id
 from memory.insight_reads import InsightReads, insight_from_row, now
 from memory.knowledge import Insight, InsightUpdate, Relation, Status, Where, normalise
 
@@ -34,6 +35,8 @@ class InsightStore(InsightReads):
     """Insights, read (``InsightReads``) and written. A person's edits are in
     ``memory.person_edits``, a bundle's merge in ``memory.bundle_import``: both are built on
     the primitives at the end of this class, which log nothing themselves."""
+
+    _home: str | None = None
 
     def apply(self, update: InsightUpdate, actor: str | None = None) -> list[Operation]:
         """Fold one update into the insights (see the module docstring); one transaction."""
@@ -225,19 +228,35 @@ class InsightStore(InsightReads):
         origin: str,
         reason: str,
         trial_id: int | None = None,
+        uid: str | None = None,
     ) -> None:
-        self.db.table("insight_evidence").insert(
-            {
-                "insight_id": insight_id,
-                "trial_id": trial_id,
-                "steps": json.dumps(steps),
-                "weight": weight,
-                "kind": kind,
-                "origin": origin,
-                "reason": reason,
-                "at": now(),
-            }
-        )
+        """One row of evidence, named ``uid`` (the name it has in the home it was made in)
+        or, if none is given, by this home and row (``memory.identity``)."""
+        with self.db.atomic():
+            table = self.db.table("insight_evidence")
+            table.insert(
+                {
+                    "insight_id": insight_id,
+                    "trial_id": trial_id,
+                    "steps": json.dumps(steps),
+                    "weight": weight,
+                    "kind": kind,
+                    "origin": origin,
+                    "reason": reason,
+                    "at": now(),
+                    "uid": uid,
+                }
+            )
+            if uid is None:
+                row_id = int(table.last_pk)  # type: ignore[arg-type]
+                table.update(row_id, {"uid": evidence_uid(self.home, row_id)})
+
+    @property
+    def home(self) -> str:
+        """This home's id: it names the evidence rows made here."""
+        if self._home is None:
+            self._home = home_id(self.db)
+        return self._home
 
 
 def _blend(old: float | None, new: float, old_weight: float, new_weight: float) -> float:

@@ -11,7 +11,6 @@ import contextlib
 import errno
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from sqlite_utils.db import Table
 
 from memory.errors import HomeError
 from memory.exemplars import ExemplarStore
+from memory.identity import home_id
 from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
 from memory.person_edits import PersonEdits
@@ -117,12 +117,9 @@ class Store:
             self.db.table("settings").upsert({"key": key, "value": value}, pk="key")
 
     def home_id(self) -> str:
-        """A random id made once per home: it names the home's collections on a shared server."""
-        found = self.setting("home_id")
-        if found is None:
-            found = uuid.uuid4().hex[:16]
-            self.set_setting("home_id", found)
-        return found
+        """A random id made once per home: it names the home's collections on a shared
+        server, and what the home learns in bundles (``memory.identity``)."""
+        return home_id(self.db)
 
     @classmethod
     def in_home(cls, home: Path, *, any_thread: bool = False) -> Store:

@@ -17,7 +17,9 @@ import anyio
 import networkx as nx
 import pytest
 
+from memory.store import Store
 from tests.cli.test_cli import cairn, one_error_line
+from tests.memory.bundle_homes import learned
 
 GAME = "textworld:treasure_hunter@3,level=8"  # walkthrough: go north, go east, ..., take bug
 
@@ -193,6 +195,41 @@ def test_an_export_imports_into_another_home_once_and_a_bad_one_changes_nothing(
         cairn("import", str(tmp_path / "nope.zip"), *other, cache=cache_root), "no bundle"
     )
     assert cairn_json("memory", "stats", *other, cache=cache_root) == before
+
+
+def hash_home(path: Path) -> Path:
+    """A home that embeds with the hash model (no torch): fast enough for an unmarked test."""
+    database = Store.in_home(path)
+    database.set_setting("embedder", "hash")
+    database.close()
+    return path
+
+
+def test_two_exports_of_one_home_import_once_and_the_report_says_what_was_there(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    origin, other = hash_home(tmp_path / "origin"), hash_home(tmp_path / "other")
+    database = Store.in_home(origin)
+    learned(database)
+    database.close()
+    a, b = tmp_path / "a.zip", tmp_path / "b.zip"
+    cairn_json("export", str(a), "--home", str(origin), cache=cache_root)
+    cairn_json("export", str(b), "--env", "scienceworld", "--home", str(origin), cache=cache_root)
+    h = ("--home", str(other))
+
+    first = cairn("import", str(a), *h, cache=cache_root)
+    assert first.returncode == 0, first.stderr
+    assert "already here" in first.stdout and "evidence" in first.stdout
+    stats = cairn_json("memory", "stats", *h, cache=cache_root)
+    listed = cairn_json("memory", "list", "--sort", "id", *h, cache=cache_root)
+    second = cairn_json("import", str(b), *h, cache=cache_root)
+
+    assert second["new"] == {"insights": 0, "evidence": 0, "exemplars": 0}
+    assert second["already_here"] == {"insights": 3, "evidence": 3, "exemplars": 1}
+    assert second["format_version"] == 2 and second["from_home"]
+    assert cairn_json("memory", "stats", *h, cache=cache_root) == stats
+    assert cairn_json("memory", "list", "--sort", "id", *h, cache=cache_root) == listed
+    assert [i["support"] for i in listed] == [2.0, 3.0, 1.0]
 
 
 @pytest.mark.slow
