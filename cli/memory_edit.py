@@ -80,7 +80,10 @@ def add(
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
     )
-    ops = database.edits.add(update)
+    try:
+        ops = database.edits.add(update)
+    except ValueError as error:
+        fail(str(error))
     insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
     report(home, memory, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
 
@@ -151,7 +154,8 @@ def unpin(
 def forget(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
-    """Hide an insight from the agent. Nothing is destroyed: `cairn memory restore ID`."""
+    """Hide an insight from the agent, for good: evidence for it from later trials is
+    recorded but not used. Nothing is destroyed: `cairn memory restore ID`."""
     _toggle(home, insight_id, json_output, "forget")
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from memory.bundle import Bundle, BundleError
 from memory.insights import InsightStore
-from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Where
+from memory.knowledge import Exemplar, ExemplarStep, Insight, InsightUpdate, Where
 from memory.store import Store
 
 
@@ -78,10 +79,14 @@ def import_bundle(store: Store, bundle: Bundle) -> tuple[list[int], list[int]]:
 def merge_insight(insights: InsightStore, update: InsightUpdate, refute: float) -> int:
     """Take in one insight: the same claim adds its evidence, a contrary claim refutes (and
     may supersede) the local one, a new claim is added. Returns the id that holds it now.
-    Evidence rows come separately, so nothing is counted twice."""
+    Evidence rows come separately, so nothing is counted twice. A claim a person forgot here
+    takes the bundle's evidence and stays forgotten (``memory.insights``)."""
     details = {"from": update.origin, "support": update.weight, "refute": refute}
     current = insights.find(update.subject, update.goal, update.where)
     if current is None:
+        forgotten = insights.find_forgotten(update.subject, update.goal, update.where)
+        if forgotten is not None:
+            return _merge_into_forgotten(insights, forgotten, update, refute, details)
         created = insights.insert(update, support=update.weight, refute=refute, evidence=False)
         assert created.id is not None
         insights.log("import", created.id, update.origin, {**details, "text": created.text})
@@ -107,3 +112,23 @@ def merge_insight(insights: InsightStore, update: InsightUpdate, refute: float) 
     insights.log("supersede", current.id, update.origin, {"successor": successor.id})
     assert successor.id is not None
     return successor.id
+
+
+def _merge_into_forgotten(
+    insights: InsightStore,
+    forgotten: Insight,
+    update: InsightUpdate,
+    refute: float,
+    details: dict[str, Any],
+) -> int:
+    assert forgotten.id is not None
+    support = update.weight
+    if forgotten.relation.positive != update.relation.positive:
+        support, refute = refute, support
+    insights.update(
+        forgotten.id,
+        {"support": forgotten.support + support, "refute": forgotten.refute + refute},
+    )
+    details = {**details, "text": forgotten.text, "forgotten": True}
+    insights.log("import", forgotten.id, update.origin, details)
+    return forgotten.id

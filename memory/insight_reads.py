@@ -40,6 +40,18 @@ class InsightReads:
             return insight_from_row(row)
         return None
 
+    def find_forgotten(self, subject: str, goal: str, where: Where) -> Insight | None:
+        """The insight a person forgot that holds this claim (the latest, if several)."""
+        rows = self.table.rows_where(
+            "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
+            [str(where), normalise(subject), normalise(goal), Status.FORGOTTEN.value],
+            order_by="id desc",
+            limit=1,
+        )
+        for row in rows:
+            return insight_from_row(row)
+        return None
+
     def get(self, insight_id: int) -> Insight | None:
         for row in self.table.rows_where("id = ?", [insight_id]):
             return insight_from_row(row)

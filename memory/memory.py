@@ -43,8 +43,11 @@ class Memory:
         """
         if self.index is None or update.origin != "llm":
             return update
-        if self.store.insights.find(update.subject, update.goal, update.where) is not None:
+        insights = self.store.insights
+        if insights.find(update.subject, update.goal, update.where) is not None:
             return update
+        if insights.find_forgotten(update.subject, update.goal, update.where) is not None:
+            return update  # recorded against the forgotten claim, not moved onto another
         text = claim(update.subject, update.relation, update.goal)
         for hit in self.index.similar(INSIGHTS, text, k=5, where={"status": "active"}):
             existing = self.store.insights.get(hit.id)
