@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from agent.environments import validate_names
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
 from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
@@ -53,7 +54,12 @@ def add(
     ],
     scope: Annotated[Scope, typer.Option(help="Where it holds.")] = Scope.GLOBAL,
     env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
-    task: Annotated[str | None, typer.Option(help="Task (task and variation scope).")] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(
+            help="Task (task and variation scope): one `cairn envs` lists, or a game file."
+        ),
+    ] = None,
     variation: Annotated[
         int | None, typer.Option(max=ROW_MAX, help="Variation (variation scope).")
     ] = None,
@@ -71,6 +77,8 @@ def add(
         Scope.ENVIRONMENT: ("env",),
         Scope.GLOBAL: (),
     }[scope]
+    if env is not None:
+        validate_names(env, task)  # what `cairn run` would not know is refused, as there
     given = {"env": env, "task": task, "variation": variation}
     missing = [name for name in needs if given[name] is None]
     if missing:

@@ -122,6 +122,58 @@ def test_a_person_inspects_and_corrects_memory(
 
 
 @pytest.mark.slow
+def test_a_forgotten_insight_stays_forgotten_when_the_game_teaches_it_again(
+    learned_home: Path, tmp_path: Path, cache_root: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(learned_home, home)
+    h = ("--home", str(home))
+    listed = cairn_json("memory", "list", *h, cache=cache_root)
+    take_bug = next(i for i in listed if i["subject"] == "take bug")
+    cairn_json("memory", "forget", str(take_bug["id"]), *h, cache=cache_root)
+    relearned = cairn("memory", "demo", GAME, *h, cache=cache_root)  # the same game again
+    assert relearned.returncode == 0, relearned.stderr
+    subjects = [i["subject"] for i in cairn_json("memory", "list", *h, cache=cache_root)]
+    assert sorted(subjects) == ["go east", "go north"]
+    shown = cairn_json("memory", "show", str(take_bug["id"]), *h, cache=cache_root)
+    assert shown["insight"]["status"] == "forgotten"
+    assert [e["kind"] for e in shown["evidence"]] == ["support", "support"]  # recorded
+    assert shown["note"].startswith("forgotten by a person on 20")
+    assert f"not used until `cairn memory restore {take_bug['id']}`" in shown["note"]
+    table = cairn("memory", "show", str(take_bug["id"]), *h, cache=cache_root).stdout
+    assert "new evidence is recorded but not used until" in " ".join(table.split())
+    restored = cairn_json("memory", "restore", str(take_bug["id"]), *h, cache=cache_root)
+    assert (restored["status"], restored["support"]) == ("active", 2 * take_bug["support"])
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        (("--scope", "environment", "--env", "nosuchenv"), "use one of scienceworld, textworld"),
+        (("--scope", "task", "--env", "textworld", "--task", "nosuchtask"), "treasure_hunter"),
+        (("--scope", "task", "--env", "scienceworld", "--task", "nosuchtask"), "boil"),
+    ],
+)
+def test_memory_add_refuses_environments_and_tasks_cairn_does_not_know(
+    tmp_path: Path, cache_root: Path, options: tuple[str, ...], fragment: str
+) -> None:
+    home = ("--home", str(tmp_path / "home"))
+    claim = "open door SHOULD BE NECESSARY to win"
+    one_error_line(cairn("memory", "add", claim, *options, *home, cache=cache_root), fragment)
+    assert cairn_json("memory", "list", *home, cache=cache_root) == []  # nothing stored
+
+
+@pytest.mark.slow
+def test_memory_add_takes_a_textworld_game_file_as_a_task(tmp_path: Path, cache_root: Path) -> None:
+    game = ("--scope", "task", "--env", "textworld", "--task", "games/my_game.z8")
+    added = cairn_json(
+        "memory", "add", "open door SHOULD BE NECESSARY to win", *game,
+        "--home", str(tmp_path / "home"), cache=cache_root,
+    )  # fmt: skip
+    assert added["where"] == "textworld/games/my_game.z8"
+
+
+@pytest.mark.slow
 def test_the_graph_shows_and_exports_in_every_format(
     learned_home: Path, tmp_path: Path, cache_root: Path
 ) -> None:
