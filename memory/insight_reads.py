@@ -170,9 +170,14 @@ class InsightReads:
 
     def search_text(self, text: str, limit: int = 20) -> list[Insight]:
         """Full-text search over subjects and goals (any text is safe: it is quoted)."""
+        return [insight for insight, _ in self.search_text_ranked(text, limit)]
+
+    def search_text_ranked(self, text: str, limit: int = 20) -> list[tuple[Insight, float]]:
+        """``search_text`` with each hit's FTS5 rank (bm25: the lower, the better a match)."""
         if not text.strip():
             return []
-        return [insight_from_row(row) for row in self.table.search(text, quote=True, limit=limit)]
+        rows = self.table.search(text, quote=True, limit=limit, include_rank=True)
+        return [(insight_from_row(row), float(row["rank"])) for row in rows]
 
     def count(self, status: Status = Status.ACTIVE) -> int:
         return int(self.table.count_where("status = ?", [status.value]))
