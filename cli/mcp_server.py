@@ -57,75 +57,81 @@ def refusing() -> Iterator[None]:
         raise ToolError(str(refused)) from None
 
 
-def build_server(home: Path) -> Any:
-    from mcp.server.mcpserver import MCPServer
+class Tools:
+    """The server's tools, over one home. Handlers run in worker threads, one at a time:
+    a SQLite connection is not used by two threads at once."""
 
-    database = Store.in_home(home, any_thread=True)  # tools run in worker threads
-    lock = threading.Lock()  # ...one at a time: SQLite connections are not shared at once
-    embedder = home_embedder(database)
-    graph = CurrentGraph(Memory(database), home / GRAPH_FILE)
-    server = MCPServer(
-        "cairn",
-        instructions="Insights, exemplars and graph facts learned by a cairn agent on text "
-        "environments. Every insight reads ACTION RELATION to GOAL with a confidence.",
-    )
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.database = Store.in_home(home, any_thread=True)
+        self.lock = threading.Lock()
+        self.embedder = home_embedder(self.database)
+        self.graph = CurrentGraph(Memory(self.database), home / GRAPH_FILE)
 
-    @server.tool()
-    def search_insights(query: str, limit: int = 10) -> dict[str, Any]:
+    def search_insights(self, query: str, limit: int = 10) -> dict[str, Any]:
         """Insights about QUERY (LIMIT from 1 to 100), by meaning first, then by words. Each
         carries its `similarity` (cosine, by meaning) and `fts_rank` (SQLite FTS5 bm25, by
         words: the lower the better). When the vector index is busy (a `cairn run` holds
         it), the search is by words only and `note` says so."""
         with refusing():
             check_search(query, limit)
-        with lock:
-            embedder.embed([query])  # before the index is held, so it is held briefly
-            with reading(home, database, embedder) as now:
+        with self.lock:
+            self.embedder.embed([query])  # before the index is held, so it is held briefly
+            with reading(self.home, self.database, self.embedder) as now:
                 by_meaning = now.memory.similar_insights_scored(query, limit)
-            by_words = database.insights.search_text_ranked(query, limit)
+            by_words = self.database.insights.search_text_ranked(query, limit)
         return search_answer(by_meaning, by_words, limit, now.note)
 
-    @server.tool()
     def recall(
-        env: str, task: str, variation: int | None = None, description: str = ""
+        self, env: str, task: str, variation: int | None = None, description: str = ""
     ) -> dict[str, Any]:
         """What the agent recalls before a trial of ENV/TASK[/VARIATION]: the most confident
         insights, this task's distinct best trajectories (`copies`: how many are stored),
         and `precondition_chain`, the necessary actions in order (`chains`: per goal). An
         environment or task cairn does not know is refused with the known ones."""
-        with lock:
+        with self.lock:
             with refusing():
-                check_task(database, env, task)
-            current = graph.get()
+                check_task(self.database, env, task)
+            graph = self.graph.get()
             # Without a vector index, recall brings this task's trajectories only: other
             # tasks' similar ones (which the agent falls back on) would read as this one's.
-            recollection = Recaller(Memory(database), current).recall(
+            recollection = Recaller(Memory(self.database), graph).recall(
                 env, task, variation, description or task
             )
-            return recall_answer(recollection, current)
+            return recall_answer(recollection, graph)
 
-    @server.tool()
-    def graph_facts(entity: str) -> list[dict[str, str]]:
+    def graph_facts(self, entity: str) -> list[dict[str, str]]:
         """Relations of the graph nodes named ENTITY (an action, object, location or goal)."""
-        with lock:
-            current = graph.get()
+        with self.lock:
+            graph = self.graph.get()
         facts = []
-        for node, data in current.graph.nodes(data=True):
+        for node, data in graph.graph.nodes(data=True):
             if data.get("name") == entity or node == entity:
                 kind, name = node.split(":", 1)
                 facts += [
                     {"node": node, "relation": r, "direction": d, "other": o}
-                    for r, d, o in current.neighbours(kind, name)
+                    for r, d, o in graph.neighbours(kind, name)
                 ]
         return facts
 
-    @server.tool(name="playbook")
-    def playbook_tool(env: str | None = None, task: str | None = None) -> str:
+    def playbook(self, env: str | None = None, task: str | None = None) -> str:
         """The best insights as a Markdown playbook (optionally for one env or task)."""
-        with lock:
-            chosen = list(database.insights.active(env=env, task=task))
+        with self.lock:
+            chosen = list(self.database.insights.active(env=env, task=task))
         return playbook(chosen)
 
+
+def build_server(home: Path) -> Any:
+    from mcp.server.mcpserver import MCPServer
+
+    tools = Tools(home)
+    server = MCPServer(
+        "cairn",
+        instructions="Insights, exemplars and graph facts learned by a cairn agent on text "
+        "environments. Every insight reads ACTION RELATION to GOAL with a confidence.",
+    )
+    for tool in (tools.search_insights, tools.recall, tools.graph_facts, tools.playbook):
+        server.tool()(tool)
     return server
 
 
