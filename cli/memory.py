@@ -138,10 +138,20 @@ def show(
         taken = {s["idx"]: s["action"] for s in database.steps(row["trial_id"])} if trial else {}
         row["actions"] = [taken.get(i) for i in row["steps"]]
     history = database.insights.operations(insight_id)
+    note = forgotten_note(insight, history)
     if json_output:
-        print_json({"insight": insight_json(insight), "evidence": evidence, "history": history})
+        print_json(
+            {
+                "insight": insight_json(insight),
+                "evidence": evidence,
+                "history": history,
+                "note": note,
+            }
+        )
         return
     out.print(insights_table([insight], f"insight {insight_id}"))
+    if note:
+        out.print(note, highlight=False)
     table = Table(
         "kind", "weight", "trial", "env", "steps", "why", title="evidence", title_justify="left"
     )
@@ -160,6 +170,18 @@ def show(
         )
     out.print(table)
     out.print(history_table(history, "history"))
+
+
+def forgotten_note(insight: Insight, history: list[dict[str, Any]]) -> str | None:
+    """What forgetting means for this insight, if it is forgotten."""
+    if insight.status is not Status.FORGOTTEN:
+        return None
+    forgets = [op for op in history if op["op"] == "forget"]
+    who, when = (forgets[-1]["actor"], forgets[-1]["at"][:10]) if forgets else ("person", "?")
+    return (
+        f"forgotten by {'a person' if who == 'person' else who} on {when}: new evidence is "
+        f"recorded but not used until `cairn memory restore {insight.id}`"
+    )
 
 
 def history_table(operations: list[dict[str, Any]], title: str) -> Table:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from agent.environments import validate_names
 from agent.environments.registry import variation_named
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
@@ -54,7 +55,12 @@ def add(
     ],
     scope: Annotated[Scope, typer.Option(help="Where it holds.")] = Scope.GLOBAL,
     env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
-    task: Annotated[str | None, typer.Option(help="Task (task and variation scope).")] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(
+            help="Task (task and variation scope): one `cairn envs` lists, or a game file."
+        ),
+    ] = None,
     variation: Annotated[
         str | None,
         typer.Option(
@@ -76,6 +82,8 @@ def add(
         Scope.ENVIRONMENT: ("env",),
         Scope.GLOBAL: (),
     }[scope]
+    if env is not None:
+        validate_names(env, task)  # what `cairn run` would not know is refused, as there
     given = {"env": env, "task": task, "variation": variation}
     missing = [name for name in needs if given[name] is None]
     if missing:
@@ -88,7 +96,10 @@ def add(
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
     )
-    ops = database.edits.add(update)
+    try:
+        ops = database.edits.add(update)
+    except ValueError as error:
+        fail(str(error))
     insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
     report(home, memory, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
 
@@ -159,7 +170,8 @@ def unpin(
 def forget(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
-    """Hide an insight from the agent. Nothing is destroyed: `cairn memory restore ID`."""
+    """Hide an insight from the agent, for good: evidence for it from later trials is
+    recorded but not used. Nothing is destroyed: `cairn memory restore ID`."""
     _toggle(home, insight_id, json_output, "forget")
 
 

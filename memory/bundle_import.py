@@ -16,12 +16,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from memory.bundle import Bundle, BundleError
 from memory.bundle_schema import EvidenceRecord, ExemplarRecord, InsightRecord
 from memory.identity import made_in
 from memory.insights import InsightStore
-from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Where
+from memory.knowledge import Exemplar, ExemplarStep, Insight, InsightUpdate, Where
 from memory.residuals import EPSILON, Residual, Residuals
 from memory.store import Store
 
@@ -200,10 +201,14 @@ def merge_insight(insights: InsightStore, update: InsightUpdate, refute: float) 
     """Take in one insight: the same claim adds its evidence, a contrary claim refutes (and
     may supersede) the local one, a new claim is added. Returns the id that holds it now.
     Evidence rows come separately, so nothing is counted twice. The weight may be negative
-    (an origin lowered what it had given); no total goes below zero."""
+    (an origin lowered what it had given); no total goes below zero. A claim a person forgot
+    here takes the bundle's evidence and stays forgotten (``memory.insights``)."""
     details = {"from": update.origin, "support": update.weight, "refute": refute}
     current = insights.find(update.subject, update.goal, update.where)
     if current is None:
+        forgotten = insights.find_forgotten(update.subject, update.goal, update.where)
+        if forgotten is not None:
+            return _merge_into_forgotten(insights, forgotten, update, refute, details)
         created = insights.insert(
             update, support=max(0.0, update.weight), refute=max(0.0, refute), evidence=False
         )
@@ -231,3 +236,26 @@ def merge_insight(insights: InsightStore, update: InsightUpdate, refute: float) 
     insights.log("supersede", current.id, update.origin, {"successor": successor.id})
     assert successor.id is not None
     return successor.id
+
+
+def _merge_into_forgotten(
+    insights: InsightStore,
+    forgotten: Insight,
+    update: InsightUpdate,
+    refute: float,
+    details: dict[str, Any],
+) -> int:
+    assert forgotten.id is not None
+    support = update.weight
+    if forgotten.relation.positive != update.relation.positive:
+        support, refute = refute, support
+    insights.update(
+        forgotten.id,
+        {
+            "support": max(0.0, forgotten.support + support),
+            "refute": max(0.0, forgotten.refute + refute),
+        },
+    )
+    details = {**details, "text": forgotten.text, "forgotten": True}
+    insights.log("import", forgotten.id, update.origin, details)
+    return forgotten.id

@@ -40,6 +40,18 @@ class InsightReads:
             return insight_from_row(row)
         return None
 
+    def find_forgotten(self, subject: str, goal: str, where: Where) -> Insight | None:
+        """The insight a person forgot that holds this claim (the latest, if several)."""
+        rows = self.table.rows_where(
+            "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
+            [str(where), normalise(subject), normalise(goal), Status.FORGOTTEN.value],
+            order_by="id desc",
+            limit=1,
+        )
+        for row in rows:
+            return insight_from_row(row)
+        return None
+
     def get(self, insight_id: int) -> Insight | None:
         for row in self.table.rows_where("id = ?", [insight_id]):
             return insight_from_row(row)
@@ -158,9 +170,14 @@ class InsightReads:
 
     def search_text(self, text: str, limit: int = 20) -> list[Insight]:
         """Full-text search over subjects and goals (any text is safe: it is quoted)."""
+        return [insight for insight, _ in self.search_text_ranked(text, limit)]
+
+    def search_text_ranked(self, text: str, limit: int = 20) -> list[tuple[Insight, float]]:
+        """``search_text`` with each hit's FTS5 rank (bm25: the lower, the better a match)."""
         if not text.strip():
             return []
-        return [insight_from_row(row) for row in self.table.search(text, quote=True, limit=limit)]
+        rows = self.table.search(text, quote=True, limit=limit, include_rank=True)
+        return [(insight_from_row(row), float(row["rank"])) for row in rows]
 
     def count(self, status: Status = Status.ACTIVE) -> int:
         return int(self.table.count_where("status = ?", [status.value]))

@@ -10,6 +10,11 @@ subject, goal and scope it:
   below one half, supersedes it with the contrary claim (op ``supersede``) — unless a person
   pinned it. Nothing is deleted: a superseded insight keeps its evidence and points to its
   successor.
+
+A claim a person forgot stays forgotten: when no active insight holds it, evidence for the
+same subject, goal and scope is recorded against the forgotten one (its counts, an evidence
+row, an operation marked ``forgotten``) and nothing else happens — no new active twin, no
+supersede — until a person restores it. Promotion and imports treat it the same way.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ class InsightStore(InsightReads):
         with self.db.atomic():
             current = self.find(update.subject, update.goal, update.where)
             if current is None:
+                forgotten = self.find_forgotten(update.subject, update.goal, update.where)
+                if forgotten is not None:
+                    return self._record_while_forgotten(forgotten, update, actor)
                 created = self.insert(update, support=update.weight, refute=0.0)
                 return [self._log("add", created, actor, update)]
             if current.relation.positive == update.relation.positive:
@@ -92,6 +100,10 @@ class InsightStore(InsightReads):
         }
         with self.db.atomic():
             current = self.find(subject, goal, where)
+            if current is None:
+                forgotten = self.find_forgotten(subject, goal, where)
+                if forgotten is not None:
+                    return self._promote_forgotten(forgotten, relation, support, refute, details)
             if current is not None and current.relation.positive == relation.positive:
                 assert current.id is not None
                 if (current.support, current.refute) == (support, refute):
@@ -113,7 +125,34 @@ class InsightStore(InsightReads):
                 details["supersedes"] = current.id
             return [self.log("promote", created.id, "promotion", details)]
 
+    def _promote_forgotten(
+        self,
+        forgotten: Insight,
+        relation: Relation,
+        support: float,
+        refute: float,
+        details: dict[str, Any],
+    ) -> list[Operation]:
+        """What the members add up to, kept on the forgotten claim (in its own polarity)."""
+        assert forgotten.id is not None
+        if relation.positive != forgotten.relation.positive:
+            support, refute = refute, support
+        if (forgotten.support, forgotten.refute) == (support, refute):
+            return []
+        self.update(forgotten.id, {"support": support, "refute": refute})
+        return [self.log("promote", forgotten.id, "promotion", {**details, "forgotten": True})]
+
     # --- evidence ------------------------------------------------------------------------
+
+    def _record_while_forgotten(
+        self, forgotten: Insight, update: InsightUpdate, actor: str
+    ) -> list[Operation]:
+        """Evidence for a claim a person forgot: counted and logged, never acted on."""
+        assert forgotten.id is not None
+        kind = "support" if forgotten.relation.positive == update.relation.positive else "refute"
+        self.update(forgotten.id, {kind: getattr(forgotten, kind) + update.weight})
+        self.add_evidence(forgotten.id, update, kind)
+        return [self._log(kind, forgotten, actor, update, forgotten=True)]
 
     def _support(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
         assert current.id is not None

@@ -121,6 +121,15 @@ class Store:
         server, and what the home learns in bundles (``memory.identity``)."""
         return home_id(self.db)
 
+    def tasks(self, env: str) -> list[str]:
+        """The tasks of ``env`` this home holds insights or exemplars about."""
+        rows = self.db.execute(
+            "select task from insights where env = ? and task is not null "
+            "union select task from exemplars where env = ? order by task",
+            [env, env],
+        )
+        return [row[0] for row in rows.fetchall()]
+
     @classmethod
     def in_home(cls, home: Path, *, any_thread: bool = False) -> Store:
         return cls(open_home(home) / DATABASE_NAME, any_thread=any_thread)

@@ -69,6 +69,20 @@ def test_a_bundle_is_taken_in_once(bundle_path: Path, other: Store) -> None:
     assert snapshot(other) == before
 
 
+def test_a_claim_forgotten_here_takes_the_bundles_evidence_and_stays_forgotten(
+    bundle_path: Path, other: Store
+) -> None:
+    (local,) = other.insights.apply(InsightUpdate("heat pot", Relation.NECESSARY, "win", BOIL))
+    other.edits.forget(local.insight_id or 0)
+    insight_ids, _ = import_bundle(other, read_bundle(bundle_path))
+    assert local.insight_id in insight_ids  # its evidence rows went to the forgotten one
+    assert {i.subject for i in other.insights.active()} == {"open cupboard", "go to kitchen"}
+    forgotten = other.insights.require(local.insight_id or 0)
+    assert (forgotten.status.value, forgotten.support) == ("forgotten", 4.0)
+    assert other.insights.operations(local.insight_id)[-1]["details"]["forgotten"] is True
+    assert len(other.insights.evidence(local.insight_id or 0)) == 2
+
+
 def test_filters_choose_what_is_exported(store: Store, tmp_path: Path) -> None:
     learned(store)
     counts = export(store, tmp_path / "melt.zip", Filters(task="melt"))
