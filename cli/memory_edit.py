@@ -13,7 +13,16 @@ import typer
 
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
-from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    HomeOption,
+    JsonFlag,
+    fail,
+    out,
+    print_json,
+    store,
+    within_row_max,
+)
 from cli.memory import insight_json, insights_table, require
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
@@ -21,7 +30,7 @@ from memory.store import Store
 from reflection.grammar import Rejected, parse_insight
 
 IdArgument = Annotated[
-    int, typer.Argument(max=ROW_MAX, help="An insight id (see `cairn memory list`).")
+    int, typer.Argument(callback=within_row_max, help="An insight id (see `cairn memory list`).")
 ]
 
 
@@ -55,7 +64,7 @@ def add(
     env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
     task: Annotated[str | None, typer.Option(help="Task (task and variation scope).")] = None,
     variation: Annotated[
-        int | None, typer.Option(max=ROW_MAX, help="Variation (variation scope).")
+        int | None, typer.Option(callback=within_row_max, help="Variation (variation scope).")
     ] = None,
     support: Annotated[float, typer.Option(min=0, help="How much evidence it starts with.")] = 1.0,
     home: HomeOption = DEFAULT_HOME,
@@ -109,7 +118,7 @@ def edit(
         try:
             changes["relation"] = Relation(relation.upper())
         except ValueError:
-            fail(f"unknown relation {relation!r}: use one of {[r.value for r in Relation]}")
+            fail(f"unknown relation {relation!r}: use one of {', '.join(Relation)}")
     if not changes:
         fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
     database, memory = open_for_edit(home)
