@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -157,10 +158,12 @@ class InsightReads:
         return [insight_from_row(row) for row in rows]
 
     def search_text(self, text: str, limit: int = 20) -> list[Insight]:
-        """Full-text search over subjects and goals (any text is safe: it is quoted)."""
-        if not text.strip():
+        """Full-text search over subjects and goals. Any text is safe: only its words are
+        searched, each quoted (FTS5 syntax — a lone ``"``, a NUL — would be an error)."""
+        query = " ".join(f'"{word}"' for word in re.findall(r"\w+", text))
+        if not query:
             return []
-        return [insight_from_row(row) for row in self.table.search(text, quote=True, limit=limit)]
+        return [insight_from_row(row) for row in self.table.search(query, limit=limit)]
 
     def count(self, status: Status = Status.ACTIVE) -> int:
         return int(self.table.count_where("status = ?", [status.value]))
