@@ -15,7 +15,16 @@ from agent.environments import validate_names
 from agent.environments.registry import variation_named
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
-from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    HomeOption,
+    JsonFlag,
+    fail,
+    out,
+    print_json,
+    store,
+    within_row_max,
+)
 from cli.memory import insight_json, insights_table, require
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
@@ -23,7 +32,7 @@ from memory.store import Store
 from reflection.grammar import Rejected, parse_insight
 
 IdArgument = Annotated[
-    int, typer.Argument(max=ROW_MAX, help="An insight id (see `cairn memory list`).")
+    int, typer.Argument(callback=within_row_max, help="An insight id (see `cairn memory list`).")
 ]
 
 
@@ -128,7 +137,7 @@ def edit(
         try:
             changes["relation"] = Relation(relation.upper())
         except ValueError:
-            fail(f"unknown relation {relation!r}: use one of {[r.value for r in Relation]}")
+            fail(f"unknown relation {relation!r}: use one of {', '.join(Relation)}")
     if not changes:
         fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
     database, memory = open_for_edit(home)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +14,12 @@ from agent.learning import GRAPH_FILE, load_graph, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,
+    ExistingHomeOption,
+    ForceFlag,
     HomeOption,
     JsonFlag,
+    existing_home,
+    existing_store,
     fail,
     out,
     output_file,
@@ -26,7 +31,19 @@ from memory.bundle_import import import_bundle
 from memory.knowledge import Scope
 from memory.playbook import playbook
 
-FORMATS = ("bundle", "markdown")
+
+class ExportFormat(StrEnum):
+    BUNDLE = "bundle"  # for `cairn import`
+    MARKDOWN = "markdown"  # a playbook
+
+
+SUFFIXES = {".zip": ExportFormat.BUNDLE, ".md": ExportFormat.MARKDOWN}
+
+
+def format_of(path: Path) -> ExportFormat | None:
+    """The format a file name asks for (``boil.cairn.zip``, ``playbook.md``), if it says."""
+    suffix = path.suffix.lower()
+    return ExportFormat.MARKDOWN if suffix == ".markdown" else SUFFIXES.get(suffix)
 
 
 def export(
@@ -34,22 +51,34 @@ def export(
         Path, typer.Argument(help="File to write, e.g. boil.cairn.zip or playbook.md.")
     ],
     fmt: Annotated[
-        str, typer.Option("--format", help="bundle (for `cairn import`) | markdown (a playbook).")
-    ] = "bundle",
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            help="bundle (for `cairn import`) or markdown (a playbook). Default: from the file "
+            "name (.zip, .md).",
+            show_default=False,
+        ),
+    ] = None,
     scope: Annotated[Scope | None, typer.Option(help="Only insights of this scope.")] = None,
     env: Annotated[str | None, typer.Option(help="Only this environment.")] = None,
     task: Annotated[str | None, typer.Option(help="Only this task.")] = None,
-    home: HomeOption = DEFAULT_HOME,
+    force: ForceFlag = False,
+    home: ExistingHomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
     """Export what was learned: a versioned bundle another home can import, or a Markdown
     playbook any LLM agent can take as its system prompt."""
-    if fmt not in FORMATS:
-        fail(f"unknown --format {fmt!r}: use bundle or markdown")
-    database = store(home)
+    home = existing_home(home)
+    fmt = fmt or format_of(path)
+    if fmt is None:
+        fail(
+            f"cannot tell the format of {path} from its name: pass --format bundle or "
+            "--format markdown, or name it e.g. boil.cairn.zip or playbook.md"
+        )
+    target = output_file(path, force=force)
+    database = existing_store(home)
     filters = Filters(scope, env, task)
-    target = output_file(path)
-    if fmt == "markdown":
+    if fmt is ExportFormat.MARKDOWN:
         chosen = [i for i in database.insights.active() if filters.admits(i)]
         try:
             target.write_text(playbook(chosen))
@@ -57,8 +86,8 @@ def export(
             fail(f"cannot write {path}: {error.strerror}")
         counts = {"insights": len(chosen)}
     else:
-        memory = open_memory(home.expanduser(), database)
-        graph = load_graph(memory, home.expanduser() / GRAPH_FILE)
+        memory = open_memory(home, database)
+        graph = load_graph(memory, home / GRAPH_FILE)
         counts = export_bundle(
             database,
             target,
@@ -68,7 +97,7 @@ def export(
             graph=graph.node_link(),
         )
     if json_output:
-        print_json({"path": str(target), "format": fmt, "counts": counts})
+        print_json({"path": str(target), "format": fmt.value, "counts": counts})
     else:
         out.print(f"wrote {target}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 

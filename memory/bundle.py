@@ -206,7 +206,8 @@ def read_bundle(path: Path) -> Bundle:
     dangling = {e.insight for e in bundle.evidence} - ids
     if dangling:
         raise BundleError(
-            f"{path}: evidence refers to insights not in the bundle ({sorted(dangling)[:3]})"
+            f"{path}: evidence refers to insights not in the bundle "
+            f"(ids {', '.join(str(i) for i in sorted(dangling)[:3])})"
         )
     if manifest.format_version >= 2:
         _check_identities(path, bundle)
@@ -238,7 +239,8 @@ def _checked_members(path: Path, archive: zipfile.ZipFile) -> tuple[Manifest, di
     names = set(archive.namelist())
     unexpected = names - {"manifest.json", *MEMBERS}
     if unexpected:
-        raise BundleError(f"{path}: unexpected files {sorted(unexpected)[:3]}: not a cairn bundle")
+        shown = ", ".join(repr(name) for name in sorted(unexpected)[:3])  # names are untrusted
+        raise BundleError(f"{path}: unexpected files {shown}: not a cairn bundle")
     missing = {"manifest.json", *MEMBERS} - names
     if missing:
         raise BundleError(f"{path}: {sorted(missing)[0]} is missing: not a whole cairn bundle")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -169,14 +170,16 @@ class InsightReads:
         return [insight_from_row(row) for row in rows]
 
     def search_text(self, text: str, limit: int = 20) -> list[Insight]:
-        """Full-text search over subjects and goals (any text is safe: it is quoted)."""
+        """Full-text search over subjects and goals (any text is safe: only its words are
+        searched, each quoted; FTS5 syntax such as a lone ``"`` would be an error)."""
         return [insight for insight, _ in self.search_text_ranked(text, limit)]
 
     def search_text_ranked(self, text: str, limit: int = 20) -> list[tuple[Insight, float]]:
         """``search_text`` with each hit's FTS5 rank (bm25: the lower, the better a match)."""
-        if not text.strip():
+        query = " ".join(f'"{word}"' for word in re.findall(r"\w+", text))
+        if not query:
             return []
-        rows = self.table.search(text, quote=True, limit=limit, include_rank=True)
+        rows = self.table.search(query, limit=limit, include_rank=True)
         return [(insight_from_row(row), float(row["rank"])) for row in rows]
 
     def count(self, status: Status = Status.ACTIVE) -> int:

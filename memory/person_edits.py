@@ -39,7 +39,9 @@ class PersonEdits:
         current = self.insights.require(insight_id)
         unknown = set(changes) - EDITABLE
         if unknown:
-            raise ValueError(f"cannot edit {sorted(unknown)}: edit {sorted(EDITABLE)}")
+            raise ValueError(
+                f"cannot edit {', '.join(sorted(unknown))}: edit {', '.join(sorted(EDITABLE))}"
+            )
         before = {k: getattr(current, k) for k in changes}
         row: dict[str, Any] = {
             k: (v.value if isinstance(v, Relation) else v) for k, v in changes.items()

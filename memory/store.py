@@ -41,6 +41,11 @@ def _last_pk(table: Table) -> int:
     return int(table.last_pk)
 
 
+def _flags(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    """A row with its 0/1 columns as booleans (SQLite has none), as every report shows them."""
+    return {**row, **{n: None if row[n] is None else bool(row[n]) for n in names}}
+
+
 def open_home(home: Path) -> Path:
     """Create ``home`` if needed and check it is a writable directory; return its path."""
     home = home.expanduser()
@@ -266,7 +271,8 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
-        return list(self.db.table("runs").rows_where(order_by="id desc", limit=limit))
+        rows = self.db.table("runs").rows_where(order_by="id desc", limit=limit)
+        return [{**row, "config": json.loads(row["config"] or "{}")} for row in rows]
 
     def last_run_id(self) -> int | None:
         rows = self.runs(limit=1)
@@ -274,18 +280,20 @@ class Store:
 
     def trials(self, run_id: int | None = None) -> list[dict[str, Any]]:
         if run_id is None:
-            return list(self.db.table("trials").rows_where(order_by="id"))
-        return list(self.db.table("trials").rows_where("run_id = ?", [run_id], order_by="id"))
+            rows = self.db.table("trials").rows_where(order_by="id")
+        else:
+            rows = self.db.table("trials").rows_where("run_id = ?", [run_id], order_by="id")
+        return [_flags(row, "won") for row in rows]
 
     def trial(self, trial_id: int) -> dict[str, Any] | None:
         rows = list(self.db.table("trials").rows_where("id = ?", [trial_id]))
-        return rows[0] if rows else None
+        return _flags(rows[0], "won") if rows else None
 
     def steps(self, trial_id: int) -> list[dict[str, Any]]:
         rows = self.db.table("steps").rows_where("trial_id = ?", [trial_id], order_by="idx")
         return [
             {
-                **row,
+                **_flags(row, "won", "lost", "terminated", "truncated"),
                 "candidates": json.loads(row["candidates"] or "[]"),
                 "cited": json.loads(row["cited"] or "[]"),
             }

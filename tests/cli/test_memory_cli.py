@@ -186,7 +186,8 @@ def test_the_graph_shows_and_exports_in_every_format(
         "win treasure_hunter@3,level=8": ["go north", "go east", "take bug"]
     }
     bug = cairn_json("graph", "show", "bug", *h, cache=cache_root)
-    assert any(edge["node"] == "action:take bug" for edge in bug["object:bug"])
+    assert {"node": "object:bug", "relation": "uses", "direction": "<-"}.items() <= bug[0].items()
+    assert any(fact["other"] == "action:take bug" for fact in bug)
     tree = cairn("graph", "show", "take bug", *h, cache=cache_root)
     assert "action:take bug" in tree.stdout and "goal:win treasure_hunter@3,level=8" in tree.stdout
 
@@ -199,9 +200,12 @@ def test_the_graph_shows_and_exports_in_every_format(
     assert (tmp_path / "graph.dot").read_text().startswith(("digraph", "strict digraph"))
     assert (tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     one_error_line(
-        cairn("graph", "export", str(tmp_path / "g.x"), "--format", "svgz", *h, cache=cache_root),
-        "--format",
+        cairn("graph", "export", str(tmp_path / "g.x"), *h, cache=cache_root), "--format"
     )
+    unknown = cairn(
+        "graph", "export", str(tmp_path / "g.x"), "--format", "svgz", *h, cache=cache_root
+    )
+    assert unknown.returncode == 2 and "'graphml'" in unknown.stderr
 
 
 @pytest.mark.slow
