@@ -21,13 +21,12 @@ from typing import Any
 from agent.learning import GRAPH_FILE, load_graph
 from agent.recall import Recaller
 from cli.build import home_embedder
-from cli.common import DEFAULT_HOME, HomeOption
+from cli.common import DEFAULT_HOME, HomeOption, existing_store
 from cli.mcp_answers import BadRequest, check_search, check_task, recall_answer, search_answer
 from cli.reading import reading
 from knowledge_graph.graph import KnowledgeGraph
 from memory.memory import Memory
 from memory.playbook import playbook
-from memory.store import Store
 
 
 class CurrentGraph:
@@ -63,7 +62,7 @@ class Tools:
 
     def __init__(self, home: Path) -> None:
         self.home = home
-        self.database = Store.in_home(home, any_thread=True)
+        self.database = existing_store(home, any_thread=True)
         self.lock = threading.Lock()
         self.embedder = home_embedder(self.database)
         self.graph = CurrentGraph(Memory(self.database), home / GRAPH_FILE)

@@ -74,7 +74,7 @@ def test_a_claim_forgotten_here_takes_the_bundles_evidence_and_stays_forgotten(
 ) -> None:
     (local,) = other.insights.apply(InsightUpdate("heat pot", Relation.NECESSARY, "win", BOIL))
     other.edits.forget(local.insight_id or 0)
-    insight_ids, _ = import_bundle(other, read_bundle(bundle_path))
+    insight_ids = import_bundle(other, read_bundle(bundle_path)).insight_ids
     assert local.insight_id in insight_ids  # its evidence rows went to the forgotten one
     assert {i.subject for i in other.insights.active()} == {"open cupboard", "go to kitchen"}
     forgotten = other.insights.require(local.insight_id or 0)
