@@ -63,11 +63,15 @@ def load_suite(path: Path, trials: int | None = None) -> Suite:
             continue
         unknown = set(table) - {"max_steps", *SETTINGS}
         if unknown:
-            raise SpecError(f"suite {path}: unknown key(s) {sorted(unknown)} in [{name}]")
+            known = ", ".join(("max_steps", *SETTINGS))
+            raise SpecError(
+                f"suite {path}: unknown key(s) {', '.join(sorted(unknown))} in [{name}]: "
+                f"use {known}"
+            )
         groups.append(
             Group(
                 name=name,
-                max_steps=int(table.get("max_steps", 50)),
+                max_steps=_count(table.get("max_steps", 50), f"max_steps in [{name}]", path),
                 adapt=tuple(parse(s) for s in table.get("adapt", [])),
                 gen_env=_split(table.get("gen_env"), f"{name}.gen_env"),
                 gen_task=_split(table.get("gen_task"), f"{name}.gen_task"),
@@ -77,10 +81,17 @@ def load_suite(path: Path, trials: int | None = None) -> Suite:
         raise SpecError(f"suite {path} names no environment group (e.g. [scienceworld])")
     return Suite(
         name=str(data.get("name", path.stem)),
-        trials=trials or int(data.get("trials", 5)),
-        train_trials=int(data.get("train_trials", 2)),
+        trials=trials or _count(data.get("trials", 5), "trials", path),
+        train_trials=_count(data.get("train_trials", 2), "train_trials", path),
         groups=tuple(groups),
     )
+
+
+def _count(value: Any, what: str, path: Path) -> int:
+    """A positive whole number from the suite file (TOML has no such type of its own)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SpecError(f"suite {path}: {what} must be a whole number of at least 1, e.g. 5")
+    return value
 
 
 def _split(table: Any, where: str) -> tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]] | None:

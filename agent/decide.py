@@ -65,6 +65,15 @@ def history_start(steps: int, window: int) -> int:
     return ((steps - window) // jump + 1) * jump
 
 
+def without_task(observation: str, task: str) -> str:
+    """The observation without the task's text: a game's opening (TextWorld's) repeats the
+    task, which the prompt already shows under "Task:"."""
+    flat, needle = " ".join(observation.split()), " ".join(task.split())
+    if not needle or needle not in flat:
+        return observation
+    return flat.replace(needle, "", 1).strip()
+
+
 def build_messages(
     turn: Turn,
     menu: Sequence[str],
@@ -86,7 +95,7 @@ def build_messages(
         template,
         task=turn.task,
         history=history,
-        observation=clip(turn.observation, shape.observation_chars),
+        observation=clip(without_task(turn.observation, turn.task), shape.observation_chars),
         note=note,
         menu="\n".join(f"{label}. {action}" for label, action in zip(labels, menu, strict=False)),
         label_kind="letter" if labels and labels[0].isalpha() else "number",
@@ -117,7 +126,9 @@ class MenuDecider:
         by_label = normalise_logprobs(completion.label_logprobs)
         preference = {menu[labels.index(label)]: value for label, value in by_label.items()}
         calls = (completion.call,) if completion.call else ()
-        return Proposal(preference, completion.text, "label", None, calls, completion.seconds)
+        # What the model said is the label it rates highest (its greedy token may be a word).
+        read = max(by_label, key=by_label.__getitem__) if by_label else completion.text
+        return Proposal(preference, read, "label", None, calls, completion.seconds)
 
 
 _CITATION = re.compile(r"\[I(\d+)\]")

@@ -36,14 +36,15 @@ from reflection.trajectory import Trajectory
 GRAPH_FILE = "graph.json"
 
 
-def load_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
+def load_graph(memory: Memory, path: Path | None, *, save: bool = True) -> KnowledgeGraph:
     """The saved graph if it is current with the store, else one rebuilt from the store (a
-    crash between the SQLite commit and the save leaves the saved one behind)."""
+    crash between the SQLite commit and the save leaves the saved one behind) and saved
+    unless ``save`` is false (a reader that writes nothing)."""
     if path is not None and path.exists():
         graph = KnowledgeGraph.load(path)
         if graph.graph.graph.get("source") == memory.stamp():
             return graph
-    return rebuild_graph(memory, path)
+    return rebuild_graph(memory, path if save else None)
 
 
 def rebuild_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:

@@ -24,7 +24,7 @@ from cli.build import (
     cache_dir,
     open_model,
 )
-from cli.common import console, write_json
+from cli.common import report_console, write_json
 from cli.distributed import AgentFactory, MemoryServiceFactory
 from cli.progress import SuiteProgress
 from memory.embedding import MiniLMEmbedder
@@ -250,9 +250,10 @@ def bench(
                 with Environments(cache_dir() / "games") as environments:
                     player = SuitePlayer(environments, llm, policy, seed, bars)
                     results = run_suite(suite, player.play, root, agents)
-    console.print(results_table(results))
+    report = report_console(json_path)
+    report.print(results_table(results))
     if json_path is not None:
         write_json(json_path, results.to_json())
     if plot_path is not None:
         plot(results, plot_path)
-        console.print(f"learning curves: {plot_path}")
+        report.print(f"learning curves: {plot_path}")

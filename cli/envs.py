@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from rich.markup import escape
 from rich.table import Table
 
 from agent.environments import scienceworld, textworld, toy
@@ -16,6 +17,11 @@ class Entry:
     task: str
     variation: str
     options: dict[str, str] = field(default_factory=dict)
+
+
+def _shown(value: object) -> str:
+    """A default as a spec writes it: flags are 0 or 1, not Python's False and True."""
+    return str(int(value)) if isinstance(value, bool) else str(value)
 
 
 def catalogue() -> list[Entry]:
@@ -31,7 +37,7 @@ def catalogue() -> list[Entry]:
             "textworld",
             task,
             f"game seed (default {textworld.DEFAULT_SEED})",
-            {k: str(v) for k, v in challenge.defaults.items() if v is not None},
+            {k: _shown(v) for k, v in challenge.defaults.items() if v is not None},
         )
         for task, challenge in textworld.CHALLENGES.items()
     ]
@@ -53,8 +59,29 @@ def envs(json_output: JsonFlag = False) -> None:
     if json_output:
         print_json([asdict(e) for e in entries])
         return
-    table = Table("env", "task", "variation", "options (defaults)")
-    for e in entries:
-        options = ", ".join(f"{k}={v}" for k, v in e.options.items())
-        table.add_row(e.env, e.task, e.variation, options)
-    out.print(table)
+    for env in dict.fromkeys(e.env for e in entries):
+        heading, table = env_table(env, [e for e in entries if e.env == env])
+        out.print(heading, highlight=False)
+        out.print(table)
+
+
+def env_table(env: str, entries: list[Entry]) -> tuple[str, Table]:
+    """One environment's tasks. What every task shares (ScienceWorld's variations and
+    options) is said once, above the table, so the task names a user must type stay whole
+    even at 80 columns; the other columns wrap around them."""
+    rows = [{"variation": e.variation, "options (defaults)": options_text(e)} for e in entries]
+    shared = {k: v for k, v in rows[0].items() if all(row[k] == v for row in rows)}
+    said = "; ".join(f"{k}: {v}" for k, v in shared.items() if v)
+    heading = f"[bold]{env}[/]" + (f" — {escape(said)}" if said else "")
+    table = Table()
+    table.add_column("task", no_wrap=True, overflow="fold")
+    columns = [k for k in rows[0] if k not in shared]
+    for column in columns:
+        table.add_column(column)
+    for entry, row in zip(entries, rows, strict=True):
+        table.add_row(entry.task, *(row[c] for c in columns))
+    return heading, table
+
+
+def options_text(entry: Entry) -> str:
+    return ", ".join(f"{k}={v}" for k, v in entry.options.items())

@@ -13,23 +13,25 @@ from agent.learning import GRAPH_FILE, load_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,
-    HomeOption,
+    ExistingHomeOption,
+    ForceFlag,
     JsonFlag,
+    existing_home,
+    existing_store,
     fail,
     out,
     output_file,
     print_json,
-    store,
 )
-from knowledge_graph.export import FORMATS, export
+from knowledge_graph.export import FORMATS, GraphFormat, export, format_of
 from knowledge_graph.graph import KnowledgeGraph
 
 app = typer.Typer(help="The knowledge graph: show it, export it.", no_args_is_help=True)
 
 
 def graph_of(home: Path) -> KnowledgeGraph:
-    home = home.expanduser()
-    return load_graph(open_memory(home, store(home)), home / GRAPH_FILE)
+    home = existing_home(home)
+    return load_graph(open_memory(home, existing_store(home)), home / GRAPH_FILE)
 
 
 @app.command()
@@ -38,7 +40,7 @@ def show(
         str | None,
         typer.Argument(help="A node: 'kitchen', 'metal pot', or kind:name like 'goal:boil water'."),
     ] = None,
-    home: HomeOption = DEFAULT_HOME,
+    home: ExistingHomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
     """Without ENTITY: what the graph holds and each goal's precondition chain. With ENTITY:
@@ -55,7 +57,11 @@ def show(
         if json_output:
             print_json({"nodes": kinds, "edges": kg.graph.number_of_edges(), "chains": chains})
             return
-        out.print(f"{kg.graph.number_of_nodes()} nodes {kinds}, {kg.graph.number_of_edges()} edges")
+        by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        out.print(
+            f"{kg.graph.number_of_nodes()} nodes ({by_kind or 'none yet'}), "
+            f"{kg.graph.number_of_edges()} edges"
+        )
         table = Table(
             "goal", "what is necessary, in order", title="precondition chains", title_justify="left"
         )
@@ -68,12 +74,13 @@ def show(
     if not matches:
         fail(f"no node named {entity!r}: try `cairn graph show` for goals, or kind:name")
     found = {node: kg.neighbours(*node.split(":", 1)) for node in matches}
-    if json_output:
+    if json_output:  # the shape of `cairn mcp`'s graph_facts
         print_json(
-            {
-                node: [{"relation": r, "direction": d, "node": o} for r, d, o in edges]
+            [
+                {"node": node, "relation": relation, "direction": direction, "other": other}
                 for node, edges in found.items()
-            }
+                for relation, direction, other in edges
+            ]
         )
         return
     for node, edges in found.items():
@@ -89,15 +96,30 @@ def show(
 
 @app.command("export")
 def export_(
-    path: Annotated[Path, typer.Argument(help="File to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="json | graphml | dot | png")] = "json",
-    home: HomeOption = DEFAULT_HOME,
+    path: Annotated[
+        Path, typer.Argument(help="File to write; its name gives the format, e.g. kg.graphml.")
+    ],
+    fmt: Annotated[
+        GraphFormat | None,
+        typer.Option(
+            "--format",
+            help="Default: from the file name (.json, .graphml, .dot or .gv, .png).",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceFlag = False,
+    home: ExistingHomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
     """Write the graph as node-link JSON, GraphML (Gephi, yEd), DOT (Graphviz) or a PNG."""
-    if fmt not in FORMATS:
-        fail(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
-    target = output_file(path)
+    existing_home(home)  # before anything else: nothing to export from a home not there
+    fmt = fmt or format_of(path)
+    if fmt is None:
+        fail(
+            f"cannot tell the format of {path} from its name: pass --format "
+            f"({', '.join(FORMATS)}) or name it e.g. kg.graphml"
+        )
+    target = output_file(path, force=force)
     kg = graph_of(home)
     try:
         export(kg, target, fmt)
@@ -106,11 +128,11 @@ def export_(
     if json_output:
         print_json(
             {
-                "path": str(path.expanduser()),
-                "format": fmt,
+                "path": str(target),
+                "format": fmt.value,
                 "nodes": kg.graph.number_of_nodes(),
                 "edges": kg.graph.number_of_edges(),
             }
         )
     else:
-        out.print(f"wrote {path}")
+        out.print(f"wrote {path} ({fmt.value})")

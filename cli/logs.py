@@ -8,10 +8,21 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from agent.text import clip
-from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    ROW_MAX,
+    ExistingHomeOption,
+    JsonFlag,
+    existing_store,
+    fail,
+    out,
+    print_json,
+    within_row_max,
+)
 from memory.store import Store
 
 app = typer.Typer(
@@ -21,9 +32,11 @@ app = typer.Typer(
 
 RunArgument = Annotated[str, typer.Argument(help="A run id, or 'last' for the most recent run.")]
 TrialArgument = Annotated[
-    int, typer.Argument(max=ROW_MAX, help="A trial id (see `cairn logs trials`).")
+    int, typer.Argument(callback=within_row_max, help="A trial id (see `cairn logs trials`).")
 ]
-LimitOption = Annotated[int, typer.Option(min=1, max=ROW_MAX, help="Show at most this many rows.")]
+LimitOption = Annotated[
+    int, typer.Option(min=1, callback=within_row_max, help="Show at most this many rows.")
+]
 
 
 def _run_id(database: Store, run: str) -> int:
@@ -47,17 +60,19 @@ def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> Table:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}"
-    return clip(str(value), 70)
+    return escape(clip(str(value), 70))  # game text, not rich markup
 
 
 @app.command()
 def runs(
-    home: HomeOption = DEFAULT_HOME, limit: LimitOption = 20, json_output: JsonFlag = False
+    home: ExistingHomeOption = DEFAULT_HOME, limit: LimitOption = 20, json_output: JsonFlag = False
 ) -> None:
     """List the most recent runs."""
-    rows = store(home).runs(limit=limit)
+    rows = existing_store(home).runs(limit=limit)
     if json_output:
         print_json(rows)
         return
@@ -66,10 +81,12 @@ def runs(
 
 @app.command()
 def trials(
-    run: RunArgument = "last", home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+    run: RunArgument = "last",
+    home: ExistingHomeOption = DEFAULT_HOME,
+    json_output: JsonFlag = False,
 ) -> None:
     """List the trials of a run with their score, outcome and length."""
-    database = store(home)
+    database = existing_store(home)
     run_id = _run_id(database, run)
     rows = database.trials(run_id)
     if not rows:
@@ -78,15 +95,17 @@ def trials(
         print_json(rows)
         return
     columns = ["id", "env", "trial", "variation", "status", "score", "won", "steps", "seconds"]
+    if any(row["error"] for row in rows):
+        columns.append("error")  # why a trial failed
     out.print(_table(rows, columns, f"trials of run {run_id}"))
 
 
 @app.command()
 def steps(
-    trial: TrialArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
+    trial: TrialArgument, home: ExistingHomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Show every step of a trial: the action, how it was chosen, what happened."""
-    database = store(home)
+    database = existing_store(home)
     row = database.trial(trial)
     if row is None:
         fail(f"no trial {trial}: list trials with `cairn logs trials`")
@@ -104,31 +123,29 @@ def steps(
 @app.command()
 def calls(
     trial: TrialArgument,
-    home: HomeOption = DEFAULT_HOME,
+    home: ExistingHomeOption = DEFAULT_HOME,
     limit: LimitOption = 50,
     json_output: JsonFlag = False,
 ) -> None:
     """Show the LLM calls of a trial: prompt size, answer, duration (full text with --json)."""
-    database = store(home)
+    database = existing_store(home)
     if database.trial(trial) is None:
         fail(f"no trial {trial}: list trials with `cairn logs trials`")
     rows = list(database.llm_calls(trial_id=trial, limit=limit))
     if json_output:
         print_json(rows)
         return
-    columns = [
-        "step",
-        "model",
-        "prompt_tokens",
-        "completion_tokens",
-        "seconds",
-        "response",
-        "error",
-    ]
+    for row in rows:  # a menu call's answer is the label it read, not its greedy token
+        row["answer"] = row["options"].get("label", row["response"])
+    columns = ["step", "model", "prompt_tokens", "completion_tokens", "seconds", "answer", "error"]
     out.print(_table(rows, columns, f"LLM calls of trial {trial}"))
 
 
 @app.command()
-def path(home: HomeOption = DEFAULT_HOME) -> None:
+def path(home: ExistingHomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> None:
     """Print the database's path (open it with sqlite3 or Datasette)."""
-    out.print(str(store(home).path), highlight=False, soft_wrap=True)
+    database = existing_store(home)
+    if json_output:
+        print_json({"path": str(database.path)})
+        return
+    out.print(str(database.path), highlight=False, soft_wrap=True)

@@ -1,8 +1,7 @@
 """cairn: an agent for text environments (ScienceWorld, TextWorld) that learns across trials.
 
 Start with `cairn envs` (what can be played), then `cairn run SPEC --trials 3`, then
-`cairn logs runs`. Every command takes --home DIR (or CAIRN_HOME); errors print one line and
-exit 1 (CAIRN_DEBUG=1 shows the traceback).
+`cairn logs runs`. See HELP below for --home, --json and exit codes.
 """
 
 from __future__ import annotations
@@ -30,15 +29,20 @@ from cli import (
     serve,
     share,
 )
-from cli.common import console, debug
+from cli.common import console, debug, error_line
 from memory.errors import MemoryLayerError
 
 HELP = (
     "cairn: an agent for text environments (ScienceWorld, TextWorld) that learns across "
     "trials.\n\n"
     "Start with `cairn envs` (what can be played), then `cairn run SPEC --trials 3`, then "
-    "`cairn logs runs`. Every command takes --home DIR (or CAIRN_HOME). Errors print one line "
-    "and exit 1; CAIRN_DEBUG=1 shows the traceback."
+    "`cairn logs runs`.\n\n"
+    "Commands that use a home take --home DIR (or CAIRN_HOME, default ~/.cairn): those that "
+    "write (run, import, memory add...) create it, those that only read (logs, memory list, "
+    "graph, export...) fail if it is not there. Every command that reports takes --json "
+    "(run and bench: --json PATH, '-' for stdout).\n\n"
+    "Errors print one line starting with 'error:' on stderr: exit 2 for a command line that "
+    "cannot be parsed, 1 for anything else; CAIRN_DEBUG=1 shows the traceback."
 )
 app = typer.Typer(
     name="cairn",
@@ -122,14 +126,14 @@ def usage_failed(error: Exception) -> NoReturn:
     context = getattr(error, "ctx", None)
     hint = f"; see `{context.command_path} --help`" if context is not None else ""
     message = getattr(error, "format_message", lambda: str(error))().rstrip(".")
-    console.print(f"[bold red]error:[/] {message}{hint}", highlight=False, soft_wrap=True)
+    error_line(f"{message}{hint}")
     sys.exit(exit_code)
 
 
 def fail_with(error: Exception | str) -> NoReturn:
     if debug() and isinstance(error, Exception):
         raise error
-    console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    error_line(error)
     sys.exit(1)
 
 

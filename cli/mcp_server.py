@@ -4,71 +4,108 @@ Tools (read-only): ``search_insights`` (by meaning and by words), ``recall`` (wh
 would recall for a task: insights, the best exemplars' useful steps, the precondition chain),
 ``graph_facts`` (an entity's relations) and ``playbook`` (Markdown). Results are data: an
 agent reading them decides what to do with them. This is the only module importing ``mcp``.
+
+The server holds nothing of the home between requests (``cli.reading``): ``cairn run`` and
+``cairn memory`` work while a client is connected, and every answer is from the home as it
+is now — the graph is reloaded whenever the store moved on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from agent.learning import GRAPH_FILE, load_graph
 from agent.recall import Recaller
-from cli.build import open_memory
-from cli.common import DEFAULT_HOME, HomeOption
-from cli.memory import insight_json
+from cli.build import home_embedder
+from cli.common import DEFAULT_HOME, HomeOption, existing_store
+from cli.mcp_answers import BadRequest, check_search, check_task, recall_answer, search_answer
+from cli.reading import reading
+from knowledge_graph.graph import KnowledgeGraph
+from memory.memory import Memory
 from memory.playbook import playbook
-from memory.store import Store
 
 
-def build_server(home: Path) -> Any:
-    from mcp.server.mcpserver import MCPServer
+class CurrentGraph:
+    """The knowledge graph as the store is now: loaded again when the store's stamp moved
+    (a run learned, a person edited), never saved — the server writes nothing."""
 
-    database = Store.in_home(home, any_thread=True)  # tools run in worker threads
-    memory = open_memory(home, database)
-    lock = threading.Lock()  # ...one at a time: SQLite connections are not shared at once
-    graph = load_graph(memory, home / GRAPH_FILE)
-    server = MCPServer(
-        "cairn",
-        instructions="Insights, exemplars and graph facts learned by a cairn agent on text "
-        "environments. Every insight reads ACTION RELATION to GOAL with a confidence.",
-    )
+    def __init__(self, memory: Memory, path: Path) -> None:
+        self.memory = memory
+        self.path = path
+        self._graph: KnowledgeGraph | None = None
 
-    @server.tool()
-    def search_insights(query: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Insights about QUERY, by meaning first, then by words; most relevant first."""
-        with lock:
-            found = memory.similar_insights(query, limit)
-            found += database.insights.search_text(query, limit)
-        unique = {i.id: i for i in found}
-        return [insight_json(i) for i in unique.values()][:limit]
+    def get(self) -> KnowledgeGraph:
+        if self._graph is None or self._graph.graph.graph.get("source") != self.memory.stamp():
+            self._graph = load_graph(self.memory, self.path, save=False)
+        return self._graph
 
-    @server.tool()
+
+@contextlib.contextmanager
+def refusing() -> Iterator[None]:
+    """A refused request is the MCP library's tool error: the client reads its one line,
+    and the server logs no traceback."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    try:
+        yield
+    except BadRequest as refused:
+        raise ToolError(str(refused)) from None
+
+
+class Tools:
+    """The server's tools, over one home. Handlers run in worker threads, one at a time:
+    a SQLite connection is not used by two threads at once."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.database = existing_store(home, any_thread=True)
+        self.lock = threading.Lock()
+        self.embedder = home_embedder(self.database)
+        self.graph = CurrentGraph(Memory(self.database), home / GRAPH_FILE)
+
+    def search_insights(self, query: str, limit: int = 10) -> dict[str, Any]:
+        """Insights about QUERY (LIMIT from 1 to 100), by meaning first, then by words. Each
+        carries its `similarity` (cosine, by meaning) and `fts_rank` (SQLite FTS5 bm25, by
+        words: the lower the better). When the vector index is busy (a `cairn run` holds
+        it), the search is by words only and `note` says so."""
+        with refusing():
+            check_search(query, limit)
+        with self.lock:
+            self.embedder.embed([query])  # before the index is held, so it is held briefly
+            with reading(self.home, self.database, self.embedder) as now:
+                by_meaning = now.memory.similar_insights_scored(query, limit)
+            by_words = self.database.insights.search_text_ranked(query, limit)
+        return search_answer(by_meaning, by_words, limit, now.note)
+
     def recall(
-        env: str, task: str, variation: str | None = None, description: str = ""
+        self, env: str, task: str, variation: str | int | None = None, description: str = ""
     ) -> dict[str, Any]:
-        """What the agent recalls before a trial of ENV/TASK[/VARIATION]; VARIATION is the
-        variation's identity as `cairn logs trials` shows it ("3", "3,level=2")."""
-        with lock:
-            recollection = Recaller(memory, graph).recall(env, task, variation, description or task)
-        ranked = sorted(recollection.insights, key=lambda i: -i.confidence)[:30]
-        return {
-            "insights": [insight_json(i) for i in ranked],
-            "exemplars": [
-                {
-                    "spec": e.spec,
-                    "score": e.score,
-                    "origin": e.origin,
-                    "useful_steps": e.useful_actions(),
-                }
-                for e in recollection.exemplars[:3]
-            ],
-            "precondition_chain": list(recollection.chain),
-        }
+        """What the agent recalls before a trial of ENV/TASK[/VARIATION] (the variation as
+        `cairn logs trials` shows it: "3", or "3,level=2" with the options that make it
+        another game; a bare number is taken too): the most confident
+        insights, this task's distinct best trajectories (`copies`: how many are stored),
+        and `precondition_chain`, the necessary actions in order (`chains`: per goal). An
+        environment or task cairn does not know is refused with the known ones."""
+        with self.lock:
+            with refusing():
+                check_task(self.database, env, task)
+            graph = self.graph.get()
+            # Without a vector index, recall brings this task's trajectories only: other
+            # tasks' similar ones (which the agent falls back on) would read as this one's.
+            key = None if variation is None else str(variation)
+            recollection = Recaller(Memory(self.database), graph).recall(
+                env, task, key, description or task
+            )
+            return recall_answer(recollection, graph)
 
-    @server.tool()
-    def graph_facts(entity: str) -> list[dict[str, str]]:
+    def graph_facts(self, entity: str) -> list[dict[str, str]]:
         """Relations of the graph nodes named ENTITY (an action, object, location or goal)."""
+        with self.lock:
+            graph = self.graph.get()
         facts = []
         for node, data in graph.graph.nodes(data=True):
             if data.get("name") == entity or node == entity:
@@ -79,18 +116,24 @@ def build_server(home: Path) -> Any:
                 ]
         return facts
 
-    @server.tool(name="playbook")
-    def playbook_tool(env: str | None = None, task: str | None = None) -> str:
+    def playbook(self, env: str | None = None, task: str | None = None) -> str:
         """The best insights as a Markdown playbook (optionally for one env or task)."""
-        with lock:
-            active = database.insights.active()
-        chosen = [
-            i
-            for i in active
-            if (env is None or i.where.env == env) and (task is None or i.where.task == task)
-        ]
+        with self.lock:
+            chosen = list(self.database.insights.active(env=env, task=task))
         return playbook(chosen)
 
+
+def build_server(home: Path) -> Any:
+    from mcp.server.mcpserver import MCPServer
+
+    tools = Tools(home)
+    server = MCPServer(
+        "cairn",
+        instructions="Insights, exemplars and graph facts learned by a cairn agent on text "
+        "environments. Every insight reads ACTION RELATION to GOAL with a confidence.",
+    )
+    for tool in (tools.search_insights, tools.recall, tools.graph_facts, tools.playbook):
+        server.tool()(tool)
     return server
 
 
@@ -98,6 +141,7 @@ def mcp(home: HomeOption = DEFAULT_HOME) -> None:
     """Serve what cairn learned to other agents over MCP (stdio, read-only).
 
     Configure an MCP client with the command `cairn mcp --home DIR`. Tools: search_insights,
-    recall, graph_facts, playbook.
+    recall, graph_facts, playbook. The server does not keep the home busy: `cairn run` and
+    `cairn memory` work on it meanwhile.
     """
     build_server(home.expanduser()).run("stdio")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -10,7 +11,19 @@ from rich.table import Table
 from agent.demonstrations import demonstrate
 from agent.environments import Environments, parse
 from cli.build import build_learning, cache_dir, open_memory
-from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    ExistingHomeOption,
+    HomeOption,
+    JsonFlag,
+    existing_home,
+    existing_store,
+    fail,
+    out,
+    print_json,
+    store,
+    within_row_max,
+)
 from memory.knowledge import Insight, Relation, Scope, Status
 from memory.store import Store
 
@@ -19,6 +32,22 @@ app = typer.Typer(
     "teach by demonstration.",
     no_args_is_help=True,
 )
+
+
+class StatusFilter(StrEnum):
+    """`memory list --status`: one status, or all of them."""
+
+    ACTIVE = Status.ACTIVE.value
+    SUPERSEDED = Status.SUPERSEDED.value
+    FORGOTTEN = Status.FORGOTTEN.value
+    ALL = "all"
+
+
+class SortOrder(StrEnum):
+    CONFIDENCE = "confidence"
+    SUPPORT = "support"
+    RECENT = "recent"
+    ID = "id"
 
 
 def insight_json(insight: Insight) -> dict[str, Any]:
@@ -76,42 +105,35 @@ def require(database: Store, insight_id: int) -> Insight:
 
 @app.command("list")
 def list_(
-    home: HomeOption = DEFAULT_HOME,
+    home: ExistingHomeOption = DEFAULT_HOME,
     scope: Annotated[Scope | None, typer.Option(help="Only this scope.")] = None,
     env: Annotated[
         str | None, typer.Option(help="Only this environment, e.g. scienceworld.")
     ] = None,
     task: Annotated[str | None, typer.Option(help="Only this task, e.g. boil.")] = None,
     relation: Annotated[
-        str | None, typer.Option(help="Only this relation, e.g. 'SHOULD BE AVOIDED'.")
+        Relation | None,
+        typer.Option(case_sensitive=False, help="Only this relation, e.g. 'SHOULD BE AVOIDED'."),
     ] = None,
     min_confidence: Annotated[
         float, typer.Option(min=0, max=1, help="Hide less confident ones.")
     ] = 0.0,
-    status: Annotated[str, typer.Option(help="active | superseded | forgotten | all")] = "active",
-    sort: Annotated[str, typer.Option(help="confidence | support | recent | id")] = "confidence",
-    limit: Annotated[int, typer.Option(min=1, max=ROW_MAX, help="Show at most this many.")] = 50,
+    status: Annotated[StatusFilter, typer.Option(help="Only this status.")] = StatusFilter.ACTIVE,
+    sort: Annotated[SortOrder, typer.Option(help="Order.")] = SortOrder.CONFIDENCE,
+    limit: Annotated[
+        int, typer.Option(min=1, callback=within_row_max, help="Show at most this many.")
+    ] = 50,
     json_output: JsonFlag = False,
 ) -> None:
     """List insights, most confident first (filters combine)."""
-    if sort not in ("confidence", "support", "recent", "id"):
-        fail(f"unknown --sort {sort!r}: use confidence, support, recent or id")
-    try:
-        wanted_status = None if status == "all" else Status(status)
-        wanted_relation = Relation(relation.upper()) if relation else None
-    except ValueError:
-        fail(
-            f"unknown --status or --relation: statuses {[s.value for s in Status]}, "
-            f"relations {[r.value for r in Relation]}"
-        )
-    found = store(home).insights.select(
-        status=wanted_status,
+    found = existing_store(home).insights.select(
+        status=None if status is StatusFilter.ALL else Status(status.value),
         scope=scope,
         env=env,
         task=task,
-        relation=wanted_relation,
+        relation=relation,
         min_confidence=min_confidence,
-        sort=sort,
+        sort=sort.value,
         limit=limit,
     )
     if json_output:
@@ -123,13 +145,14 @@ def list_(
 @app.command()
 def show(
     insight_id: Annotated[
-        int, typer.Argument(max=ROW_MAX, help="An insight id (see `cairn memory list`).")
+        int,
+        typer.Argument(callback=within_row_max, help="An insight id (see `cairn memory list`)."),
     ],
-    home: HomeOption = DEFAULT_HOME,
+    home: ExistingHomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
     """One insight: its evidence, the trials and steps behind it, and its history."""
-    database = store(home)
+    database = existing_store(home)
     insight = require(database, insight_id)
     evidence = database.insights.evidence(insight_id)
     for row in evidence:
@@ -138,10 +161,20 @@ def show(
         taken = {s["idx"]: s["action"] for s in database.steps(row["trial_id"])} if trial else {}
         row["actions"] = [taken.get(i) for i in row["steps"]]
     history = database.insights.operations(insight_id)
+    note = forgotten_note(insight, history)
     if json_output:
-        print_json({"insight": insight_json(insight), "evidence": evidence, "history": history})
+        print_json(
+            {
+                "insight": insight_json(insight),
+                "evidence": evidence,
+                "history": history,
+                "note": note,
+            }
+        )
         return
     out.print(insights_table([insight], f"insight {insight_id}"))
+    if note:
+        out.print(note, highlight=False)
     table = Table(
         "kind", "weight", "trial", "env", "steps", "why", title="evidence", title_justify="left"
     )
@@ -162,6 +195,18 @@ def show(
     out.print(history_table(history, "history"))
 
 
+def forgotten_note(insight: Insight, history: list[dict[str, Any]]) -> str | None:
+    """What forgetting means for this insight, if it is forgotten."""
+    if insight.status is not Status.FORGOTTEN:
+        return None
+    forgets = [op for op in history if op["op"] == "forget"]
+    who, when = (forgets[-1]["actor"], forgets[-1]["at"][:10]) if forgets else ("person", "?")
+    return (
+        f"forgotten by {'a person' if who == 'person' else who} on {when}: new evidence is "
+        f"recorded but not used until `cairn memory restore {insight.id}`"
+    )
+
+
 def history_table(operations: list[dict[str, Any]], title: str) -> Table:
     table = Table(
         "op", "insight", "by", "trial", "when", "details", title=title, title_justify="left"
@@ -169,31 +214,43 @@ def history_table(operations: list[dict[str, Any]], title: str) -> Table:
     for op in operations:
         details = op["details"]
         summary = details.get("text") or details.get("line") or ""
-        extra = {
-            k: v for k, v in details.items() if k in ("reason", "before", "after", "successor")
-        }
+        extra = [
+            f"{key}: {readable(details[key])}"
+            for key in ("reason", "before", "after", "successor")
+            if details.get(key) not in (None, "", {}, [])
+        ]
         table.add_row(
             op["op"],
             str(op["insight_id"] or ""),
             op["actor"],
             str(op["trial_id"] or ""),
             op["at"][:19],
-            f"{summary} {extra or ''}".strip(),
+            "; ".join([summary, *extra] if summary else extra),
         )
     return table
+
+
+def readable(value: Any) -> str:
+    """A logged value as a person reads it: ``relation=MAY BE NECESSARY, support=3``, not a
+    Python dict."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={readable(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(readable(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="What to look for, in any words.")],
-    home: HomeOption = DEFAULT_HOME,
-    limit: Annotated[int, typer.Option(min=1, max=ROW_MAX)] = 10,
+    home: ExistingHomeOption = DEFAULT_HOME,
+    limit: Annotated[int, typer.Option(min=1, callback=within_row_max)] = 10,
     json_output: JsonFlag = False,
 ) -> None:
     """Search insights by meaning (MiniLM + Chroma) and by words (SQLite full text)."""
-    database = store(home)
+    database = existing_store(home)
     by_words = database.insights.search_text(text, limit)
-    by_meaning = open_memory(home.expanduser(), database).similar_insights(text, limit)
+    by_meaning = open_memory(existing_home(home), database).similar_insights(text, limit)
     if json_output:
         print_json(
             {
@@ -209,16 +266,17 @@ def search(
 @app.command()
 def history(
     insight_id: Annotated[
-        int | None, typer.Argument(max=ROW_MAX, help="One insight's history; all if omitted.")
+        int | None,
+        typer.Argument(callback=within_row_max, help="One insight's history; all if omitted."),
     ] = None,
-    home: HomeOption = DEFAULT_HOME,
+    home: ExistingHomeOption = DEFAULT_HOME,
     limit: Annotated[
-        int, typer.Option(min=1, max=ROW_MAX, help="The most recent operations only.")
+        int, typer.Option(min=1, callback=within_row_max, help="The most recent operations only.")
     ] = 50,
     json_output: JsonFlag = False,
 ) -> None:
     """The operation log: every add, support, refute, supersede, promotion and edit."""
-    operations = store(home).insights.operations(insight_id, last=limit)
+    operations = existing_store(home).insights.operations(insight_id, last=limit)
     if json_output:
         print_json(operations)
         return
@@ -228,16 +286,17 @@ def history(
 @app.command()
 def diff(
     run_a: Annotated[
-        int, typer.Argument(max=ROW_MAX, help="The earlier run (see `cairn logs runs`).")
+        int,
+        typer.Argument(callback=within_row_max, help="The earlier run (see `cairn logs runs`)."),
     ],
-    run_b: Annotated[int, typer.Argument(max=ROW_MAX, help="The later run.")],
-    home: HomeOption = DEFAULT_HOME,
+    run_b: Annotated[int, typer.Argument(callback=within_row_max, help="The later run.")],
+    home: ExistingHomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
     """What the runs after RUN_A up to RUN_B changed in memory, insight by insight."""
     if run_b <= run_a:
         fail("RUN_B must be later than RUN_A: e.g. `cairn memory diff 1 3`")
-    database = store(home)
+    database = existing_store(home)
     changes: dict[int, dict[str, Any]] = {}
     for op in database.insights.operations_between_runs(run_a, run_b):
         key = op["insight_id"] or 0
@@ -273,9 +332,9 @@ def diff(
 
 
 @app.command()
-def stats(home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> None:
+def stats(home: ExistingHomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> None:
     """Counts of insights (by status and scope), exemplars and operations."""
-    database = store(home)
+    database = existing_store(home)
     insights = database.insights
     by_scope = {scope.value: n for scope, n in insights.count_active_by_scope().items()}
     counts = {status.value: insights.count(status) for status in Status}

@@ -16,7 +16,17 @@ from rich.table import Table
 
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import home_embedder, open_memory
-from cli.common import DEFAULT_HOME, HomeOption, JsonFlag, console, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    HomeOption,
+    JsonFlag,
+    console,
+    existing_store,
+    fail,
+    out,
+    print_json,
+    store,
+)
 from memory.embedding import embedder_named
 from memory.vectors import EXEMPLARS, INSIGHTS
 
@@ -32,7 +42,7 @@ def reindex(
 
     With --check, only report the drift (exit 1 if there is any).
     """
-    database = store(home)
+    database = existing_store(home) if check else store(home)
     memory = open_memory(home.expanduser(), database)
     before = memory.drift()
     drifted = any(n for counts in before.values() for n in counts.values())

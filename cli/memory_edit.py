@@ -11,10 +11,20 @@ from typing import Annotated
 
 import typer
 
+from agent.environments import validate_names
 from agent.environments.registry import variation_named
 from agent.learning import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
-from cli.common import DEFAULT_HOME, ROW_MAX, HomeOption, JsonFlag, fail, out, print_json, store
+from cli.common import (
+    DEFAULT_HOME,
+    HomeOption,
+    JsonFlag,
+    fail,
+    out,
+    print_json,
+    store,
+    within_row_max,
+)
 from cli.memory import insight_json, insights_table, require
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
@@ -22,7 +32,7 @@ from memory.store import Store
 from reflection.grammar import Rejected, parse_insight
 
 IdArgument = Annotated[
-    int, typer.Argument(max=ROW_MAX, help="An insight id (see `cairn memory list`).")
+    int, typer.Argument(callback=within_row_max, help="An insight id (see `cairn memory list`).")
 ]
 
 
@@ -54,7 +64,12 @@ def add(
     ],
     scope: Annotated[Scope, typer.Option(help="Where it holds.")] = Scope.GLOBAL,
     env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
-    task: Annotated[str | None, typer.Option(help="Task (task and variation scope).")] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(
+            help="Task (task and variation scope): one `cairn envs` lists, or a game file."
+        ),
+    ] = None,
     variation: Annotated[
         str | None,
         typer.Option(
@@ -76,6 +91,8 @@ def add(
         Scope.ENVIRONMENT: ("env",),
         Scope.GLOBAL: (),
     }[scope]
+    if env is not None:
+        validate_names(env, task)  # what `cairn run` would not know is refused, as there
     given = {"env": env, "task": task, "variation": variation}
     missing = [name for name in needs if given[name] is None]
     if missing:
@@ -88,7 +105,10 @@ def add(
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
     )
-    ops = database.edits.add(update)
+    try:
+        ops = database.edits.add(update)
+    except ValueError as error:
+        fail(str(error))
     insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
     report(home, memory, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
 
@@ -117,7 +137,7 @@ def edit(
         try:
             changes["relation"] = Relation(relation.upper())
         except ValueError:
-            fail(f"unknown relation {relation!r}: use one of {[r.value for r in Relation]}")
+            fail(f"unknown relation {relation!r}: use one of {', '.join(Relation)}")
     if not changes:
         fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
     database, memory = open_for_edit(home)
@@ -159,7 +179,8 @@ def unpin(
 def forget(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
-    """Hide an insight from the agent. Nothing is destroyed: `cairn memory restore ID`."""
+    """Hide an insight from the agent, for good: evidence for it from later trials is
+    recorded but not used. Nothing is destroyed: `cairn memory restore ID`."""
     _toggle(home, insight_id, json_output, "forget")
 
 

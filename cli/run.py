@@ -21,7 +21,7 @@ from cli.build import (
     cache_dir,
     open_model,
 )
-from cli.common import DEFAULT_HOME, HomeOption, MemoryUrlOption, console, store, write_json
+from cli.common import DEFAULT_HOME, HomeOption, MemoryUrlOption, report_console, store, write_json
 from cli.distributed import AgentFactory, MemoryServiceFactory
 from cli.progress import ProgressObserver, TrialCounter
 from cli.report import results_json, results_table
@@ -172,7 +172,7 @@ def run(
         raise
     finally:
         database.finish_run(run_id, status)
-    console.print(results_table(results, run_id))
+    report_console(json_path).print(results_table(results, run_id))
     if json_path is not None:
         write_json(json_path, results_json(results, run_id))
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from agent import __version__
 from agent.learning import GRAPH_FILE, load_graph, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,
+    ExistingHomeOption,
+    ForceFlag,
     HomeOption,
     JsonFlag,
+    existing_home,
+    existing_store,
     fail,
     out,
     output_file,
@@ -25,7 +31,19 @@ from memory.bundle_import import import_bundle
 from memory.knowledge import Scope
 from memory.playbook import playbook
 
-FORMATS = ("bundle", "markdown")
+
+class ExportFormat(StrEnum):
+    BUNDLE = "bundle"  # for `cairn import`
+    MARKDOWN = "markdown"  # a playbook
+
+
+SUFFIXES = {".zip": ExportFormat.BUNDLE, ".md": ExportFormat.MARKDOWN}
+
+
+def format_of(path: Path) -> ExportFormat | None:
+    """The format a file name asks for (``boil.cairn.zip``, ``playbook.md``), if it says."""
+    suffix = path.suffix.lower()
+    return ExportFormat.MARKDOWN if suffix == ".markdown" else SUFFIXES.get(suffix)
 
 
 def export(
@@ -33,22 +51,34 @@ def export(
         Path, typer.Argument(help="File to write, e.g. boil.cairn.zip or playbook.md.")
     ],
     fmt: Annotated[
-        str, typer.Option("--format", help="bundle (for `cairn import`) | markdown (a playbook).")
-    ] = "bundle",
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            help="bundle (for `cairn import`) or markdown (a playbook). Default: from the file "
+            "name (.zip, .md).",
+            show_default=False,
+        ),
+    ] = None,
     scope: Annotated[Scope | None, typer.Option(help="Only insights of this scope.")] = None,
     env: Annotated[str | None, typer.Option(help="Only this environment.")] = None,
     task: Annotated[str | None, typer.Option(help="Only this task.")] = None,
-    home: HomeOption = DEFAULT_HOME,
+    force: ForceFlag = False,
+    home: ExistingHomeOption = DEFAULT_HOME,
     json_output: JsonFlag = False,
 ) -> None:
     """Export what was learned: a versioned bundle another home can import, or a Markdown
     playbook any LLM agent can take as its system prompt."""
-    if fmt not in FORMATS:
-        fail(f"unknown --format {fmt!r}: use bundle or markdown")
-    database = store(home)
+    home = existing_home(home)
+    fmt = fmt or format_of(path)
+    if fmt is None:
+        fail(
+            f"cannot tell the format of {path} from its name: pass --format bundle or "
+            "--format markdown, or name it e.g. boil.cairn.zip or playbook.md"
+        )
+    target = output_file(path, force=force)
+    database = existing_store(home)
     filters = Filters(scope, env, task)
-    target = output_file(path)
-    if fmt == "markdown":
+    if fmt is ExportFormat.MARKDOWN:
         chosen = [i for i in database.insights.active() if filters.admits(i)]
         try:
             target.write_text(playbook(chosen))
@@ -56,8 +86,8 @@ def export(
             fail(f"cannot write {path}: {error.strerror}")
         counts = {"insights": len(chosen)}
     else:
-        memory = open_memory(home.expanduser(), database)
-        graph = load_graph(memory, home.expanduser() / GRAPH_FILE)
+        memory = open_memory(home, database)
+        graph = load_graph(memory, home / GRAPH_FILE)
         counts = export_bundle(
             database,
             target,
@@ -67,7 +97,7 @@ def export(
             graph=graph.node_link(),
         )
     if json_output:
-        print_json({"path": str(target), "format": fmt, "counts": counts})
+        print_json({"path": str(target), "format": fmt.value, "counts": counts})
     else:
         out.print(f"wrote {target}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
@@ -79,26 +109,35 @@ def import_(
 ) -> None:
     """Import a bundle: checked whole first, merged in one transaction, re-embedded here.
 
-    The same claims add up their evidence; provenance says "imported from" the bundle. A bad
-    bundle changes nothing and says why. Bundle content is data: nothing in it is run, and
-    no file outside it is read.
+    The same claims add up their evidence; evidence and exemplars this home has already (from
+    any bundle, or its own) are not counted again. Provenance says "imported from" the
+    bundle. A bad bundle changes nothing and says why. Bundle content is data: nothing in it
+    is run, and no file outside it is read.
     """
     bundle = read_bundle(path.expanduser())
     database = store(home)
     memory = open_memory(home.expanduser(), database)  # takes the writer lock before writing
-    insight_ids, exemplar_ids = import_bundle(database, bundle)
-    memory.reindex(set(insight_ids))
+    report = import_bundle(database, bundle)
+    memory.reindex(set(report.insight_ids))
     if memory.index is not None:
-        memory.index.add_exemplars(database.exemplars.by_ids(exemplar_ids))
+        memory.index.add_exemplars(database.exemplars.by_ids(report.exemplar_ids))
     rebuild_graph(memory, home.expanduser() / GRAPH_FILE)
     summary = {
         "bundle": bundle.name,
-        "insights": len(set(insight_ids)),
-        "exemplars": len(exemplar_ids),
+        "insights": len(set(report.insight_ids)),
+        "exemplars": len(report.exemplar_ids),
+        "new": report.new,
+        "already_here": report.already_here,
         "from_cairn": bundle.manifest.cairn_version,
+        "from_home": bundle.manifest.home_id,
+        "format_version": bundle.manifest.format_version,
     }
     if json_output:
         print_json(summary)
-    else:
-        counts = f"{summary['insights']} insights, {summary['exemplars']} exemplars"
-        out.print(f"imported {bundle.name}: {counts}")
+        return
+    table = Table("records", "new", "already here", title=f"imported {bundle.name}")
+    for what in report.new:
+        table.add_row(what, str(report.new[what]), str(report.already_here[what]))
+    out.print(table)
+    if bundle.manifest.format_version < 2:
+        out.print("a format-1 bundle names no evidence: what it holds was all counted as new")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,22 @@ import networkx as nx
 
 from knowledge_graph.graph import KnowledgeGraph
 
-FORMATS = ("json", "graphml", "dot", "png")
+
+class GraphFormat(StrEnum):
+    JSON = "json"  # node-link
+    GRAPHML = "graphml"
+    DOT = "dot"
+    PNG = "png"
+
+
+FORMATS = tuple(GraphFormat)
+SUFFIXES = {
+    ".json": GraphFormat.JSON,
+    ".graphml": GraphFormat.GRAPHML,
+    ".dot": GraphFormat.DOT,
+    ".gv": GraphFormat.DOT,
+    ".png": GraphFormat.PNG,
+}
 COLOURS = {"action": "#4c72b0", "goal": "#dd8452", "object": "#55a868", "location": "#8172b3"}
 
 
@@ -77,14 +93,17 @@ def to_png(kg: KnowledgeGraph, path: Path, max_nodes: int = 60) -> None:
     plt.close(figure)
 
 
-def export(kg: KnowledgeGraph, path: Path, fmt: str) -> None:
-    if fmt == "json":
+def format_of(path: Path) -> GraphFormat | None:
+    """The format a file name asks for (``kg.graphml``, ``kg.png``...), if it says."""
+    return SUFFIXES.get(path.suffix.lower())
+
+
+def export(kg: KnowledgeGraph, path: Path, fmt: GraphFormat) -> None:
+    if fmt is GraphFormat.JSON:
         kg.save(path)
-    elif fmt == "graphml":
+    elif fmt is GraphFormat.GRAPHML:
         to_graphml(kg, path)
-    elif fmt == "dot":
+    elif fmt is GraphFormat.DOT:
         path.write_text(to_dot(kg))
-    elif fmt == "png":
-        to_png(kg, path)
     else:
-        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        to_png(kg, path)

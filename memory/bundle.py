@@ -2,13 +2,22 @@
 
 A bundle is a zip of JSON-lines files and a manifest::
 
-    manifest.json     format and version, cairn version, embedding model, filters, counts,
-                      and the size and SHA-256 of every other file
-    insights.jsonl    insights (with a bundle-local id)
-    evidence.jsonl    their evidence (which trial and steps, in the exporting home)
-    exemplars.jsonl   exemplar trajectories
+    manifest.json     format and version, cairn version, the exporting home's id (home_id),
+                      embedding model, filters, counts, and the size and SHA-256 of every
+                      other file
+    insights.jsonl    insights (with a bundle-local id), each with its residuals: the
+                      support and refutation it holds beyond its evidence rows, named
+                      ``<home>:insight:<id>`` by the home that holds them (memory.residuals)
+    evidence.jsonl    their evidence (which trial and steps, in the exporting home), each row
+                      named by the home it was made in: ``uid`` = ``<home>:evidence:<row>``
+    exemplars.jsonl   exemplar trajectories, named ``<home>:trial:<trial>`` (or
+                      ``<home>:exemplar:<row>`` without a trial)
     operations.jsonl  the operation log of the exported insights
     graph.json        the knowledge graph (informational: the importer rebuilds its own)
+
+Format 2 added the names (``uid``, ``residuals``, ``home_id``): with them the importer
+counts each piece of evidence once, whichever bundle brings it (``memory.bundle_import``).
+Format 1 bundles still import, but name nothing, so only a byte-identical one is known again.
 
 Embeddings are not in it: the importing home embeds with its own model. Import is a trust
 boundary: every file is checked (names, sizes, checksums, schema) before anything is written,
@@ -31,6 +40,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from memory.bundle_evidence import ExportedEvidence
 from memory.bundle_schema import (
     MAX_MEMBER_BYTES,
     EvidenceRecord,
@@ -44,7 +54,7 @@ from memory.knowledge import Insight, Scope
 from memory.store import Store
 
 FORMAT = "cairn-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MEMBERS = ("insights.jsonl", "evidence.jsonl", "exemplars.jsonl", "operations.jsonl", "graph.json")
 
 
@@ -86,28 +96,21 @@ def export_bundle(
     """Write the active insights (and their evidence and history) and the exemplars that
     ``filters`` admit to a bundle at ``path``; return the counts."""
     insights = [i for i in store.insights.active() if filters.admits(i)]
+    records, evidence = ExportedEvidence(store).records(insights)
     ids = {i.id for i in insights}
-    evidence = [
-        {
-            "insight": i.id,
-            **{k: row[k] for k in ("trial_id", "steps", "weight", "kind", "origin", "reason")},
-        }
-        for i in insights
-        for row in store.insights.evidence(i.id or 0)
-    ]
     operations = [
         {"insight": op["insight_id"], **{k: op[k] for k in ("op", "actor", "details", "at")}}
         for op in store.insights.operations()
         if op["insight_id"] in ids
     ]
     exemplars = [
-        {**{k: v for k, v in asdict(e).items() if k not in ("id", "trial_id")}}
+        {k: v for k, v in asdict(e).items() if k not in ("id", "trial_id")}
         for e in store.exemplars.all()
         if (filters.env is None or e.env == filters.env)
         and (filters.task is None or e.task == filters.task)
     ]
     files = {
-        "insights.jsonl": _jsonl(_insight_record(i) for i in insights),
+        "insights.jsonl": _jsonl(records),
         "evidence.jsonl": _jsonl(evidence),
         "exemplars.jsonl": _jsonl(exemplars),
         "operations.jsonl": _jsonl(operations),
@@ -124,6 +127,7 @@ def export_bundle(
         "format_version": FORMAT_VERSION,
         "cairn_version": cairn_version,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "home_id": store.home_id(),
         "embedding_model": embedding_model,
         "filters": {
             k: (v.value if isinstance(v, Scope) else v) for k, v in asdict(filters).items()
@@ -134,6 +138,11 @@ def export_bundle(
             for name, data in files.items()
         },
     }
+    _write(path, manifest, files)
+    return counts
+
+
+def _write(path: Path, manifest: dict[str, Any], files: dict[str, bytes]) -> None:
     temporary = path.with_name(path.name + ".tmp")
     try:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -144,25 +153,6 @@ def export_bundle(
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise BundleError(f"cannot write {path}: {error.strerror}") from None
-    return counts
-
-
-def _insight_record(insight: Insight) -> dict[str, Any]:
-    return {
-        "id": insight.id,
-        "subject": insight.subject,
-        "relation": insight.relation.value,
-        "goal": insight.goal,
-        "scope": insight.where.scope.value,
-        "env": insight.where.env,
-        "task": insight.where.task,
-        "variation": insight.where.variation,
-        "support": insight.support,
-        "refute": insight.refute,
-        "origin": insight.origin,
-        "pinned": insight.pinned,
-        "order": insight.order,
-    }
 
 
 # --- import ------------------------------------------------------------------------------
@@ -216,9 +206,32 @@ def read_bundle(path: Path) -> Bundle:
     dangling = {e.insight for e in bundle.evidence} - ids
     if dangling:
         raise BundleError(
-            f"{path}: evidence refers to insights not in the bundle ({sorted(dangling)[:3]})"
+            f"{path}: evidence refers to insights not in the bundle "
+            f"(ids {', '.join(str(i) for i in sorted(dangling)[:3])})"
         )
+    if manifest.format_version >= 2:
+        _check_identities(path, bundle)
     return bundle
+
+
+def _check_identities(path: Path, bundle: Bundle) -> None:
+    """From format 2 every evidence row and exemplar is named, each name once: what the
+    importer counts once (format 1 named nothing)."""
+    if bundle.manifest.home_id is None:
+        raise BundleError(f"{path}: the manifest does not say which home wrote it (home_id)")
+    named: dict[str, list[str | None]] = {
+        "evidence.jsonl": [e.uid for e in bundle.evidence],
+        "exemplars.jsonl": [e.uid for e in bundle.exemplars],
+        "insights.jsonl": [r.uid for i in bundle.insights for r in i.residuals],
+    }
+    for member, uids in named.items():
+        seen: set[str] = set()
+        for uid in uids:
+            if uid is None:
+                raise BundleError(f"{path}: {member} has a record without a uid (format 2)")
+            if uid in seen:
+                raise BundleError(f"{path}: {member} repeats the uid {uid}")
+            seen.add(uid)
 
 
 def _checked_members(path: Path, archive: zipfile.ZipFile) -> tuple[Manifest, dict[str, bytes]]:
@@ -226,7 +239,8 @@ def _checked_members(path: Path, archive: zipfile.ZipFile) -> tuple[Manifest, di
     names = set(archive.namelist())
     unexpected = names - {"manifest.json", *MEMBERS}
     if unexpected:
-        raise BundleError(f"{path}: unexpected files {sorted(unexpected)[:3]}: not a cairn bundle")
+        shown = ", ".join(repr(name) for name in sorted(unexpected)[:3])  # names are untrusted
+        raise BundleError(f"{path}: unexpected files {shown}: not a cairn bundle")
     missing = {"manifest.json", *MEMBERS} - names
     if missing:
         raise BundleError(f"{path}: {sorted(missing)[0]} is missing: not a whole cairn bundle")

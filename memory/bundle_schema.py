@@ -31,6 +31,21 @@ VariationKey = Annotated[
 ]
 
 
+# A name given in the home that made the row: ``<home>:evidence:<row>`` (memory.identity).
+UID = Annotated[str, Field(pattern=r"^[0-9A-Za-z_-]{1,64}:[a-z]{1,20}:[0-9]{1,19}$")]
+HOME_ID = Annotated[str, Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")]
+
+
+class ResidualRecord(_Strict):
+    """Weight an insight holds beyond its evidence rows, named (``memory.residuals``); it
+    may be negative (a person lowered the support below what the rows add up to)."""
+
+    uid: UID
+    support: float = Field(ge=-1e9, le=1e9)
+    refute: float = Field(ge=-1e9, le=1e9)
+    at: str = Field(max_length=50)
+
+
 class InsightRecord(_Strict):
     id: int = ID
     subject: str = Field(min_length=1, max_length=MAX_TEXT)
@@ -45,10 +60,12 @@ class InsightRecord(_Strict):
     origin: str = Field(max_length=200)
     pinned: bool = False
     order: float | None = Field(default=None, ge=0, le=1)
+    residuals: list[ResidualRecord] = Field(default_factory=list, max_length=10_000)
 
 
 class EvidenceRecord(_Strict):
     insight: int = ID
+    uid: UID | None = None  # from format 2
     trial_id: int | None = Field(default=None, ge=0, le=2**62)
     steps: list[Annotated[int, Field(ge=0, le=2**62)]] = Field(
         default_factory=list, max_length=10_000
@@ -71,6 +88,7 @@ class StepRecord(_Strict):
 
 
 class ExemplarRecord(_Strict):
+    uid: UID | None = None  # from format 2
     env: str = Field(max_length=200)
     task: str = Field(max_length=500)
     variation: VariationKey = None
@@ -100,6 +118,7 @@ class Manifest(_Strict):
     format_version: int
     cairn_version: str = Field(max_length=50)
     created_at: str = Field(max_length=50)
+    home_id: HOME_ID | None = None  # the exporting home, from format 2
     embedding_model: str = Field(max_length=200)
     filters: dict[str, str | None]
     counts: dict[str, int]

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from memory.identity import exemplar_uid, home_id
 from memory.knowledge import Exemplar, ExemplarStep
 
 
@@ -22,6 +23,8 @@ class ExemplarStore:
         self.table = db.table("exemplars")
 
     def add(self, exemplar: Exemplar) -> int:
+        """Store a trajectory, named by its ``uid`` if it has one (an imported one keeps the
+        name it was made with), else by this home and its trial or row."""
         row = {
             "trial_id": exemplar.trial_id,
             "env": exemplar.env,
@@ -34,10 +37,17 @@ class ExemplarStore:
             "origin": exemplar.origin,
             "steps": json.dumps([asdict(step) for step in exemplar.steps]),
             "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "uid": exemplar.uid,
         }
         with self.db.atomic():
-            inserted = self.table.insert(row)
-        return int(inserted.last_pk)  # type: ignore[arg-type]
+            exemplar_id = int(self.table.insert(row).last_pk)  # type: ignore[arg-type]
+            if exemplar.uid is None:
+                uid = exemplar_uid(home_id(self.db), exemplar_id, exemplar.trial_id)
+                self.table.update(exemplar_id, {"uid": uid})
+        return exemplar_id
+
+    def known(self, uid: str) -> bool:
+        return bool(self.table.count_where("uid = ?", [uid]))
 
     def get(self, exemplar_id: int) -> Exemplar | None:
         for row in self.table.rows_where("id = ?", [exemplar_id]):
@@ -93,4 +103,5 @@ def _exemplar(row: dict[str, Any]) -> Exemplar:
         origin=row["origin"],
         trial_id=row["trial_id"],
         id=int(row["id"]),
+        uid=row.get("uid"),
     )

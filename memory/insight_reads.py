@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,18 @@ class InsightReads:
         rows = self.table.rows_where(
             "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
             [str(where), normalise(subject), normalise(goal), Status.ACTIVE.value],
+            limit=1,
+        )
+        for row in rows:
+            return insight_from_row(row)
+        return None
+
+    def find_forgotten(self, subject: str, goal: str, where: Where) -> Insight | None:
+        """The insight a person forgot that holds this claim (the latest, if several)."""
+        rows = self.table.rows_where(
+            "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
+            [str(where), normalise(subject), normalise(goal), Status.FORGOTTEN.value],
+            order_by="id desc",
             limit=1,
         )
         for row in rows:
@@ -157,10 +170,17 @@ class InsightReads:
         return [insight_from_row(row) for row in rows]
 
     def search_text(self, text: str, limit: int = 20) -> list[Insight]:
-        """Full-text search over subjects and goals (any text is safe: it is quoted)."""
-        if not text.strip():
+        """Full-text search over subjects and goals (any text is safe: only its words are
+        searched, each quoted; FTS5 syntax such as a lone ``"`` would be an error)."""
+        return [insight for insight, _ in self.search_text_ranked(text, limit)]
+
+    def search_text_ranked(self, text: str, limit: int = 20) -> list[tuple[Insight, float]]:
+        """``search_text`` with each hit's FTS5 rank (bm25: the lower, the better a match)."""
+        query = " ".join(f'"{word}"' for word in re.findall(r"\w+", text))
+        if not query:
             return []
-        return [insight_from_row(row) for row in self.table.search(text, quote=True, limit=limit)]
+        rows = self.table.search(query, limit=limit, include_rank=True)
+        return [(insight_from_row(row), float(row["rank"])) for row in rows]
 
     def count(self, status: Status = Status.ACTIVE) -> int:
         return int(self.table.count_where("status = ?", [status.value]))
@@ -192,6 +212,10 @@ class InsightReads:
         where, args = ("insight_id = ?", [insight_id]) if insight_id is not None else (None, [])
         rows = self.db.table("insight_ops").rows_where(where, args, order_by="id desc", limit=last)
         return [{**row, "details": json.loads(row["details"] or "{}")} for row in rows][::-1]
+
+    def has_evidence(self, uid: str) -> bool:
+        """Whether an evidence row of this name (``memory.identity``) is here."""
+        return bool(self.db.table("insight_evidence").count_where("uid = ?", [uid]))
 
     def evidence(self, insight_id: int) -> list[dict[str, Any]]:
         rows = self.db.table("insight_evidence").rows_where(

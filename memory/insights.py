@@ -10,6 +10,11 @@ subject, goal and scope it:
   below one half, supersedes it with the contrary claim (op ``supersede``) — unless a person
   pinned it. Nothing is deleted: a superseded insight keeps its evidence and points to its
   successor.
+
+A claim a person forgot stays forgotten: when no active insight holds it, evidence for the
+same subject, goal and scope is recorded against the forgotten one (its counts, an evidence
+row, an operation marked ``forgotten``) and nothing else happens — no new active twin, no
+supersede — until a person restores it. Promotion and imports treat it the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from memory.identity import evidence_uid, home_id
 from memory.insight_reads import InsightReads, insight_from_row, now
 from memory.knowledge import Insight, InsightUpdate, Relation, Status, Where, normalise
 
@@ -35,12 +41,17 @@ class InsightStore(InsightReads):
     ``memory.person_edits``, a bundle's merge in ``memory.bundle_import``: both are built on
     the primitives at the end of this class, which log nothing themselves."""
 
+    _home: str | None = None
+
     def apply(self, update: InsightUpdate, actor: str | None = None) -> list[Operation]:
         """Fold one update into the insights (see the module docstring); one transaction."""
         actor = actor or update.origin
         with self.db.atomic():
             current = self.find(update.subject, update.goal, update.where)
             if current is None:
+                forgotten = self.find_forgotten(update.subject, update.goal, update.where)
+                if forgotten is not None:
+                    return self._record_while_forgotten(forgotten, update, actor)
                 created = self.insert(update, support=update.weight, refute=0.0)
                 return [self._log("add", created, actor, update)]
             if current.relation.positive == update.relation.positive:
@@ -89,6 +100,10 @@ class InsightStore(InsightReads):
         }
         with self.db.atomic():
             current = self.find(subject, goal, where)
+            if current is None:
+                forgotten = self.find_forgotten(subject, goal, where)
+                if forgotten is not None:
+                    return self._promote_forgotten(forgotten, relation, support, refute, details)
             if current is not None and current.relation.positive == relation.positive:
                 assert current.id is not None
                 if (current.support, current.refute) == (support, refute):
@@ -110,7 +125,34 @@ class InsightStore(InsightReads):
                 details["supersedes"] = current.id
             return [self.log("promote", created.id, "promotion", details)]
 
+    def _promote_forgotten(
+        self,
+        forgotten: Insight,
+        relation: Relation,
+        support: float,
+        refute: float,
+        details: dict[str, Any],
+    ) -> list[Operation]:
+        """What the members add up to, kept on the forgotten claim (in its own polarity)."""
+        assert forgotten.id is not None
+        if relation.positive != forgotten.relation.positive:
+            support, refute = refute, support
+        if (forgotten.support, forgotten.refute) == (support, refute):
+            return []
+        self.update(forgotten.id, {"support": support, "refute": refute})
+        return [self.log("promote", forgotten.id, "promotion", {**details, "forgotten": True})]
+
     # --- evidence ------------------------------------------------------------------------
+
+    def _record_while_forgotten(
+        self, forgotten: Insight, update: InsightUpdate, actor: str
+    ) -> list[Operation]:
+        """Evidence for a claim a person forgot: counted and logged, never acted on."""
+        assert forgotten.id is not None
+        kind = "support" if forgotten.relation.positive == update.relation.positive else "refute"
+        self.update(forgotten.id, {kind: getattr(forgotten, kind) + update.weight})
+        self.add_evidence(forgotten.id, update, kind)
+        return [self._log(kind, forgotten, actor, update, forgotten=True)]
 
     def _support(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
         assert current.id is not None
@@ -225,19 +267,35 @@ class InsightStore(InsightReads):
         origin: str,
         reason: str,
         trial_id: int | None = None,
+        uid: str | None = None,
     ) -> None:
-        self.db.table("insight_evidence").insert(
-            {
-                "insight_id": insight_id,
-                "trial_id": trial_id,
-                "steps": json.dumps(steps),
-                "weight": weight,
-                "kind": kind,
-                "origin": origin,
-                "reason": reason,
-                "at": now(),
-            }
-        )
+        """One row of evidence, named ``uid`` (the name it has in the home it was made in)
+        or, if none is given, by this home and row (``memory.identity``)."""
+        with self.db.atomic():
+            table = self.db.table("insight_evidence")
+            table.insert(
+                {
+                    "insight_id": insight_id,
+                    "trial_id": trial_id,
+                    "steps": json.dumps(steps),
+                    "weight": weight,
+                    "kind": kind,
+                    "origin": origin,
+                    "reason": reason,
+                    "at": now(),
+                    "uid": uid,
+                }
+            )
+            if uid is None:
+                row_id = int(table.last_pk)  # type: ignore[arg-type]
+                table.update(row_id, {"uid": evidence_uid(self.home, row_id)})
+
+    @property
+    def home(self) -> str:
+        """This home's id: it names the evidence rows made here."""
+        if self._home is None:
+            self._home = home_id(self.db)
+        return self._home
 
 
 def _blend(old: float | None, new: float, old_weight: float, new_weight: float) -> float:

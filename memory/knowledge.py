@@ -174,6 +174,7 @@ class Exemplar:
     origin: str = "trial"  # "trial", "demonstration:gold", "imported:<bundle>"
     trial_id: int | None = None
     id: int | None = None
+    uid: str | None = None  # its name in the home it was made in (``memory.identity``)
 
     def useful_actions(self) -> list[str]:
         return [step.action for step in self.steps if step.useful]

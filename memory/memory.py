@@ -43,8 +43,11 @@ class Memory:
         """
         if self.index is None or update.origin != "llm":
             return update
-        if self.store.insights.find(update.subject, update.goal, update.where) is not None:
+        insights = self.store.insights
+        if insights.find(update.subject, update.goal, update.where) is not None:
             return update
+        if insights.find_forgotten(update.subject, update.goal, update.where) is not None:
+            return update  # recorded against the forgotten claim, not moved onto another
         text = claim(update.subject, update.relation, update.goal)
         for hit in self.index.similar(INSIGHTS, text, k=5, where={"status": "active"}):
             existing = self.store.insights.get(hit.id)
@@ -135,13 +138,17 @@ class Memory:
         return list(chosen.values())[:limit]
 
     def similar_insights(self, text: str, k: int = 10) -> list[Insight]:
+        return [insight for insight, _ in self.similar_insights_scored(text, k)]
+
+    def similar_insights_scored(self, text: str, k: int = 10) -> list[tuple[Insight, float]]:
+        """Active insights closest in meaning to ``text``, with their cosine similarity."""
         if self.index is None:
             return []
         # No metadata filter in Chroma (a `where` costs ~250 ms at 100k insights against ~5 ms
         # without): over-fetch and let SQLite, which decides, drop the inactive ones.
         hits = self.index.similar(INSIGHTS, text, k=3 * k)
-        found = [self.store.insights.get(h.id) for h in hits]
-        return [i for i in found if i is not None and i.status is Status.ACTIVE][:k]
+        found = [(self.store.insights.get(h.id), h.similarity) for h in hits]
+        return [(i, s) for i, s in found if i is not None and i.status is Status.ACTIVE][:k]
 
 
 def _sizes(differences: dict[str, tuple[set[int], set[int]]]) -> dict[str, dict[str, int]]:

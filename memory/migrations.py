@@ -6,6 +6,7 @@ A released migration is never edited: a schema change is a new function appended
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -371,3 +372,39 @@ def _split_insight(db: Database, insight: dict[str, Any], trial_keys: dict[int, 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@MIGRATIONS()
+def m0008_evidence_identity(db: Database) -> None:
+    """Every evidence row and exemplar is named by the home and row (or trial) it was made
+    in, so bundles that bring it again are not counted twice (``memory.identity``); the
+    weight an insight took from another home beyond evidence rows is kept per origin in
+    ``residuals``. Existing rows get the names of this home, made now if it had none."""
+    found = list(db.query("select value from settings where key = 'home_id'"))
+    home = found[0]["value"] if found else uuid.uuid4().hex[:16]
+    if not found:
+        db.table("settings").insert({"key": "home_id", "value": home})
+    db.table("insight_evidence").add_column("uid", str)
+    db.table("exemplars").add_column("uid", str)
+    db.execute("update insight_evidence set uid = ? || ':evidence:' || id", [home])
+    db.execute(
+        "update exemplars set uid = ? || case when trial_id is null then ':exemplar:' || id "
+        "else ':trial:' || trial_id end",
+        [home],
+    )
+    db.table("insight_evidence").create_index(["uid"], unique=True)
+    db.table("exemplars").create_index(["uid"], unique=True)
+    # positive: the polarity of the claim the weight was given for (the local insight it
+    # went to may hold the contrary one); at: when the origin last changed it.
+    db.table("residuals").create(
+        {
+            "uid": str,
+            "insight_id": int,
+            "positive": int,
+            "support": float,
+            "refute": float,
+            "at": str,
+        },
+        pk="uid",
+    )
+    db.table("residuals").create_index(["insight_id"])

@@ -1,6 +1,6 @@
 """A person's hand on the insights: add, edit, pin, forget and restore, each logged as the
-person's operation. Nothing is deleted: forgetting hides an insight from recall and
-``restore`` brings it back."""
+person's operation. Nothing is deleted: forgetting hides an insight from recall (and keeps
+it hidden when evidence for it comes again) and ``restore`` brings it back."""
 
 from __future__ import annotations
 
@@ -18,7 +18,16 @@ class PersonEdits:
         self.insights = insights
 
     def add(self, update: InsightUpdate) -> list[Operation]:
-        """A person's claim enters as evidence does (it may support an existing insight)."""
+        """A person's claim enters as evidence does (it may support an existing insight);
+        a claim they forgot is brought back with ``restore``, not added again."""
+        insights = self.insights
+        if insights.find(update.subject, update.goal, update.where) is None:
+            forgotten = insights.find_forgotten(update.subject, update.goal, update.where)
+            if forgotten is not None:
+                raise ValueError(
+                    f"insight {forgotten.id} holds this claim and was forgotten: bring it "
+                    f"back with `cairn memory restore {forgotten.id}`"
+                )
         ops = self.insights.apply(replace(update, origin="person"), actor="person")
         for op in ops:
             if op.insight_id is not None:
@@ -30,7 +39,9 @@ class PersonEdits:
         current = self.insights.require(insight_id)
         unknown = set(changes) - EDITABLE
         if unknown:
-            raise ValueError(f"cannot edit {sorted(unknown)}: edit {sorted(EDITABLE)}")
+            raise ValueError(
+                f"cannot edit {', '.join(sorted(unknown))}: edit {', '.join(sorted(EDITABLE))}"
+            )
         before = {k: getattr(current, k) for k in changes}
         row: dict[str, Any] = {
             k: (v.value if isinstance(v, Relation) else v) for k, v in changes.items()
@@ -51,7 +62,8 @@ class PersonEdits:
             return self._log("pin" if pinned else "unpin", insight_id, {})
 
     def forget(self, insight_id: int) -> Operation:
-        """Hide an insight from recall; nothing is destroyed (``restore`` brings it back)."""
+        """Hide an insight from recall; nothing is destroyed (``restore`` brings it back).
+        Evidence for the same claim keeps being recorded against it, unused, meanwhile."""
         current = self.insights.require(insight_id)
         if current.status is Status.FORGOTTEN:
             raise ValueError(f"insight {insight_id} is already forgotten")

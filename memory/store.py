@@ -11,7 +11,6 @@ import contextlib
 import errno
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from sqlite_utils.db import Table
 
 from memory.errors import HomeError
 from memory.exemplars import ExemplarStore
+from memory.identity import home_id
 from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
 from memory.person_edits import PersonEdits
@@ -39,6 +39,11 @@ def _last_pk(table: Table) -> int:
     if table.last_pk is None:
         raise RuntimeError(f"insert into {table.name} returned no id")
     return int(table.last_pk)
+
+
+def _flags(row: dict[str, Any], *names: str) -> dict[str, Any]:
+    """A row with its 0/1 columns as booleans (SQLite has none), as every report shows them."""
+    return {**row, **{n: None if row[n] is None else bool(row[n]) for n in names}}
 
 
 def open_home(home: Path) -> Path:
@@ -117,12 +122,18 @@ class Store:
             self.db.table("settings").upsert({"key": key, "value": value}, pk="key")
 
     def home_id(self) -> str:
-        """A random id made once per home: it names the home's collections on a shared server."""
-        found = self.setting("home_id")
-        if found is None:
-            found = uuid.uuid4().hex[:16]
-            self.set_setting("home_id", found)
-        return found
+        """A random id made once per home: it names the home's collections on a shared
+        server, and what the home learns in bundles (``memory.identity``)."""
+        return home_id(self.db)
+
+    def tasks(self, env: str) -> list[str]:
+        """The tasks of ``env`` this home holds insights or exemplars about."""
+        rows = self.db.execute(
+            "select task from insights where env = ? and task is not null "
+            "union select task from exemplars where env = ? order by task",
+            [env, env],
+        )
+        return [row[0] for row in rows.fetchall()]
 
     @classmethod
     def in_home(cls, home: Path, *, any_thread: bool = False) -> Store:
@@ -260,7 +271,8 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
-        return list(self.db.table("runs").rows_where(order_by="id desc", limit=limit))
+        rows = self.db.table("runs").rows_where(order_by="id desc", limit=limit)
+        return [{**row, "config": json.loads(row["config"] or "{}")} for row in rows]
 
     def last_run_id(self) -> int | None:
         rows = self.runs(limit=1)
@@ -268,18 +280,20 @@ class Store:
 
     def trials(self, run_id: int | None = None) -> list[dict[str, Any]]:
         if run_id is None:
-            return list(self.db.table("trials").rows_where(order_by="id"))
-        return list(self.db.table("trials").rows_where("run_id = ?", [run_id], order_by="id"))
+            rows = self.db.table("trials").rows_where(order_by="id")
+        else:
+            rows = self.db.table("trials").rows_where("run_id = ?", [run_id], order_by="id")
+        return [_flags(row, "won") for row in rows]
 
     def trial(self, trial_id: int) -> dict[str, Any] | None:
         rows = list(self.db.table("trials").rows_where("id = ?", [trial_id]))
-        return rows[0] if rows else None
+        return _flags(rows[0], "won") if rows else None
 
     def steps(self, trial_id: int) -> list[dict[str, Any]]:
         rows = self.db.table("steps").rows_where("trial_id = ?", [trial_id], order_by="idx")
         return [
             {
-                **row,
+                **_flags(row, "won", "lost", "terminated", "truncated"),
                 "candidates": json.loads(row["candidates"] or "[]"),
                 "cited": json.loads(row["cited"] or "[]"),
             }

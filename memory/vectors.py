@@ -8,7 +8,8 @@ only module that imports ``chromadb``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 from memory.embedding import Embedder
 from memory.errors import MemoryLayerError
 from memory.knowledge import Exemplar, Insight
-from memory.lock import hold
+from memory.lock import briefly, hold
 
 INSIGHTS = "insights"
 EXEMPLARS = "exemplars"
@@ -57,13 +58,31 @@ class VectorIndex:
         *,
         url: str | None = None,
         namespace: str = "",
+        client: Any = None,
     ) -> None:
         """On disk at ``path`` (embedded: one process at a time), or on the Chroma server at
-        ``url`` (any number of processes), where ``namespace`` keeps homes apart."""
+        ``url`` (any number of processes), where ``namespace`` keeps homes apart; or on a
+        Chroma ``client`` opened by the caller (``held_briefly``)."""
         self.embedder = embedder
         self.namespace = namespace
-        self.client = _server_client(url) if url else _disk_client(path)
+        if client is None:
+            client = _server_client(url) if url else _disk_client(path)
+        self.client = client
         self._collections: dict[str, Any] = {}
+
+    @classmethod
+    @contextlib.contextmanager
+    def held_briefly(cls, embedder: Embedder, path: Path) -> Iterator[VectorIndex]:
+        """The embedded index at ``path`` for the length of the block: its lock is taken
+        when the block starts (``HomeInUse`` if another process holds it) and dropped, with
+        the files, when it ends — so a long-lived reader never keeps the home from others,
+        and each block reads what the last writer left."""
+        with briefly(path):
+            client = _persistent_client(path)
+            try:
+                yield cls(embedder, client=client)
+            finally:
+                client.close()  # Chroma shares one client per path: drop it, state and all
 
     def _name(self, name: str) -> str:
         return f"{self.namespace}-{name}" if self.namespace else name
@@ -162,11 +181,15 @@ class VectorIndex:
 
 
 def _disk_client(path: Path | None) -> Any:
-    import chromadb
-
     if path is None:
         raise ValueError("a vector index needs a path or a server url")
     hold(path)  # one process at a time: fail fast rather than lose vectors
+    return _persistent_client(path)
+
+
+def _persistent_client(path: Path) -> Any:
+    import chromadb
+
     # Always on disk: Chroma's in-memory clients share one state per process.
     settings = chromadb.Settings(anonymized_telemetry=False)
     return chromadb.PersistentClient(path=str(path), settings=settings)

@@ -46,7 +46,7 @@ def goal_for(where: Where, task_description: str = "") -> str:
         found = _TASK_IS.search(task_description)
         if found:
             return found.group(1).strip().rstrip(",;:")
-        return f"win {where.task} {where.variation}"
+        return f"win {where.task}@{where.variation}"
     if where.scope is Scope.TASK:
         return f"the {where.task} task"
     if where.scope is Scope.ENVIRONMENT:

@@ -110,3 +110,28 @@ def test_a_strong_model_reads_memory_and_its_citations_are_kept() -> None:
     llm.enqueue("1", {"1": -0.1})
     MenuDecider(llm).propose(make_turn(), ["look"], memory)
     assert "[I5]" not in llm.requests[1].messages[-1]["content"]  # a small model is not told
+
+
+def test_a_menu_call_records_the_label_it_read_not_its_greedy_token() -> None:
+    llm = ScriptedLLM()
+    llm.enqueue("You", {"1": math.log(0.1), "2": math.log(0.7), "3": math.log(0.2)})
+    proposal = MenuDecider(llm).propose(make_turn(), ["go north", "take coin", "look"])
+    (call,) = proposal.calls
+    assert call.response == "You"  # what the model would have written, kept as it was
+    assert call.options["label"] == "2" and proposal.text == "2"
+
+
+def test_the_prompt_shows_the_task_once() -> None:
+    task = "Hey, thanks for coming over! Please lift the broom from the floor."
+    opening = f"{task}\n\n-= Basement =-\nYou arrive in a basement.\n\nThere is a broom."
+    turn = Turn(task, opening, VALID)
+    for template in ("menu", "free"):
+        extra = {"verbs": "go", "memory": ""} if template == "free" else {}
+        prompt = build_messages(turn, ["look"], template, PromptShape(), **extra)[-1]["content"]
+        assert prompt.count("Please lift the broom") == 1, prompt
+        assert "Now: -= Basement =- You arrive in a basement. There is a broom." in prompt
+    later = Turn(task, "The broom is modern.", VALID)
+    assert (
+        "Now: The broom is modern."
+        in build_messages(later, ["look"], "menu", PromptShape())[-1]["content"]
+    )

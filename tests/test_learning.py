@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from agent.acting import Agent
+from agent.demonstrations import play_oracle
 from agent.environments import Environments, parse
 from agent.learning import MemoryLearner, load_graph, rebuild_graph
 from agent.memory_scorers import memory_scorers
 from agent.policy import Policy, default_scorers
-from agent.recall import RecallBox
+from agent.recall import RecallBox, Recaller
 from agent.trials import TrialLoop
 from knowledge_graph.graph import KnowledgeGraph
 from memory.embedding import HashEmbedder
@@ -88,3 +89,33 @@ def test_a_graph_saved_before_a_crash_is_rebuilt_from_sqlite(tmp_path: Path) -> 
         "open cupboard",
         "heat pot",
     }
+
+
+def test_a_claim_a_person_forgot_is_not_learned_again(
+    environments: Environments, tmp_path: Path
+) -> None:
+    store = Store.in_home(tmp_path)
+    learner = MemoryLearner(
+        Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma")),
+        RecallBox(),
+        graph_path=tmp_path / "graph.json",
+    )
+    trajectory = play_oracle(environments.open(parse("textworld:treasure_hunter@3,level=8")))
+    learner.learn_from(trajectory)
+    (take_bug,) = [i for i in store.insights.active() if i.subject == "take bug"]
+    store.edits.forget(take_bug.id or 0)
+
+    learner.learn_from(trajectory)  # the same evidence again
+    learner.finish()
+    assert "take bug" not in {i.subject for i in store.insights.select()}  # `memory list`
+    recalled = Recaller(learner.memory, load_graph(learner.memory, tmp_path / "graph.json"))
+    recollection = recalled.recall("textworld", "treasure_hunter", 3, trajectory.task_description)
+    assert "take bug" not in {i.subject for i in recollection.insights}
+    assert load_graph(learner.memory, None).preconditions(take_bug.goal) == ["go north", "go east"]
+    forgotten = store.insights.require(take_bug.id or 0)
+    assert forgotten.status.value == "forgotten" and forgotten.support == 2 * take_bug.support
+    assert [op["op"] for op in store.insights.operations(take_bug.id)] == [
+        "add",
+        "forget",
+        "support",
+    ]

@@ -4,8 +4,8 @@
     step(action)                   -> (observation, reward, terminated, truncated, info)
 
 ``info`` is an ``EnvInfo``: the task description, the valid actions, the score normalised to
-0–100, whether the task is won or lost, the irreversible actions, and where the player is
-and what it holds. Adapters convert their engine's
+0–100, whether the task is won or lost, the irreversible actions, and where the player is,
+what it holds and what it sees. Adapters convert their engine's
 conventions (ScienceWorld's 4-tuple ``step``, TextWorld's ``GameState``) at the boundary.
 """
 
@@ -31,6 +31,9 @@ class EnvInfo(TypedDict):
     # above the adapters): the room's name in lower case, the held things' names sorted.
     location: str
     inventory: list[str]
+    # What the player sees where it is, in the engine's words: the same text whenever the
+    # world around it is the same (ScienceWorld's look, TextWorld's admissible commands).
+    view: str
 
 
 @runtime_checkable

@@ -19,6 +19,7 @@ INFO_TYPES = {
     "irreversible_actions": list,
     "location": str,
     "inventory": list,
+    "view": str,
 }
 
 

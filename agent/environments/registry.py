@@ -27,7 +27,16 @@ def validate(spec: EnvSpec) -> None:
     elif spec.name == "toy":
         toy.validate(spec)
     else:
-        raise SpecError(f"unknown environment {spec.name!r}: use one of {', '.join(NAMES)}")
+        validate_names(spec.name)
+
+
+def validate_names(env: str, task: str | None = None) -> None:
+    """Check an environment's name, and the name of one of its tasks if given, as a spec's
+    are checked (for what names them outside a spec: a person's insight, an MCP request)."""
+    if env not in NAMES:
+        raise SpecError(f"unknown environment {env!r}: use one of {', '.join(NAMES)}")
+    if task is not None:
+        validate(EnvSpec(env, task))
 
 
 def parse(text: str) -> EnvSpec:

@@ -19,6 +19,15 @@ from agent.environments.spec import EnvSpec
 from agent.errors import EnvError, SpecError
 
 OPTION_KEYS = ("simplification",)
+# The engine's own (ScienceWorldEnv.get_possible_simplifications), known without its JVM.
+SIMPLIFICATIONS = (
+    "easy",
+    "teleportAction",
+    "openDoors",
+    "openContainers",
+    "selfWateringFlowerPots",
+    "noElectricalAction",
+)
 DEFAULT_SIMPLIFICATION = "easy"
 ENGINE_TICK_LIMIT = 1_000_000
 # Actions that would defeat the episode rather than play it.
@@ -41,10 +50,16 @@ def validate(spec: EnvSpec) -> None:
             f"unknown ScienceWorld task {spec.task!r}: use one of {', '.join(names)} "
             "(see `cairn envs`)"
         )
-    for key, _ in spec.options:
+    for key, value in spec.options:
         if key not in OPTION_KEYS:
             raise SpecError(
                 f"unknown option {key!r} for scienceworld: use {', '.join(OPTION_KEYS)}"
+            )
+        unknown = [s for s in value.split("+") if s not in SIMPLIFICATIONS]
+        if unknown and value != "none":
+            raise SpecError(
+                f"unknown simplification {unknown[0]!r} in {spec}: use none, "
+                f"{', '.join(SIMPLIFICATIONS)}, or several joined by +"
             )
 
 
@@ -218,6 +233,7 @@ class ScienceWorld:
             irreversible_actions=[a for a in valid if a.startswith("focus on ")],
             location=_room(str(raw.get("look", ""))),
             inventory=_held(str(raw.get("inv", ""))),
+            view=str(raw.get("look", "")),  # stable, unlike the valid actions' referents
         )
 
 

@@ -33,6 +33,13 @@ def _flag(text: str) -> bool:
     raise ValueError("use 0 or 1")
 
 
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("use a whole number, e.g. 2") from None
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in allowed:
@@ -52,8 +59,8 @@ class Challenge:
 
 
 CHALLENGES: dict[str, Challenge] = {
-    "coin_collector": Challenge("tw-coin_collector", {"level": 5}, {"level": int}),
-    "treasure_hunter": Challenge("tw-treasure_hunter", {"level": 5}, {"level": int}),
+    "coin_collector": Challenge("tw-coin_collector", {"level": 5}, {"level": _whole_number}),
+    "treasure_hunter": Challenge("tw-treasure_hunter", {"level": 5}, {"level": _whole_number}),
     "simple": Challenge(
         "tw-simple",
         {"rewards": "dense", "goal": "detailed", "test": False},
@@ -77,14 +84,14 @@ CHALLENGES: dict[str, Challenge] = {
             "split": None,
         },
         {
-            "recipe": int,
-            "take": int,
-            "go": int,
+            "recipe": _whole_number,
+            "take": _whole_number,
+            "go": _whole_number,
             "open": _flag,
             "cook": _flag,
             "cut": _flag,
             "drop": _flag,
-            "recipe_seed": int,
+            "recipe_seed": _whole_number,
             "split": _choice("train", "valid", "test"),
         },
     ),
@@ -292,11 +299,12 @@ class TextWorld:
     @staticmethod
     def _info(state: Any) -> EnvInfo:
         facts = state.get("facts") or []
+        valid = sorted(set(state.get("admissible_commands") or []))
         raw_score = float(state.get("score") or 0)
         max_score = float(state.get("max_score") or 1)
         return EnvInfo(
             task=str(state.get("objective") or "").strip(),
-            valid_actions=sorted(set(state.get("admissible_commands") or [])),
+            valid_actions=valid,
             score=normalise_score(raw_score, max_score),
             won=bool(state.get("won")),
             lost=bool(state.get("lost")),
@@ -305,6 +313,7 @@ class TextWorld:
             irreversible_actions=[],
             location=_location(facts),
             inventory=sorted(_name(f.arguments[0]) for f in facts if _held(f)),
+            view="\n".join(valid),  # what can be done here reflects what is here
         )
 
 

@@ -267,6 +267,7 @@ class ToyWorld:
             irreversible_actions=[a for a in valid if a.startswith("focus on ")],
             location=play.room,
             inventory=sorted(play.held),
+            view=self._describe(),
         )
 
     def route(self, goal: str) -> list[str]:

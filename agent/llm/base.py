@@ -123,6 +123,8 @@ class Backend(ABC):
         options = request.options()
         if label_logprobs:
             options["label_logprobs"] = {k: round(v, 4) for k, v in label_logprobs.items()}
+            # the answer a menu reads: its greedy text ("You") can be any token
+            options["label"] = max(label_logprobs, key=label_logprobs.__getitem__)
         return LLMCall(
             model=self.name,
             messages=request.messages,

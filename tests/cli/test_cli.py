@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from memory.store import Store
 from tests.llm.servers import free_port
 
 
@@ -57,18 +58,21 @@ def test_run_plays_trials_reports_and_logs_them(tmp_path: Path, cache_root: Path
         cache=cache_root,
     )
     assert result.returncode == 0, result.stderr
-    assert "run 1" in result.stderr and "mean" in result.stderr  # the table
+    assert "run 1" in result.stdout and "mean" in result.stdout  # the table, a report
+    assert "run 1" not in result.stderr  # only the progress bars
     data = json.loads(report.read_text())
     (env,) = data["runs"]
     assert env["env"] == "textworld:treasure_hunter@3,level=2"
     assert [t["trial"] for t in env["trials"]] == [1, 2]
     for trial in env["trials"]:
         assert set(trial) >= {"score", "won", "steps", "seconds"} and 0 <= trial["score"] <= 100
+        assert isinstance(trial["won"], bool)
 
     trials = json.loads(
         cairn("logs", "trials", "--home", str(home), "--json", cache=cache_root).stdout
     )
     assert [t["steps"] for t in trials] == [t["steps"] for t in env["trials"]]
+    assert [t["won"] for t in trials] == [t["won"] for t in env["trials"]]  # booleans both
     steps = json.loads(
         cairn(
             "logs", "steps", str(trials[0]["id"]), "--home", str(home), "--json", cache=cache_root
@@ -82,8 +86,16 @@ def test_run_plays_trials_reports_and_logs_them(tmp_path: Path, cache_root: Path
     )
     assert len(calls) == trials[0]["steps"]
     assert calls[0]["model"] == "embedded:gemma3-270m" and calls[0]["messages"]
+    label = calls[0]["options"]["label"]  # what the menu read, whatever the greedy token
+    assert label in calls[0]["options"]["labels"] and steps["steps"][0]["proposal"] == label
+    prompt = calls[0]["messages"][-1]["content"]
+    assert prompt.count(steps["trial"]["task_description"]) == 1  # the task, once
     runs = cairn("logs", "runs", "--home", str(home), cache=cache_root)
     assert "treasure_hunter" in runs.stdout
+    (run,) = json.loads(
+        cairn("logs", "runs", "--home", str(home), "--json", cache=cache_root).stdout
+    )
+    assert run["config"]["trials"] == 2  # an object, not a string of JSON
 
     again = cairn(
         "run",
@@ -127,6 +139,7 @@ def test_the_random_agent_plays_scienceworld_to_stdout_json(
 
 
 def test_home_comes_from_cairn_home(tmp_path: Path, cache_root: Path) -> None:
+    Store.in_home(tmp_path / "h").close()
     result = cairn("logs", "path", cache=cache_root, env={"CAIRN_HOME": str(tmp_path / "h")})
     assert result.stdout.strip() == str(tmp_path / "h" / "cairn.db")
 
@@ -146,6 +159,7 @@ def test_home_comes_from_cairn_home(tmp_path: Path, cache_root: Path) -> None:
 def test_bad_input_is_one_line_and_exit_1(
     tmp_path: Path, cache_root: Path, args: list[str], fragments: list[str]
 ) -> None:
+    Store.in_home(tmp_path).close()  # a home with nothing in it yet
     one_error_line(cairn(*args, "--home", str(tmp_path), cache=cache_root), *fragments)
 
 
@@ -295,7 +309,7 @@ def test_bench_compares_memory_and_no_memory(tmp_path: Path, cache_root: Path) -
     }
     assert all(len(r["mean_by_trial"]) == 2 for r in rows)
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "t1→last" in result.stderr
+    assert "t1→last" in result.stdout  # the table is a report
 
 
 def test_a_bad_suite_is_one_line(tmp_path: Path, cache_root: Path) -> None:

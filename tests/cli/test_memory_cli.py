@@ -3,21 +3,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import networkx as nx
 import pytest
 
+from memory.store import Store
 from tests.cli.test_cli import cairn, one_error_line
+from tests.memory.bundle_homes import learned
 
 GAME = "textworld:treasure_hunter@3,level=8"  # walkthrough: go north, go east, ..., take bug
 
@@ -122,16 +125,76 @@ def test_a_person_inspects_and_corrects_memory(
 
 
 @pytest.mark.slow
+def test_a_forgotten_insight_stays_forgotten_when_the_game_teaches_it_again(
+    learned_home: Path, tmp_path: Path, cache_root: Path
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(learned_home, home)
+    h = ("--home", str(home))
+    listed = cairn_json("memory", "list", *h, cache=cache_root)
+    take_bug = next(i for i in listed if i["subject"] == "take bug")
+    cairn_json("memory", "forget", str(take_bug["id"]), *h, cache=cache_root)
+    relearned = cairn("memory", "demo", GAME, *h, cache=cache_root)  # the same game again
+    assert relearned.returncode == 0, relearned.stderr
+    subjects = [i["subject"] for i in cairn_json("memory", "list", *h, cache=cache_root)]
+    assert sorted(subjects) == ["go east", "go north"]
+    shown = cairn_json("memory", "show", str(take_bug["id"]), *h, cache=cache_root)
+    assert shown["insight"]["status"] == "forgotten"
+    assert [e["kind"] for e in shown["evidence"]] == ["support", "support"]  # recorded
+    assert shown["note"].startswith("forgotten by a person on 20")
+    assert f"not used until `cairn memory restore {take_bug['id']}`" in shown["note"]
+    table = cairn("memory", "show", str(take_bug["id"]), *h, cache=cache_root).stdout
+    assert "new evidence is recorded but not used until" in " ".join(table.split())
+    restored = cairn_json("memory", "restore", str(take_bug["id"]), *h, cache=cache_root)
+    assert (restored["status"], restored["support"]) == ("active", 2 * take_bug["support"])
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        (
+            ("--scope", "environment", "--env", "nosuchenv"),
+            "use one of scienceworld, textworld, toy",
+        ),
+        (("--scope", "task", "--env", "textworld", "--task", "nosuchtask"), "treasure_hunter"),
+        (("--scope", "task", "--env", "scienceworld", "--task", "nosuchtask"), "boil"),
+    ],
+)
+def test_memory_add_refuses_environments_and_tasks_cairn_does_not_know(
+    tmp_path: Path, cache_root: Path, options: tuple[str, ...], fragment: str
+) -> None:
+    home = ("--home", str(tmp_path / "home"))
+    cairn("memory", "add", "wait SHOULD BE NECESSARY to win", *home, cache=cache_root)
+    claim = "open door SHOULD BE NECESSARY to win"
+    one_error_line(cairn("memory", "add", claim, *options, *home, cache=cache_root), fragment)
+    listed = cairn_json("memory", "list", *home, cache=cache_root)
+    assert [i["subject"] for i in listed] == ["wait"]  # nothing more stored
+
+
+@pytest.mark.slow
+def test_memory_add_takes_a_textworld_game_file_as_a_task(tmp_path: Path, cache_root: Path) -> None:
+    game = ("--scope", "task", "--env", "textworld", "--task", "games/my_game.z8")
+    added = cairn_json(
+        "memory", "add", "open door SHOULD BE NECESSARY to win", *game,
+        "--home", str(tmp_path / "home"), cache=cache_root,
+    )  # fmt: skip
+    assert added["where"] == "textworld/games/my_game.z8"
+
+
+@pytest.mark.slow
 def test_the_graph_shows_and_exports_in_every_format(
     learned_home: Path, tmp_path: Path, cache_root: Path
 ) -> None:
     h = ("--home", str(learned_home))
     summary = cairn_json("graph", "show", *h, cache=cache_root)
-    assert summary["chains"] == {"win treasure_hunter 3": ["go north", "go east", "take bug"]}
+    assert summary["chains"] == {
+        "win treasure_hunter@3,level=8": ["go north", "go east", "take bug"]
+    }
     bug = cairn_json("graph", "show", "bug", *h, cache=cache_root)
-    assert any(edge["node"] == "action:take bug" for edge in bug["object:bug"])
+    assert {"node": "object:bug", "relation": "uses", "direction": "<-"}.items() <= bug[0].items()
+    assert any(fact["other"] == "action:take bug" for fact in bug)
     tree = cairn("graph", "show", "take bug", *h, cache=cache_root)
-    assert "action:take bug" in tree.stdout and "goal:win treasure_hunter 3" in tree.stdout
+    assert "action:take bug" in tree.stdout and "goal:win treasure_hunter@3,level=8" in tree.stdout
 
     for fmt in ("json", "graphml", "dot", "png"):
         path = tmp_path / f"graph.{fmt}"
@@ -142,9 +205,12 @@ def test_the_graph_shows_and_exports_in_every_format(
     assert (tmp_path / "graph.dot").read_text().startswith(("digraph", "strict digraph"))
     assert (tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     one_error_line(
-        cairn("graph", "export", str(tmp_path / "g.x"), "--format", "svgz", *h, cache=cache_root),
-        "--format",
+        cairn("graph", "export", str(tmp_path / "g.x"), *h, cache=cache_root), "--format"
     )
+    unknown = cairn(
+        "graph", "export", str(tmp_path / "g.x"), "--format", "svgz", *h, cache=cache_root
+    )
+    assert unknown.returncode == 2 and "'graphml'" in unknown.stderr
 
 
 @pytest.mark.slow
@@ -177,7 +243,7 @@ def test_an_export_imports_into_another_home_once_and_a_bad_one_changes_nothing(
     found = cairn_json("memory", "search", "take the bug", *other, cache=cache_root)
     assert found["semantic"][0]["subject"] == "take bug"  # re-embedded here
     chains = cairn_json("graph", "show", *other, cache=cache_root)["chains"]
-    assert chains["win treasure_hunter 3"] == ["go north", "go east", "take bug"]
+    assert chains["win treasure_hunter@3,level=8"] == ["go north", "go east", "take bug"]
 
     before = cairn_json("memory", "stats", *other, cache=cache_root)
     one_error_line(cairn("import", str(bundle), *other, cache=cache_root), "already")
@@ -195,47 +261,63 @@ def test_an_export_imports_into_another_home_once_and_a_bad_one_changes_nothing(
     assert cairn_json("memory", "stats", *other, cache=cache_root) == before
 
 
-@pytest.mark.slow
-def test_an_mcp_client_searches_and_recalls_what_cairn_learned(
-    learned_home: Path, cache_root: Path
+def hash_home(path: Path) -> Path:
+    """A home that embeds with the hash model (no torch): fast enough for an unmarked test."""
+    database = Store.in_home(path)
+    database.set_setting("embedder", "hash")
+    database.close()
+    return path
+
+
+def test_two_exports_of_one_home_import_once_and_the_report_says_what_was_there(
+    tmp_path: Path, cache_root: Path
 ) -> None:
-    from mcp import ClientSession, StdioServerParameters
-    from mcp.client.stdio import stdio_client
+    origin, other = hash_home(tmp_path / "origin"), hash_home(tmp_path / "other")
+    database = Store.in_home(origin)
+    learned(database)
+    database.close()
+    a, b = tmp_path / "a.zip", tmp_path / "b.zip"
+    cairn_json("export", str(a), "--home", str(origin), cache=cache_root)
+    cairn_json("export", str(b), "--env", "scienceworld", "--home", str(origin), cache=cache_root)
+    h = ("--home", str(other))
 
-    server = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "cli", "mcp", "--home", str(learned_home)],
-        env={"CAIRN_CACHE": str(cache_root), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
+    first = cairn("import", str(a), *h, cache=cache_root)
+    assert first.returncode == 0, first.stderr
+    assert "already here" in first.stdout and "evidence" in first.stdout
+    stats = cairn_json("memory", "stats", *h, cache=cache_root)
+    listed = cairn_json("memory", "list", "--sort", "id", *h, cache=cache_root)
+    second = cairn_json("import", str(b), *h, cache=cache_root)
+
+    assert second["new"] == {"insights": 0, "evidence": 0, "exemplars": 0}
+    assert second["already_here"] == {"insights": 3, "evidence": 3, "exemplars": 1}
+    assert second["format_version"] == 2 and second["from_home"]
+    assert cairn_json("memory", "stats", *h, cache=cache_root) == stats
+    assert cairn_json("memory", "list", "--sort", "id", *h, cache=cache_root) == listed
+    assert [i["support"] for i in listed] == [2.0, 3.0, 1.0]
+
+
+@contextlib.contextmanager
+def running(home: Path, cache: Path) -> Iterator[int]:
+    """A `cairn run` on ``home`` that holds its embedded index, until the block ends; yields
+    its pid."""
+    command = [sys.executable, "-m", "cli", "run", GAME, "--policy", "random"]
+    command += ["--trials", "1000", "--max-steps", "100", "--home", str(home)]
+    run = subprocess.Popen(
+        command,
+        env={**os.environ, "CAIRN_CACHE": str(cache)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-
-    async def session() -> dict[str, Any]:
-        async with stdio_client(server) as (read, write), ClientSession(read, write) as client:
-            await client.initialize()
-            tools = {t.name for t in (await client.list_tools()).tools}
-            calls = {
-                "search": ("search_insights", {"query": "take the bug", "limit": 2}),
-                "recall": (
-                    "recall",
-                    {"env": "textworld", "task": "treasure_hunter", "variation": 3},
-                ),
-                "facts": ("graph_facts", {"entity": "bug"}),
-                "playbook": ("playbook", {"env": "textworld"}),
-            }
-            answers: dict[str, Any] = {"tools": tools}
-            for key, (tool, arguments) in calls.items():
-                result = await client.call_tool(tool, arguments)
-                assert not result.is_error, result.content
-                answers[key] = result.structured_content or result.content[0].text  # type: ignore[union-attr]
-            return answers
-
-    answers = anyio.run(session)
-    assert answers["tools"] >= {"search_insights", "recall", "graph_facts", "playbook"}
-    assert answers["search"]["result"][0]["subject"] == "take bug"
-    recalled = answers["recall"]
-    assert {i["subject"] for i in recalled["insights"]} == {"go north", "go east", "take bug"}
-    assert recalled["exemplars"][0]["useful_steps"][-1] == "take bug"  # the walkthrough
-    assert any(f["other"] == "action:take bug" for f in answers["facts"]["result"])
-    assert "take bug" in answers["playbook"]["result"]
+    try:
+        lock = home / "chroma" / "writer.lock"
+        deadline = time.monotonic() + 120
+        while f'"pid": {run.pid}' not in (lock.read_text() if lock.exists() else ""):
+            assert time.monotonic() < deadline and run.poll() is None, "the run did not start"
+            time.sleep(0.2)
+        yield run.pid
+    finally:
+        run.kill()
+        run.wait()
 
 
 @pytest.mark.slow
@@ -244,33 +326,14 @@ def test_a_second_process_on_an_embedded_home_fails_fast_until_the_first_dies(
 ) -> None:
     home = tmp_path / "home"
     shutil.copytree(learned_home, home)
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "cli", "mcp", "--home", str(home)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        lock = home / "chroma" / "writer.lock"
-        deadline = time.monotonic() + 120
-        while f'"pid": {holder.pid}' not in (lock.read_text() if lock.exists() else ""):
-            assert time.monotonic() < deadline and holder.poll() is None
-            time.sleep(0.2)
-        before = cairn_json("memory", "stats", "--home", str(home), cache=cache_root)
-        refused = cairn(
-            "memory",
-            "add",
-            "take bug SHOULD BE NECESSARY to win",
-            "--home",
-            str(home),
-            cache=cache_root,
-        )
-        one_error_line(refused, "in use by `cairn mcp", f"pid {holder.pid}")
-        assert cairn_json("memory", "list", "--home", str(home), cache=cache_root)  # SQLite reads
-        assert cairn_json("memory", "stats", "--home", str(home), cache=cache_root) == before
-    finally:
-        holder.send_signal(signal.SIGKILL)  # no clean-up: the kernel drops the lock
-        holder.wait()
+    h = ("--home", str(home))
+    with running(home, cache_root) as pid:  # it learns meanwhile, at variation scope
+        claim = "take bug SHOULD BE NECESSARY to win"
+        refused = cairn("memory", "add", claim, *h, cache=cache_root)
+        one_error_line(refused, "in use by `cairn run", f"pid {pid}")
+        assert cairn_json("memory", "list", *h, cache=cache_root)  # SQLite reads work
+        assert cairn_json("memory", "list", "--scope", "global", *h, cache=cache_root) == []
+    # killed with no clean-up: the kernel dropped the lock
     found = cairn_json("memory", "search", "bug", "--home", str(home), cache=cache_root)
     assert found["semantic"]
 

@@ -128,3 +128,11 @@ def test_a_person_names_a_variation_the_way_specs_do() -> None:
         variation_named("scienceworld", "boil", "dev:0")
     with pytest.raises(SpecError, match="level"):
         variation_named("textworld", "coin_collector", "3,level=high")
+
+
+def test_an_unknown_simplification_is_refused_before_the_engine_starts() -> None:
+    with pytest.raises(SpecError, match="unknown simplification 'xx'"):
+        parse("scienceworld:boil,simplification=xx")
+    with pytest.raises(SpecError, match="unknown simplification 'doors'"):
+        parse("scienceworld:boil,simplification=openDoors+doors")
+    assert parse("scienceworld:boil,simplification=none").option("simplification") == "none"

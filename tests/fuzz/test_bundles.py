@@ -117,6 +117,10 @@ FIELDS = [
     "kind",
     "steps",
     "score",
+    "uid",
+    "residuals",
+    "home_id",
+    "format_version",
 ]
 
 

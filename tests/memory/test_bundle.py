@@ -11,50 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from memory.bundle import BundleError, Filters, export_bundle, read_bundle
+from memory.bundle import BundleError, Filters, read_bundle
 from memory.bundle_import import import_bundle
-from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation, Scope, Where
+from memory.knowledge import InsightUpdate, Relation
 from memory.store import Store
-
-BOIL = Where(Scope.TASK, "scienceworld", "boil")
-MELT = Where(Scope.TASK, "scienceworld", "melt")
-
-
-def learned(store: Store) -> None:
-    """What a home knows after a few trials: insights with evidence, one forgotten, one
-    exemplar trajectory."""
-    for subject, where, weight in (
-        ("open cupboard", BOIL, 2.0),
-        ("heat pot", BOIL, 3.0),
-        ("go to kitchen", MELT, 1.0),
-    ):
-        store.insights.apply(
-            InsightUpdate(subject, Relation.NECESSARY, "win", where, weight, trial_id=1, steps=(2,))
-        )
-    (forgotten,) = store.insights.apply(
-        InsightUpdate("look around", Relation.DOES_NOT_CONTRIBUTE, "win", BOIL)
-    )
-    store.edits.forget(forgotten.insight_id or 0)
-    steps = (
-        ExemplarStep("open cupboard", "The cupboard is now open.", 0, 10, "s1", 5.0, True),
-        ExemplarStep("heat pot", "The water boils.", 90, 100, "s2", 90.0, True),
-    )
-    store.exemplars.add(
-        Exemplar(
-            "scienceworld", "boil", "0", "scienceworld:boil@0", "Boil water.", 100, True, steps
-        )
-    )
-
-
-def export(store: Store, path: Path, filters: Filters | None = None) -> dict[str, int]:
-    return export_bundle(
-        store,
-        path,
-        filters=filters or Filters(),
-        cairn_version="test",
-        embedding_model="hash",
-        graph={"nodes": []},
-    )
+from tests.memory.bundle_homes import BOIL, export, learned
 
 
 @pytest.fixture
@@ -86,16 +47,16 @@ def test_a_bundle_carries_insights_evidence_and_trajectories_to_another_home(
     assert "look around" not in {i.subject for i in bundle.insights}  # forgotten stays home
     other.insights.apply(InsightUpdate("heat pot", Relation.NECESSARY, "win", BOIL, 1.0))
 
-    insight_ids, exemplar_ids = import_bundle(other, bundle)
+    report = import_bundle(other, bundle)
 
     imported = {i.subject: i for i in other.insights.active()}
     assert set(imported) == {"open cupboard", "heat pot", "go to kitchen"}
     assert imported["heat pot"].support == 4.0  # the same claim adds up its evidence
     assert imported["open cupboard"].origin == "imported:learned.cairn.zip"
-    assert len(set(insight_ids)) == 3
+    assert len(set(report.insight_ids)) == 3
     reasons = [e["reason"] for e in other.insights.evidence(imported["open cupboard"].id or 0)]
     assert any("learned.cairn.zip" in r for r in reasons)
-    (exemplar,) = other.exemplars.by_ids(exemplar_ids)
+    (exemplar,) = other.exemplars.by_ids(report.exemplar_ids)
     assert exemplar.useful_actions() == ["open cupboard", "heat pot"]
     assert exemplar.origin.startswith("imported:learned.cairn.zip")
 
@@ -106,6 +67,20 @@ def test_a_bundle_is_taken_in_once(bundle_path: Path, other: Store) -> None:
     with pytest.raises(BundleError, match="imported into this home already"):
         import_bundle(other, read_bundle(bundle_path))
     assert snapshot(other) == before
+
+
+def test_a_claim_forgotten_here_takes_the_bundles_evidence_and_stays_forgotten(
+    bundle_path: Path, other: Store
+) -> None:
+    (local,) = other.insights.apply(InsightUpdate("heat pot", Relation.NECESSARY, "win", BOIL))
+    other.edits.forget(local.insight_id or 0)
+    insight_ids = import_bundle(other, read_bundle(bundle_path)).insight_ids
+    assert local.insight_id in insight_ids  # its evidence rows went to the forgotten one
+    assert {i.subject for i in other.insights.active()} == {"open cupboard", "go to kitchen"}
+    forgotten = other.insights.require(local.insight_id or 0)
+    assert (forgotten.status.value, forgotten.support) == ("forgotten", 4.0)
+    assert other.insights.operations(local.insight_id)[-1]["details"]["forgotten"] is True
+    assert len(other.insights.evidence(local.insight_id or 0)) == 2
 
 
 def test_filters_choose_what_is_exported(store: Store, tmp_path: Path) -> None:

@@ -138,3 +138,10 @@ def test_listings_filter_sort_and_count_in_the_database(store: Store) -> None:
         "open door 2 SHOULD BE NECESSARY to x",
         "open cupboard SHOULD BE NECESSARY to boil water",
     ]
+
+
+@pytest.mark.parametrize("text", ["\x00", "\x00cupboard", '"', "AND OR NOT *"])
+def test_full_text_search_takes_any_text(store: Store, text: str) -> None:
+    store.insights.apply(update(Relation.NECESSARY))
+    found = store.insights.search_text(text)
+    assert [i.subject for i in found] == (["open cupboard"] if "cup" in text else [])

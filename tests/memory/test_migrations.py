@@ -127,3 +127,41 @@ def test_legacy_keys_spell_options_one_way_and_drop_defaults() -> None:
         == "17,simplification=openDoors+teleportAction"
     )
     assert legacy_variation_key("textworld:game.z8", None) is None
+
+
+def test_evidence_and_exemplars_made_before_m0008_are_named_by_this_home(tmp_path: Path) -> None:
+    path = tmp_path / "cairn.db"
+    legacy_home(path)  # no home id yet: m0008 makes it
+    db = Database(sqlite3.connect(path))
+    MIGRATIONS.apply(db, stop_before="m0008_evidence_identity")
+    db.table("exemplars").insert(
+        {"id": 9, "env": "textworld", "task": "t", "spec": "textworld:t", "score": 0.0, "won": 0}
+        | {"origin": "demonstration:gold", "steps": "[]"}
+    )
+    db.conn.close()
+    store = Store(path)
+    home = store.home_id()
+    rows = store.db.query("select id, uid from insight_evidence order by id")
+    assert [r["uid"] for r in rows] == [f"{home}:evidence:{n}" for n in (1, 2, 3, 4)]
+    named = {e.id: e.uid for e in store.exemplars.all()}
+    assert named == {
+        1: f"{home}:trial:1",
+        2: f"{home}:trial:2",
+        3: f"{home}:trial:3",
+        9: f"{home}:exemplar:9",
+    }
+    store.close()
+    assert Store(path).home_id() == home  # made once
+
+
+def test_m0008_names_rows_by_the_home_id_a_home_has_already(tmp_path: Path) -> None:
+    path = tmp_path / "cairn.db"
+    legacy_home(path)
+    db = Database(sqlite3.connect(path))
+    MIGRATIONS.apply(db, stop_before="m0008_evidence_identity")
+    db.table("settings").insert({"key": "home_id", "value": "0123456789abcdef"})
+    db.conn.close()
+    store = Store(path)
+    assert store.home_id() == "0123456789abcdef"
+    assert store.insights.has_evidence("0123456789abcdef:evidence:1")
+    store.close()

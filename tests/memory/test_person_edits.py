@@ -55,13 +55,35 @@ def test_forgetting_hides_and_restore_brings_back_the_status_it_had(store: Store
         store.edits.restore(insight_id)
 
 
-def test_restore_refuses_when_the_same_claim_came_back_meanwhile(store: Store) -> None:
+def test_evidence_for_a_forgotten_claim_is_recorded_and_it_stays_forgotten(store: Store) -> None:
+    insights = store.insights
+    (op,) = insights.apply(evidence("heat pot", Relation.NECESSARY))
+    insight_id = op.insight_id or 0
+    store.edits.forget(insight_id)
+    ops = insights.apply(evidence("Heat the pot", Relation.NECESSARY))  # the same claim again
+    ops += insights.apply(evidence("heat pot", Relation.DOES_NOT_CONTRIBUTE, weight=5))
+    assert [(o.op, o.insight_id, o.details["forgotten"]) for o in ops] == [
+        ("support", insight_id, True),
+        ("refute", insight_id, True),  # contrary evidence counts, and supersedes nothing
+    ]
+    assert list(insights.active()) == []
+    assert list(insights.for_task("scienceworld", "boil", 0)) == []
+    (forgotten,) = insights.all()  # no twin, active or superseded
+    assert (forgotten.status, forgotten.support, forgotten.refute) == (Status.FORGOTTEN, 2, 5)
+    assert [e["kind"] for e in insights.evidence(insight_id)] == ["support", "support", "refute"]
+    with pytest.raises(ValueError, match=f"insight {insight_id} holds this claim and was forgot"):
+        store.edits.add(InsightUpdate("heat pot", Relation.NECESSARY, "boil water", BOIL))
+    store.edits.restore(insight_id)
+    assert [i.id for i in insights.active()] == [insight_id]
+
+
+def test_restore_refuses_when_an_edit_made_the_same_claim_meanwhile(store: Store) -> None:
     insights = store.insights
     (op,) = insights.apply(evidence("heat pot", Relation.NECESSARY))
     store.edits.forget(op.insight_id or 0)
-    (again,) = insights.apply(evidence("heat pot", Relation.NECESSARY))
-    assert again.insight_id != op.insight_id
-    with pytest.raises(ValueError, match=f"insight {again.insight_id} holds the same claim"):
+    (other,) = insights.apply(evidence("heat the kettle", Relation.NECESSARY))
+    store.edits.edit(other.insight_id or 0, subject="heat pot")
+    with pytest.raises(ValueError, match=f"insight {other.insight_id} holds the same claim"):
         store.edits.restore(op.insight_id or 0)
 
 

@@ -57,3 +57,21 @@ def test_promotion_of_some_subjects_leaves_the_others_as_they_are(store: Store) 
     assert [store.insights.require(op.insight_id or 0).subject for op in ops] == ["go to kitchen"]
     (rest,) = promote(store.insights, "scienceworld", "boil")  # every subject: the other one
     assert store.insights.require(rest.insight_id or 0).subject == "open door"
+
+
+def test_a_promoted_insight_a_person_forgot_is_not_promoted_again(store: Store) -> None:
+    for variation in (1, 2):
+        learn(store, "go to kitchen", Relation.NECESSARY, "scienceworld", "boil", variation)
+    (promoted,) = promote(store.insights, "scienceworld", "boil")
+    store.edits.forget(promoted.insight_id or 0)
+    learn(store, "go to kitchen", Relation.NECESSARY, "scienceworld", "boil", 3)
+    (again,) = promote(store.insights, "scienceworld", "boil")
+    assert (again.op, again.insight_id, again.details["forgotten"]) == (
+        "promote",
+        promoted.insight_id,
+        True,
+    )
+    assert list(store.insights.active(Scope.TASK)) == []  # no active twin
+    forgotten = store.insights.require(promoted.insight_id or 0)
+    assert (forgotten.status.value, forgotten.support) == ("forgotten", 6.0)  # counted, hidden
+    assert promote(store.insights, "scienceworld", "boil") == []
