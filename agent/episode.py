@@ -16,9 +16,9 @@ from collections.abc import Iterator
 
 from agent.acting import Agent
 from agent.environments.base import EnvInfo, TextEnv
-from agent.state import Situation, Turn
+from agent.state import Turn, state_key
 from knowledge_graph.entities import objects_of
-from memory.records import Step
+from memory.records import Situation, Start, Step
 
 
 class Episode:
@@ -58,6 +58,8 @@ class Episode:
                 initial_observation=self.initial_observation,
                 situation=situation_of(info),
                 start=start,
+                view=info["view"],
+                max_steps=self.max_steps,
             )
             decision = self.agent.act(turn)
             started = time.perf_counter()
@@ -94,6 +96,18 @@ class Episode:
             yield step
             if step.done:
                 return
+
+
+def start_of(info: EnvInfo) -> Start:
+    """How an episode begins (what the archive records of its start)."""
+    situation = situation_of(info)
+    valid = tuple(info["valid_actions"])
+    return Start(
+        situation,
+        state_key(valid, situation, info["view"]),
+        tuple(a for a in valid if a not in info["irreversible_actions"]),
+        things_named(info["valid_actions"]),
+    )
 
 
 def situation_of(info: EnvInfo) -> Situation:

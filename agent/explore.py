@@ -1,121 +1,242 @@
-"""Exploration: look for what no trial has found yet (Go-Explore, with memory as the archive).
+"""Exploring: look for what no trial has found yet (Go-Explore, with memory as the archive).
 
-A *cell* is a coarse state: the place, what is held, the score (``Situation.cell``). What the
-agent knows of a game is what actions did in which cells: this episode's steps, and — with
-memory on — every earlier trial's, kept in the archive. The explorer turns that into votes:
+What the agent knows of a game is what its actions did in which cells (place, holdings,
+score): this episode's steps and — with memory on — every earlier trial's, from the archive
+(``memory.archive``). A trial sets out with a ``Plan`` chosen from the archive: play a won
+game's shortest form, or return to the most promising cell and explore from it. At every
+step the ``Explorer`` votes:
 
-    follow   the next action of the trial's plan: a won trial's shortest path, or the way
-             back to the cell chosen to explore from (Go-Explore's *return*)
-    untried  actions never taken at this place first (breadth before depth), exits to new
-             places before other actions; taken ones down, more if they changed nothing
-    route    no untried action here: the first step towards the nearest place that has some
+    follow   the plan's next action, while the episode is on its way
+    untried  actions never taken at this place first, scaled by how often their command has
+             done anything; ways to places no one has reached a little more; what was taken
+             in this very cell down, more if it changed nothing, or undid the last action
+    route    nothing worth trying here: the first step towards the nearest place that has
+    gamble   one irreversible action per trial that no trial has taken, the closest in
+             meaning to the task, once the episode has caught up with the best known score
+             and stalled (an elimination search: each loss is remembered for the variation)
 
-Irreversible actions are left to the elimination search (``gamble``): never explored like
-others, one untried candidate per trial, best by meaning.
+This one voice replaces novelty, the loop guard, replayed experience and the single frontier
+gamble of earlier versions.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from agent.policy import Vote
-from agent.state import Situation, Turn
+from agent.policy import DeadEndGuard, Vote
+from agent.state import Turn
 from agent.text import content_words, object_words, template_of
+from memory.archive import Archive, Cell
+from memory.embedding import Embedder, cosine
+from memory.records import Situation
 
-# Values, in the units of the other scorers (relevance ~1, the model's log-probability ~1-3).
-UNTRIED = 1.0  # never taken at this place, scaled by how often its command did anything
-EXIT = 0.6  # ...and its command moved the player before: new places first
-NEW_IN_CELL = 0.3  # taken at this place, but holding other things or at another score
-TRIED = 0.6  # per earlier try in this very cell: the next untried action comes first
+# In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
+UNTRIED = 1.0  # never taken at this place, times its command's promise: what exploring is
+EXIT = 0.6  # ...and it leads somewhere no trial has been: new places before new actions
+NEW_IN_CELL = 0.3  # taken at this place, but not in this state (other things held or seen)
+TRIED = 0.6  # per earlier try in this very state: the next untried action comes first
 IDLE = 1.5  # ...more if it changed nothing there (the loop guard)
-ROUTE = 1.5  # nothing worth trying here: the first step towards the nearest untried exit
-FOLLOW = 6.0  # the plan's next action outweighs everything but a certain loss
-FATAL = 6.0  # it lost the game here before
-RISKY = 2.0  # its command lost the game somewhere in this game ("eat peanut oil")
-UNDO = 1.0  # it would undo the action just taken ("drop egg" after "take egg")
-PROMISING = 0.5  # a command that did something at least half the times it was tried
+UNDO = 1.0  # it would undo the action just taken ("drop egg" right after "take egg")
+RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not name it
+FATAL = 6.0  # it lost this game before
+ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
+FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
+GAMBLE = 4.5  # the elimination search's candidate, once it is time
+PROMISING = 0.5  # a command is worth trying where it did something at least half the time
+STALL = 8  # steps without reaching a new cell before a gamble is taken
+REPEATS = 3  # trials a cell is explored from before cells of its score chosen less come first
 
 
 @dataclass(frozen=True)
-class Transition:
-    """What one action did: from a situation to another."""
+class Plan:
+    """What a trial sets out to do, chosen from the archive before it starts."""
 
-    before: Situation
-    action: str
-    after: Situation
-    changed: bool  # did the situation or what can be done change?
-    choices: tuple[str, ...] = ()  # what could be done after it
-    state: str = ""  # the state it was taken in, and the one it led to (``Turn.state_key``)
-    next_state: str = ""
+    path: tuple[str, ...] = ()  # actions to replay from the start
+    target: str | None = None  # the cell to explore from
+    won: bool = False  # the path wins the game: it is all there is to do
+    best_score: float = 0.0  # the best score any trial reached
+
+
+def choose_plan(archive: Archive | None) -> Plan:
+    """A won game's shortest form; else the cell to return to: the highest score first, then
+    the least explored (cells chosen ``REPEATS`` times wait for the others), the nearest."""
+    if archive is None or not archive.cells:
+        return Plan()
+    cells = archive.cells.values()
+    best_score = max(c.score for c in cells)
+    won = [c for c in cells if c.won]
+    if won:
+        best = min(won, key=lambda c: len(c.path))
+        return Plan(best.path, best.key, won=True, best_score=best_score)
+    start = next((c.key for c in cells if any(o.state == archive.start for o in c.tried)), None)
+    known = Knowledge(Experience.of_archive(archive), Experience())
+    open_cells = [c for c in cells if (c.path or c.key == start) and _promising(c, known)]
+    if not open_cells:
+        return Plan(best_score=best_score)
+    target = min(
+        open_cells, key=lambda c: (-c.score, c.chosen >= REPEATS, c.chosen, len(c.path), c.key)
+    )
+    return Plan(target.path, target.key, best_score=best_score)
+
+
+def _promising(cell: Cell, known: Knowledge) -> bool:
+    """Has the cell an untried action whose command has done something often enough?"""
+    return any(known.promise(a) >= PROMISING and a not in known.fatal for a in cell.untried())
 
 
 @dataclass
-class Knowledge:
-    """What is known of one game: what actions did in its cells, and its map of places."""
+class Experience:
+    """What actions did in one game: tallies the explorer reads, from an archive's cells
+    and from an episode's steps."""
 
     tried_in_cell: dict[tuple[str, str], int] = field(default_factory=dict)
-    idle_in_cell: set[tuple[str, str]] = field(default_factory=set)
+    tried_in_state: dict[tuple[str, str], int] = field(default_factory=dict)
+    idle_in_state: set[tuple[str, str]] = field(default_factory=set)
     tried_at_place: dict[str, set[str]] = field(default_factory=dict)
-    offered: dict[str, set[str]] = field(default_factory=dict)  # place -> actions seen there
-    undoes: set[tuple[str, str]] = field(default_factory=set)  # (command, the one it undid)
+    offered_at_place: dict[str, set[str]] = field(default_factory=dict)
     moves: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> action -> place
-    commands: dict[str, list[int]] = field(default_factory=dict)  # template -> [changed, tries]
-    fatal: set[tuple[str, str]] = field(default_factory=set)  # (place, action) that lost
+    commands: dict[str, list[int]] = field(default_factory=dict)  # command -> [changed, tries]
+    fatal: set[str] = field(default_factory=set)  # actions that lost the game
+    taken: set[str] = field(default_factory=set)  # every action any trial took
 
-    @property
-    def deadly(self) -> set[str]:
-        """Commands one of whose actions lost the game."""
-        return {template_of(action) for _, action in self.fatal}
+    def add(
+        self,
+        before: Situation,
+        state: str,
+        action: str,
+        after: Situation,
+        changed: bool,
+        tries: int = 1,
+        fatal: bool = False,
+    ) -> None:
+        key = (before.cell, action)
+        self.tried_in_cell[key] = self.tried_in_cell.get(key, 0) + tries
+        self.tried_in_state[(state, action)] = self.tried_in_state.get((state, action), 0) + tries
+        if not changed:
+            self.idle_in_state.add((state, action))
+        self.tried_at_place.setdefault(before.location, set()).add(action)
+        if after.location != before.location:
+            self.moves.setdefault(before.location, {})[action] = after.location
+        counts = self.commands.setdefault(template_of(action), [0, 0])
+        counts[0] += tries if changed else 0
+        counts[1] += tries
+        self.taken.add(action)
+        if fatal:
+            self.fatal.add(action)
 
-    @property
-    def fatal_actions(self) -> set[str]:
-        """Actions that lost the game (wherever: eating the egg is fatal in every room)."""
-        return {action for _, action in self.fatal}
+    def offered(self, place: str, actions: Iterable[str]) -> None:
+        self.offered_at_place.setdefault(place, set()).update(actions)
 
-    def add(self, transitions: Iterable[Transition]) -> Knowledge:
-        for t in transitions:
-            key = (t.before.cell, t.action)
-            self.tried_in_cell[key] = self.tried_in_cell.get(key, 0) + 1
-            if not t.changed:
-                self.idle_in_cell.add(key)
-            self.tried_at_place.setdefault(t.before.location, set()).add(t.action)
-            self.offered.setdefault(t.after.location, set()).update(t.choices)
-            if t.after.location != t.before.location:
-                self.moves.setdefault(t.before.location, {})[t.action] = t.after.location
-            counts = self.commands.setdefault(template_of(t.action), [0, 0])
-            counts[0] += int(t.changed)
-            counts[1] += 1
-        return self
+    @classmethod
+    def of_archive(cls, archive: Archive | None) -> Experience:
+        found = cls()
+        for cell in archive.cells.values() if archive else ():
+            here = Situation(cell.place, cell.inventory, cell.score)
+            for outcome in cell.tried:
+                after = _situation(outcome.next_cell)
+                found.add(
+                    here,
+                    outcome.state,
+                    outcome.action,
+                    after,
+                    outcome.changed,
+                    outcome.tries,
+                    outcome.fatal,
+                )
+            found.offered(cell.place, cell.offered)
+        return found
 
-    @property
-    def movers(self) -> set[str]:
-        return {template_of(a) for moves in self.moves.values() for a in moves}
+
+def _situation(cell_key: str) -> Situation:
+    place, held, score = cell_key.rsplit("|", 2)
+    return Situation(place, tuple(h for h in held.split(",") if h), float(score))
+
+
+class Knowledge:
+    """The archive's experience and this episode's, read as one."""
+
+    def __init__(self, past: Experience, now: Experience) -> None:
+        self.past, self.now = past, now
+        self.both = (past, now)
+
+    def tries_in_cell(self, cell: str, action: str) -> int:
+        return sum(e.tried_in_cell.get((cell, action), 0) for e in self.both)
+
+    def tries_in_state(self, state: str, action: str) -> int:
+        return sum(e.tried_in_state.get((state, action), 0) for e in self.both)
+
+    def idle_in_state(self, state: str, action: str) -> bool:
+        return any((state, action) in e.idle_in_state for e in self.both)
+
+    def tried_at(self, place: str) -> set[str]:
+        return set().union(*(e.tried_at_place.get(place, set()) for e in self.both))
 
     def promise(self, action: str) -> float:
         """How likely its command is to do anything: 1 until tried (a new command is worth
         a try), then the share of its tries that changed something."""
-        changed, tries = self.commands.get(template_of(action), (0, 0))
+        changed = tries = 0
+        for e in self.both:
+            c, t = e.commands.get(template_of(action), (0, 0))
+            changed, tries = changed + c, tries + t
         return (changed + 1) / (tries + 1)
 
+    @cached_property
+    def moves(self) -> dict[str, dict[str, str]]:
+        merged: dict[str, dict[str, str]] = {}
+        for e in self.both:
+            for place, moves in e.moves.items():
+                merged.setdefault(place, {}).update(moves)
+        return merged
+
+    @cached_property
+    def movers(self) -> set[str]:
+        return {template_of(a) for moves in self.moves.values() for a in moves}
+
+    @cached_property
+    def visited(self) -> set[str]:
+        return {p for e in self.both for p in e.tried_at_place} | {
+            q for moves in self.moves.values() for q in moves.values()
+        }
+
+    @cached_property
+    def destinations(self) -> dict[str, set[str]]:
+        """Where each action led, from wherever it was taken."""
+        found: dict[str, set[str]] = {}
+        for moves in self.moves.values():
+            for action, place in moves.items():
+                found.setdefault(action, set()).add(place)
+        return found
+
+    @cached_property
+    def fatal(self) -> set[str]:
+        return self.past.fatal | self.now.fatal
+
+    @cached_property
+    def deadly(self) -> set[str]:
+        """Commands one of whose actions lost this game."""
+        return {template_of(a) for a in self.fatal}
+
+    def leads_somewhere_new(self, place: str, action: str) -> bool:
+        """A way on that no trial has followed from here, of a command that moves the
+        player, whose destination is not known to be a place already visited."""
+        if template_of(action) not in self.movers or action in self.moves.get(place, {}):
+            return False
+        known = self.destinations.get(action, set())
+        return not (len(known) == 1 and known <= self.visited)  # "teleport to kitchen" again
+
     def frontier(self, place: str) -> bool:
-        """Is there an action at ``place`` no one has taken that may do something?"""
-        untried = self.offered.get(place, set()) - self.tried_at_place.get(place, set())
-        deadly = self.deadly
+        """Is there an action at ``place`` no one has taken there that may do something?"""
+        offered = set().union(*(e.offered_at_place.get(place, set()) for e in self.both))
+        untried = offered - self.tried_at(place) - self.fatal
         return any(
-            self.promise(a) >= PROMISING and template_of(a) not in deadly for a in untried
+            self.promise(a) >= PROMISING and template_of(a) not in self.deadly for a in untried
         )
 
-    def learn_undoing(self, transitions: list[Transition]) -> None:
-        """Commands that brought the state back to what it was before the previous action
-        ("drop egg" after "take egg", "close oven" after "open oven") undo that command."""
-        for first, second in zip(transitions, transitions[1:], strict=False):
-            if first.state and second.next_state == first.state and first.changed:
-                self.undoes.add((template_of(second.action), template_of(first.action)))
-
     def route(self, start: str, irreversible: frozenset[str]) -> list[str]:
-        """Actions leading from ``start`` to the nearest other place with an untried exit."""
+        """Actions leading from ``start`` to the nearest other place with untried actions."""
         previous: dict[str, tuple[str, str]] = {}
         queue, seen = deque([start]), {start}
         while queue:
@@ -127,80 +248,94 @@ class Knowledge:
                     path.append(action)
                 return path[::-1]
             for action, other in sorted(self.moves.get(place, {}).items()):
-                if other not in seen and action not in irreversible:
+                if other not in seen and action not in irreversible and action not in self.fatal:
                     seen.add(other)
                     previous[other] = (place, action)
                     queue.append(other)
         return []
 
 
-def transitions_of(turn: Turn) -> list[Transition]:
-    """This episode's steps as transitions."""
-    found, before = [], turn.start
-    keys = [step.state_key for step in turn.history[1:]] + [turn.state_key]
-    for step, key_after in zip(turn.history, keys, strict=False):
-        after = Situation(step.location, step.inventory, step.score)
-        changed = after != before or key_after != step.state_key
-        found.append(
-            Transition(before, step.action, after, changed, step.choices, step.state_key, key_after)
-        )
+def episode_experience(turn: Turn) -> tuple[Experience, list[tuple[str, str]]]:
+    """This episode's steps as experience, and the actions that undid the one before them
+    (a detour back to the state before: "close oven" right after "open oven")."""
+    now = Experience()
+    undone: list[tuple[str, str]] = []
+    before = turn.start
+    states = [s.state_key for s in turn.history[1:]] + [turn.state_key] if turn.history else []
+    for index, (step, next_state) in enumerate(zip(turn.history, states, strict=True)):
+        after = step.situation
+        changed = after != before or next_state != step.state_key
+        now.add(before, step.state_key, step.action, after, changed, fatal=step.lost)
+        now.offered(after.location, step.choices)
+        if index and next_state == turn.history[index - 1].state_key:
+            undone.append((template_of(step.action), template_of(turn.history[index - 1].action)))
         before = after
-    return found
+    return now, undone
 
 
 class Explorer:
-    """The exploration voice of the policy (replaces novelty, the loop guard, experience)."""
+    """The exploration voice of the policy (see the module docstring)."""
 
     name = "explore"
 
-    def __init__(self, known: Knowledge | None = None, plan: Plan | None = None) -> None:
-        self.known = known  # earlier trials of this game (the archive); None without memory
-        self.plan = plan or Plan()
+    def __init__(
+        self,
+        archive: Archive | None = None,
+        plan: Plan | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.remembers = archive is not None  # with memory off, no gamble: nothing to learn
+        self.past = Experience.of_archive(archive)
+        self.plan = plan or choose_plan(archive)
+        self.embedder = embedder
 
     def score(self, turn: Turn) -> Mapping[str, Vote]:
-        done = [step.action for step in turn.history]
-        path = self.plan.path
-        if len(done) < len(path) and tuple(done) == path[: len(done)]:
-            if path[len(done)] in turn.valid_actions:  # on the way: take the next step
-                return {path[len(done)]: Vote(FOLLOW)}
-        known = _copy(self.known) if self.known is not None else Knowledge()
-        steps = transitions_of(turn)
-        known.add(steps)
-        known.learn_undoing(steps)
-        known.offered.setdefault(turn.situation.location, set()).update(
-            a for a in turn.valid_actions if a not in turn.irreversible_actions
-        )
-        return self._explore(turn, known, steps[-1].action if steps else None)
+        follow = self._follow(turn)
+        if follow is not None:
+            return {follow: Vote(FOLLOW, ("plan",))}
+        now, undone = episode_experience(turn)
+        now.offered(turn.situation.location, _reversible(turn))
+        known = Knowledge(self.past, now)
+        votes = self._explore(turn, known, undone)
+        gamble = self._gamble(turn, known)
+        if gamble is not None:
+            votes[gamble] = Vote(GAMBLE, ("gamble",))
+        return votes
 
-    def _explore(self, turn: Turn, known: Knowledge, last: str | None) -> dict[str, Vote]:
-        here = turn.situation
-        tried_here = known.tried_at_place.get(here.location, set())
-        deadly = known.deadly
-        undone = {b for a, b in known.undoes if last is not None and b == template_of(last)}
+    def _follow(self, turn: Turn) -> str | None:
+        done = tuple(step.action for step in turn.history)
+        path = self.plan.path
+        on_the_way = len(done) < len(path) and done == path[: len(done)]
+        return path[len(done)] if on_the_way and path[len(done)] in turn.valid_actions else None
+
+    def _explore(
+        self, turn: Turn, known: Knowledge, undone: list[tuple[str, str]]
+    ) -> dict[str, Vote]:
+        here, goal = turn.situation, DeadEndGuard.goal_words(turn.task)
+        tried_here = known.tried_at(here.location)
+        last = turn.history[-1].action if turn.history else ""
+        undoers = {undo for undo, done in undone if done == template_of(last)}
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:
-            if action in known.fatal_actions:
+            named = bool(object_words(action)) and object_words(action) <= goal
+            if action in known.fatal:
                 votes[action] = Vote(-FATAL)
                 continue
-            if action in turn.irreversible_actions and not named_by(action, turn.task):
+            if action in turn.irreversible_actions and not named:
                 continue  # a gamble: left to the elimination search
-            key = (here.cell, action)
-            command = template_of(action)
             if action not in tried_here:
-                mover = command in known.movers
-                value = UNTRIED * known.promise(action) + (EXIT if mover else 0.0)
-                if command in deadly and not named_by(action, turn.task):
+                value = UNTRIED * known.promise(action)
+                value += EXIT if known.leads_somewhere_new(here.location, action) else 0.0
+                if template_of(action) in known.deadly and not named:
                     value -= RISKY
                 best_untried = max(best_untried, value)
-            elif key not in known.tried_in_cell:
-                value = NEW_IN_CELL
+            elif not known.tries_in_state(turn.state_key, action):
+                value = NEW_IN_CELL  # taken here, but with other things held, or seen
             else:
-                value = -TRIED * known.tried_in_cell[key]
-                value -= IDLE if key in known.idle_in_cell else 0.0
-            if undone and any(
-                (command, b) in known.undoes and _same_things(action, last or "") for b in undone
-            ):
+                value = -TRIED * known.tries_in_state(turn.state_key, action)
+                value -= IDLE if known.idle_in_state(turn.state_key, action) else 0.0
+            if template_of(action) in undoers and object_words(action) & object_words(last):
                 value -= UNDO
             votes[action] = Vote(value)
         if best_untried < UNTRIED * PROMISING:  # nothing here is worth a try: move on
@@ -209,149 +344,49 @@ class Explorer:
                 votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
         return votes
 
-
-def named_by(action: str, task: str) -> bool:
-    objects = object_words(action)
-    return bool(objects) and objects <= content_words(task)
-
-
-def _same_things(action: str, other: str) -> bool:
-    return bool(object_words(action) & object_words(other))
-
-
-def _copy(known: Knowledge) -> Knowledge:
-    return Knowledge(
-        dict(known.tried_in_cell),
-        set(known.idle_in_cell),
-        {p: set(a) for p, a in known.tried_at_place.items()},
-        {p: set(e) for p, e in known.offered.items()},
-        set(known.undoes),
-        {p: dict(m) for p, m in known.moves.items()},
-        {t: list(c) for t, c in known.commands.items()},
-        set(known.fatal),
-    )
+    def _gamble(self, turn: Turn, known: Knowledge) -> str | None:
+        """The elimination search's candidate, if it is time to take it."""
+        if not self.remembers or self.embedder is None:
+            return None
+        if any(step.action in turn.irreversible_actions for step in turn.history):
+            return None  # one per trial
+        if turn.situation.score < self.plan.best_score or not _stalled(turn):
+            return None
+        untried = sorted(a for a in turn.irreversible_actions if a not in known.past.taken)
+        untried = [a for a in untried if a not in known.fatal and not _names_a_place(a, known)]
+        if not untried:
+            return None
+        vectors = self.embedder.embed([turn.task, *untried])
+        return max(zip(untried, vectors[1:], strict=True), key=lambda p: cosine(vectors[0], p[1]))[
+            0
+        ]
 
 
-# --- the archive (prototype: kept in memory) ---------------------------------------------
+def _reversible(turn: Turn) -> list[str]:
+    return [a for a in turn.valid_actions if a not in turn.irreversible_actions]
 
 
-@dataclass
-class Outcome:
-    """What an action did from a cell, over every trial that took it there."""
-
-    to: str  # the cell it led to (last time)
-    place: str  # ...and that cell's place
-    changed: bool
-    fatal: bool = False
-    tries: int = 0
-
-
-@dataclass
-class Cell:
-    key: str
-    place: str
-    inventory: tuple[str, ...]
-    score: float
-    path: tuple[str, ...]  # the shortest known way from the start
-    reached: int = 0  # trials that reached it
-    chosen: int = 0  # trials that set out to explore from it
-    won: bool = False
-    tried: dict[str, Outcome] = field(default_factory=dict)
-    offered: set[str] = field(default_factory=set)  # actions seen valid there
+def _stalled(turn: Turn) -> bool:
+    """No new cell for ``STALL`` steps (or fewer steps than that left)."""
+    left = turn.max_steps - len(turn.history) if turn.max_steps else STALL + 1
+    cells = [turn.start.cell, *(step.situation.cell for step in turn.history)]
+    first: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        first.setdefault(cell, index)
+    return left <= STALL or len(cells) - 1 - max(first.values()) >= STALL
 
 
-def situation_cell(situation: Situation, path: tuple[str, ...]) -> Cell:
-    return Cell(situation.cell, situation.location, situation.inventory, situation.score, path)
+def _names_a_place(action: str, known: Knowledge) -> bool:
+    """Rooms are where things are, never the thing a task asks for."""
+    words = content_words(" ".join(known.visited)) | {"door"}
+    return bool(object_words(action) & words)
 
 
-def archive_trial(
-    cells: dict[str, Cell], start: Situation, steps: list, target: str | None
-) -> dict[str, Cell]:
-    """Fold one trial into the archive: the cells it reached (with the shortest way to
-    each), what each action did from where it was taken, the ways on seen there."""
-    cells = dict(cells)
-    before = start
-    path: list[str] = []
-    seen_states: dict[str, int] = {}  # state key -> length of the path when first there
-    reached: set[str] = set()
-    keys = [s.state_key for s in steps[1:]] + [""]
-    for step, key_after in zip(steps, keys, strict=True):
-        here = cells.setdefault(before.cell, situation_cell(before, tuple(path)))
-        if len(path) < len(here.path) or (not here.path and not path):
-            here.path = tuple(path)
-        if here.key not in reached:
-            reached.add(here.key)
-            here.reached += 1
-        after = Situation(step.location, step.inventory, step.score)
-        changed = after != before or key_after != step.state_key
-        outcome = here.tried.setdefault(step.action, Outcome(after.cell, after.location, changed))
-        outcome.to, outcome.place, outcome.changed = after.cell, after.location, changed
-        outcome.tries += 1
-        outcome.fatal = outcome.fatal or (step.lost and step is steps[-1])
-        reached_cell = cells.setdefault(after.cell, situation_cell(after, (*path, step.action)))
-        reached_cell.offered.update(step.choices)
-        # The way to the next cell: cut loops back to a state seen before (no side effects).
-        if step.state_key in seen_states:
-            del path[seen_states[step.state_key]:]
-        seen_states = {k: v for k, v in seen_states.items() if v <= len(path)}
-        seen_states[step.state_key] = len(path)
-        path.append(step.action)
-        before = after
-        if step is steps[-1]:
-            last = cells.setdefault(after.cell, situation_cell(after, tuple(path)))
-            if len(path) < len(last.path) or not last.path:
-                last.path = tuple(path)
-            last.won = last.won or step.won
-            if last.key not in reached:
-                last.reached += 1
-    if target in cells:
-        cells[target].chosen += 1
-    return cells
+def ranked(embedder: Embedder, task: str, actions: Sequence[str]) -> list[str]:
+    """``actions`` by closeness in meaning to the task, closest first."""
+    vectors = embedder.embed([task, *actions])
+    scored = zip(actions, vectors[1:], strict=True)
+    return [a for a, _ in sorted(scored, key=lambda p: -cosine(vectors[0], p[1]))]
 
 
-def knowledge_of(cells: dict[str, Cell]) -> Knowledge:
-    known = Knowledge()
-    for cell in cells.values():
-        for action, outcome in cell.tried.items():
-            key = (cell.key, action)
-            known.tried_in_cell[key] = outcome.tries
-            if not outcome.changed:
-                known.idle_in_cell.add(key)
-            known.tried_at_place.setdefault(cell.place, set()).add(action)
-            if outcome.place != cell.place:
-                known.moves.setdefault(cell.place, {})[action] = outcome.place
-            counts = known.commands.setdefault(template_of(action), [0, 0])
-            counts[0] += int(outcome.changed) * outcome.tries
-            counts[1] += outcome.tries
-            if outcome.fatal:
-                known.fatal.add((cell.place, action))
-        known.offered.setdefault(cell.place, set()).update(cell.offered)
-    return known
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What a trial sets out to do, chosen before it starts."""
-
-    path: tuple[str, ...] = ()  # actions to replay from the start
-    target: str | None = None  # the cell to explore from
-    won: bool = False  # the path wins the game: play it, nothing else
-    fatal: frozenset[str] = frozenset()  # (cell, action) keys that lost the game before
-
-
-REPEATS = 3  # trials a cell is explored from before others of its score come first
-
-
-def choose_plan(cells: dict[str, Cell]) -> Plan:
-    if not cells:
-        return Plan()
-    won = [c for c in cells.values() if c.won]
-    if won:
-        best = min(won, key=lambda c: len(c.path))
-        return Plan(best.path, best.key, won=True)
-    live = [c for c in cells.values() if not any(o.fatal for o in [] )]
-    best_score = max(c.score for c in live)
-    candidates = sorted(live, key=lambda c: (-c.score, c.chosen >= REPEATS, c.chosen, len(c.path)))
-    target = candidates[0]
-    del best_score
-    return Plan(target.path, target.key)
+__all__ = ["Cell", "Explorer", "Plan", "choose_plan", "ranked"]

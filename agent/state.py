@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from memory.records import Step
+from memory.records import Situation, Step
 
 
-@dataclass(frozen=True)
-class Situation:
-    """Where the player is, what it holds and its score, as the environment reports them."""
-
-    location: str = ""
-    inventory: tuple[str, ...] = ()
-    score: float = 0.0
-
-    @property
-    def cell(self) -> str:
-        """A coarse state, Go-Explore's cell: the place, what is held, the score reached
-        ("kitchen|orange|25"). Readable, so the archive can be inspected by a person."""
-        return f"{self.location}|{','.join(self.inventory)}|{self.score:g}"
-
-
-def state_key(valid_actions: tuple[str, ...], situation: Situation | None = None) -> str:
-    """A name for the situation: where the player is, what it holds, and what can be done
-    there. Two rooms of a maze that offer the same exits are two states; the same room with
-    the same things in it, seen twice, is one."""
+def state_key(
+    valid_actions: tuple[str, ...], situation: Situation | None = None, view: str = ""
+) -> str:
+    """A name for the state: where the player is, what it holds and what it sees there (the
+    engine's view; without one, what can be done there). Two rooms of a maze that offer the
+    same exits are two states; the same room with the same things in it, seen twice, is one."""
     where = f"{situation.location}|{','.join(situation.inventory)}\n" if situation else ""
-    text = where + "\n".join(sorted(valid_actions))
+    text = where + (view or "\n".join(sorted(valid_actions)))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
@@ -43,12 +30,14 @@ class Turn:
     history: tuple[Step, ...] = ()
     irreversible_actions: frozenset[str] = frozenset()
     initial_observation: str = ""
-    situation: Situation = Situation()
-    start: Situation = Situation()  # where the episode began
+    situation: Situation = field(default_factory=Situation)
+    start: Situation = field(default_factory=Situation)  # where the episode began
+    view: str = ""  # what the player sees (``EnvInfo.view``)
+    max_steps: int = 0  # the episode's budget (0: not known)
 
     @cached_property
     def state_key(self) -> str:
-        return state_key(self.valid_actions, self.situation)
+        return state_key(self.valid_actions, self.situation, self.view)
 
     @property
     def index(self) -> int:

@@ -12,6 +12,32 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Situation:
+    """Where the player is, what it holds and its score, as the environment reports them."""
+
+    location: str = ""
+    inventory: tuple[str, ...] = ()
+    score: float = 0.0
+
+    @property
+    def cell(self) -> str:
+        """A coarse state, Go-Explore's cell: the place, what is held, the score reached
+        ("kitchen|orange|25"). Readable, so the archive can be inspected by a person."""
+        return f"{self.location}|{','.join(self.inventory)}|{self.score:g}"
+
+
+@dataclass(frozen=True)
+class Start:
+    """How an episode began: the situation, its fine state (``Turn.state_key``), the
+    reversible actions valid there and the things they named."""
+
+    situation: Situation = field(default_factory=Situation)
+    state: str = ""
+    choices: tuple[str, ...] = ()
+    seen: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LLMCall:
     """One request to a language model and what came back (or the error that did)."""
 
@@ -76,6 +102,11 @@ class Step:
     @property
     def done(self) -> bool:
         return self.terminated or self.truncated
+
+    @property
+    def situation(self) -> Situation:
+        """Where the step left the player."""
+        return Situation(self.location, self.inventory, self.score)
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,11 @@ class ToyWorld:
         exits = ", ".join(sorted(self.world.exits[play.room]))
         things = self._here(play)
         seen = f" You see: {', '.join(f'a {t}' for t in things)}." if things else ""
-        return f"-= {play.room.title()} =-\nYou are in the {play.room}. Exits: {exits}.{seen}"
+        door = _door(self.world, play)
+        closed = f" The door to the {door} is closed." if door else ""
+        return (
+            f"-= {play.room.title()} =-\nYou are in the {play.room}. Exits: {exits}.{closed}{seen}"
+        )
 
     def valid_actions(self) -> list[str]:
         play = self._play

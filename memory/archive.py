@@ -1,0 +1,192 @@
+"""The archive of cells: what exploring has found in one game, Go-Explore's archive.
+
+A *cell* is a coarse state — the place, what the player holds, the score — named
+``"kitchen|orange|25"`` (``Situation.cell``). For each cell of a game (one variation) the
+archive keeps the shortest known way to it from the start, how many trials reached it and
+how many set out to explore from it, which actions were tried there and what each led to,
+the actions seen valid there, and the things seen there. A game's row (``ArchiveStore``
+``games`` table) keeps its start state and how many trials folded into it.
+
+Actions are recorded with the fine states they were taken in and led to (``Turn.state_key``:
+place, holdings and what is seen), so the shortest way to a cell can be found over them and
+replayed: the games are deterministic for a variation. ``reflection.archiving`` folds a trial
+in; ``agent.explore`` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from memory.clock import now
+
+MAX_OFFERED = 400  # actions kept per cell: ScienceWorld offers ~300 reversible ones a room
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action did from one state, over every trial that took it there."""
+
+    action: str
+    state: str  # the fine state it was taken in
+    next_state: str  # ...and the one it led to
+    next_cell: str
+    changed: bool  # did the situation or what can be done change?
+    fatal: bool = False  # it lost the game
+    tries: int = 1
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    place: str
+    inventory: tuple[str, ...]
+    score: float
+    path: tuple[str, ...] = ()  # the shortest known way from the start
+    reached: int = 0  # trials that reached it
+    chosen: int = 0  # trials that set out to explore from it
+    won: bool = False  # reaching it won the game
+    tried: tuple[Outcome, ...] = ()
+    offered: tuple[str, ...] = ()  # reversible actions seen valid there
+    seen: tuple[str, ...] = ()  # things the valid actions there named
+    first_trial: int | None = None
+    last_trial: int | None = None
+
+    def tried_actions(self) -> set[str]:
+        return {outcome.action for outcome in self.tried}
+
+    def untried(self) -> list[str]:
+        """Actions seen valid here that no trial took here."""
+        tried = self.tried_actions()
+        return [action for action in self.offered if action not in tried]
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The archive of one game: ``variation`` is its identity (``Where.variation``)."""
+
+    env: str
+    task: str
+    variation: str | None
+    start: str = ""  # the fine state every trial starts in
+    trials: int = 0  # trials folded in
+    cells: Mapping[str, Cell] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Cell | None:
+        """The won cell with the shortest way, else the highest score reached."""
+        if not self.cells:
+            return None
+        return min(self.cells.values(), key=lambda c: (not c.won, -c.score, len(c.path)))
+
+
+class ArchiveStore:
+    """Archives in SQLite (tables ``games`` and ``cells``, migration m0009)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def load(self, env: str, task: str, variation: str | None) -> Archive:
+        game = self._game(env, task, variation)
+        if game is None:
+            return Archive(env, task, variation)
+        rows = self.db.table("cells").rows_where("game_id = ?", [game["id"]], order_by="id")
+        cells = {row["key"]: _cell(row) for row in rows}
+        return Archive(env, task, variation, game["start_state"], game["trials"], cells)
+
+    def save(self, archive: Archive, changed: Iterable[str] | None = None) -> None:
+        """Write the archive (only the cells named in ``changed``, if given)."""
+        with self.db.atomic():
+            game_id = self._game_id(archive)
+            keys = archive.cells.keys() if changed is None else changed
+            for key in keys:
+                cell = archive.cells[key]
+                self.db.table("cells").upsert(
+                    {**_row(cell), "game_id": game_id, "updated_at": now()},
+                    pk=("game_id", "key"),
+                )
+
+    def games(self) -> list[dict[str, Any]]:
+        """Every game with an archive: env, task, variation, trials, cells, best score, won."""
+        return list(
+            self.db.query(
+                """select g.env, g.task, g.variation, g.trials, count(c.key) as cells,
+                       coalesce(max(c.score), 0) as best, coalesce(max(c.won), 0) as won
+                   from games g left join cells c on c.game_id = g.id
+                   group by g.id order by g.env, g.task, g.variation"""
+            )
+        )
+
+    def all(self) -> list[Archive]:
+        return [self.load(g["env"], g["task"], g["variation"]) for g in self.games()]
+
+    def _game(self, env: str, task: str, variation: str | None) -> dict[str, Any] | None:
+        rows = self.db.table("games").rows_where(
+            "env = ? and task = ? and variation is ?", [env, task, variation]
+        )
+        return next(iter(rows), None)
+
+    def _game_id(self, archive: Archive) -> int:
+        found = self._game(archive.env, archive.task, archive.variation)
+        fields = {"start_state": archive.start, "trials": archive.trials, "updated_at": now()}
+        if found is not None:
+            self.db.table("games").update(found["id"], fields)
+            return int(found["id"])
+        key = {"env": archive.env, "task": archive.task, "variation": archive.variation}
+        inserted = self.db.table("games").insert({**key, **fields})
+        return int(inserted.last_pk)  # type: ignore[arg-type]
+
+
+def _row(cell: Cell) -> dict[str, Any]:
+    return {
+        "key": cell.key,
+        "place": cell.place,
+        "inventory": json.dumps(list(cell.inventory)),
+        "score": cell.score,
+        "path": json.dumps(list(cell.path)),
+        "reached": cell.reached,
+        "chosen": cell.chosen,
+        "won": int(cell.won),
+        "tried": json.dumps([_outcome_row(o) for o in cell.tried]),
+        "offered": json.dumps(list(cell.offered[:MAX_OFFERED])),
+        "seen": json.dumps(list(cell.seen)),
+        "first_trial": cell.first_trial,
+        "last_trial": cell.last_trial,
+    }
+
+
+def _outcome_row(outcome: Outcome) -> list[Any]:
+    return [
+        outcome.action,
+        outcome.state,
+        outcome.next_state,
+        outcome.next_cell,
+        int(outcome.changed),
+        int(outcome.fatal),
+        outcome.tries,
+    ]
+
+
+def _cell(row: dict[str, Any]) -> Cell:
+    return Cell(
+        key=row["key"],
+        place=row["place"],
+        inventory=tuple(json.loads(row["inventory"])),
+        score=float(row["score"]),
+        path=tuple(json.loads(row["path"])),
+        reached=int(row["reached"]),
+        chosen=int(row["chosen"]),
+        won=bool(row["won"]),
+        tried=tuple(
+            Outcome(a, s, n, c, bool(ch), bool(f), int(t))
+            for a, s, n, c, ch, f, t in json.loads(row["tried"])
+        ),
+        offered=tuple(json.loads(row["offered"])),
+        seen=tuple(json.loads(row["seen"])),
+        first_trial=row["first_trial"],
+        last_trial=row["last_trial"],
+    )

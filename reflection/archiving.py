@@ -1,0 +1,110 @@
+"""Folding a finished trial into its game's archive of cells (``memory.archive``).
+
+Each step says what its action did from the state it was taken in; the cells the trial
+reached count one more visit; the cell it set out to explore from, one more choice. Then
+each cell keeps the shortest way a trial actually took to it, detours cut out where that is
+safe (``Way``): the way a later trial returns, and a won game's shortest form. (Ways are not
+stitched together across trials: a door one trial opened may be closed in the next.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from memory.archive import Archive, Cell, Outcome
+from memory.records import Situation, Start, Step
+
+END = "#end"  # the state after a trial's last step is not observed: named by its cell
+
+
+def fold_trial(
+    archive: Archive,
+    start: Start,
+    steps: Sequence[Step],
+    *,
+    target: str | None = None,
+    trial_id: int | None = None,
+) -> tuple[Archive, set[str]]:
+    """The archive with the trial folded in, and the keys of the cells that changed."""
+    cells = dict(archive.cells)
+    changed: set[str] = set()
+
+    def cell(situation: Situation) -> Cell:
+        found = cells.get(situation.cell)
+        if found is None:
+            found = Cell(situation.cell, situation.location, situation.inventory, situation.score)
+            found = replace(found, first_trial=trial_id)
+        changed.add(situation.cell)
+        return found
+
+    here = start.situation
+    way = Way(start.state)
+    cells[here.cell] = _arrived(cell(here), start.choices, start.seen, way.path)
+    states = [step.state_key for step in steps[1:]]
+    for step, next_state in zip(steps, [*states, None], strict=True):
+        after = step.situation
+        next_state = next_state or after.cell + END
+        moved = after.location != here.location
+        outcome = Outcome(
+            step.action,
+            step.state_key,
+            next_state,
+            after.cell,
+            changed=after != here or next_state != step.state_key,
+            fatal=step.lost and step is steps[-1],
+        )
+        cells[here.cell] = _tried(cell(here), outcome)
+        way.take(step.action, next_state, side_effect=outcome.changed and not moved)
+        arrived = _arrived(cell(after), step.choices, step.seen, way.path)
+        cells[after.cell] = replace(arrived, won=arrived.won or step.won)
+        here = after
+    for key in changed:  # every cell this trial reached
+        cells[key] = replace(cells[key], reached=cells[key].reached + 1, last_trial=trial_id)
+    if target in cells:
+        cells[target] = replace(cells[target], chosen=cells[target].chosen + 1)
+        changed.add(target)
+    start_state = archive.start or start.state
+    folded = replace(archive, start=start_state, trials=archive.trials + 1, cells=cells)
+    return folded, changed
+
+
+class Way:
+    """The actions that led from the start to where a trial is, with detours cut out: a
+    stretch that came back to a state seen before is dropped if it only walked or changed
+    nothing (a detour that opened a door elsewhere is kept: the door stays open)."""
+
+    def __init__(self, start: str) -> None:
+        self.path: list[str] = []
+        self.states = [start]  # the state before each action of the path, and after the last
+        self.plain: list[bool] = []  # did each action only move, or change nothing?
+
+    def take(self, action: str, reached: str, *, side_effect: bool) -> None:
+        self.path.append(action)
+        self.plain.append(not side_effect)
+        self.states.append(reached)
+        earlier = self.states.index(reached)
+        if earlier < len(self.path) and all(self.plain[earlier:]):
+            del self.path[earlier:], self.plain[earlier:], self.states[earlier + 1 :]
+
+
+def _arrived(cell: Cell, choices: Sequence[str], seen: Sequence[str], path: list[str]) -> Cell:
+    """``cell`` reached (again) by ``path``, with what was seen there."""
+    offered = tuple(dict.fromkeys((*cell.offered, *choices)))
+    shorter = not cell.reached and not cell.path or len(path) < len(cell.path)
+    return replace(
+        cell,
+        offered=offered,
+        seen=tuple(sorted({*cell.seen, *seen})),
+        path=tuple(path) if shorter else cell.path,
+    )
+
+
+def _tried(cell: Cell, outcome: Outcome) -> Cell:
+    """``cell`` with one more try of an action from a state (merged with earlier tries)."""
+    tried = list(cell.tried)
+    for index, old in enumerate(tried):
+        if (old.action, old.state) == (outcome.action, outcome.state):
+            tried[index] = replace(outcome, tries=old.tries + 1, fatal=old.fatal or outcome.fatal)
+            return replace(cell, tried=tuple(tried))
+    return replace(cell, tried=(*tried, outcome))
