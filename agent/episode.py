@@ -91,6 +91,7 @@ class Episode:
                 choices=tuple(
                     a for a in info["valid_actions"] if a not in info["irreversible_actions"]
                 ),
+                risks=tuple(info["irreversible_actions"]),
             )
             history.append(step)
             yield step
@@ -107,6 +108,7 @@ def start_of(info: EnvInfo) -> Start:
         state_key(valid, situation, info["view"]),
         tuple(a for a in valid if a not in info["irreversible_actions"]),
         things_named(info["valid_actions"]),
+        tuple(info["irreversible_actions"]),
     )
 
 

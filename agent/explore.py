@@ -26,16 +26,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from agent.memory_scorers import MATCH_THRESHOLD, closest, similarity
 from agent.policy import DeadEndGuard, Vote
 from agent.state import Turn
 from agent.text import content_words, object_words, template_of
 from memory.archive import Archive, Cell
 from memory.embedding import Embedder, cosine
+from memory.knowledge import Scope, Where
 from memory.records import Situation
+from reflection.trajectory import goal_for
 
 # In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
 UNTRIED = 1.0  # never taken at this place, times its command's promise: what exploring is
 EXIT = 0.6  # ...and it leads somewhere no trial has been: new places before new actions
+NEW_COMMAND = 0.25  # ...shared by the tries of its command: every command gets a go early
 NEW_IN_CELL = 0.3  # taken at this place, but not in this state (other things held or seen)
 TRIED = 0.6  # per earlier try in this very state: the next untried action comes first
 IDLE = 1.5  # ...more if it changed nothing there (the loop guard)
@@ -44,9 +48,8 @@ RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not 
 FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
-GAMBLE = 4.5  # the elimination search's candidate, once it is time
+GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
 PROMISING = 0.5  # a command is worth trying where it did something at least half the time
-STALL = 8  # steps without reaching a new cell before a gamble is taken
 REPEATS = 3  # trials a cell is explored from before cells of its score chosen less come first
 
 
@@ -58,11 +61,15 @@ class Plan:
     target: str | None = None  # the cell to explore from
     won: bool = False  # the path wins the game: it is all there is to do
     best_score: float = 0.0  # the best score any trial reached
+    gamble: str | None = None  # the irreversible action to try once the path is done
 
 
-def choose_plan(archive: Archive | None) -> Plan:
-    """A won game's shortest form; else the cell to return to: the highest score first, then
-    the least explored (cells chosen ``REPEATS`` times wait for the others), the nearest."""
+def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | None = None) -> Plan:
+    """A won game's shortest form. Else, from the second trial, the elimination search's
+    next candidate — the irreversible action no trial has taken that is closest in meaning
+    to the task — and the way to the best cell where it can be taken. Else the cell to
+    explore from: the highest score first, then the least explored (cells chosen
+    ``REPEATS`` times wait for the others), the nearest."""
     if archive is None or not archive.cells:
         return Plan()
     cells = archive.cells.values()
@@ -71,9 +78,18 @@ def choose_plan(archive: Archive | None) -> Plan:
     if won:
         best = min(won, key=lambda c: len(c.path))
         return Plan(best.path, best.key, won=True, best_score=best_score)
-    start = next((c.key for c in cells if any(o.state == archive.start for o in c.tried)), None)
     known = Knowledge(Experience.of_archive(archive), Experience())
-    open_cells = [c for c in cells if (c.path or c.key == start) and _promising(c, known)]
+    best = max(cells, key=lambda c: (c.score, -len(c.path)))
+    gamble = None
+    if _stalled(archive) and not _committed(best, archive):
+        gamble = _next_candidate(archive, known, task, embedder)
+    if gamble is not None:
+        there = min(
+            (c for c in cells if gamble in c.risks and _reachable(c, archive)),
+            key=lambda c: (-c.score, len(c.path)),
+        )
+        return Plan(there.path, there.key, best_score=best_score, gamble=gamble)
+    open_cells = [c for c in cells if _reachable(c, archive) and _promising(c, known)]
     if not open_cells:
         return Plan(best_score=best_score)
     target = min(
@@ -82,9 +98,62 @@ def choose_plan(archive: Archive | None) -> Plan:
     return Plan(target.path, target.key, best_score=best_score)
 
 
+def _stalled(archive: Archive) -> bool:
+    """Did the last trial fail to raise the best score? Explore while exploring pays; when
+    it stalls, the elimination search takes the next candidate."""
+    last = max((c.last_trial or 0 for c in archive.cells.values()), default=0)
+    before = [c.score for c in archive.cells.values() if (c.first_trial or 0) < last]
+    return bool(before) and max(before) >= max(c.score for c in archive.cells.values())
+
+
+def _committed(cell: Cell, archive: Archive) -> bool:
+    """Does the way to ``cell`` take an irreversible action already (one that did not lose:
+    ScienceWorld's task is focused on once)? Then there is nothing left to gamble on."""
+    risky = {a for c in archive.cells.values() for a in c.risks}
+    return any(action in risky for action in cell.path)
+
+
+def _reachable(cell: Cell, archive: Archive) -> bool:
+    return bool(cell.path) or any(o.state == archive.start for o in cell.tried)
+
+
 def _promising(cell: Cell, known: Knowledge) -> bool:
     """Has the cell an untried action whose command has done something often enough?"""
     return any(known.promise(a) >= PROMISING and a not in known.fatal for a in cell.untried())
+
+
+UBIQUITOUS = 0.5  # share of places beyond which a thing is the player's own ("inventory")
+
+
+def _next_candidate(
+    archive: Archive, known: Knowledge, task: str, embedder: Embedder | None
+) -> str | None:
+    """The untaken irreversible action seen in this game closest in meaning to the task.
+    Rooms and doors are where things are, not the thing; what is offered almost everywhere
+    ("focus on inventory", "focus on air") belongs to the player, not to a place."""
+    if embedder is None:
+        return None
+    where: dict[str, set[str]] = {}
+    for cell in archive.cells.values():
+        for action in cell.risks:
+            where.setdefault(action, set()).add(cell.place)
+    places = {c.place for c in archive.cells.values()}
+    tried = known.past.taken | known.fatal
+    destinations = content_words(task) - DeadEndGuard.goal_words(task)  # "...to the red box"
+    candidates = [
+        a
+        for a in sorted(where)
+        if not any(
+            similarity(a, t) >= MATCH_THRESHOLD for t in tried if template_of(t) == template_of(a)
+        )
+        and not _names_a_place(a, known)
+        and not object_words(a) <= destinations
+    ]
+    if len(places) >= 3:
+        specific = [a for a in candidates if len(where[a]) <= UBIQUITOUS * len(places)]
+        candidates = specific or candidates
+    goal = goal_for(Where(Scope.VARIATION), task)  # "find a living thing", not the whole text
+    return ranked(embedder, goal, candidates)[0] if candidates else None
 
 
 @dataclass
@@ -183,6 +252,10 @@ class Knowledge:
             changed, tries = changed + c, tries + t
         return (changed + 1) / (tries + 1)
 
+    def tries(self, action: str) -> int:
+        """How often actions of its command were taken in this game."""
+        return sum(e.commands.get(template_of(action), (0, 0))[1] for e in self.both)
+
     @cached_property
     def moves(self) -> dict[str, dict[str, str]]:
         merged: dict[str, dict[str, str]] = {}
@@ -220,12 +293,30 @@ class Knowledge:
         return {template_of(a) for a in self.fatal}
 
     def leads_somewhere_new(self, place: str, action: str) -> bool:
-        """A way on that no trial has followed from here, of a command that moves the
-        player, whose destination is not known to be a place already visited."""
-        if template_of(action) not in self.movers or action in self.moves.get(place, {}):
-            return False
+        """A way on no trial has followed from here, of a command that moves the player,
+        not known to lead to a place already visited."""
+        return (
+            template_of(action) in self.movers
+            and action not in self.moves.get(place, {})
+            and not self.leads_back(action)
+        )
+
+    def leads_back(self, action: str) -> bool:
+        """Has it always led to one place, one already visited ("teleport to kitchen")?"""
         known = self.destinations.get(action, set())
-        return not (len(known) == 1 and known <= self.visited)  # "teleport to kitchen" again
+        return len(known) == 1 and known <= self.visited
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        """Words of places: visited ones, and what moving commands lead to ("teleport to
+        kitchen") — where things are, never the thing a task asks for."""
+        words = content_words(" ".join(self.visited)) | {"door"}
+        for e in self.both:
+            for offered in e.offered_at_place.values():
+                words |= {
+                    w for a in offered if template_of(a) in self.movers for w in object_words(a)
+                }
+        return words
 
     def frontier(self, place: str) -> bool:
         """Is there an action at ``place`` no one has taken there that may do something?"""
@@ -278,35 +369,39 @@ class Explorer:
 
     name = "explore"
 
-    def __init__(
-        self,
-        archive: Archive | None = None,
-        plan: Plan | None = None,
-        embedder: Embedder | None = None,
-    ) -> None:
-        self.remembers = archive is not None  # with memory off, no gamble: nothing to learn
+    def __init__(self, archive: Archive | None = None, plan: Plan | None = None) -> None:
         self.past = Experience.of_archive(archive)
-        self.plan = plan or choose_plan(archive)
-        self.embedder = embedder
+        self.plan = plan or Plan()
 
     def score(self, turn: Turn) -> Mapping[str, Vote]:
         follow = self._follow(turn)
         if follow is not None:
             return {follow: Vote(FOLLOW, ("plan",))}
+        gamble = self._gamble(turn)
+        if gamble is not None:
+            return {gamble: Vote(GAMBLE, ("gamble",))}
         now, undone = episode_experience(turn)
         now.offered(turn.situation.location, _reversible(turn))
-        known = Knowledge(self.past, now)
-        votes = self._explore(turn, known, undone)
-        gamble = self._gamble(turn, known)
-        if gamble is not None:
-            votes[gamble] = Vote(GAMBLE, ("gamble",))
-        return votes
+        return self._explore(turn, Knowledge(self.past, now), undone)
 
     def _follow(self, turn: Turn) -> str | None:
-        done = tuple(step.action for step in turn.history)
-        path = self.plan.path
-        on_the_way = len(done) < len(path) and done == path[: len(done)]
-        return path[len(done)] if on_the_way and path[len(done)] in turn.valid_actions else None
+        """The plan's next action, while the episode has kept to the plan's way."""
+        done, path = len(turn.history), self.plan.path
+        if done >= len(path) or any(
+            _taken(step.action, target) is None
+            for step, target in zip(turn.history, path, strict=False)
+        ):
+            return None
+        return grounded(path[done], turn.valid_actions)
+
+    def _gamble(self, turn: Turn) -> str | None:
+        """The plan's candidate, once its way is done, if this episode has not taken it."""
+        candidate = self.plan.gamble
+        if candidate is None or len(turn.history) < len(self.plan.path):
+            return None
+        if any(_taken(step.action, candidate) is not None for step in turn.history):
+            return None
+        return grounded(candidate, turn.valid_actions)
 
     def _explore(
         self, turn: Turn, known: Knowledge, undone: list[tuple[str, str]]
@@ -324,8 +419,10 @@ class Explorer:
                 continue
             if action in turn.irreversible_actions and not named:
                 continue  # a gamble: left to the elimination search
-            if action not in tried_here:
-                value = UNTRIED * known.promise(action)
+            if action not in tried_here and known.leads_back(action):
+                value = 0.0  # a known way to a known place: no news
+            elif action not in tried_here:
+                value = UNTRIED * known.promise(action) + NEW_COMMAND / (1 + known.tries(action))
                 value += EXIT if known.leads_somewhere_new(here.location, action) else 0.0
                 if template_of(action) in known.deadly and not named:
                     value -= RISKY
@@ -344,42 +441,26 @@ class Explorer:
                 votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
         return votes
 
-    def _gamble(self, turn: Turn, known: Knowledge) -> str | None:
-        """The elimination search's candidate, if it is time to take it."""
-        if not self.remembers or self.embedder is None:
-            return None
-        if any(step.action in turn.irreversible_actions for step in turn.history):
-            return None  # one per trial
-        if turn.situation.score < self.plan.best_score or not _stalled(turn):
-            return None
-        untried = sorted(a for a in turn.irreversible_actions if a not in known.past.taken)
-        untried = [a for a in untried if a not in known.fatal and not _names_a_place(a, known)]
-        if not untried:
-            return None
-        vectors = self.embedder.embed([turn.task, *untried])
-        return max(zip(untried, vectors[1:], strict=True), key=lambda p: cosine(vectors[0], p[1]))[
-            0
-        ]
+
+def grounded(action: str, valid_actions: tuple[str, ...]) -> str | None:
+    """``action`` as it can be taken now: itself, or the valid action that names the same
+    things another way (ScienceWorld names a thing differently from step to step: "focus
+    on brown bear", "focus on adult brown bear")."""
+    found, match = closest(action, valid_actions)
+    return found if match >= MATCH_THRESHOLD else None
+
+
+def _taken(taken: str, planned: str) -> str | None:
+    """``taken`` if it is ``planned``, named either way."""
+    return taken if similarity(taken, planned) >= MATCH_THRESHOLD else None
 
 
 def _reversible(turn: Turn) -> list[str]:
     return [a for a in turn.valid_actions if a not in turn.irreversible_actions]
 
 
-def _stalled(turn: Turn) -> bool:
-    """No new cell for ``STALL`` steps (or fewer steps than that left)."""
-    left = turn.max_steps - len(turn.history) if turn.max_steps else STALL + 1
-    cells = [turn.start.cell, *(step.situation.cell for step in turn.history)]
-    first: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        first.setdefault(cell, index)
-    return left <= STALL or len(cells) - 1 - max(first.values()) >= STALL
-
-
 def _names_a_place(action: str, known: Knowledge) -> bool:
-    """Rooms are where things are, never the thing a task asks for."""
-    words = content_words(" ".join(known.visited)) | {"door"}
-    return bool(object_words(action) & words)
+    return bool(object_words(action) & known.places)
 
 
 def ranked(embedder: Embedder, task: str, actions: Sequence[str]) -> list[str]:

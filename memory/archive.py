@@ -53,6 +53,7 @@ class Cell:
     tried: tuple[Outcome, ...] = ()
     offered: tuple[str, ...] = ()  # reversible actions seen valid there
     seen: tuple[str, ...] = ()  # things the valid actions there named
+    risks: tuple[str, ...] = ()  # irreversible actions seen valid there (gamble candidates)
     first_trial: int | None = None
     last_trial: int | None = None
 
@@ -154,6 +155,7 @@ def _row(cell: Cell) -> dict[str, Any]:
         "tried": json.dumps([_outcome_row(o) for o in cell.tried]),
         "offered": json.dumps(list(cell.offered[:MAX_OFFERED])),
         "seen": json.dumps(list(cell.seen)),
+        "risks": json.dumps(list(cell.risks)),
         "first_trial": cell.first_trial,
         "last_trial": cell.last_trial,
     }
@@ -187,6 +189,7 @@ def _cell(row: dict[str, Any]) -> Cell:
         ),
         offered=tuple(json.loads(row["offered"])),
         seen=tuple(json.loads(row["seen"])),
+        risks=tuple(json.loads(row["risks"] or "[]")),
         first_trial=row["first_trial"],
         last_trial=row["last_trial"],
     )

@@ -29,12 +29,13 @@ class Situation:
 @dataclass(frozen=True)
 class Start:
     """How an episode began: the situation, its fine state (``Turn.state_key``), the
-    reversible actions valid there and the things they named."""
+    reversible actions valid there, the things they named and the irreversible ones."""
 
     situation: Situation = field(default_factory=Situation)
     state: str = ""
     choices: tuple[str, ...] = ()
     seen: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Step:
     # What could be done next (the reversible valid actions after it): for exploring, which
     # reads it during the episode and into the archive after it. Not stored with the step.
     choices: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    risks: tuple[str, ...] = field(default=(), compare=False, repr=False)  # irreversible ones
 
     @property
     def done(self) -> bool:

@@ -2,9 +2,11 @@
 
 Each step says what its action did from the state it was taken in; the cells the trial
 reached count one more visit; the cell it set out to explore from, one more choice. Then
-each cell keeps the shortest way a trial actually took to it, detours cut out where that is
-safe (``Way``): the way a later trial returns, and a won game's shortest form. (Ways are not
-stitched together across trials: a door one trial opened may be closed in the next.)
+each cell keeps the shortest way a trial actually took to it: the way a later trial returns,
+and a won game's shortest form. Ways are replayed as they were taken, detours and all: a
+detour may have opened a door elsewhere, and in ScienceWorld every step lets time pass (an
+animal walks off), so a way with its loops cut out, or stitched from two trials, may not
+lead where it did.
 """
 
 from __future__ import annotations
@@ -39,13 +41,12 @@ def fold_trial(
         return found
 
     here = start.situation
-    way = Way(start.state)
-    cells[here.cell] = _arrived(cell(here), start.choices, start.seen, way.path)
+    path: list[str] = []  # the trial's actions so far: the way it took to where it is
+    cells[here.cell] = _arrived(cell(here), start, path)
     states = [step.state_key for step in steps[1:]]
     for step, next_state in zip(steps, [*states, None], strict=True):
         after = step.situation
         next_state = next_state or after.cell + END
-        moved = after.location != here.location
         outcome = Outcome(
             step.action,
             step.state_key,
@@ -55,8 +56,8 @@ def fold_trial(
             fatal=step.lost and step is steps[-1],
         )
         cells[here.cell] = _tried(cell(here), outcome)
-        way.take(step.action, next_state, side_effect=outcome.changed and not moved)
-        arrived = _arrived(cell(after), step.choices, step.seen, way.path)
+        path.append(step.action)
+        arrived = _arrived(cell(after), step, path)
         cells[after.cell] = replace(arrived, won=arrived.won or step.won)
         here = after
     for key in changed:  # every cell this trial reached
@@ -69,33 +70,16 @@ def fold_trial(
     return folded, changed
 
 
-class Way:
-    """The actions that led from the start to where a trial is, with detours cut out: a
-    stretch that came back to a state seen before is dropped if it only walked or changed
-    nothing (a detour that opened a door elsewhere is kept: the door stays open)."""
-
-    def __init__(self, start: str) -> None:
-        self.path: list[str] = []
-        self.states = [start]  # the state before each action of the path, and after the last
-        self.plain: list[bool] = []  # did each action only move, or change nothing?
-
-    def take(self, action: str, reached: str, *, side_effect: bool) -> None:
-        self.path.append(action)
-        self.plain.append(not side_effect)
-        self.states.append(reached)
-        earlier = self.states.index(reached)
-        if earlier < len(self.path) and all(self.plain[earlier:]):
-            del self.path[earlier:], self.plain[earlier:], self.states[earlier + 1 :]
-
-
-def _arrived(cell: Cell, choices: Sequence[str], seen: Sequence[str], path: list[str]) -> Cell:
-    """``cell`` reached (again) by ``path``, with what was seen there."""
-    offered = tuple(dict.fromkeys((*cell.offered, *choices)))
-    shorter = not cell.reached and not cell.path or len(path) < len(cell.path)
+def _arrived(cell: Cell, there: Start | Step, path: list[str]) -> Cell:
+    """``cell`` reached (again) by ``path``, with what was seen there. Its way is the
+    shortest that reached it, and its gamble candidates are those valid at the end of that
+    way: replayed, it leads to where they can be taken."""
+    shorter = (not cell.reached and not cell.path) or len(path) < len(cell.path)
     return replace(
         cell,
-        offered=offered,
-        seen=tuple(sorted({*cell.seen, *seen})),
+        offered=tuple(dict.fromkeys((*cell.offered, *there.choices))),
+        seen=tuple(sorted({*cell.seen, *there.seen})),
+        risks=tuple(sorted(there.risks)) if shorter else cell.risks,
         path=tuple(path) if shorter else cell.path,
     )
 
