@@ -212,3 +212,10 @@ def m0006_recall_index(db: Database) -> None:
     db.table("insights").create_index(
         ["subject_key", "status", "scope", "env", "task"], index_name=BY_SUBJECT
     )
+
+
+@MIGRATIONS()
+def m0008_run_errors(db: Database) -> None:
+    """Why a run ended as it did ("interrupted by SIGTERM", the error line of a failed run);
+    empty for a run that finished."""
+    db.table("runs").add_column("error", str)

@@ -86,6 +86,7 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
         "m0004_imports",
         "m0005_settings",
         "m0006_recall_index",
+        "m0008_run_errors",
     ]
     assert MIGRATIONS.pending(again.db) == []
 
