@@ -79,7 +79,7 @@ class ScienceWorldEngine:
                 )
             from scienceworld import ScienceWorldEnv
 
-            logging.getLogger().addFilter(_not_py4j_on_interrupt)  # once: filters are a set
+            logging.getLogger().addFilter(_not_py4j_on_interrupt)  # a second add is a no-op
             try:
                 self._env = ScienceWorldEnv("", envStepLimit=ENGINE_TICK_LIMIT)
             except Exception as error:  # py4j raises plain Exceptions of many kinds
