@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,14 @@ from agent.environments import Environments
 from agent.environments.spec import EnvSpec
 from agent.errors import AgentError
 from agent.recall import RecallBox, Recollection
-from agent.trials import EnvResult, Learner, Recorder, TrialContext, TrialLoop
+from agent.trials import (
+    EnvResult,
+    Learner,
+    Recorder,
+    TrialContext,
+    TrialLoop,
+    interruption_reason,
+)
 from memory.records import LLMCall, Step, TrialOutcome
 
 MakeService = Callable[[], tuple[Recorder, Learner, RecallBox | None]]
@@ -90,6 +99,11 @@ class Service:
         self.learner.finish()
 
     # For the driver
+    def interrupt(self, reason: str) -> None:
+        """The run was interrupted (Ctrl-C, SIGTERM): its running trials end as such."""
+        for trial_id in list(self.running.values()):
+            self.finish_trial(trial_id, TrialOutcome(0.0, False, 0, 0.0, "interrupted", reason))
+
     def progress(self) -> int:
         return sum(len(outcomes) for outcomes in self.finished.values())
 
@@ -230,6 +244,9 @@ def start_ray(address: str | None, workers: int) -> None:
 
     if ray.is_initialized():
         return
+    # ray.init makes SIGTERM exit the driver at once; the caller's handler (the CLI's ends a
+    # run like Ctrl-C, closing its records) is put back.
+    on_sigterm = signal.getsignal(signal.SIGTERM)
     try:
         if address:
             ray.init(address=address, log_to_driver=False)
@@ -245,6 +262,9 @@ def start_ray(address: str | None, workers: int) -> None:
         raise DistributedError(
             f"cannot start or reach Ray ({address or 'local'}): {error}"
         ) from None
+    finally:
+        if on_sigterm is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def run_distributed(
@@ -344,7 +364,22 @@ class WorkerPool:
                             service.fail_rest.remote(plan.run_id, str(spec), plan.trials, reason)
                         )
             on_progress(ray.get(service.progress.remote()))
+        except KeyboardInterrupt as stop:
+            self._interrupt(service, [w for _, _, w in playing.values()], interruption_reason(stop))
+            raise
         finally:
             for handle in [*(w for _, _, w in playing.values()), service]:
                 ray.kill(handle)  # an interrupted run's workers are in an unknown state
         return [results[i] for i in range(len(plan.specs))]
+
+    @staticmethod
+    def _interrupt(service: Any, workers: list[Any], reason: str) -> None:
+        """Stop the workers (so none starts another trial), then have the service close the
+        trials they were playing — within a bound: it may be busy learning."""
+        import ray
+        from ray.exceptions import GetTimeoutError
+
+        for worker in workers:
+            ray.kill(worker)
+        with contextlib.suppress(GetTimeoutError):
+            ray.get(service.interrupt.remote(reason), timeout=30)

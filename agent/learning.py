@@ -5,9 +5,10 @@
     before_trial   recall insights, exemplars, experience and graph facts for the task
                    into the ``RecallBox`` the memory scorers (and a strong model) read
     after_trial    evidence reflector (+ LLM reflector, + the model's citations)
-                   -> insight updates -> memory (SQLite, then the vector index)
-                   -> the trial as an exemplar -> promotion across scopes (of the subjects
-                   the trial changed) -> the graph (saved to disk while that is cheap)
+                   -> insight updates -> memory -> the trial as an exemplar -> promotion
+                   across scopes (of the subjects the trial changed), all in one SQLite
+                   transaction; then the vector index -> the graph (saved to disk while
+                   that is cheap)
 
 A failed trial (the environment or the model broke) never reaches ``after_trial``: what it
 half-saw is not learned.
@@ -29,7 +30,7 @@ from memory.memory import Memory
 from memory.records import Step, TrialOutcome
 from reflection.citations import citation_updates
 from reflection.evidence import EvidenceReflector
-from reflection.llm import LLMReflector
+from reflection.llm import LLMReflection, LLMReflector
 from reflection.promotion import promote
 from reflection.trajectory import Trajectory
 
@@ -107,65 +108,63 @@ class MemoryLearner:
         self, trajectory: Trajectory, context: TrialContext | None = None, origin: str = "trial"
     ) -> Exemplar:
         """Reflect on a trajectory and remember it; ``origin`` marks where it came from
-        ("trial", or "demonstration:gold" for an imported oracle path)."""
+        ("trial", or "demonstration:gold" for an imported oracle path).
+
+        What it teaches is stored all or nothing (``Memory.transaction``): a kill, an
+        interrupt or an error during learning keeps every lesson of the trial — evidence,
+        citations, the model's insights, the exemplar, promotions — or none. The model
+        reflects before the transaction, so no write lock is held while it thinks."""
         reflection = self.evidence.reflect(trajectory)
+        written = self._reflect_with_model(trajectory, context)
         store = self.memory.store
         actor = "evidence" if origin == "trial" else origin
         updates = [replace(u, origin=actor) for u in reflection.updates]
-        ops = self.memory.learn(updates, actor=actor)
-        ops += self.memory.learn(
-            citation_updates(trajectory, reflection.exemplar, store.insights.get), "citation"
-        )
-        if self.llm_reflector is not None and context is not None:
-            ops += self._reflect_with_model(trajectory, context)
-        exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
-        # The first promotion reads every subject (catching up on edits and imports made
-        # between runs); later ones only the subjects this trial changed.
-        subjects = self._subjects(ops) if self._promoted_all else None
-        promoted = promote(
-            store.insights, trajectory.env, trajectory.task, trajectory.trial_id, subjects
-        )
+        with self.memory.transaction():
+            ops = self.memory.learn(updates, actor=actor)
+            ops += self.memory.learn(
+                citation_updates(trajectory, reflection.exemplar, store.insights.get), "citation"
+            )
+            if written is not None:
+                ops += self._learn_model_reflection(written, trajectory.trial_id)
+            exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
+            # The first promotion reads every subject (catching up on edits and imports made
+            # between runs); later ones only the subjects this trial changed.
+            subjects = self._subjects(ops) if self._promoted_all else None
+            promoted = promote(
+                store.insights, trajectory.env, trajectory.task, trajectory.trial_id, subjects
+            )
+            self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
+            ops += promoted
         self._promoted_all = True
-        self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
-        ops += promoted
         self._update_graph(ops, exemplar)
         self.last_operations = ops
         return exemplar
 
-    def _reflect_with_model(self, trajectory: Trajectory, context: TrialContext) -> list[Operation]:
-        assert self.llm_reflector is not None
+    def _reflect_with_model(
+        self, trajectory: Trajectory, context: TrialContext | None
+    ) -> LLMReflection | None:
+        """The model's reflection on the trial (what was believed before it as the prior),
+        its call logged; nothing is learned from it yet."""
+        if self.llm_reflector is None or context is None:
+            return None
         store = self.memory.store
         prior = store.insights.for_task(trajectory.env, trajectory.task, trajectory.variation)
         result = self.llm_reflector.reflect(trajectory, prior)
         if result.call is not None:
             store.add_llm_calls(context.run_id, context.trial_id, None, (result.call,))
+        return result
+
+    def _learn_model_reflection(
+        self, result: LLMReflection, trial_id: int | None
+    ) -> list[Operation]:
+        insights = self.memory.store.insights
         ops = self.memory.learn(result.updates, actor="llm")
         for rejected in result.dropped:
-            ops.append(
-                store.insights.log(
-                    "drop",
-                    None,
-                    "llm",
-                    {
-                        "line": rejected.line,
-                        "reason": rejected.reason,
-                        "trial_id": context.trial_id,
-                    },
-                )
-            )
+            details = {"line": rejected.line, "reason": rejected.reason, "trial_id": trial_id}
+            ops.append(insights.log("drop", None, "llm", details))
         for line, fixes in result.repaired:
-            ops.append(
-                store.insights.log(
-                    "repair",
-                    None,
-                    "llm",
-                    {
-                        "line": line,
-                        "repairs": list(fixes),
-                        "trial_id": context.trial_id,
-                    },
-                )
-            )
+            repaired = {"line": line, "repairs": list(fixes), "trial_id": trial_id}
+            ops.append(insights.log("repair", None, "llm", repaired))
         return ops
 
     def _update_graph(self, ops: list[Operation], exemplar: Exemplar) -> None:

@@ -26,6 +26,18 @@ from agent.errors import EnvError, LLMError, LLMUnavailable
 from memory.records import LLMCall, Step, TrialOutcome
 
 
+def interruption_reason(stop: KeyboardInterrupt) -> str:
+    """What interrupted: the message of the interrupt (the CLI's SIGTERM says "interrupted
+    by SIGTERM"), found through the exceptions it caused (Ray raises a KeyboardInterrupt of
+    its own); a Ctrl-C says nothing, so "interrupted"."""
+    seen: BaseException | None = stop
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt) and str(seen):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return "interrupted"
+
+
 @dataclass(frozen=True)
 class TrialContext:
     run_id: int
@@ -157,11 +169,11 @@ class TrialLoop:
     def run_trial(self, env: TextEnv, trial: int) -> TrialOutcome:
         name = str(env.spec)
         seed = self.seed + trial - 1
-        trial_id = self.store.start_trial(self.run_id, name, trial, seed=seed)
-        self.observer.trial_started(name, trial, self.max_steps)
         started = time.perf_counter()
         steps: list[Step] = []
-        try:
+        trial_id = self.store.start_trial(self.run_id, name, trial, seed=seed)
+        try:  # from here on, however the trial ends, its record is closed
+            self.observer.trial_started(name, trial, self.max_steps)
             episode = Episode(env, self.agent, max_steps=self.max_steps, seed=seed)
             observation, _ = episode.reset()
             self.store.describe_trial(
@@ -188,8 +200,9 @@ class TrialLoop:
             if isinstance(error, LLMUnavailable):
                 raise
             return outcome
-        except KeyboardInterrupt:
-            self._finish(trial_id, name, trial, self._outcome(steps, started, error="interrupted"))
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM made into one by the CLI
+            why = interruption_reason(stop)
+            self._finish(trial_id, name, trial, self._outcome(steps, started, why, "interrupted"))
             raise
         self._finish(trial_id, name, trial, outcome)
         self.learner.after_trial(context, steps, outcome)
@@ -200,13 +213,15 @@ class TrialLoop:
         self.observer.trial_finished(env, trial, outcome)
 
     @staticmethod
-    def _outcome(steps: list[Step], started: float, error: str | None = None) -> TrialOutcome:
+    def _outcome(
+        steps: list[Step], started: float, error: str | None = None, status: str = "failed"
+    ) -> TrialOutcome:
         last = steps[-1] if steps else None
         return TrialOutcome(
             score=last.score if last else 0.0,
             won=bool(last and last.won),
             steps=len(steps),
             seconds=round(time.perf_counter() - started, 3),
-            status="failed" if error else "done",
+            status=status if error else "done",
             error=error,
         )

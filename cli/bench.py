@@ -24,9 +24,10 @@ from cli.build import (
     cache_dir,
     open_model,
 )
-from cli.common import report_console, write_json
+from cli.common import recorded_run, report_console, write_json
 from cli.distributed import AgentFactory, MemoryServiceFactory
 from cli.progress import SuiteProgress
+from cli.stopping import Checkpoints
 from memory.embedding import MiniLMEmbedder
 from memory.store import Store
 
@@ -132,21 +133,20 @@ class SuitePlayer:
             learning.box if memory else None,
             self.embedder,
         )
-        run_id = store.start_run("cairn bench", {"memory": memory}, __version__)
         self.bars.label = f"{'memory' if memory else 'no-memory'}"
-        loop = TrialLoop(
-            self.environments,
-            agent,
-            store,
-            run_id,
-            trials,
-            max_steps,
-            self.seed,
-            learner=learning.learner,
-            observer=self.bars,
-        )
-        played = loop.run(specs)
-        store.finish_run(run_id, "done")
+        with recorded_run(store, "cairn bench", {"memory": memory}) as run_id:
+            loop = TrialLoop(
+                self.environments,
+                agent,
+                store,
+                run_id,
+                trials,
+                max_steps,
+                self.seed,
+                learner=learning.learner,
+                observer=Checkpoints(self.bars),
+            )
+            played = loop.run(specs)
         store.close()
         return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
 
@@ -180,18 +180,19 @@ class WorkersPlayer:
     ) -> list[tuple[list[float], list[bool]]]:
         store = Store.in_home(home)
         config = {"memory": memory, "workers": self.workers}
-        run_id = store.start_run("cairn bench", config, __version__)
         games = cache_dir() / "games"
-        plan = Plan(tuple(specs), run_id, trials, max_steps, self.seed, self.workers, memory, games)
         service = MemoryServiceFactory(
             home, memory, ReflectorName.auto, self.llm_spec, None, self.seed, None
         )
         self.bars.label = f"{'memory' if memory else 'no-memory'} on {self.workers} workers"
         start = self.bars.completed()
-        played = self.pool.run(
-            plan, service, on_progress=lambda done: self.bars.set_completed(start + done)
-        )
-        store.finish_run(run_id, "done")
+        with recorded_run(store, "cairn bench", config) as run_id:
+            plan = Plan(
+                tuple(specs), run_id, trials, max_steps, self.seed, self.workers, memory, games
+            )
+            played = self.pool.run(
+                plan, service, on_progress=lambda done: self.bars.set_completed(start + done)
+            )
         store.close()
         return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
 

@@ -3,9 +3,11 @@ one-line errors."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -13,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from agent import __version__
+from cli.stopping import interruption
 from memory.store import DATABASE_NAME, Store
 
 DEFAULT_HOME = Path("~/.cairn")
@@ -61,6 +65,25 @@ MemoryUrlOption = Annotated[
 def store(home: Path) -> Store:
     """The home's store, the home created if missing: for commands that write."""
     return Store.in_home(home)
+
+
+@contextlib.contextmanager
+def recorded_run(database: Store, command: str, config: dict[str, Any]) -> Iterator[int]:
+    """A run's record, closed however the block ends: "done", "interrupted" (Ctrl-C,
+    SIGTERM: ``cli.stopping``) or "failed", with why it did not finish."""
+    run_id = database.start_run(command, config, __version__)
+    status, error = "failed", None
+    try:
+        yield run_id
+        status = "done"
+    except KeyboardInterrupt:
+        status, error = "interrupted", interruption()[0]
+        raise
+    except BaseException as failure:  # an error line's text, or what a bug raised
+        error = str(failure) or type(failure).__name__
+        raise
+    finally:
+        database.finish_run(run_id, status, error)
 
 
 def existing_home(home: Path) -> Path:

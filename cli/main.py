@@ -30,6 +30,7 @@ from cli import (
     share,
 )
 from cli.common import console, debug, error_line
+from cli.stopping import interruption, stop_like_ctrl_c
 from memory.errors import MemoryLayerError
 
 HELP = (
@@ -94,8 +95,11 @@ unwrap_help(app)
 
 def main(argv: list[str] | None = None) -> None:
     """The ``cairn`` command: ``argv`` defaults to the process's arguments."""
+    stop_like_ctrl_c()
     try:
         code = app(args=argv, standalone_mode=False)
+        if code == INTERRUPTED:  # Typer turns a KeyboardInterrupt into this code
+            interrupted()
         if isinstance(code, int):  # click returns, rather than raises, Exit codes here
             sys.exit(code)
     except (click.ClickException, typer.TyperException) as error:
@@ -103,8 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        console.print("interrupted")
-        sys.exit(130)
+        interrupted()
     except (AgentError, MemoryLayerError) as error:
         fail_with(error)
     except (sqlite3.OperationalError, OSError) as error:
@@ -114,6 +117,17 @@ def main(argv: list[str] | None = None) -> None:
             f"cannot write to the cairn home ({error}): free some space or pass --home DIR; "
             "what was saved before is intact"
         )
+
+
+INTERRUPTED = 130
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C, SIGTERM or SIGHUP ended the command (its records were closed on the way out):
+    say so, and exit 130, 143 or 129 (``cli.stopping``)."""
+    message, code = interruption()
+    console.print(message)
+    sys.exit(code)
 
 
 def usage_failed(error: Exception) -> NoReturn:

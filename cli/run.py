@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from agent import __version__
 from agent.distributed import Plan, run_distributed
 from agent.environments import Environments, EnvSpec, parse
 from agent.trials import EnvResult, TrialLoop
@@ -21,10 +20,19 @@ from cli.build import (
     cache_dir,
     open_model,
 )
-from cli.common import DEFAULT_HOME, HomeOption, MemoryUrlOption, report_console, store, write_json
+from cli.common import (
+    DEFAULT_HOME,
+    HomeOption,
+    MemoryUrlOption,
+    recorded_run,
+    report_console,
+    store,
+    write_json,
+)
 from cli.distributed import AgentFactory, MemoryServiceFactory
 from cli.progress import ProgressObserver, TrialCounter
 from cli.report import results_json, results_table
+from cli.stopping import Checkpoints
 from memory.store import Store
 
 DEFAULT_ENV = "scienceworld:lifespan-longest-lived@dev:0"
@@ -127,9 +135,8 @@ def run(
         "reflector": reflector.value,
         "workers": workers,
     }
-    run_id = database.start_run(" ".join(["cairn", *sys.argv[1:]]), config, __version__)
-    status = "failed"
-    try:
+    command = " ".join(["cairn", *sys.argv[1:]])
+    with recorded_run(database, command, config) as run_id:
         if workers:
             plan = Plan(
                 tuple(specs),
@@ -166,12 +173,6 @@ def run(
                 home,
                 memory_url,
             )
-        status = "done"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    finally:
-        database.finish_run(run_id, status)
     report_console(json_path).print(results_table(results, run_id))
     if json_path is not None:
         write_json(json_path, results_json(results, run_id))
@@ -216,7 +217,7 @@ def play_here(
                 max_steps,
                 seed,
                 learner=learning.learner,
-                observer=bars,
+                observer=Checkpoints(bars),
             )
             return loop.run(specs)
     finally:

@@ -1,14 +1,17 @@
 """``Memory``: insights and exemplars in the store, kept in step with the vector index.
 
 The one object higher layers learn into and recall from. Writes go to SQLite first; the index
-follows, and can always be rebuilt from SQLite (``rebuild_index``).
+follows, and can always be rebuilt from SQLite (``rebuild_index``). Inside ``transaction()``
+(what one trial teaches) the SQLite writes commit together and the index follows the commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
+from memory.embedding import cosine
 from memory.insights import Operation
 from memory.knowledge import Exemplar, Insight, InsightUpdate, Status, claim
 from memory.store import Store
@@ -18,14 +21,43 @@ from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
 DUPLICATE_SIMILARITY = 0.92
 
 
+@dataclass
+class _Deferred:
+    """Index writes waiting for the transaction under way to commit."""
+
+    insights: set[int] = field(default_factory=set)
+    exemplars: list[Exemplar] = field(default_factory=list)
+
+
 class Memory:
     def __init__(self, store: Store, index: VectorIndex | None = None) -> None:
         self.store = store
         self.index = index
+        self._deferred: _Deferred | None = None
         if index is not None and not index.matches_embedder():
             self.rebuild_index()  # built by another embedding model: re-embed from SQLite
 
     # --- learning ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Learn all or nothing: the SQLite writes inside are one transaction, so a crash,
+        an interrupt or an error keeps every one of them or none. The index is written once
+        they are committed — before, it could keep what SQLite rolled back (whose ids SQLite
+        then gives to other rows); a crash after the commit leaves it behind, and ``repair``
+        catches it up. Nested blocks join the outer one."""
+        if self._deferred is not None:
+            yield
+            return
+        self._deferred = deferred = _Deferred()
+        try:
+            with self.store.db.atomic():
+                yield
+        finally:
+            self._deferred = None
+        self.reindex(deferred.insights)
+        if self.index is not None:
+            self.index.add_exemplars(deferred.exemplars)
 
     def learn(self, updates: Iterable[InsightUpdate], actor: str | None = None) -> list[Operation]:
         ops: list[Operation] = []
@@ -49,25 +81,43 @@ class Memory:
         if insights.find_forgotten(update.subject, update.goal, update.where) is not None:
             return update  # recorded against the forgotten claim, not moved onto another
         text = claim(update.subject, update.relation, update.goal)
-        for hit in self.index.similar(INSIGHTS, text, k=5, where={"status": "active"}):
-            existing = self.store.insights.get(hit.id)
+        for existing, similarity in self._similar_claims(text):
             if (
-                existing is not None
-                and hit.similarity >= DUPLICATE_SIMILARITY
+                similarity >= DUPLICATE_SIMILARITY
                 and existing.where == update.where
                 and existing.relation.positive == update.relation.positive
             ):
                 return replace(update, subject=existing.subject, goal=existing.goal)
         return update
 
+    def _similar_claims(self, text: str) -> list[tuple[Insight, float]]:
+        """Active insights near ``text``, with their similarity: the index's, and those the
+        transaction under way changed (which the index has not seen yet)."""
+        assert self.index is not None
+        found = []
+        for hit in self.index.similar(INSIGHTS, text, k=5, where={"status": "active"}):
+            found.append((self.store.insights.get(hit.id), hit.similarity))
+        pending = sorted(self._deferred.insights) if self._deferred else []
+        changed = [i for i in map(self.store.insights.get, pending) if i is not None]
+        if changed:
+            query, *vectors = self.index.embedder.embed([text, *(i.text for i in changed)])
+            found += [(i, cosine(query, v)) for i, v in zip(changed, vectors, strict=True)]
+        return [(i, s) for i, s in found if i is not None and i.status is Status.ACTIVE]
+
     def remember(self, exemplar: Exemplar) -> Exemplar:
         stored = replace(exemplar, id=self.store.exemplars.add(exemplar))
-        if self.index is not None:
+        if self._deferred is not None:
+            self._deferred.exemplars.append(stored)
+        elif self.index is not None:
             self.index.add_exemplars([stored])
         return stored
 
     def reindex(self, insight_ids: set[int]) -> None:
-        """Bring these insights' entries in the vector index up to date with SQLite."""
+        """Bring these insights' entries in the vector index up to date with SQLite (within
+        a ``transaction``, once it commits)."""
+        if self._deferred is not None:
+            self._deferred.insights |= insight_ids
+            return
         if self.index is None or not insight_ids:
             return
         changed = [self.store.insights.get(i) for i in sorted(insight_ids)]

@@ -408,3 +408,10 @@ def m0008_evidence_identity(db: Database) -> None:
         pk="uid",
     )
     db.table("residuals").create_index(["insight_id"])
+
+
+@MIGRATIONS()
+def m0009_run_errors(db: Database) -> None:
+    """Why a run ended as it did ("interrupted by SIGTERM", the error line of a failed run);
+    empty for a run that finished."""
+    db.table("runs").add_column("error", str)

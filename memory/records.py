@@ -119,5 +119,5 @@ class TrialOutcome:
     won: bool
     steps: int
     seconds: float
-    status: str = "done"  # "done" | "failed"
+    status: str = "done"  # "done" | "failed" | "interrupted" (Ctrl-C, SIGTERM)
     error: str | None = None

@@ -157,9 +157,12 @@ class Store:
             )
         return _last_pk(row)
 
-    def finish_run(self, run_id: int, status: str) -> None:
+    def finish_run(self, run_id: int, status: str, error: str | None = None) -> None:
+        """Close a run: "done", "failed" or "interrupted", with why if it did not finish."""
         with self.db.atomic():
-            self.db.table("runs").update(run_id, {"finished_at": _now(), "status": status})
+            self.db.table("runs").update(
+                run_id, {"finished_at": _now(), "status": status, "error": error}
+            )
 
     def start_trial(
         self,

@@ -28,6 +28,10 @@ class IndexUnavailable(MemoryLayerError):
     """The vector index cannot be reached (a server that does not answer, a bad url)."""
 
 
+class IndexWriteFailed(MemoryLayerError):
+    """Chroma refused to write the index on disk (a full disk, most likely)."""
+
+
 @dataclass(frozen=True)
 class Hit:
     id: int
@@ -65,6 +69,7 @@ class VectorIndex:
         Chroma ``client`` opened by the caller (``held_briefly``)."""
         self.embedder = embedder
         self.namespace = namespace
+        self.path = None if url else path
         if client is None:
             client = _server_client(url) if url else _disk_client(path)
         self.client = client
@@ -114,12 +119,13 @@ class VectorIndex:
     def add_insights(self, insights: Sequence[Insight]) -> None:
         insights = [i for i in insights if i.id is not None]
         for batch in self._batches(insights):
-            self.collection(INSIGHTS).upsert(
-                ids=[str(i.id) for i in batch],
-                embeddings=self.embedder.embed([i.text for i in batch]),
-                documents=[i.text for i in batch],
-                metadatas=[insight_metadata(i) for i in batch],
-            )
+            with self._writing():
+                self.collection(INSIGHTS).upsert(
+                    ids=[str(i.id) for i in batch],
+                    embeddings=self.embedder.embed([i.text for i in batch]),
+                    documents=[i.text for i in batch],
+                    metadatas=[insight_metadata(i) for i in batch],
+                )
 
     def _batches(self, items: Sequence[Any]) -> list[Sequence[Any]]:
         """Chroma refuses writes above its maximum batch size (~5k): rebuilding a large
@@ -136,12 +142,13 @@ class VectorIndex:
                 if e.variation is not None:
                     meta["variation"] = e.variation
                 metadatas.append(meta)
-            self.collection(EXEMPLARS).upsert(
-                ids=[str(e.id) for e in batch],
-                embeddings=self.embedder.embed([e.task_description or e.spec for e in batch]),
-                documents=[e.task_description or e.spec for e in batch],
-                metadatas=metadatas,
-            )
+            with self._writing():
+                self.collection(EXEMPLARS).upsert(
+                    ids=[str(e.id) for e in batch],
+                    embeddings=self.embedder.embed([e.task_description or e.spec for e in batch]),
+                    documents=[e.task_description or e.spec for e in batch],
+                    metadatas=metadatas,
+                )
 
     def similar(
         self, name: str, text: str, k: int = 10, where: dict[str, Any] | None = None
@@ -162,6 +169,23 @@ class VectorIndex:
             )
         ]
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write Chroma refuses on disk is one line: it says a full disk only as "Error in
+        compaction", and the index is derived — SQLite, committed first, has everything."""
+        import chromadb.errors
+
+        try:
+            yield
+        except chromadb.errors.ChromaError as error:
+            if self.path is None:
+                raise
+            raise IndexWriteFailed(
+                f"cannot write to the cairn home's vector index in {self.path} ({error}): "
+                "free some space if the disk is full; what was learned is saved in SQLite "
+                "and the index catches up on the next run"
+            ) from error
+
     def count(self, name: str) -> int:
         return int(self.collection(name).count())
 
@@ -170,7 +194,8 @@ class VectorIndex:
 
     def delete(self, name: str, ids: set[int]) -> None:
         for batch in self._batches(sorted(ids)):
-            self.collection(name).delete(ids=[str(i) for i in batch])
+            with self._writing():
+                self.collection(name).delete(ids=[str(i) for i in batch])
 
     def reset(self) -> None:
         """Drop both collections (``rebuild`` fills them again from SQLite)."""

@@ -2,7 +2,9 @@
 
 CLIN asks the model which learnings it used and then ignores the answer; we use it. A cited
 positive insight is supported when the step that cited it was on the path to a score gain,
-and refuted when the trial gained nothing at or after that step.
+and refuted when that step changed nothing (``fruitless``: the game answered it as it did
+the step before). That no gain followed is no evidence: the trial may have been cut off
+just before one.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from memory.knowledge import Exemplar, Insight, InsightUpdate, Relation
+from reflection.evidence import fruitless
 from reflection.trajectory import Trajectory
 
 WEIGHT = 0.5
@@ -20,16 +23,17 @@ def citation_updates(
 ) -> list[InsightUpdate]:
     updates: list[InsightUpdate] = []
     judged: set[int] = set()
-    for step, credited in zip(trajectory.steps, exemplar.steps, strict=True):
+    idle = fruitless(trajectory.steps, trajectory.initial_observation)
+    for step, credited, changed_nothing in zip(trajectory.steps, exemplar.steps, idle, strict=True):
         for insight_id in step.cited:
             insight = lookup(insight_id)
             if insight is None or not insight.relation.positive or insight_id in judged:
                 continue
             if credited.useful:
                 relation, reason = insight.relation, f"cited at step {step.index}, which paid off"
-            elif credited.credit == 0:
+            elif changed_nothing:
                 relation = Relation.DOES_NOT_CONTRIBUTE
-                reason = f"cited at step {step.index}; nothing was gained after it"
+                reason = f"cited at step {step.index}, which changed nothing"
             else:
                 continue
             judged.add(insight_id)

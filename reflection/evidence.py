@@ -9,8 +9,11 @@ final score is marked ``useful`` and each step carries a ``credit``. From that:
     steps that changed nothing            DOES NOT CONTRIBUTE   (weight 0.5, if never useful)
     the step that lost the game           SHOULD BE AVOIDED     (weight 2)
 
-Steps after the last gain are left alone: they may be necessary for a gain the trial did not
-reach. Repeated trials add up, so what recurs gains confidence.
+"Changed nothing" is read from the observation (``fruitless``): the game gave the same
+answer as to the step before. That no gain followed a step is never evidence against it —
+a trial cut off by ``--max-steps`` may have stopped just short of the gain — so steps after
+the last gain, and every step of a trial without one, are left alone unless they changed
+nothing. Repeated trials add up, so what recurs gains confidence.
 """
 
 from __future__ import annotations
@@ -31,14 +34,13 @@ class Reflection:
 
 
 def fruitless(steps: tuple[Step, ...], initial_observation: str) -> list[bool]:
-    """A step is fruitless if it scored nothing and changed nothing: the observation equals
-    the one before it, or this action already produced this very observation."""
-    seen: set[tuple[str, str]] = set()
+    """A step is fruitless if it scored nothing and the game answered it exactly as it
+    answered the step before (the initial observation, for the first): nothing new happened.
+    That the same action once got the same answer is no such sign — opening a cupboard
+    that a later step closed again says "now open" again, and is a change again."""
     before, flags = initial_observation, []
     for step, gain in zip(steps, gains(steps), strict=True):
-        repeat = (step.action, step.observation) in seen
-        flags.append(gain <= 0 and (step.observation == before or repeat))
-        seen.add((step.action, step.observation))
+        flags.append(gain <= 0 and step.observation == before)
         before = step.observation
     return flags
 

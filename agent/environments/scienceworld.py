@@ -9,6 +9,7 @@ is set far above any episode; the episode runner enforces ``--max-steps``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import shutil
 import subprocess
@@ -73,6 +74,23 @@ def canonical_options(spec: EnvSpec) -> list[tuple[str, str]]:
     return [("simplification", canonical)]
 
 
+def _not_py4j_on_interrupt(record: logging.LogRecord) -> bool:
+    """py4j logs an interrupted call, traceback and all, on the root logger: the interrupt
+    itself is reported by the CLI in one line."""
+    return record.getMessage() != "KeyboardInterrupt while sending command."
+
+
+def unmask_interrupt(error: Exception) -> None:
+    """Re-raise a Ctrl-C (or a SIGTERM the CLI made into one) that py4j hid: interrupted
+    mid-call, it closes its socket with a method it lacks, and the AttributeError it raises
+    holds the KeyboardInterrupt only as its context — the run would go on."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, KeyboardInterrupt):
+            raise cause
+        cause = cause.__context__
+
+
 class ScienceWorldEngine:
     """The one JVM behind every ScienceWorld environment of a run."""
 
@@ -89,9 +107,11 @@ class ScienceWorldEngine:
                 )
             from scienceworld import ScienceWorldEnv
 
+            logging.getLogger().addFilter(_not_py4j_on_interrupt)  # a second add is a no-op
             try:
                 self._env = ScienceWorldEnv("", envStepLimit=ENGINE_TICK_LIMIT)
             except Exception as error:  # py4j raises plain Exceptions of many kinds
+                unmask_interrupt(error)
                 raise EnvError(f"ScienceWorld's JVM did not start: {error}") from None
         return self._env
 
@@ -118,7 +138,9 @@ class ScienceWorldEngine:
         return False
 
     def failure(self, error: Exception) -> str:
-        """Why a call failed, in words; a dead JVM is let go, so the next load starts anew."""
+        """Why a call failed, in words; a dead JVM is let go, so the next load starts anew.
+        (An interrupt py4j turned into an error is raised again.)"""
+        unmask_interrupt(error)
         if self._env is not None and not self.alive(grace=2.0):
             code = self._env._gateway.java_process.returncode
             self.close()

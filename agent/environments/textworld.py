@@ -2,7 +2,9 @@
 
 Games are generated locally by TextWorld's own challenges (coin_collector, treasure_hunter,
 simple, cooking) and cached under ``games_dir`` by their parameters, so a spec always means
-the same game and is built once. Any ``.z8``/``.ulx`` file can be played too.
+the same game and is built once. Any ``.z8``/``.ulx`` file can be played too, once it has
+shown it can start (``agent.environments.story_files``: the engine's fatal errors end the
+process they happen in).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -20,6 +23,7 @@ from typing import Any
 
 from agent.environments.base import EnvInfo, normalise_score, variation_key
 from agent.environments.spec import EnvSpec
+from agent.environments.story_files import check_header, rehearse
 from agent.errors import EnvError, SpecError
 
 GAME_SUFFIXES = (".z8", ".z5", ".ulx")
@@ -223,6 +227,47 @@ def clean_feedback(text: str) -> str:
     return cleaned.removesuffix(">").strip()
 
 
+def start_engine(path: Path) -> Any:
+    """TextWorld's environment for the game at ``path`` (jericho runs it in this process)."""
+    import textworld
+
+    infos = textworld.EnvInfos(
+        admissible_commands=True,
+        policy_commands=True,
+        objective=True,
+        score=True,
+        max_score=True,
+        won=True,
+        lost=True,
+        moves=True,
+        facts=True,  # where the player is and what it holds (~4 ms a step)
+        extras=["walkthrough"],
+    )
+    with warnings.catch_warnings():
+        # jericho warns that *it* cannot score TextWorld games; TextWorld does.
+        warnings.filterwarnings("ignore", message=".*not fully supported.*")
+        return textworld.start(str(path), request_infos=infos)
+
+
+REHEARSAL = "import sys; from agent.environments.textworld import rehearsal; rehearsal(sys.argv[1])"
+
+
+def check_game_file(path: Path) -> None:
+    """A game file from the user is checked (its header, then a rehearsal in a child
+    process) before this process hands it to the engine: see ``story_files``."""
+    if path.suffix.lower().startswith(".z"):
+        check_header(path)
+    rehearse(path, [sys.executable, "-c", REHEARSAL, str(path)])
+
+
+def rehearsal(path: str) -> None:
+    """The child's side of ``check_game_file``: start and reset the game, then exit 0."""
+    try:
+        start_engine(Path(path)).reset()
+    except Exception as error:  # TextWorld raises NotImplementedError, ValueError, ...
+        sys.exit(f"{type(error).__name__}: {error}")
+
+
 class TextWorld:
     """One TextWorld game."""
 
@@ -234,6 +279,7 @@ class TextWorld:
             self.path = Path(spec.task).expanduser()
             if not self.path.is_file():
                 raise SpecError(f"no game file at {self.path}: check the path")
+            check_game_file(self.path)
         else:
             self.path = games.get(spec.task, seed_of(spec), settings)
         self._env: Any = None
@@ -241,25 +287,8 @@ class TextWorld:
 
     def _start(self) -> Any:
         if self._env is None:
-            import textworld
-
-            infos = textworld.EnvInfos(
-                admissible_commands=True,
-                policy_commands=True,
-                objective=True,
-                score=True,
-                max_score=True,
-                won=True,
-                lost=True,
-                moves=True,
-                facts=True,  # where the player is and what it holds (~4 ms a step)
-                extras=["walkthrough"],
-            )
             try:
-                with warnings.catch_warnings():
-                    # jericho warns that *it* cannot score TextWorld games; TextWorld does.
-                    warnings.filterwarnings("ignore", message=".*not fully supported.*")
-                    self._env = textworld.start(str(self.path), request_infos=infos)
+                self._env = start_engine(self.path)
             except Exception as error:
                 raise EnvError(f"TextWorld cannot play {self.path}: {error}") from None
         return self._env

@@ -129,3 +129,35 @@ def test_a_store_larger_than_a_chroma_batch_rebuilds(store: Store, tmp_path: Pat
     memory.rebuild_index()
     assert memory.index is not None and memory.index.count(INSIGHTS) == 6000
     assert memory.drift()["insights"] == {"missing": 0, "extra": 0}
+
+
+def test_a_transaction_keeps_all_or_nothing_and_indexes_after_its_commit(
+    store: Store, tmp_path: Path
+) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"))
+    assert memory.index is not None
+    with pytest.raises(RuntimeError), memory.transaction():
+        memory.learn([InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", HERE)])
+        memory.remember(exemplar("boil", "Your task is to boil water.", 50.0))
+        raise RuntimeError("killed mid-learning")
+    assert store.insights.count() == 0 and store.exemplars.count() == 0
+    assert (memory.index.count(INSIGHTS), memory.index.count(EXEMPLARS)) == (0, 0)
+    with memory.transaction():
+        memory.learn([InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", HERE)])
+        memory.remember(exemplar("boil", "Your task is to boil water.", 50.0))
+        assert memory.index.count(INSIGHTS) == 0  # not before the commit
+    assert (memory.index.count(INSIGHTS), memory.index.count(EXEMPLARS)) == (1, 1)
+    assert memory.drift()["insights"] == {"missing": 0, "extra": 0}
+
+
+@pytest.mark.slow
+def test_rewordings_merge_within_one_transaction(store: Store, tmp_path: Path) -> None:
+    """The index sees a trial's new insights only after the commit: a rewording of one
+    written earlier in the same trial is found among the transaction's own."""
+    memory = Memory(store, VectorIndex(MiniLMEmbedder(), tmp_path / "chroma"))
+    with memory.transaction():
+        for subject in ("open the cupboard", "opening the cupboard"):
+            memory.learn(
+                [InsightUpdate(subject, Relation.NECESSARY, "boil water", HERE, origin="llm")]
+            )
+    assert [(i.subject, i.support) for i in store.insights.active()] == [("open the cupboard", 2.0)]

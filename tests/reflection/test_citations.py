@@ -31,7 +31,8 @@ def test_cited_insights_are_judged_by_what_followed() -> None:
         Step(
             1, "go to kitchen", "You move to the kitchen.", 10, 10, False, False, False, cited=(1,)
         ),
-        Step(2, "look around", "The kitchen.", 0, 10, False, False, False, cited=(2, 99)),
+        Step(2, "look around", "The kitchen.", 0, 10, False, False, False),
+        Step(3, "look around", "The kitchen.", 0, 10, False, False, False, cited=(2, 99)),
     )
     trajectory = Trajectory(
         "scienceworld",
@@ -51,3 +52,17 @@ def test_cited_insights_are_judged_by_what_followed() -> None:
         ("look around", Relation.DOES_NOT_CONTRIBUTE, IDLE.where),
     ]
     assert all(u.origin == "citation" for u in updates)
+
+
+def test_a_cited_insight_is_not_refuted_by_a_gain_that_did_not_come_before_the_cut_off() -> None:
+    """Step 2 changed something (the drawer opened); that nothing was gained after it before
+    the trial was cut off is no evidence against what it followed."""
+    steps = (
+        Step(1, "go to kitchen", "You move to the kitchen.", 0, 0, False, False, False),
+        Step(2, "open drawer", "The drawer is open.", 0, 0, False, False, True, cited=(2,)),
+    )
+    trajectory = Trajectory(
+        "scienceworld", "boil", 3, "s", "Your task is to boil water.", "The hallway.", steps
+    )
+    exemplar = EvidenceReflector().reflect(trajectory).exemplar
+    assert citation_updates(trajectory, exemplar, {2: IDLE}.get) == []

@@ -118,3 +118,51 @@ def test_detours_that_come_back_are_cut_out_of_the_path() -> None:
     reflection = EvidenceReflector().reflect(trajectory(*steps))
     assert [s.useful for s in reflection.exemplar.steps] == [False, False, False, True, True]
     assert [s.credit > 0 for s in reflection.exemplar.steps] == [False, False, False, True, True]
+
+
+def test_a_trial_cut_off_teaches_nothing_against_steps_that_changed_something() -> None:
+    """`cairn run scienceworld:boil@dev:0 --trials 2 --max-steps 10`, trial 2: the cupboard
+    opened again at step 8 had been closed at step 4. Its observation repeats step 3's, but
+    the world was not where step 3 left it: opening it changed something again."""
+    room = "This room is called the art studio. The large cupboard door is closed."
+    cut_off = Trajectory(
+        "scienceworld",
+        "boil",
+        14,
+        "scienceworld:boil@dev:0",
+        "Your task is to boil water.",
+        room,
+        tuple(
+            step(i, action, observation, 0)
+            for i, (action, observation) in enumerate(
+                [
+                    ("close door", "The door is now closed."),
+                    ("look around", room),
+                    ("open cupboard", "The large cupboard is now open."),
+                    ("close cupboard", "The large cupboard is now closed."),
+                    ("put down orange", "You move the orange to the art studio."),
+                    ("eat orange", "The orange was delicious."),
+                    ("look around", room),
+                    ("open cupboard", "The large cupboard is now open."),
+                    ("close cupboard", "The large cupboard is now closed."),
+                    ("inventory", "In your inventory, you see: nothing"),
+                ],
+                start=1,
+            )
+        ),
+        trial_id=2,
+    )
+    assert fruitless(cut_off.steps, cut_off.initial_observation) == [False] * 10
+    assert EvidenceReflector().reflect(cut_off).updates == ()
+
+
+def test_a_step_changed_nothing_only_if_answered_as_the_step_before_it() -> None:
+    steps = (
+        step(1, "open drawer", "The drawer is now open.", 0),
+        step(2, "open drawer", "The drawer is now open.", 0),  # nothing new: changed nothing
+        step(3, "close drawer", "The drawer is now closed.", 0),
+        step(4, "open drawer", "The drawer is now open.", 0),  # step 1's answer, but a change
+        step(5, "wait", "You wait.", 0),
+        step(6, "wait", "You wait.", 0),
+    )
+    assert fruitless(steps, "You are in the hallway.") == [False, True, False, False, False, True]
