@@ -275,12 +275,12 @@ class Knowledge:
         }
 
     @cached_property
-    def destinations(self) -> dict[str, set[str]]:
-        """Where each action led, from wherever it was taken."""
-        found: dict[str, set[str]] = {}
-        for moves in self.moves.values():
+    def destinations(self) -> dict[str, dict[str, str]]:
+        """Where each action led, by the place it was taken from."""
+        found: dict[str, dict[str, str]] = {}
+        for origin, moves in self.moves.items():
             for action, place in moves.items():
-                found.setdefault(action, set()).add(place)
+                found.setdefault(action, {})[origin] = place
         return found
 
     @cached_property
@@ -302,9 +302,11 @@ class Knowledge:
         )
 
     def leads_back(self, action: str) -> bool:
-        """Has it always led to one place, one already visited ("teleport to kitchen")?"""
-        known = self.destinations.get(action, set())
-        return len(known) == 1 and known <= self.visited
+        """Taken from two places or more, has it always led to one, already visited? Then
+        it goes there from anywhere ("teleport to kitchen"), unlike "go west"."""
+        known = self.destinations.get(action, {})
+        places = set(known.values())
+        return len(known) >= 2 and len(places) == 1 and places <= self.visited
 
     @cached_property
     def places(self) -> frozenset[str]:

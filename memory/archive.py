@@ -86,7 +86,7 @@ class Archive:
 
 
 class ArchiveStore:
-    """Archives in SQLite (tables ``games`` and ``cells``, migration m0009)."""
+    """Archives in SQLite (tables ``games`` and ``cells``, migration m0010)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -95,7 +95,7 @@ class ArchiveStore:
         game = self._game(env, task, variation)
         if game is None:
             return Archive(env, task, variation)
-        rows = self.db.table("cells").rows_where("game_id = ?", [game["id"]], order_by="id")
+        rows = self.db.table("cells").rows_where("game_id = ?", [game["id"]], order_by="rowid")
         cells = {row["key"]: _cell(row) for row in rows}
         return Archive(env, task, variation, game["start_state"], game["trials"], cells)
 

@@ -415,3 +415,47 @@ def m0009_run_errors(db: Database) -> None:
     """Why a run ended as it did ("interrupted by SIGTERM", the error line of a failed run);
     empty for a run that finished."""
     db.table("runs").add_column("error", str)
+
+
+@MIGRATIONS()
+def m0010_archive(db: Database) -> None:
+    """The archive of cells that exploring builds (``memory.archive``): one row per game
+    (a variation: env, task and its identity), one per cell of it; and where each step left
+    the player (its place and what it held), kept with the step."""
+    db.table("games").create(
+        {
+            "id": int,
+            "env": str,
+            "task": str,
+            "variation": str,
+            "start_state": str,
+            "trials": int,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db.table("games").create_index(["env", "task", "variation"], unique=True)
+    db.table("cells").create(
+        {
+            "game_id": int,
+            "key": str,
+            "place": str,
+            "inventory": str,
+            "score": float,
+            "path": str,
+            "reached": int,
+            "chosen": int,
+            "won": int,
+            "tried": str,
+            "offered": str,
+            "seen": str,
+            "risks": str,
+            "first_trial": int,
+            "last_trial": int,
+            "updated_at": str,
+        },
+        pk=("game_id", "key"),
+        foreign_keys=[("game_id", "games", "id")],
+    )
+    db.table("steps").add_column("location", str)
+    db.table("steps").add_column("inventory", str)

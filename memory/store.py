@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
+from memory.archive import ArchiveStore
 from memory.errors import HomeError
 from memory.exemplars import ExemplarStore
 from memory.identity import home_id
@@ -112,6 +113,7 @@ class Store:
         self.insights = InsightStore(self.db)
         self.edits = PersonEdits(self.insights)  # a person's hand on the insights
         self.exemplars = ExemplarStore(self.db)
+        self.archives = ArchiveStore(self.db)  # what exploring found, per game
 
     def setting(self, key: str) -> str | None:
         rows = list(self.db.table("settings").rows_where("key = ?", [key]))
@@ -223,6 +225,8 @@ class Store:
                     "agent_seconds": step.agent_seconds,
                     "state_key": step.state_key,
                     "cited": json.dumps(list(step.cited)),
+                    "location": step.location,
+                    "inventory": json.dumps(list(step.inventory)),
                 }
             )
             self._insert_llm_calls(run_id, trial_id, step.index, step.llm_calls)
@@ -299,6 +303,7 @@ class Store:
                 **_flags(row, "won", "lost", "terminated", "truncated"),
                 "candidates": json.loads(row["candidates"] or "[]"),
                 "cited": json.loads(row["cited"] or "[]"),
+                "inventory": json.loads(row["inventory"] or "[]"),
             }
             for row in rows
         ]

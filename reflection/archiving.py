@@ -42,7 +42,21 @@ def fold_trial(
 
     here = start.situation
     path: list[str] = []  # the trial's actions so far: the way it took to where it is
-    cells[here.cell] = _arrived(cell(here), start, path)
+    known_before = set(cells)  # cells of earlier trials: their ways compete with this one's
+    entered: set[str] = set()  # cells this trial has been in
+
+    def arrived(situation: Situation, there: Start | Step) -> Cell:
+        """The cell reached, with what was seen there; its way is this trial's if this is
+        the trial's first time in it and no earlier trial's way was as short."""
+        found, key = cell(situation), situation.cell
+        if key in entered or (key in known_before and len(found.path) <= len(path)):
+            way, new_way = found.path, False
+        else:
+            way, new_way = tuple(path), True
+        entered.add(key)
+        return _seen(found, there, way, new_way)
+
+    cells[here.cell] = arrived(here, start)
     states = [step.state_key for step in steps[1:]]
     for step, next_state in zip(steps, [*states, None], strict=True):
         after = step.situation
@@ -57,8 +71,8 @@ def fold_trial(
         )
         cells[here.cell] = _tried(cell(here), outcome)
         path.append(step.action)
-        arrived = _arrived(cell(after), step, path)
-        cells[after.cell] = replace(arrived, won=arrived.won or step.won)
+        reached = arrived(after, step)
+        cells[after.cell] = replace(reached, won=reached.won or step.won)
         here = after
     for key in changed:  # every cell this trial reached
         cells[key] = replace(cells[key], reached=cells[key].reached + 1, last_trial=trial_id)
@@ -70,17 +84,15 @@ def fold_trial(
     return folded, changed
 
 
-def _arrived(cell: Cell, there: Start | Step, path: list[str]) -> Cell:
-    """``cell`` reached (again) by ``path``, with what was seen there. Its way is the
-    shortest that reached it, and its gamble candidates are those valid at the end of that
-    way: replayed, it leads to where they can be taken."""
-    shorter = (not cell.reached and not cell.path) or len(path) < len(cell.path)
+def _seen(cell: Cell, there: Start | Step, path: tuple[str, ...], new_way: bool) -> Cell:
+    """``cell`` with what was seen there. When its way is new, its gamble candidates are
+    those valid at the end of that way: replayed, it leads to where they can be taken."""
     return replace(
         cell,
         offered=tuple(dict.fromkeys((*cell.offered, *there.choices))),
         seen=tuple(sorted({*cell.seen, *there.seen})),
-        risks=tuple(sorted(there.risks)) if shorter else cell.risks,
-        path=tuple(path) if shorter else cell.path,
+        risks=tuple(sorted(there.risks)) if new_way else cell.risks,
+        path=path,
     )
 
 

@@ -1,0 +1,94 @@
+"""Folding trials into a game's archive of cells, on the toy world."""
+
+from __future__ import annotations
+
+from agent.acting import Agent
+from agent.environments import parse
+from agent.environments.toy import ToyWorld
+from agent.episode import Episode, start_of
+from agent.policy import RandomPolicy
+from memory.archive import Archive, ArchiveStore
+from memory.records import Step
+from memory.store import Store
+from reflection.archiving import fold_trial
+
+
+class Scripted(Agent):
+    """Plays a fixed list of actions (a real Agent whose policy is given the choice)."""
+
+    def __init__(self, actions: list[str]) -> None:
+        super().__init__(RandomPolicy())
+        self.actions = iter(actions)
+
+    def act(self, turn):  # type: ignore[no-untyped-def]
+        decision = super().act(turn)
+        from dataclasses import replace
+
+        return replace(decision, action=next(self.actions))
+
+
+def play(env: ToyWorld, actions: list[str]) -> tuple[object, list[Step]]:
+    episode = Episode(env, Scripted(actions), max_steps=len(actions))
+    _, info = episode.reset()
+    return start_of(info), list(episode.steps())
+
+
+def test_a_trial_leaves_its_cells_with_the_way_to_each_and_what_was_tried() -> None:
+    env = ToyWorld(parse("toy:fetch@3"))
+    oracle = env.oracle_actions() or []
+    start, steps = play(env, ["look around", *oracle[:2]])
+    archive, changed = fold_trial(Archive("toy", "fetch", "3"), start, steps, trial_id=1)
+    first = steps[0]
+    home = archive.cells[start.situation.cell]
+    assert (
+        home.path == ()
+        and home.reached == 1
+        and {o.action for o in home.tried}
+        >= {
+            "look around",
+            oracle[0],
+        }
+    )
+    looked = next(o for o in home.tried if o.action == "look around")
+    assert not looked.changed and looked.state == first.state_key
+    second = archive.cells[steps[1].situation.cell]
+    assert second.path == ("look around", oracle[0])  # the way as it was taken
+    assert changed == set(archive.cells)
+    assert archive.start == start.state and archive.trials == 1
+
+
+def test_the_shortest_way_and_a_win_are_kept_and_a_loss_is_marked() -> None:
+    env = ToyWorld(parse("toy:fetch@3"))
+    oracle = env.oracle_actions() or []
+    start, long_way = play(env, ["look around", "inventory", *oracle[:2]])
+    archive, _ = fold_trial(Archive("toy", "fetch", "3"), start, long_way, trial_id=1)
+    reached = archive.cells[long_way[-1].situation.cell]
+    assert reached.path == ("look around", "inventory", *oracle[:2])
+    _, won = play(env, oracle)
+    archive, _ = fold_trial(archive, start, won, target=start.situation.cell, trial_id=2)
+    reached = archive.cells[long_way[-1].situation.cell]
+    assert reached.path == tuple(oracle[:2]) and reached.reached == 2  # the shorter way
+    winning = archive.cells[won[-1].situation.cell]
+    assert winning.won and winning.path == tuple(oracle)
+    assert archive.cells[start.situation.cell].chosen == 1
+    decoy = next(t for t in env.world.things if t != env.world.target)
+    _, lost = play(env, [*env.route(env.world.things[decoy]), f"focus on {decoy}"])
+    archive, _ = fold_trial(archive, start, lost, trial_id=3)
+    fatal = [o for c in archive.cells.values() for o in c.tried if o.fatal]
+    assert [o.action for o in fatal] == [f"focus on {decoy}"]
+    assert any(f"focus on {decoy}" in c.risks for c in archive.cells.values())
+
+
+def test_an_archive_is_stored_and_read_back_whole(tmp_path) -> None:
+    env = ToyWorld(parse("toy:maze@2,rooms=6"))
+    start, steps = play(env, env.oracle_actions() or [])
+    archive, changed = fold_trial(Archive("toy", "maze", "2,rooms=6"), start, steps, trial_id=1)
+    store = Store.in_home(tmp_path / "home")
+    store.archives.save(archive)
+    again = store.archives.load("toy", "maze", "2,rooms=6")
+    assert again == archive
+    assert store.archives.load("toy", "maze", "9") == Archive("toy", "maze", "9")
+    (game,) = store.archives.games()
+    assert (game["cells"], game["won"], game["trials"]) == (len(archive.cells), 1, 1)
+    assert isinstance(store.archives, ArchiveStore)
+    store.close()
