@@ -62,6 +62,9 @@ class Plan:
     won: bool = False  # the path wins the game: it is all there is to do
     best_score: float = 0.0  # the best score any trial reached
     gamble: str | None = None  # the irreversible action to try once the path is done
+    # The states the path is expected to pass through (a shortcut stitched from several
+    # trials' steps may not lead where it did): off them, the plan is left for exploring.
+    states: tuple[str, ...] = ()
 
 
 def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | None = None) -> Plan:
@@ -92,10 +95,45 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     open_cells = [c for c in cells if _reachable(c, archive) and _promising(c, known)]
     if not open_cells:
         return Plan(best_score=best_score)
+    ways = shortcuts(archive)
     target = min(
-        open_cells, key=lambda c: (-c.score, c.chosen >= REPEATS, c.chosen, len(c.path), c.key)
+        open_cells,
+        key=lambda c: (
+            -c.score,
+            c.chosen >= REPEATS,
+            c.chosen,
+            len(ways.get(c.key, c.path)),
+            c.key,
+        ),
     )
+    way = ways.get(target.key)
+    if way is not None and len(way[0]) < len(target.path):
+        return Plan(way[0], target.key, best_score=best_score, states=way[1])
     return Plan(target.path, target.key, best_score=best_score)
+
+
+def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The shortest way to each cell over every step any trial took (breadth first over fine
+    states, never through an action that lost), with the states it should pass through.
+    Stitched from several trials, it may not hold (a door another trial opened): the
+    explorer checks the states as it goes. A won game is replayed as it was won."""
+    edges: dict[str, list[tuple[str, str, str]]] = {}
+    for cell in archive.cells.values():
+        for o in cell.tried:
+            if not o.fatal:
+                edges.setdefault(o.state, []).append((o.action, o.next_state, o.next_cell))
+    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    ways: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {archive.start: ((), ())}
+    queue = deque([archive.start])
+    while queue:
+        state = queue.popleft()
+        actions, states = ways[state]
+        for action, next_state, next_cell in sorted(edges.get(state, [])):
+            if next_state not in ways:
+                ways[next_state] = ((*actions, action), (*states, next_state))
+                found.setdefault(next_cell, ways[next_state])
+                queue.append(next_state)
+    return found
 
 
 def _stalled(archive: Archive) -> bool:
@@ -387,12 +425,16 @@ class Explorer:
         return self._explore(turn, Knowledge(self.past, now), undone)
 
     def _follow(self, turn: Turn) -> str | None:
-        """The plan's next action, while the episode has kept to the plan's way."""
-        done, path = len(turn.history), self.plan.path
+        """The plan's next action, while the episode has kept to the plan's way (and, for a
+        shortcut, reached the states it should)."""
+        done, path, states = len(turn.history), self.plan.path, self.plan.states
         if done >= len(path) or any(
             _taken(step.action, target) is None
             for step, target in zip(turn.history, path, strict=False)
         ):
+            return None
+        reached = [step.state_key for step in turn.history[1:]] + [turn.state_key]
+        if states and done and reached[:done] != list(states[:done]):
             return None
         return grounded(path[done], turn.valid_actions)
 

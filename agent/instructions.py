@@ -43,7 +43,8 @@ def carries_out(action: str, clause: frozenset[str]) -> float:
         return 0.0
     share = len(objects & clause) / len(objects)
     verb = template_of(action).split()[0] if template_of(action) else ""
-    return share * (1.2 if verb in clause else 1.0) if share >= 0.5 else 0.0
+    named = any(word.startswith(verb) for word in clause) if len(verb) > 2 else verb in clause
+    return share * (1.2 if named else 1.0) if share >= 0.5 else 0.0  # "unlock" in "unlocked"
 
 
 def carried_out(steps: tuple[frozenset[str], ...], actions: list[str]) -> set[int]:

@@ -82,7 +82,7 @@ def test_the_shortest_way_and_a_win_are_kept_and_a_loss_is_marked() -> None:
 def test_an_archive_is_stored_and_read_back_whole(tmp_path) -> None:
     env = ToyWorld(parse("toy:maze@2,rooms=6"))
     start, steps = play(env, env.oracle_actions() or [])
-    archive, changed = fold_trial(Archive("toy", "maze", "2,rooms=6"), start, steps, trial_id=1)
+    archive, _ = fold_trial(Archive("toy", "maze", "2,rooms=6"), start, steps, trial_id=1)
     store = Store.in_home(tmp_path / "home")
     store.archives.save(archive)
     again = store.archives.load("toy", "maze", "2,rooms=6")
