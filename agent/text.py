@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from knowledge_graph.entities import command_of
+
 STOPWORDS = frozenset(
     """a an the to of in on at into onto from with for and or by is are be it its this that
     you your there here then than as so do does did not no yes what which who can will
@@ -25,21 +27,9 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(w for w in words(text) if w not in STOPWORDS and len(w) > 1)
 
 
-_PARTICLES = frozenset("at in on up down to around into off out from".split())
-
-
-@lru_cache(maxsize=65_536)
 def template_of(action: str) -> str:
-    """The action's command template, approximately: its verb with any particle.
-
-    "look at red box" -> "look at", "pick up key" -> "pick up", "open door" -> "open",
-    "look around" -> "look around". Engines generate one valid action per object (pair) of a
-    template, so a template's size says how much choice it hides.
-    """
-    parts = words(action)
-    if len(parts) > 1 and parts[1] in _PARTICLES:
-        return f"{parts[0]} {parts[1]}"
-    return parts[0] if parts else ""
+    """The action's command template (``knowledge_graph.entities.command_of``)."""
+    return command_of(action)
 
 
 @lru_cache(maxsize=65_536)

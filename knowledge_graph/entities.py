@@ -16,6 +16,24 @@ _LOCATION = [
     re.compile(r"you (?:move|teleport|go) to the ([a-z][a-z ]*?)[.\n]", re.IGNORECASE),
 ]
 _PARTICLES = frozenset("at in on up down to around into off out from with".split())
+_COMMAND_PARTICLES = frozenset("at in on up down to around into off out from".split())
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@lru_cache(maxsize=65_536)
+def command_of(action: str) -> str:
+    """The action's command, approximately: its verb with any particle.
+
+    "look at red box" -> "look at", "pick up key" -> "pick up", "open door" -> "open",
+    "teleport to kitchen" -> "teleport to". Engines generate one valid action per object (or
+    pair) of a command, so a command's size says how much choice it hides.
+    """
+    parts = _WORD.findall(action.lower())
+    if len(parts) > 1 and parts[1] in _COMMAND_PARTICLES:
+        return f"{parts[0]} {parts[1]}"
+    return parts[0] if parts else ""
+
+
 _FILLER = frozenset("the a an some".split())
 
 

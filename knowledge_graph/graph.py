@@ -8,8 +8,10 @@ behind them:
     action  -[precedes]->  action      (consecutive useful steps of exemplars)
     action  -[uses]->      object
     action  -[at]->        location    (where the action was taken)
-    location -[leads to]-> location    (a step moved the player; one edge per game, since
-                                        two games' rooms of one name are not one map)
+    place   -[exit]->      place       (a game's map: the action that moves you; one set of
+                                        place nodes per game, ``place:GAME|ROOM``, since two
+                                        games' rooms of one name are not one map)
+    place   -[seen]->      object      (where the game's trials saw the thing)
 
 It is built from memory records and can always be rebuilt from them; it is saved as
 node-link JSON next to the database.
@@ -25,7 +27,9 @@ from typing import Any
 
 import networkx as nx
 
-from knowledge_graph.entities import location_of, objects_of
+from knowledge_graph.entities import objects_of
+from knowledge_graph.map import GameMap
+from memory.archive import Archive
 from memory.knowledge import Exemplar, Insight, Relation, Status
 
 
@@ -38,12 +42,19 @@ class KnowledgeGraph:
         self.graph = graph if graph is not None else nx.MultiDiGraph()
 
     @classmethod
-    def build(cls, insights: Iterable[Insight], exemplars: Iterable[Exemplar]) -> KnowledgeGraph:
+    def build(
+        cls,
+        insights: Iterable[Insight],
+        exemplars: Iterable[Exemplar],
+        archives: Iterable[Archive] = (),
+    ) -> KnowledgeGraph:
         kg = cls()
         for insight in insights:
             kg.add_insight(insight)
         for exemplar in exemplars:
             kg.add_exemplar(exemplar)
+        for archive in archives:
+            kg.add_map(GameMap.of(archive))
         return kg
 
     # --- building ------------------------------------------------------------------------
@@ -77,26 +88,57 @@ class KnowledgeGraph:
             self._count(action, self._node("object", name), "uses")
 
     def add_exemplar(self, exemplar: Exemplar) -> None:
-        game = f"{exemplar.env}/{exemplar.task}/{exemplar.variation}"
         previous_action: str | None = None
-        location: str | None = None
         for step in exemplar.steps:
             action = self._node("action", step.action)
             for name in objects_of(step.action):
                 self._count(action, self._node("object", name), "uses")
-            if location is not None:
-                self._count(action, self._node("location", location), "at")
-            moved_to = location_of(step.observation)
-            if moved_to and location and moved_to != location:
-                origin, target = self._node("location", location), self._node("location", moved_to)
-                self._count(
-                    origin, target, "leads to", key=f"leads to@{game}", via=step.action, game=game
-                )
-            location = moved_to or location
+            if step.location:  # where the engine says the step left the player
+                self._count(action, self._node("location", step.location), "at")
             if step.useful:
                 if previous_action is not None and previous_action != action:
                     self._count(previous_action, action, "precedes")
                 previous_action = action
+
+    def add_map(self, game_map: GameMap) -> None:
+        """A game's map: its places (one node each, for this game), exits and sightings;
+        what the map said before about this game is replaced."""
+        stale = [n for n, d in self.graph.nodes(data=True) if d.get("game") == game_map.game]
+        self.graph.remove_nodes_from(stale)
+        for place in game_map.places:
+            self._place(game_map, place)
+        for place, exits in game_map.exits.items():
+            for action, other in exits.items():
+                self.graph.add_edge(
+                    self._place(game_map, place),
+                    self._place(game_map, other),
+                    key=f"exit:{action}",
+                    relation="exit",
+                    action=action,
+                )
+        for place, things in game_map.seen.items():
+            for thing in things:
+                self.graph.add_edge(
+                    self._place(game_map, place),
+                    self._node("object", thing),
+                    key="seen",
+                    relation="seen",
+                )
+
+    def _place(self, game_map: GameMap, place: str) -> str:
+        key = node("place", f"{game_map.game}|{place}")
+        if key not in self.graph:
+            self.graph.add_node(key, kind="place", name=place, game=game_map.game)
+        return key
+
+    def map_of(self, game: str) -> dict[str, dict[str, str]]:
+        """A game's exits, as the graph holds them: place -> action -> place."""
+        exits: dict[str, dict[str, str]] = {}
+        for source, target, data in self.graph.edges(data=True):
+            if data.get("relation") == "exit" and self.graph.nodes[source].get("game") == game:
+                name = self.graph.nodes[source]["name"]
+                exits.setdefault(name, {})[data["action"]] = self.graph.nodes[target]["name"]
+        return exits
 
     def _count(
         self, source: str, target: str, relation: str, key: str | None = None, **attrs: Any

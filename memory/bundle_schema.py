@@ -85,6 +85,7 @@ class StepRecord(_Strict):
     credit: float = Field(default=0.0, ge=-1e9, le=1e9)
     useful: bool = False
     fatal: bool = False
+    location: str = Field(default="", max_length=500)
 
 
 class ExemplarRecord(_Strict):

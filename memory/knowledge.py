@@ -159,6 +159,7 @@ class ExemplarStep:
     credit: float = 0.0  # discounted score gain that followed this step (reflection)
     useful: bool = False  # on the path to the trajectory's final score
     fatal: bool = False  # this action ended the episode badly
+    location: str = ""  # where it left the player (the engine's word; "" if not known)
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ class EvidenceReflector:
                     credit=round(credit[i], 4),
                     useful=useful[i],
                     fatal=fatal[i],
+                    location=s.location,
                 )
                 for i, s in enumerate(steps)
             ),
