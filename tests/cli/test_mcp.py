@@ -13,10 +13,10 @@ from typing import Any
 import anyio
 import pytest
 
-from tests.cli.test_cli import cairn
-from tests.cli.test_memory_cli import GAME, cairn_json, running
+from tests.support.cli import cairn, cairn_json, running
 
 pytestmark = pytest.mark.slow
+GAME = "textworld:treasure_hunter@3,level=8"  # walkthrough: go north, go east, ..., take bug
 Call = Callable[..., Awaitable[Any]]
 
 
@@ -163,7 +163,7 @@ def test_the_server_keeps_no_lock_and_answers_from_the_home_as_it_is_now(
             ),
             "facts": await call("graph_facts", entity="open chest"),
         }
-        with running(home, cache_root) as run:
+        with running(home, cache_root, GAME) as run:
             busy = await call("search_insights", query="chest", limit=5)
         return {
             "before": before,
