@@ -1,4 +1,5 @@
-# cairn: `make demo` installs everything and plays; `make test` runs the whole test suite.
+# cairn: `make demo` installs everything and plays; `make test` runs the whole test suite;
+# `make test-fast` the tests that need no JVM, no game build and no real model (minutes).
 # Both create .venv on first use. torch is installed first and pinned: a bare `torch`
 # (pulled by sentence-transformers) resolves to a multi-GB CUDA build.
 
@@ -10,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: install demo test lint java clean
+.PHONY: install demo test test-fast lint java clean
 
 $(STAMP): pyproject.toml
 	@command -v java >/dev/null 2>&1 || $(MAKE) --no-print-directory java
@@ -33,6 +34,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The inner loop: lint, types, layers, then every test not marked slow, fuzzing fewer inputs.
+FAST_FUZZ_EXAMPLES := 500
+test-fast: lint
+	CAIRN_FUZZ_EXAMPLES=$(FAST_FUZZ_EXAMPLES) $(BIN)/pytest -m "not slow"
 
 # ScienceWorld runs in a JVM (Java 8+). Installed with apt when we are root, else explained.
 java:

@@ -1,4 +1,10 @@
-"""Shared fixtures: real environments, a real embedded model, a scratch cairn home."""
+"""Shared fixtures: real environments, real models, a scratch cairn home; and the check that
+keeps the fast tier fast.
+
+Two tiers: ``make test-fast`` runs the tests not marked ``slow`` (no JVM, no game build, no
+real model); ``make test`` runs them all. A test that asks for a real model's fixture must
+be marked ``slow``: collection fails otherwise.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +24,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from agent.environments import Environments
 from agent.llm.embedded import EmbeddedLLM
+from memory.embedding import MiniLMEmbedder
 from memory.store import Store
+
+REAL_MODELS = {"smollm2", "minilm"}  # fixtures that load a real model
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +51,27 @@ def smollm2(cache_root: Path) -> Iterator[EmbeddedLLM]:
     llm.close()
 
 
+@pytest.fixture(scope="session")
+def minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     database = Store.in_home(tmp_path / "home")
     yield database
     database.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A real model in a test not marked slow would slow every run of the fast tier."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if REAL_MODELS & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            f"these tests load a real model but are not marked slow: {', '.join(unmarked)}"
+        )

@@ -1,3 +1,6 @@
+"""Grounding what a model wrote onto a valid action: labels, exact and lexical matches, and
+paraphrases by meaning (the real MiniLM model: the slow tier)."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,11 +30,7 @@ def test_the_ladder_finds_the_action(text: str, action: str, method: str) -> Non
     assert grounded.note is None
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    return MiniLMEmbedder()
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "action"),
     [
@@ -47,6 +46,7 @@ def test_embedding_similarity_catches_paraphrases(
     assert (grounded.action, grounded.method) == (action, "embedding")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["sing a song", "walk into the kitchen"])
 def test_embedding_does_not_force_a_match(minilm: MiniLMEmbedder, text: str) -> None:
     # "walk into the kitchen" is close to both "go to kitchen" and "open door to kitchen":

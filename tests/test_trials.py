@@ -1,4 +1,5 @@
-"""The episode runner and the trial loop on real TextWorld games and a real store."""
+"""The episode runner and the trial loop on the toy world and a real store (and on
+ScienceWorld, for a JVM that dies)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,13 @@ from agent.acting import Agent
 from agent.decide import MenuDecider
 from agent.environments import Environments, parse
 from agent.episode import Episode
-from agent.errors import EnvError
-from agent.llm.embedded import EmbeddedLLM
 from agent.policy import Policy, RandomPolicy
 from agent.trials import TrialLoop
 from memory.store import Store
+from tests.fakes import ScriptedLLM
+from tests.support.envs import DyingEnv
 
-pytestmark = pytest.mark.slow
-GAME = "textworld:treasure_hunter@3,level=2"
+GAME = "toy:maze@3,rooms=8"  # the coin is five moves away
 
 
 def test_an_episode_yields_immutable_steps_until_it_ends(environments: Environments) -> None:
@@ -38,7 +38,7 @@ def test_an_episode_yields_immutable_steps_until_it_ends(environments: Environme
 
 
 def test_the_step_limit_truncates(environments: Environments) -> None:
-    env = environments.open(parse("textworld:coin_collector@4,level=10"))
+    env = environments.open(parse(GAME))
     episode = Episode(env, Agent(RandomPolicy(seed=0)), max_steps=2)
     episode.reset()
     steps = list(episode.steps())
@@ -46,9 +46,12 @@ def test_the_step_limit_truncates(environments: Environments) -> None:
 
 
 def test_the_loop_records_runs_trials_steps_and_calls(
-    environments: Environments, store: Store, smollm2: EmbeddedLLM
+    environments: Environments, store: Store
 ) -> None:
-    agent = Agent(Policy(seed=0), MenuDecider(smollm2))
+    model = ScriptedLLM()  # a real backend, answering "1" with certainty at every step
+    for _ in range(6):
+        model.enqueue("1", {"1": 0.0})
+    agent = Agent(Policy(seed=0), MenuDecider(model))
     run_id = store.start_run("test", {}, "test")
     loop = TrialLoop(environments, agent, store, run_id, trials=2, max_steps=3)
     (result,) = loop.run([parse(GAME)])
@@ -57,32 +60,12 @@ def test_the_loop_records_runs_trials_steps_and_calls(
     assert [(t["trial"], t["status"]) for t in trials] == [(1, "done"), (2, "done")]
     for trial, outcome in zip(trials, result.outcomes, strict=True):
         steps = store.steps(trial["id"])
-        assert len(steps) == outcome.steps == trial["steps"]
+        assert len(steps) == outcome.steps == trial["steps"] == 3
         calls = list(store.llm_calls(trial_id=trial["id"]))
         assert [c["step"] for c in calls] == [s["idx"] for s in steps]
+        assert all(c["model"] == "scripted" and c["messages"] for c in calls)
         assert trial["task_description"] and trial["initial_observation"]
-
-
-class DyingEnv:
-    """A real environment whose engine dies at the second step (as a crashed JVM would)."""
-
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
-        self.inner, self.spec, self.variation, self.steps = inner, inner.spec, inner.variation, 0
-
-    def reset(self, seed=None, options=None):  # type: ignore[no-untyped-def]
-        return self.inner.reset(seed=seed)
-
-    def step(self, action: str):  # type: ignore[no-untyped-def]
-        self.steps += 1
-        if self.steps == 2:
-            raise EnvError("the engine died")
-        return self.inner.step(action)
-
-    def oracle_actions(self) -> None:
-        return None
-
-    def close(self) -> None:
-        self.inner.close()
+        assert trial["variation"] == "3,rooms=8"
 
 
 def test_an_environment_failure_fails_the_trial_and_the_run_goes_on(
@@ -90,7 +73,7 @@ def test_an_environment_failure_fails_the_trial_and_the_run_goes_on(
 ) -> None:
     run_id = store.start_run("test", {}, "test")
     loop = TrialLoop(environments, Agent(RandomPolicy(seed=0)), store, run_id, 2, 5)
-    dying = DyingEnv(environments.open(parse("textworld:coin_collector@4,level=10")))
+    dying = DyingEnv(environments.open(parse(GAME)))
     first = loop.run_trial(dying, 1)
     second = loop.run_trial(dying, 2)
     assert (first.status, first.error, first.steps) == ("failed", "the engine died", 1)
@@ -138,6 +121,7 @@ def java_children() -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_a_dead_jvm_fails_its_trial_and_the_next_trial_gets_a_new_one(
     tmp_path: Path, store: Store
 ) -> None:

@@ -1,44 +1,16 @@
-"""The ``cairn`` command, run as a user runs it: a subprocess, real models and games."""
+"""The ``cairn`` command, run as a user runs it: a subprocess, real models and games (the toy
+world and a hash-embedder home where the test is about cairn, not an engine or a model)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from memory.store import Store
 from tests.llm.servers import free_port
-
-
-def cairn(
-    *args: str, cache: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "CAIRN_CACHE": str(cache), "COLUMNS": "200"}
-    environ.pop("CAIRN_HOME", None)
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        env=environ,
-        timeout=600,
-    )
-
-
-def one_error_line(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
-    """Exit 1, no traceback, and one line starting with "error:" that says it all (it may
-    follow progress bars of the work done before the error)."""
-    assert result.returncode == 1, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("error:")]
-    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in errors[0]
+from tests.support.cli import cairn, cairn_json, hash_home, one_error_line
 
 
 @pytest.mark.slow
@@ -193,12 +165,12 @@ def test_a_variation_out_of_range_is_one_line(tmp_path: Path, cache_root: Path) 
     one_error_line(result, "boil has 7 dev variations")
 
 
-@pytest.mark.slow
 def test_an_unreachable_model_ends_the_run_with_one_line(tmp_path: Path, cache_root: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
+    hash_home(tmp_path)
     result = cairn(
         "run",
-        "textworld:simple@3",
+        "toy:maze@1",
         "--llm",
         "openai:m",
         "--base-url",
@@ -246,31 +218,37 @@ def test_help_paragraphs_flow_to_the_terminal_width(cache_root: Path) -> None:
     assert "(the home remembers it). Each home's collections are named" in result.stdout
 
 
-@pytest.mark.slow
+def test_an_evidence_run_reports_logs_and_learns(tmp_path: Path, cache_root: Path) -> None:
+    home, report = hash_home(tmp_path / "home"), tmp_path / "out.json"
+    h = ("--home", str(home))
+    result = cairn(
+        "run", "toy:maze@1", "--policy", "evidence", "--trials", "2", *h, "--json", str(report),
+        cache=cache_root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "run 1" in result.stdout and "run 1" not in result.stderr  # a report; bars apart
+    (env,) = json.loads(report.read_text())["runs"]
+    first, second = env["trials"]
+    assert (env["env"], first["won"], second["won"]) == ("toy:maze@1", True, True)
+    assert second["steps"] < first["steps"]  # it remembered the way
+    trials = cairn_json("logs", "trials", *h, cache=cache_root)
+    assert [t["steps"] for t in trials] == [first["steps"], second["steps"]]
+    steps = cairn_json("logs", "steps", str(trials[1]["id"]), *h, cache=cache_root)["steps"]
+    assert all(any(c["memories"] for c in s["candidates"]) for s in steps)
+    stats = cairn_json("memory", "stats", *h, cache=cache_root)
+    assert stats["exemplars"] == 2 and stats["insights"]["active"] > 0
+
+
 def test_memory_is_on_by_default_and_off_with_no_memory(tmp_path: Path, cache_root: Path) -> None:
-    game = "textworld:treasure_hunter@3,level=2"
-    for home, flags in ((tmp_path / "on", []), (tmp_path / "off", ["--no-memory"])):
+    for name, flags in (("on", []), ("off", ["--no-memory"])):
         result = cairn(
-            "run",
-            game,
-            "--policy",
-            "evidence",
-            "--trials",
-            "2",
-            "--max-steps",
-            "5",
-            "--home",
-            str(home),
-            *flags,
+            "run", "toy:maze@3,rooms=8", "--policy", "evidence", "--trials", "2",
+            "--max-steps", "5", "--home", str(hash_home(tmp_path / name)), *flags,
             cache=cache_root,
-        )
+        )  # fmt: skip
         assert result.returncode == 0, result.stderr
-    on = json.loads(
-        cairn("memory", "stats", "--home", str(tmp_path / "on"), "--json", cache=cache_root).stdout
-    )
-    off = json.loads(
-        cairn("memory", "stats", "--home", str(tmp_path / "off"), "--json", cache=cache_root).stdout
-    )
+    on = cairn_json("memory", "stats", "--home", str(tmp_path / "on"), cache=cache_root)
+    off = cairn_json("memory", "stats", "--home", str(tmp_path / "off"), cache=cache_root)
     assert on["exemplars"] == 2 and on["insights"]["active"] > 0
     assert off["exemplars"] == 0 and off["insights"]["active"] == 0
     assert (tmp_path / "on" / "graph.json").exists() and not (

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 
 from tests.cli.homes import home_with_an_insight
-from tests.cli.test_cli import cairn, one_error_line
+from tests.support.cli import cairn, one_error_line
 
 READ_ONLY = [
     ["logs", "runs"],

@@ -13,10 +13,10 @@ from typing import Any
 import anyio
 import pytest
 
-from tests.cli.test_cli import cairn
-from tests.cli.test_memory_cli import GAME, cairn_json, running
+from tests.support.cli import cairn, cairn_json, running
 
 pytestmark = pytest.mark.slow
+GAME = "textworld:treasure_hunter@3,level=8"  # walkthrough: go north, go east, ..., take bug
 Call = Callable[..., Awaitable[Any]]
 
 
@@ -95,7 +95,7 @@ def test_an_mcp_client_searches_and_recalls_what_cairn_learned(
     recalled = answers["recall"]
     assert {i["subject"] for i in recalled["insights"]} == {"go north", "go east", "take bug"}
     chains = cairn_json("graph", "show", "--home", str(learned_home), cache=cache_root)["chains"]
-    assert recalled["precondition_chain"] == chains["win treasure_hunter 3"] != []
+    assert recalled["precondition_chain"] == chains["win treasure_hunter@3,level=8"] != []
     (exemplar,) = recalled["exemplars"]  # the walkthrough, once, though stored three times
     assert (exemplar["task"], exemplar["copies"]) == ("treasure_hunter", 3)
     assert exemplar["useful_steps"][-1] == "take bug"
@@ -146,7 +146,7 @@ def test_the_server_keeps_no_lock_and_answers_from_the_home_as_it_is_now(
     home = tmp_path / "home"
     shutil.copytree(learned_home, home)
     h = ("--home", str(home))
-    added = "open chest SHOULD BE NECESSARY to win treasure_hunter 3"
+    added = "open chest SHOULD BE NECESSARY to win treasure_hunter@3,level=8"
     where = ("--scope", "variation", "--env", "textworld", "--task", "treasure_hunter")
 
     async def body(call: Call) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def test_the_server_keeps_no_lock_and_answers_from_the_home_as_it_is_now(
             ),
             "facts": await call("graph_facts", entity="open chest"),
         }
-        with running(home, cache_root) as run:
+        with running(home, cache_root, GAME) as run:
             busy = await call("search_insights", query="chest", limit=5)
         return {
             "before": before,

@@ -3,24 +3,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import pytest
 
 from memory.store import Store
-from tests.cli.test_cli import cairn, one_error_line
 from tests.memory.bundle_homes import learned
+from tests.support.cli import cairn, cairn_json, hash_home, one_error_line, running
 
 GAME = "textworld:treasure_hunter@3,level=8"  # walkthrough: go north, go east, ..., take bug
 
@@ -31,12 +24,6 @@ def learned_home(tmp_path_factory: pytest.TempPathFactory, cache_root: Path) -> 
     result = cairn("memory", "demo", GAME, "--home", str(home), cache=cache_root)
     assert result.returncode == 0, result.stderr
     return home
-
-
-def cairn_json(*args: str, cache: Path) -> Any:
-    result = cairn(*args, "--json", cache=cache)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 @pytest.mark.slow
@@ -163,7 +150,7 @@ def test_a_forgotten_insight_stays_forgotten_when_the_game_teaches_it_again(
 def test_memory_add_refuses_environments_and_tasks_cairn_does_not_know(
     tmp_path: Path, cache_root: Path, options: tuple[str, ...], fragment: str
 ) -> None:
-    home = ("--home", str(tmp_path / "home"))
+    home = ("--home", str(hash_home(tmp_path / "home")))
     cairn("memory", "add", "wait SHOULD BE NECESSARY to win", *home, cache=cache_root)
     claim = "open door SHOULD BE NECESSARY to win"
     one_error_line(cairn("memory", "add", claim, *options, *home, cache=cache_root), fragment)
@@ -171,12 +158,11 @@ def test_memory_add_refuses_environments_and_tasks_cairn_does_not_know(
     assert [i["subject"] for i in listed] == ["wait"]  # nothing more stored
 
 
-@pytest.mark.slow
 def test_memory_add_takes_a_textworld_game_file_as_a_task(tmp_path: Path, cache_root: Path) -> None:
     game = ("--scope", "task", "--env", "textworld", "--task", "games/my_game.z8")
     added = cairn_json(
         "memory", "add", "open door SHOULD BE NECESSARY to win", *game,
-        "--home", str(tmp_path / "home"), cache=cache_root,
+        "--home", str(hash_home(tmp_path / "home")), cache=cache_root,
     )  # fmt: skip
     assert added["where"] == "textworld/games/my_game.z8"
 
@@ -261,14 +247,6 @@ def test_an_export_imports_into_another_home_once_and_a_bad_one_changes_nothing(
     assert cairn_json("memory", "stats", *other, cache=cache_root) == before
 
 
-def hash_home(path: Path) -> Path:
-    """A home that embeds with the hash model (no torch): fast enough for an unmarked test."""
-    database = Store.in_home(path)
-    database.set_setting("embedder", "hash")
-    database.close()
-    return path
-
-
 def test_two_exports_of_one_home_import_once_and_the_report_says_what_was_there(
     tmp_path: Path, cache_root: Path
 ) -> None:
@@ -296,30 +274,6 @@ def test_two_exports_of_one_home_import_once_and_the_report_says_what_was_there(
     assert [i["support"] for i in listed] == [2.0, 3.0, 1.0]
 
 
-@contextlib.contextmanager
-def running(home: Path, cache: Path) -> Iterator[int]:
-    """A `cairn run` on ``home`` that holds its embedded index, until the block ends; yields
-    its pid."""
-    command = [sys.executable, "-m", "cli", "run", GAME, "--policy", "random"]
-    command += ["--trials", "1000", "--max-steps", "100", "--home", str(home)]
-    run = subprocess.Popen(
-        command,
-        env={**os.environ, "CAIRN_CACHE": str(cache)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        lock = home / "chroma" / "writer.lock"
-        deadline = time.monotonic() + 120
-        while f'"pid": {run.pid}' not in (lock.read_text() if lock.exists() else ""):
-            assert time.monotonic() < deadline and run.poll() is None, "the run did not start"
-            time.sleep(0.2)
-        yield run.pid
-    finally:
-        run.kill()
-        run.wait()
-
-
 @pytest.mark.slow
 def test_a_second_process_on_an_embedded_home_fails_fast_until_the_first_dies(
     learned_home: Path, tmp_path: Path, cache_root: Path
@@ -327,7 +281,7 @@ def test_a_second_process_on_an_embedded_home_fails_fast_until_the_first_dies(
     home = tmp_path / "home"
     shutil.copytree(learned_home, home)
     h = ("--home", str(home))
-    with running(home, cache_root) as pid:  # it learns meanwhile, at variation scope
+    with running(home, cache_root, GAME) as pid:  # it learns meanwhile, at variation scope
         claim = "take bug SHOULD BE NECESSARY to win"
         refused = cairn("memory", "add", claim, *h, cache=cache_root)
         one_error_line(refused, "in use by `cairn run", f"pid {pid}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cairn
+from tests.support.cli import cairn
 
 
 @pytest.mark.slow

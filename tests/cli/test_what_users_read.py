@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.homes import FAILURE, home_with_an_insight, home_with_trials
-from tests.cli.test_cli import cairn, one_error_line
+from tests.support.cli import cairn, one_error_line
 
 REPRS = re.compile(r"\['|\{'|invalid literal|\(\('")  # a Python list, dict or tuple shown
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cairn
-from tests.faults.test_kill import check_store
 from tests.llm.servers import free_port
+from tests.support.cli import cairn
+from tests.support.stores import check_store
 
 GAMES = [
     "textworld:treasure_hunter@5,level=12",

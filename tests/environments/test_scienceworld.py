@@ -7,9 +7,8 @@ from agent.environments.check import check_info
 from agent.environments.scienceworld import ScienceWorld, task_names
 from agent.errors import EnvError, SpecError
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["scienceworld:boil@dev:0", "scienceworld:find-plant@train:2"])
 def test_the_gold_path_wins(environments: Environments, text: str) -> None:
     env = environments.open(parse(text))
@@ -23,6 +22,7 @@ def test_the_gold_path_wins(environments: Environments, text: str) -> None:
     assert (info["score"], info["won"], info["lost"]) == (100.0, True, False)
 
 
+@pytest.mark.slow
 def test_every_task_loads_and_reports_a_valid_info(environments: Environments) -> None:
     assert len(task_names()) == 30
     for task in task_names():
@@ -32,6 +32,7 @@ def test_every_task_loads_and_reports_a_valid_info(environments: Environments) -
         assert "reset task" not in info["valid_actions"]
 
 
+@pytest.mark.slow
 def test_splits_resolve_to_their_members(environments: Environments) -> None:
     dev = environments.open(parse("scienceworld:melt@dev:2"))
     test = environments.open(parse("scienceworld:melt@test:0"))
@@ -40,6 +41,7 @@ def test_splits_resolve_to_their_members(environments: Environments) -> None:
     assert len({dev.variation, test.variation, train.variation}) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -54,6 +56,7 @@ def test_a_variation_out_of_range_is_a_clear_error(
         environments.open(parse(text))
 
 
+@pytest.mark.slow
 def test_a_wrong_focus_ends_the_episode_as_lost(environments: Environments) -> None:
     env = environments.open(parse("scienceworld:boil@dev:0"))
     _, info = env.reset()
@@ -62,6 +65,7 @@ def test_a_wrong_focus_ends_the_episode_as_lost(environments: Environments) -> N
     assert terminated and info["lost"] and info["score"] == 0.0 and info["raw_score"] < 0
 
 
+@pytest.mark.slow
 def test_environments_share_one_jvm_and_each_reset_reloads_its_task(
     environments: Environments,
 ) -> None:
@@ -83,6 +87,7 @@ def test_missing_java_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
         environments.open(parse("scienceworld:boil"))
 
 
+@pytest.mark.slow
 def test_closing_stops_the_jvm(tmp_path) -> None:
     with Environments(tmp_path) as environments:
         env = environments.open(parse("scienceworld:boil@dev:0"))

@@ -8,9 +8,8 @@ from agent.environments import Environments, parse
 from agent.environments.textworld import GameCache, TextWorld, clean_feedback
 from agent.errors import SpecError
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [
@@ -30,6 +29,7 @@ def test_the_walkthrough_wins(environments: Environments, text: str) -> None:
     assert terminated and info["won"] and info["score"] == 100.0
 
 
+@pytest.mark.slow
 def test_games_are_cached_by_their_parameters(tmp_path: Path) -> None:
     cache = GameCache(tmp_path)
     first = TextWorld(parse("textworld:coin_collector@21,level=2"), cache).path
@@ -41,6 +41,7 @@ def test_games_are_cached_by_their_parameters(tmp_path: Path) -> None:
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".json", ".z8", ".z8"]
 
 
+@pytest.mark.slow
 def test_the_observation_has_no_banner_or_prompt(environments: Environments) -> None:
     observation, info = environments.open(parse("textworld:simple@3")).reset()
     assert "$$" not in observation and not observation.rstrip().endswith(">")

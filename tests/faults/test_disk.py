@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cairn, one_error_line
-from tests.faults.test_kill import check_store
+from tests.support.cli import cairn, one_error_line
+from tests.support.stores import check_store
 
 GAME = "textworld:treasure_hunter@5,level=12"
 

@@ -12,7 +12,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,32 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cairn
+from tests.support.cli import cairn
+from tests.support.stores import check_store
 
 KILLS = int(os.environ.get("CAIRN_KILLS", "6"))
 GAME = "textworld:treasure_hunter@5,level=12"
-
-
-def check_store(home: Path) -> dict[str, int]:
-    """Read the home's database directly (nothing written, so a full disk does not matter)."""
-    db = sqlite3.connect(home / "cairn.db")
-    try:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        for trial_id, count, top in db.execute(
-            "SELECT trial_id, count(*), max(idx) FROM steps GROUP BY trial_id"
-        ).fetchall():
-            assert count == top, f"trial {trial_id} has a hole in its steps"
-        duplicates = db.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM insights WHERE status = 'active' "
-            "GROUP BY subject_key, goal_key, scope, env, task, variation HAVING count(*) > 1)"
-        ).fetchone()[0]
-        assert duplicates == 0
-        return {
-            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("trials", "steps", "insights")
-        }
-    finally:
-        db.close()
 
 
 @pytest.mark.slow

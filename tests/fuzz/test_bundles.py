@@ -1,7 +1,7 @@
 """Fuzzing import, the trust boundary: damaged archives and hostile member contents.
 
 A bundle either imports or raises ``BundleError``; when it raises, the store is unchanged.
-``CAIRN_FUZZ_EXAMPLES`` inputs per property (10,000 by default).
+``CAIRN_FUZZ_EXAMPLES`` inputs per property (10,000 by default, fewer in the fast tier).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from memory.bundle import MEMBERS, BundleError, Filters, export_bundle, read_bun
 from memory.bundle_import import import_bundle
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.store import Store
-from tests.fuzz.test_parsers import fuzz
+from tests.support.fuzz import fuzz
 
 TABLES = ("insights", "insight_evidence", "insight_ops", "exemplars", "imports")
 

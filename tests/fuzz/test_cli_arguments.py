@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from typer.main import get_command
 
 from cli.main import app, main
-from tests.faults.test_kill import check_store
-from tests.fuzz.test_parsers import fuzz
+from tests.support.fuzz import fuzz
+from tests.support.stores import check_store
 
 COMMANDS = [
     ["memory", "list"],

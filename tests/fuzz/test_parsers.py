@@ -1,15 +1,13 @@
 """Fuzzing what reads untrusted text: the insight grammar, environment specs and grounding.
 
-Each property runs ``FUZZ_EXAMPLES`` inputs (10,000 by default; set CAIRN_FUZZ_EXAMPLES to
-change it), the same ones every run unless CAIRN_FUZZ_RANDOM=1. Nothing may raise except the
-one error type the reader documents.
+Each property runs ``CAIRN_FUZZ_EXAMPLES`` inputs (10,000 by default, fewer in the fast
+tier; see ``tests.support.fuzz``). Nothing may raise except the one error type the reader
+documents.
 """
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from agent.environments.registry import parse
@@ -18,16 +16,7 @@ from agent.errors import SpecError
 from agent.grounding import ground
 from memory.knowledge import Relation
 from reflection.grammar import Parsed, Rejected, format_insight, parse_insight
-
-FUZZ_EXAMPLES = int(os.environ.get("CAIRN_FUZZ_EXAMPLES", "10000"))
-# The same inputs on every run, so CI is repeatable; CAIRN_FUZZ_RANDOM=1 explores new ones.
-fuzz = settings(
-    max_examples=FUZZ_EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=not os.environ.get("CAIRN_FUZZ_RANDOM"),
-    suppress_health_check=[HealthCheck.too_slow],
-)
+from tests.support.fuzz import fuzz
 
 RELATIONS = [r.value for r in Relation]
 WORDS = ["open", "cupboard", "to", "boil", "water", "go", "kitchen", "MAY", "BE", "SHOULD"]

@@ -10,8 +10,6 @@ import pytest
 from agent.errors import SpecError
 from agent.llm.embedded import EmbeddedLLM
 
-pytestmark = pytest.mark.slow
-
 QUESTION = [
     {"role": "system", "content": "You answer with one number."},
     {"role": "user", "content": "Which is a fruit? 1. chair 2. apple 3. car"},
@@ -19,6 +17,7 @@ QUESTION = [
 OTHER = [{"role": "user", "content": "Count: 1, 2, 3, 4, 5. What comes next?"}]
 
 
+@pytest.mark.slow
 def test_label_logprobs_are_log_probabilities(smollm2: EmbeddedLLM) -> None:
     completion = smollm2.complete(QUESTION, max_tokens=1, labels=["1", "2", "3"])
     assert set(completion.label_logprobs) == {"1", "2", "3"}
@@ -28,6 +27,7 @@ def test_label_logprobs_are_log_probabilities(smollm2: EmbeddedLLM) -> None:
     assert completion.call.options["label_logprobs"]
 
 
+@pytest.mark.slow
 def test_the_prefix_cache_never_changes_an_answer(smollm2: EmbeddedLLM, cache_root: Path) -> None:
     warm_first = smollm2.complete(QUESTION, max_tokens=8, labels=["1", "2"])
     smollm2.complete(OTHER, max_tokens=8)
@@ -46,12 +46,14 @@ def test_the_prefix_cache_never_changes_an_answer(smollm2: EmbeddedLLM, cache_ro
         )
 
 
+@pytest.mark.slow
 def test_generation_stops_at_max_tokens_and_counts_tokens(smollm2: EmbeddedLLM) -> None:
     completion = smollm2.complete(OTHER, max_tokens=3)
     assert 1 <= completion.completion_tokens <= 3
     assert completion.prompt_tokens > 10
 
 
+@pytest.mark.slow
 def test_gemma_loads_from_its_pip_package(cache_root: Path) -> None:
     gemma = EmbeddedLLM("gemma3-270m", cache_dir=cache_root / "models")
     try:

@@ -13,7 +13,6 @@ from agent.errors import LLMError, LLMUnavailable
 from agent.llm.openai_backend import OpenAILLM
 from tests.llm.servers import ScriptedHTTPServer, completion_body, free_port, start_llama_server
 
-pytestmark = pytest.mark.slow
 QUESTION = [{"role": "user", "content": "Which is a fruit? 1. chair 2. apple. Answer 1 or 2."}]
 
 
@@ -27,6 +26,7 @@ def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_completes_and_reads_label_logprobs_from_a_real_server(llama_url: str) -> None:
     llm = OpenAILLM("smollm2", base_url=llama_url)
     completion = llm.complete(QUESTION, max_tokens=1, labels=["1", "2"])
@@ -37,6 +37,7 @@ def test_completes_and_reads_label_logprobs_from_a_real_server(llama_url: str) -
     assert completion.call is not None and completion.call.model == "openai:smollm2"
 
 
+@pytest.mark.slow
 def test_a_server_without_logprobs_still_gives_a_preference(tmp_path: Path) -> None:
     port = free_port()
     process = start_llama_server(port, logits_all=False, log=tmp_path / "server.log")

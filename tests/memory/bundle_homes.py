@@ -1,7 +1,11 @@
-"""Homes that have learned something, and their bundles: shared by the bundle tests."""
+"""Homes that have learned something, their bundles, and bundles with one member rewritten:
+shared by the bundle tests."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zipfile
 from pathlib import Path
 
 from memory.bundle import Filters, export_bundle
@@ -68,3 +72,18 @@ def export(store: Store, path: Path, filters: Filters | None = None) -> dict[str
         embedding_model="hash",
         graph={"nodes": []},
     )
+
+
+def rewrite(path: Path, target: Path, *, member: str, data: bytes, fix_manifest: bool) -> Path:
+    """A copy of the bundle with one member replaced (and, if asked, a manifest that agrees)."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members[member] = data
+    if fix_manifest and member != "manifest.json":
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"][member] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return target

@@ -3,7 +3,6 @@ nothing and say why."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from memory.bundle import BundleError, Filters, read_bundle
 from memory.bundle_import import import_bundle
 from memory.knowledge import InsightUpdate, Relation
 from memory.store import Store
-from tests.memory.bundle_homes import BOIL, export, learned
+from tests.memory.bundle_homes import BOIL, export, learned, rewrite
 
 
 @pytest.fixture
@@ -88,21 +87,6 @@ def test_filters_choose_what_is_exported(store: Store, tmp_path: Path) -> None:
     counts = export(store, tmp_path / "melt.zip", Filters(task="melt"))
     assert (counts["insights"], counts["exemplars"]) == (1, 0)
     assert [i.subject for i in read_bundle(tmp_path / "melt.zip").insights] == ["go to kitchen"]
-
-
-def rewrite(path: Path, target: Path, *, member: str, data: bytes, fix_manifest: bool) -> Path:
-    """A copy of the bundle with one member replaced (and, if asked, a manifest that agrees)."""
-    with zipfile.ZipFile(path) as source:
-        members = {name: source.read(name) for name in source.namelist()}
-    members[member] = data
-    if fix_manifest and member != "manifest.json":
-        manifest = json.loads(members["manifest.json"])
-        manifest["files"][member] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-        members["manifest.json"] = json.dumps(manifest).encode()
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return target
 
 
 def insight_line(bundle_path: Path, **changes: object) -> bytes:

@@ -14,8 +14,7 @@ from memory.bundle import BundleError, Filters, read_bundle
 from memory.bundle_import import import_bundle
 from memory.knowledge import InsightUpdate, Relation
 from memory.store import Store
-from tests.memory.bundle_homes import BOIL, add_exemplar, export, learned, promoted
-from tests.memory.test_bundle import rewrite
+from tests.memory.bundle_homes import BOIL, add_exemplar, export, learned, promoted, rewrite
 
 FORMAT_1 = Path(__file__).parent / "data" / "format-1.cairn.zip"  # written by cairn 0.1
 

@@ -85,9 +85,9 @@ def test_exemplars_of_the_variation_come_first_then_similar_tasks(
 
 @pytest.mark.slow
 def test_a_reworded_model_insight_merges_into_the_one_it_duplicates(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, minilm: MiniLMEmbedder
 ) -> None:
-    memory = Memory(store, VectorIndex(MiniLMEmbedder(), tmp_path / "chroma"))
+    memory = Memory(store, VectorIndex(minilm, tmp_path / "chroma"))
     memory.learn(
         [InsightUpdate("open the cupboard", Relation.NECESSARY, "boil water", HERE, origin="llm")]
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from memory.knowledge import Insight, Relation, Scope, Where
 from memory.records import Step
 from reflection.llm import LLMReflector
@@ -75,6 +77,7 @@ def test_a_flood_of_lines_is_capped() -> None:
     assert {d.reason for d in result.dropped} == {"more than 5 insights"}
 
 
+@pytest.mark.slow
 def test_a_real_small_model_never_crashes_the_reflector(smollm2) -> None:  # type: ignore[no-untyped-def]
     """SmolLM2 rarely writes valid insights; whatever it writes is learned or dropped with a
     reason, and the call is returned for the log."""
