@@ -8,7 +8,7 @@ from knowledge_graph.graph import KnowledgeGraph
 from knowledge_graph.map import GameMap, where_seen
 from memory.archive import Archive
 from reflection.archiving import fold_trial
-from tests.reflection.test_archiving import play
+from tests.support.play import play
 
 
 def archive_of(spec: str, *ways: list[str]) -> tuple[ToyWorld, Archive]:

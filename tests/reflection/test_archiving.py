@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from agent.acting import Agent
 from agent.environments import parse
 from agent.environments.toy import ToyWorld
-from agent.episode import Episode, start_of
-from agent.policy import RandomPolicy
 from memory.archive import Archive, ArchiveStore
-from memory.records import Step
 from memory.store import Store
 from reflection.archiving import fold_trial
-
-
-class Scripted(Agent):
-    """Plays a fixed list of actions (a real Agent whose policy is given the choice)."""
-
-    def __init__(self, actions: list[str]) -> None:
-        super().__init__(RandomPolicy())
-        self.actions = iter(actions)
-
-    def act(self, turn):  # type: ignore[no-untyped-def]
-        decision = super().act(turn)
-        from dataclasses import replace
-
-        return replace(decision, action=next(self.actions))
-
-
-def play(env: ToyWorld, actions: list[str]) -> tuple[object, list[Step]]:
-    episode = Episode(env, Scripted(actions), max_steps=len(actions))
-    _, info = episode.reset()
-    return start_of(info), list(episode.steps())
+from tests.support.play import play
 
 
 def test_a_trial_leaves_its_cells_with_the_way_to_each_and_what_was_tried() -> None:
