@@ -24,6 +24,7 @@ from cli import (
     mcp_server,
     memory,
     memory_admin,
+    memory_archive,
     memory_edit,
     run,
     serve,
@@ -61,7 +62,7 @@ app.command("import")(share.import_)
 app.command("mcp")(mcp_server.mcp)
 app.command("serve")(serve.serve)
 app.add_typer(logs.app, name="logs")
-for command in (*memory_edit.COMMANDS, *memory_admin.COMMANDS):
+for command in (*memory_edit.COMMANDS, *memory_admin.COMMANDS, *memory_archive.COMMANDS):
     memory.app.command()(command)
 app.add_typer(memory.app, name="memory")
 app.add_typer(graph.app, name="graph")
