@@ -20,7 +20,6 @@ from typing import Protocol
 from agent.instructions import InstructionScorer
 from agent.state import Turn
 from agent.text import content_words, object_words, template_of, words
-from knowledge_graph.entities import location_of
 from memory.records import Candidate, Step
 
 
@@ -200,11 +199,12 @@ class DeadEndGuard:
 
     @staticmethod
     def places(turn: Turn) -> frozenset[str]:
-        """Words of the rooms seen so far, and doors: places are where things are, not the
-        thing a task asks to pick ("focus on living room" is not "a living thing")."""
-        seen = [turn.initial_observation, *(step.observation for step in turn.history)]
-        rooms = " ".join(place for text in seen if (place := location_of(text)))
-        return content_words(rooms) | {"door"}
+        """Words of the rooms been in so far (as the engine names them), and doors: places
+        are where things are, not the thing a task asks to pick ("focus on living room" is
+        not "a living thing")."""
+        rooms = [turn.start.location, turn.situation.location]
+        rooms += [step.location for step in turn.history]
+        return content_words(" ".join(rooms)) | {"door"}
 
     @classmethod
     def goal_words(cls, task: str) -> frozenset[str]:

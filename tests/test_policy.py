@@ -112,7 +112,17 @@ def test_dead_end_guard_treats_rooms_as_places_not_targets() -> None:
     task = "Your task is to find a(n) living thing. First, focus on the thing."
     focus = ("focus on living room", "focus on living plant")
     moved = (
-        Step(1, "go to living room", "You move to the living room.", 0, 0, False, False, False),
+        Step(
+            1,
+            "go to living room",
+            "You move to the living room.",
+            0,
+            0,
+            False,
+            False,
+            False,
+            location="living room",
+        ),
     )
     here = Turn(task, "You move to the living room.", focus, moved, frozenset(focus))
     scores = DeadEndGuard().score(here)
