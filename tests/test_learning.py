@@ -12,7 +12,7 @@ from agent.environments import Environments, parse
 from agent.learning import MemoryLearner, load_graph, rebuild_graph
 from agent.memory_scorers import memory_scorers
 from agent.policy import Policy, default_scorers
-from agent.recall import RecallBox, Recaller
+from agent.recall import Recaller
 from agent.trials import TrialLoop
 from knowledge_graph.graph import KnowledgeGraph
 from memory.embedding import HashEmbedder
@@ -29,9 +29,8 @@ GAME = "textworld:simple@103"  # 7 rewarded steps; a first trial of 30 steps get
 def learning_loop(environments: Environments, home: Path, trials: int) -> tuple[TrialLoop, Store]:
     store = Store.in_home(home)
     memory = Memory(store, VectorIndex(HashEmbedder(), home / "chroma"))
-    box = RecallBox()
-    agent = Agent(Policy(default_scorers() + memory_scorers(box), seed=0))
-    learner = MemoryLearner(memory, box, graph_path=home / "graph.json")
+    agent = Agent(Policy(default_scorers() + memory_scorers(), seed=0))
+    learner = MemoryLearner(memory, graph_path=home / "graph.json")
     run_id = store.start_run("test", {}, "test")
     return TrialLoop(environments, agent, store, run_id, trials, 30, learner=learner), store
 
@@ -97,7 +96,6 @@ def test_a_claim_a_person_forgot_is_not_learned_again(
     store = Store.in_home(tmp_path)
     learner = MemoryLearner(
         Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma")),
-        RecallBox(),
         graph_path=tmp_path / "graph.json",
     )
     trajectory = play_oracle(environments.open(parse("textworld:treasure_hunter@3,level=8")))
