@@ -1,7 +1,8 @@
 """The acting agent: evidence, a shortlist, the model's say, and the policy's choice.
 
 One decision, in order: the policy's scorers weigh every valid action; the best few form the
-menu the model sees; the decider returns the model's preference; the policy adds it to the
+menu the model sees (with what memory recalled for the trial, ``turn.recollection``, for a
+model that reads it); the decider returns the model's preference; the policy adds it to the
 evidence and picks. Without a decider (the random baseline) the policy decides alone.
 """
 
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 
 from agent.decide import Decider
 from agent.policy import Policy
-from agent.recall import RecallBox
 from agent.state import Turn
 from memory.records import Candidate, LLMCall
 
@@ -36,12 +36,10 @@ class Agent:
         policy: Policy,
         decider: Decider | None = None,
         menu_size: int = 9,
-        recall: RecallBox | None = None,
     ) -> None:
         self.policy = policy
         self.decider = decider
         self.menu_size = menu_size
-        self.recall = recall  # memory the model may read (strong models), if any
 
     def act(self, turn: Turn) -> Decision:
         started = time.perf_counter()
@@ -49,7 +47,7 @@ class Agent:
         proposal = None
         if self.decider is not None:
             menu = self.policy.shortlist(evidence, self.menu_size)
-            memory = self.recall.recollection.prompt_lines() if self.recall else []
+            memory = turn.recollection.prompt_lines()
             proposal = self.decider.propose(turn, menu, memory)
         choice = self.policy.choose(turn, evidence, proposal.preference if proposal else None)
         llm_seconds = proposal.seconds if proposal else 0.0

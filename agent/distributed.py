@@ -2,20 +2,24 @@
 
     driver (cairn run --workers N)
       ├── MemoryService   one actor: owns the store and memory; records every trial and
-      │                   step, recalls before a trial, reflects after it — one at a time,
-      │                   so writes are serialised by design (Chroma's embedded index is
-      │                   not process-safe; SQLite has one writer)
+      │                   step, recalls before a trial (the recollection is its answer to
+      │                   the worker, like any other result) and reflects after it (given
+      │                   the recollection back) — one call at a time, so writes are
+      │                   serialised by design (Chroma's embedded index is not
+      │                   process-safe; SQLite has one writer)
       └── TrialWorker ×N  one actor each: its own environments (one JVM) and model; plays
-                          all the trials of one environment spec with a fresh agent, then
-                          takes the next (a WorkerPool keeps workers across runs)
+                          all the trials of one environment spec with a fresh trial loop
+                          (and agent), then takes the next (a WorkerPool keeps workers
+                          across runs)
 
 The trials of one spec stay in order on one worker (trial 2 learns from trial 1); specs run
 in parallel. A worker that dies has its running trial and the spec's remaining trials marked
 failed with the reason; a new worker takes its place and the run goes on. ``ray.init`` starts
 a local instance, or joins a cluster at ``address``.
 
-What the actors need is built by factories (``make_service``, ``make_agent``) that the caller
-passes in: they are pickled by reference and called inside the actor's process.
+What the actors need is built by factories (``make_service``, ``make_loop``) that the caller
+passes in: they are pickled by reference and called inside the actor's process. The run's
+``RunConfig`` travels with the ``Plan`` to every worker.
 """
 
 from __future__ import annotations
@@ -30,11 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.acting import Agent
 from agent.environments import Environments
 from agent.environments.spec import EnvSpec
 from agent.errors import AgentError
-from agent.recall import RecallBox, Recollection
+from agent.recall import Recollection
+from agent.run_config import RunConfig
 from agent.trials import (
     EnvResult,
     Learner,
@@ -45,8 +49,9 @@ from agent.trials import (
 )
 from memory.records import LLMCall, Step, TrialOutcome
 
-MakeService = Callable[[], tuple[Recorder, Learner, RecallBox | None]]
-MakeAgent = Callable[[RecallBox | None], Agent]
+MakeService = Callable[[], tuple[Recorder, Learner]]
+# A worker's trial loop for a run: (config, environments, recorder, learner, run id) -> loop
+MakeLoop = Callable[[RunConfig, Environments, Recorder, Learner, int], TrialLoop]
 
 
 class DistributedError(AgentError):
@@ -57,7 +62,7 @@ class Service:
     """The memory service's body (a plain class, so it is also usable without Ray)."""
 
     def __init__(self, make_service: MakeService) -> None:
-        self.recorder, self.learner, self.box = make_service()
+        self.recorder, self.learner = make_service()
         self.running: dict[str, int] = {}  # spec -> trial id in progress
         self.finished: dict[str, list[TrialOutcome]] = {}
         self.trial_ids: dict[int, str] = {}
@@ -87,13 +92,16 @@ class Service:
 
     # Learner, for the workers
     def recall(self, context: TrialContext) -> Recollection:
-        self.learner.before_trial(context)
-        return self.box.recollection if self.box is not None else Recollection()
+        return self.learner.before_trial(context)
 
     def after_trial(
-        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
     ) -> None:
-        self.learner.after_trial(context, steps, outcome)
+        self.learner.after_trial(context, recollection, steps, outcome)
 
     def finish(self) -> None:
         self.learner.finish()
@@ -160,23 +168,20 @@ class RemoteRecorder:
 
 class RemoteLearner(RemoteRecorder):
     """A worker's ``Learner``: recall and reflection happen in the memory service; the
-    recollection comes back into the worker's own box, where its agent reads it."""
+    recollection is the service's answer, and goes back to it with the finished trial."""
 
-    def __init__(self, service: Any, box: RecallBox | None) -> None:
-        super().__init__(service)
-        self.box = box
-
-    def before_trial(self, context: TrialContext) -> None:
-        recollection = self._call("recall", context)
-        if self.box is not None:
-            self.box.recollection = recollection
+    def before_trial(self, context: TrialContext) -> Recollection:
+        recollection: Recollection = self._call("recall", context)
+        return recollection
 
     def after_trial(
-        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
     ) -> None:
-        self._call("after_trial", context, tuple(steps), outcome)
-        if self.box is not None:
-            self.box.recollection = Recollection()
+        self._call("after_trial", context, recollection, tuple(steps), outcome)
 
     def finish(self) -> None:
         self._call("finish")
@@ -184,47 +189,27 @@ class RemoteLearner(RemoteRecorder):
 
 class Worker:
     """A trial worker's body: its own environments (one JVM), kept from run to run; each
-    spec is played by a fresh agent (the factory may reuse a loaded model), so a result does
-    not depend on which worker played it, or what it played before."""
+    spec is played by a fresh loop and agent (the factory may reuse a loaded model), so a
+    result does not depend on which worker played it, or what it played before."""
 
-    def __init__(self, make_agent: MakeAgent, games_dir: Path) -> None:
-        self.make_agent = make_agent
+    def __init__(self, make_loop: MakeLoop, games_dir: Path) -> None:
+        self.make_loop = make_loop
         self.environments = Environments(games_dir)
 
-    def play(
-        self,
-        service: Any,
-        spec: EnvSpec,
-        run_id: int,
-        trials: int,
-        max_steps: int,
-        seed: int,
-        learn: bool,
-    ) -> EnvResult:
-        box = RecallBox() if learn else None
-        loop = TrialLoop(
-            self.environments,
-            self.make_agent(box),
-            RemoteRecorder(service),
-            run_id,
-            trials,
-            max_steps,
-            seed,
-            learner=RemoteLearner(service, box),
-        )
+    def play(self, service: Any, spec: EnvSpec, run_id: int, config: RunConfig) -> EnvResult:
+        recorder, learner = RemoteRecorder(service), RemoteLearner(service)
+        loop = self.make_loop(config, self.environments, recorder, learner, run_id)
         (result,) = loop.run([spec])
         return result
 
 
 @dataclass(frozen=True)
 class Plan:
+    """One run on the workers: its specs, its record and what it is asked to do."""
+
     specs: tuple[EnvSpec, ...]
     run_id: int
-    trials: int
-    max_steps: int
-    seed: int
-    workers: int
-    learn: bool
+    config: RunConfig
     games_dir: Path
 
 
@@ -267,26 +252,12 @@ def start_ray(address: str | None, workers: int) -> None:
             signal.signal(signal.SIGTERM, on_sigterm)
 
 
-def run_distributed(
-    plan: Plan,
-    make_service: MakeService,
-    make_agent: MakeAgent,
-    *,
-    address: str | None = None,
-    on_progress: Callable[[int], None] = lambda done: None,
-) -> list[EnvResult]:
-    """Play every spec of the plan on ``plan.workers`` Ray workers; results in spec order."""
-    workers = min(plan.workers, len(plan.specs))
-    with WorkerPool(make_agent, plan.games_dir, workers, address) as pool:
-        return pool.run(plan, make_service, on_progress)
-
-
 class WorkerPool:
     """Trial workers kept from one run to the next (a benchmark plays many short batches):
     starting a worker — its process, model and JVM — can cost more than its trials."""
 
     def __init__(
-        self, make_agent: MakeAgent, games_dir: Path, size: int, address: str | None = None
+        self, make_loop: MakeLoop, games_dir: Path, size: int, address: str | None = None
     ) -> None:
         with contextlib.redirect_stdout(sys.stderr):  # Ray's messages; stdout is the caller's
             start_ray(address, size)  # first: it sets what Ray reads on import
@@ -294,7 +265,7 @@ class WorkerPool:
 
         self.size = size
         self._new = lambda: ray.remote(num_cpus=1, max_restarts=0)(Worker).remote(
-            make_agent, games_dir
+            make_loop, games_dir
         )
         self.idle: list[Any] = []
 
@@ -340,15 +311,7 @@ class WorkerPool:
                 while queue and len(playing) < self.size:
                     index, spec = queue.pop(0)
                     worker = self._worker()
-                    future = worker.play.remote(
-                        service,
-                        spec,
-                        plan.run_id,
-                        plan.trials,
-                        plan.max_steps,
-                        plan.seed,
-                        plan.learn,
-                    )
+                    future = worker.play.remote(service, spec, plan.run_id, plan.config)
                     playing[future] = (index, spec, worker)
                 done, _ = ray.wait(list(playing), num_returns=1, timeout=0.5)
                 on_progress(ray.get(service.progress.remote()))
@@ -361,7 +324,9 @@ class WorkerPool:
                         # The run goes on; the next spec gets a fresh worker.
                         reason = f"the worker died: {type(error).__name__}"
                         results[index] = ray.get(
-                            service.fail_rest.remote(plan.run_id, str(spec), plan.trials, reason)
+                            service.fail_rest.remote(
+                                plan.run_id, str(spec), plan.config.trials, reason
+                            )
                         )
             on_progress(ray.get(service.progress.remote()))
         except KeyboardInterrupt as stop:

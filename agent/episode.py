@@ -2,7 +2,7 @@
 
     episode = Episode(env, agent, max_steps=50)
     observation, info = episode.reset()
-    for step in episode.steps():
+    for step in episode.steps(recollection):   # what memory recalled for this trial
         ...
 
 The episode ends when the environment terminates it, when no action is valid, or at
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from agent.acting import Agent
 from agent.environments.base import EnvInfo, TextEnv
+from agent.recall import Recollection
 from agent.state import Turn
 from memory.records import Step
 
@@ -39,11 +40,13 @@ class Episode:
         self.task, self.initial_observation, self._info = info["task"], observation, info
         return observation, info
 
-    def steps(self) -> Iterator[Step]:
+    def steps(self, recollection: Recollection | None = None) -> Iterator[Step]:
+        """The trial's steps; every turn carries ``recollection`` (none: memory is silent)."""
         if self._info is None:
             raise RuntimeError("call reset() before steps()")
         info, observation = self._info, self.initial_observation
         history: list[Step] = []
+        recollection = Recollection() if recollection is None else recollection
         for index in range(1, self.max_steps + 1):
             if not info["valid_actions"]:
                 return
@@ -54,6 +57,7 @@ class Episode:
                 history=tuple(history),
                 irreversible_actions=frozenset(info["irreversible_actions"]),
                 initial_observation=self.initial_observation,
+                recollection=recollection,
             )
             decision = self.agent.act(turn)
             started = time.perf_counter()

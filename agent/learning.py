@@ -2,13 +2,14 @@
 
 ``MemoryLearner`` plugs into the trial loop (``agent.trials.Learner``):
 
-    before_trial   recall insights, exemplars, experience and graph facts for the task
-                   into the ``RecallBox`` the memory scorers (and a strong model) read
-    after_trial    evidence reflector (+ LLM reflector, + the model's citations)
-                   -> insight updates -> memory -> the trial as an exemplar -> promotion
-                   across scopes (of the subjects the trial changed), all in one SQLite
-                   transaction; then the vector index -> the graph (saved to disk while
-                   that is cheap)
+    before_trial   recall insights, exemplars, experience and graph facts for the task,
+                   returned as the trial's ``Recollection`` (the loop hands it to the
+                   episode; each turn carries it to the memory scorers and a strong model)
+    after_trial    (given that recollection back) evidence reflector (+ LLM reflector,
+                   + the model's citations) -> insight updates -> memory -> the trial as
+                   an exemplar -> promotion across scopes (of the subjects the trial
+                   changed), all in one SQLite transaction; then the vector index -> the
+                   graph (saved to disk while that is cheap)
 
 A failed trial (the environment or the model broke) never reaches ``after_trial``: what it
 half-saw is not learned.
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from agent.recall import RecallBox, Recaller, Recollection
+from agent.recall import Recaller, Recollection
 from agent.trials import TrialContext
 from knowledge_graph.graph import KnowledgeGraph
 from memory.insights import Operation
@@ -65,13 +66,11 @@ class MemoryLearner:
     def __init__(
         self,
         memory: Memory,
-        box: RecallBox,
         *,
         graph_path: Path | None = None,
         llm_reflector: LLMReflector | None = None,
     ) -> None:
         self.memory = memory
-        self.box = box
         self.graph_path = graph_path
         self.graph = load_graph(memory, graph_path)
         self.recaller = Recaller(memory, self.graph)
@@ -82,14 +81,18 @@ class MemoryLearner:
         self._graph_saved_at, self._graph_save_seconds = 0.0, 0.0
         self._graph_unsaved = False
 
-    def before_trial(self, context: TrialContext) -> None:
+    def before_trial(self, context: TrialContext) -> Recollection:
         spec = context.spec
-        self.box.recollection = self.recaller.recall(
+        return self.recaller.recall(
             spec.name, spec.task, context.variation, context.task_description
         )
 
     def after_trial(
-        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
     ) -> None:
         trajectory = Trajectory(
             env=context.spec.name,
@@ -102,7 +105,6 @@ class MemoryLearner:
             trial_id=context.trial_id,
         )
         self.learn_from(trajectory, context)
-        self.box.recollection = Recollection()
 
     def learn_from(
         self, trajectory: Trajectory, context: TrialContext | None = None, origin: str = "trial"

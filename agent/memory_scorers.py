@@ -1,4 +1,5 @@
-"""Memory acting on the choice: scorers that read the trial's recollection.
+"""Memory acting on the choice: scorers that read the trial's recollection, which every
+``Turn`` carries (``turn.recollection``; empty when memory is off, so they are silent).
 
     experience  what was done before in this very state: actions that led to a score gain up
                 (by their credit), actions that changed nothing or lost the game down, and
@@ -18,13 +19,13 @@ from collections.abc import Mapping
 
 from agent.grounding import lexical_similarity
 from agent.policy import Scorer, Vote
-from agent.recall import SCOPE_WEIGHT, RecallBox, Recollection, relation_weight
+from agent.recall import SCOPE_WEIGHT, Recollection, relation_weight
 from agent.roles import bindings, rebind
 from agent.state import Turn
 from agent.text import content_words, object_words, template_of
 from knowledge_graph.entities import location_of
 from memory.embedding import Embedder, cosine
-from memory.knowledge import Exemplar, Insight, Scope, normalise
+from memory.knowledge import Exemplar, Scope, normalise
 
 EXPLORE_BONUS = 0.4
 MATCH_THRESHOLD = 0.8
@@ -34,11 +35,8 @@ SAME_OBJECTS = 0.6  # share of object words two wordings of one step have in com
 class ExperienceScorer:
     name = "experience"
 
-    def __init__(self, box: RecallBox) -> None:
-        self.box = box
-
     def score(self, turn: Turn) -> Mapping[str, Vote]:
-        records = self.box.recollection.experience.get(turn.state_key)
+        records = turn.recollection.experience.get(turn.state_key)
         if not records:
             return {}
         votes = {}
@@ -63,21 +61,14 @@ class ExperienceScorer:
 class InsightScorer:
     name = "insight"
 
-    def __init__(self, box: RecallBox) -> None:
-        self.box = box
-        self._indexed: object = None
-        self._by_subject: dict[str, list[Insight]] = {}
-
     def score(self, turn: Turn) -> Mapping[str, Vote]:
-        recollection = self.box.recollection
-        if self._indexed is not recollection:  # index once per trial, not per step
-            self._indexed, self._by_subject = recollection, recollection.by_subject()
-        if not self._by_subject:
+        by_subject = turn.recollection.by_subject  # indexed once per trial, not per step
+        if not by_subject:
             return {}
         done = {step.action for step in turn.history}
         votes = {}
         for action in turn.valid_actions:
-            insights = self._by_subject.get(normalise(action))
+            insights = by_subject.get(normalise(action))
             if not insights:
                 continue
             value, memories = 0.0, []
@@ -159,13 +150,12 @@ class ExemplarScorer:
     name = "exemplar"
     CONSULTED = 3
 
-    def __init__(self, box: RecallBox, weight: float = 1.5) -> None:
-        self.box = box
+    def __init__(self, weight: float = 1.5) -> None:
         self.weight = weight
 
     def score(self, turn: Turn) -> Mapping[str, Vote]:
         history = [step.action for step in turn.history]
-        recollection = self.box.recollection
+        recollection = turn.recollection
         for exemplar in self._ranked(recollection)[: self.CONSULTED]:
             pairs = bindings(exemplar.task_description, turn.task)
             useful = [rebind(action, pairs) for action in exemplar.useful_actions()]
@@ -201,12 +191,11 @@ class ExemplarScorer:
 class ChainScorer:
     name = "chain"
 
-    def __init__(self, box: RecallBox, weight: float = 0.8) -> None:
-        self.box = box
+    def __init__(self, weight: float = 0.8) -> None:
         self.weight = weight
 
     def score(self, turn: Turn) -> Mapping[str, Vote]:
-        chain = self.box.recollection.chain
+        chain = turn.recollection.chain
         if not chain:
             return {}
         done = {step.action for step in turn.history}
@@ -233,19 +222,18 @@ class FrontierScorer:
     STALL = 8
     MARGIN = 0.02  # cosine lead over the runner-up needed to take the risk
 
-    def __init__(self, box: RecallBox, embedder: Embedder, bonus: float = 4.5) -> None:
-        self.box = box
+    def __init__(self, embedder: Embedder, bonus: float = 4.5) -> None:
         self.embedder = embedder
         self.bonus = bonus
 
     def score(self, turn: Turn) -> Mapping[str, Vote]:
-        trials = self.box.recollection.own_trials()
+        trials = turn.recollection.own_trials()
         if not trials or not turn.irreversible_actions or not self._stalled(turn):
             return {}
         if turn.history[-1].score < max(e.score for e in trials) or self._lost_a_gamble(turn):
             return {}
         tried = {step.action for e in trials for step in e.steps}
-        places = self._places()
+        places = self._places(turn.recollection)
         untried = sorted(
             a
             for a in turn.irreversible_actions
@@ -276,14 +264,15 @@ class FrontierScorer:
         risky = {template_of(a) for a in turn.irreversible_actions}
         return any(
             step.fatal and template_of(step.action) in risky
-            for e in self.box.recollection.own_trials()
+            for e in turn.recollection.own_trials()
             for step in e.steps
         )
 
-    def _places(self) -> set[str]:
+    @staticmethod
+    def _places(recollection: Recollection) -> set[str]:
         """Words naming rooms seen in earlier trials, and doors: never the thing to pick."""
         words = {"door"}
-        for exemplar in self.box.recollection.exemplars:
+        for exemplar in recollection.exemplars:
             for step in exemplar.steps:
                 place = location_of(step.observation)
                 if place:
@@ -291,13 +280,9 @@ class FrontierScorer:
         return words
 
 
-def memory_scorers(box: RecallBox, embedder: Embedder | None = None) -> list[Scorer]:
-    scorers: list[Scorer] = [
-        ExperienceScorer(box),
-        InsightScorer(box),
-        ExemplarScorer(box),
-        ChainScorer(box),
-    ]
+def memory_scorers(embedder: Embedder | None = None) -> list[Scorer]:
+    """The scorers through which memory acts (the frontier one needs an embedder)."""
+    scorers: list[Scorer] = [ExperienceScorer(), InsightScorer(), ExemplarScorer(), ChainScorer()]
     if embedder is not None:
-        scorers.append(FrontierScorer(box, embedder))
+        scorers.append(FrontierScorer(embedder))
     return scorers

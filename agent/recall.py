@@ -1,15 +1,18 @@
 """Recall before a trial: the insights, exemplars, experience and graph facts for one task.
 
-``Recaller.recall`` gathers them once per trial into a ``Recollection``; the memory scorers
-(``agent.memory_scorers``) read it at every step, so a step's cost does not grow with the
-size of the store. ``RecallBox`` is where the learner puts the current recollection for the
-scorers and the prompt to read.
+``Recaller.recall`` gathers them once per trial into a ``Recollection``, a frozen value that
+flows forward: the learner returns it from ``before_trial``, the trial loop hands it to the
+episode, every ``Turn`` of the trial carries it to the memory scorers
+(``agent.memory_scorers``) and to a strong model's prompt, and the learner gets it back in
+``after_trial``. It is read at every step, so a step's cost does not grow with the size of
+the store; what a step derives from it (the insights by subject) is computed once per trial.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from knowledge_graph.graph import KnowledgeGraph
 from memory.knowledge import Exemplar, Insight, Relation, Scope, Where, normalise
@@ -33,6 +36,8 @@ Experience = dict[str, dict[str, ActionRecord]]  # state key -> action -> record
 
 @dataclass(frozen=True)
 class Recollection:
+    """What memory holds for one trial (empty: memory is off, or knows nothing yet)."""
+
     goal: str = ""
     env: str = ""
     task: str = ""
@@ -51,11 +56,13 @@ class Recollection:
         ]
         return sorted(own, key=lambda e: e.id or 0)
 
+    @cached_property
     def by_subject(self) -> dict[str, list[Insight]]:
+        """The insights by normalised subject (once per trial: the value is frozen)."""
         index: dict[str, list[Insight]] = defaultdict(list)
         for insight in self.insights:
             index[normalise(insight.subject)].append(insight)
-        return index
+        return dict(index)
 
     def prompt_lines(self, limit: int = 12) -> list[str]:
         """Memory as a strong model reads it: cited by id, most confident first."""
@@ -69,13 +76,6 @@ class Recollection:
             path = ", ".join(best.useful_actions()[:25])
             lines.append(f"A past attempt at {best.spec} scored {best.score:g} by: {path}")
         return lines
-
-
-@dataclass
-class RecallBox:
-    """The recollection for the trial under way (empty between trials or without memory)."""
-
-    recollection: Recollection = field(default_factory=Recollection)
 
 
 def experience_of(exemplars: tuple[Exemplar, ...]) -> Experience:

@@ -1,11 +1,13 @@
-"""What the agent sees when it decides: the task, the observation, the valid actions, history."""
+"""What the agent sees when it decides: the task, the observation, the valid actions, history,
+and what memory recalled for the trial."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
+from agent.recall import Recollection
 from memory.records import Step
 
 
@@ -19,7 +21,8 @@ def state_key(valid_actions: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Turn:
-    """The situation at one decision. ``history`` holds the episode's steps so far."""
+    """The situation at one decision. ``history`` holds the episode's steps so far;
+    ``recollection`` what memory recalled before the trial (the same for every turn of it)."""
 
     task: str
     observation: str
@@ -27,6 +30,7 @@ class Turn:
     history: tuple[Step, ...] = ()
     irreversible_actions: frozenset[str] = frozenset()
     initial_observation: str = ""
+    recollection: Recollection = field(default_factory=Recollection)
 
     @cached_property
     def state_key(self) -> str:

@@ -1,9 +1,14 @@
 """The trial loop: N trials of each environment, everything recorded in the store.
 
     for each environment spec:        open it (one JVM shared by all ScienceWorld specs)
-        for trial in 1..N:            learner.before_trial  -> recall (the learning issue)
-                                      episode steps          -> store, observer
-                                      learner.after_trial   -> reflect, remember
+        for trial in 1..N:            recollection = learner.before_trial(context)   (recall)
+                                      episode.steps(recollection) -> store, observer
+                                      learner.after_trial(context, recollection, steps, outcome)
+                                                                     (reflect, remember)
+
+What a trial recalls is a value handed forward: the learner returns it, every turn of the
+episode carries it to the policy's memory scorers, and the learner gets it back after the
+trial. Nothing else carries memory from the learner to the agent.
 
 A trial whose environment fails (the JVM dies, a game cannot be built) is recorded as failed
 with the reason and the run goes on. An unreachable model ends the run: every later trial
@@ -23,6 +28,7 @@ from agent.environments.registry import Environments
 from agent.environments.spec import EnvSpec
 from agent.episode import Episode
 from agent.errors import EnvError, LLMError, LLMUnavailable
+from agent.recall import Recollection
 from memory.records import LLMCall, Step, TrialOutcome
 
 
@@ -56,11 +62,18 @@ class TrialContext:
 class Learner(Protocol):
     """Where learning plugs in: recall before a trial, reflection after it."""
 
-    def before_trial(self, context: TrialContext) -> None: ...
+    def before_trial(self, context: TrialContext) -> Recollection:
+        """What memory holds for this trial; the agent reads it at every turn."""
+        ...
 
     def after_trial(
-        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
-    ) -> None: ...
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
+    ) -> None:
+        """Learn from a finished trial; ``recollection`` is what ``before_trial`` gave it."""
 
     def finish(self) -> None:
         """The trials are over: write what was put off (e.g. a large graph's save)."""
@@ -69,11 +82,15 @@ class Learner(Protocol):
 class NoLearning:
     """The agent forgets everything between trials."""
 
-    def before_trial(self, context: TrialContext) -> None:
-        pass
+    def before_trial(self, context: TrialContext) -> Recollection:
+        return Recollection()
 
     def after_trial(
-        self, context: TrialContext, steps: Sequence[Step], outcome: TrialOutcome
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
     ) -> None:
         pass
 
@@ -186,8 +203,8 @@ class TrialLoop:
             context = TrialContext(
                 self.run_id, trial_id, env.spec, trial, env.variation, episode.task, observation
             )
-            self.learner.before_trial(context)
-            for step in episode.steps():
+            recollection = self.learner.before_trial(context)
+            for step in episode.steps(recollection):
                 self.store.add_step(self.run_id, trial_id, step)
                 steps.append(step)
                 self.observer.step_taken(step)
@@ -205,7 +222,7 @@ class TrialLoop:
             self._finish(trial_id, name, trial, self._outcome(steps, started, why, "interrupted"))
             raise
         self._finish(trial_id, name, trial, outcome)
-        self.learner.after_trial(context, steps, outcome)
+        self.learner.after_trial(context, recollection, steps, outcome)
         return outcome
 
     def _finish(self, trial_id: int, env: str, trial: int, outcome: TrialOutcome) -> None:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from agent.demonstrations import demonstrate
 from agent.environments import Environments, parse
+from agent.run_config import ReflectorName, RunConfig
 from cli.build import build_learning, cache_dir, open_memory
 from cli.common import (
     DEFAULT_HOME,
@@ -377,7 +378,8 @@ def demo(
     """
     specs = [parse(text) for text in envs]
     database = store(home)
-    learner = build_learning(home.expanduser(), database, enabled=True).memory_learner
+    config = RunConfig(home=home, reflector=ReflectorName.evidence)  # no model reflects on a path
+    learner = build_learning(config, database).memory_learner
     rows: list[dict[str, object]] = []
     with Environments(cache_dir() / "games") as environments:
         for spec in specs:

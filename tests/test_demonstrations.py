@@ -11,7 +11,6 @@ from agent.demonstrations import demonstrate, reserved_reason
 from agent.environments import Environments, parse
 from agent.errors import SpecError
 from agent.learning import MemoryLearner
-from agent.recall import RecallBox
 from memory.embedding import HashEmbedder
 from memory.memory import Memory
 from memory.store import Store
@@ -20,7 +19,7 @@ from memory.vectors import VectorIndex
 
 def learner(home: Path) -> MemoryLearner:
     store = Store.in_home(home)
-    return MemoryLearner(Memory(store, VectorIndex(HashEmbedder(), home / "chroma")), RecallBox())
+    return MemoryLearner(Memory(store, VectorIndex(HashEmbedder(), home / "chroma")))
 
 
 def test_a_walkthrough_becomes_a_winning_exemplar_and_insights(

@@ -12,7 +12,7 @@ from agent.environments.toy import ToyWorld
 from agent.learning import MemoryLearner, load_graph, rebuild_graph
 from agent.memory_scorers import memory_scorers
 from agent.policy import Policy, default_scorers
-from agent.recall import RecallBox, Recaller
+from agent.recall import Recaller
 from agent.trials import Learner, NoLearning, TrialLoop
 from knowledge_graph.graph import KnowledgeGraph
 from memory.embedding import HashEmbedder, embedder_named
@@ -37,13 +37,12 @@ def learning_loop(
 ) -> tuple[TrialLoop, Store]:
     """The agent `cairn run --policy evidence` builds, with memory on (or off)."""
     learned = open_memory(home)
-    box = RecallBox()
     scorers = default_scorers()
     learner: Learner = NoLearning()
     if memory:
         assert learned.index is not None
-        scorers += memory_scorers(box, learned.index.embedder)
-        learner = MemoryLearner(learned, box, graph_path=home / "graph.json")
+        scorers += memory_scorers(learned.index.embedder)
+        learner = MemoryLearner(learned, graph_path=home / "graph.json")
     store = learned.store
     run_id = store.start_run("test", {}, "test")
     loop = TrialLoop(
@@ -154,7 +153,6 @@ def test_a_claim_a_person_forgot_is_not_learned_again(tmp_path: Path) -> None:
     store = Store.in_home(tmp_path)
     learner = MemoryLearner(
         Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma")),
-        RecallBox(),
         graph_path=tmp_path / "graph.json",
     )
     trajectory = play_oracle(ToyWorld(parse(MAZE)))  # go north, go west, take coin

@@ -1,10 +1,11 @@
-"""Memory acting on the choice: each memory scorer against a hand-made recollection."""
+"""Memory acting on the choice: each memory scorer against a hand-made recollection, which
+the turn carries."""
 
 from __future__ import annotations
 
 from agent.memory_scorers import ChainScorer, ExemplarScorer, ExperienceScorer, InsightScorer
 from agent.policy import Policy
-from agent.recall import RecallBox, Recollection, experience_of
+from agent.recall import Recollection, experience_of
 from agent.state import Turn, state_key
 from memory.knowledge import Exemplar, ExemplarStep, Insight, Relation, Scope, Where
 from memory.records import Step
@@ -26,23 +27,26 @@ PAST = exemplar(
 )
 
 
-def turn(history: tuple[Step, ...] = ()) -> Turn:
-    return Turn("Your task is to boil water.", "A hallway.", VALID, history)
+def recalled(**fields: object) -> Recollection:
+    return Recollection(**fields)  # type: ignore[arg-type]
 
 
-def box(**fields: object) -> RecallBox:
-    return RecallBox(Recollection(**fields))  # type: ignore[arg-type]
+def turn(history: tuple[Step, ...] = (), recollection: Recollection | None = None) -> Turn:
+    recollection = recollection or Recollection()
+    return Turn(
+        "Your task is to boil water.", "A hallway.", VALID, history, recollection=recollection
+    )
 
 
 def test_experience_replays_gains_avoids_losses_and_explores_the_untried() -> None:
-    votes = ExperienceScorer(box(exemplars=(PAST,), experience=experience_of((PAST,)))).score(
-        turn()
-    )
+    memory = recalled(exemplars=(PAST,), experience=experience_of((PAST,)))
+    votes = ExperienceScorer().score(turn(recollection=memory))
     assert votes["go to kitchen"].value > votes["open fridge"].value > 0  # credit > explore
     assert votes["eat orange"].value < 0 and votes["focus on door"].value <= -6
     assert votes["go to kitchen"].memories == ("exemplar:1",)
-    elsewhere = Turn("t", "o", ("wait",), ())
-    assert ExperienceScorer(box(experience=experience_of((PAST,)))).score(elsewhere) == {}
+    elsewhere = Turn("t", "o", ("wait",), (), recollection=memory)
+    assert ExperienceScorer().score(elsewhere) == {}
+    assert ExperienceScorer().score(turn()) == {}  # memory off: the turn recalls nothing
 
 
 def test_insights_push_necessary_actions_once_and_hold_back_fruitless_ones() -> None:
@@ -51,12 +55,13 @@ def test_insights_push_necessary_actions_once_and_hold_back_fruitless_ones() -> 
         Insight("Go to the kitchen", Relation.NECESSARY, "g", task, 4, 0, id=7),
         Insight("eat orange", Relation.DOES_NOT_CONTRIBUTE, "g", task, 3, 0, id=8),
     )
-    scorer = InsightScorer(box(insights=insights))
-    votes = scorer.score(turn())
+    memory, scorer = recalled(insights=insights), InsightScorer()
+    votes = scorer.score(turn(recollection=memory))
     assert votes["go to kitchen"].value > 0 and votes["go to kitchen"].memories == ("insight:7",)
     assert votes["eat orange"].value < 0
     done = (Step(1, "go to kitchen", "You move.", 0, 0, False, False, False),)
-    assert "go to kitchen" not in scorer.score(turn(done))
+    assert "go to kitchen" not in scorer.score(turn(done, memory))
+    assert scorer.score(turn()) == {}  # the next trial's recollection, not this one's index
 
 
 def test_exemplar_points_at_its_next_useful_step() -> None:
@@ -64,26 +69,26 @@ def test_exemplar_points_at_its_next_useful_step() -> None:
         ExemplarStep("look around", "A hall.", 0, 0, useful=True, credit=1),
         ExemplarStep("go to kitchen", "You move.", 0, 40, useful=True, credit=40),
     )
-    scorer = ExemplarScorer(box(exemplars=(walkthrough,)))
-    assert set(scorer.score(turn())) == {"look around"}
+    memory, scorer = recalled(exemplars=(walkthrough,)), ExemplarScorer()
+    assert set(scorer.score(turn(recollection=memory))) == {"look around"}
     looked = (Step(1, "look around", "A hall.", 0, 0, False, False, False),)
-    assert set(scorer.score(turn(looked))) == {"go to kitchen"}
+    assert set(scorer.score(turn(looked, memory))) == {"go to kitchen"}
 
 
 def test_chain_points_at_the_first_undone_precondition() -> None:
-    scorer = ChainScorer(box(chain=("look around", "open fridge")))
-    assert set(scorer.score(turn())) == {"look around"}
+    memory, scorer = recalled(chain=("look around", "open fridge")), ChainScorer()
+    assert set(scorer.score(turn(recollection=memory))) == {"look around"}
     done = (Step(1, "look around", "A hall.", 0, 0, False, False, False),)
-    assert set(scorer.score(turn(done))) == {"open fridge"}
+    assert set(scorer.score(turn(done, memory))) == {"open fridge"}
 
 
 def test_the_decision_records_which_memories_moved_it() -> None:
-    recall = box(exemplars=(PAST,), experience=experience_of((PAST,)))
+    now = turn(recollection=recalled(exemplars=(PAST,), experience=experience_of((PAST,))))
     from agent.memory_scorers import memory_scorers
     from agent.policy import default_scorers
 
-    policy = Policy(default_scorers() + memory_scorers(recall), seed=0)
-    choice = policy.choose(turn(), policy.evidence(turn()))
+    policy = Policy(default_scorers() + memory_scorers(), seed=0)
+    choice = policy.choose(now, policy.evidence(now))
     assert choice.action == "go to kitchen"
     assert "exemplar:1" in choice.candidates[0].memories
     assert "experience" in choice.candidates[0].evidence
@@ -99,15 +104,15 @@ def test_frontier_takes_one_standout_risk_after_stalling_and_never_repeats_a_los
         Step(i, "look around", "A room.", 0, 50.0, False, False, False) for i in range(1, 10)
     )
     earlier = exemplar(ExemplarStep("look around", "A room.", 0, 50.0, credit=50, useful=True))
-    recall = box(env="scienceworld", task="boil", variation="3", exemplars=(earlier,))
-    scorer = FrontierScorer(recall, HashEmbedder())
-    now = Turn(task, "A room.", valid, stalled, frozenset(valid[:3]))
+    memory = recalled(env="scienceworld", task="boil", variation="3", exemplars=(earlier,))
+    scorer = FrontierScorer(HashEmbedder())
+    risky = frozenset(valid[:3])
+    now = Turn(task, "A room.", valid, stalled, risky, recollection=memory)
     assert set(scorer.score(now)) == {"focus on animal"}  # doors are never the thing
-    assert scorer.score(Turn(task, "A room.", valid, stalled[:3], frozenset(valid[:3]))) == {}
+    assert scorer.score(Turn(task, "A room.", valid, stalled[:3], risky, recollection=memory)) == {}
     lost = exemplar(ExemplarStep("focus on chair", "You focus.", 0, 0.0, fatal=True), id=2)
-    recall.recollection = Recollection(
-        env="scienceworld", task="boil", variation="3", exemplars=(earlier, lost)
-    )
+    later = recalled(env="scienceworld", task="boil", variation="3", exemplars=(earlier, lost))
+    now = Turn(task, "A room.", valid, stalled, risky, recollection=later)
     assert scorer.score(now) == {}  # one gamble per variation, unless it paid off
 
 
@@ -128,21 +133,22 @@ def test_a_trajectory_of_another_variation_is_rebound_and_skips_what_is_not_offe
         ),
         id=4,
     )
-    recall = box(task="test-conductivity", exemplars=(foil,))
+    memory = recalled(task="test-conductivity", exemplars=(foil,))
     task = "Determine if paper clip is conductive. Place it in the green box."
     valid = ("go to workshop", "go to hallway", "move table to blue box")
-    scorer = ExemplarScorer(recall)
+    scorer = ExemplarScorer()
     # the bedroom is not next door here: the vote skips to the workshop
-    assert set(scorer.score(Turn(task, "A hall.", valid, ()))) == {"go to workshop"}
+    hall = Turn(task, "A hall.", valid, (), recollection=memory)
+    assert set(scorer.score(hall)) == {"go to workshop"}
     there = (Step(1, "go to workshop", "You move.", 0, 0, False, False, False),)
     valid = ("focus on paper clip", "focus on aluminum foil", "move table to green box")
-    votes = scorer.score(Turn(task, "A workshop.", valid, there))
+    votes = scorer.score(Turn(task, "A workshop.", valid, there, recollection=memory))
     assert set(votes) == {"focus on paper clip"} and votes["focus on paper clip"].memories == (
         "exemplar:4",
     )
     focused = (*there, Step(2, "focus on paper clip", "You focus.", 0, 0, False, False, False))
     # another object in the right box is not the step: no vote rather than a wrong one
-    assert scorer.score(Turn(task, "A workshop.", valid, focused)) == {}
+    assert scorer.score(Turn(task, "A workshop.", valid, focused, recollection=memory)) == {}
 
 
 def test_an_irreversible_step_learned_on_another_variation_needs_the_task_to_name_its_object() -> (
@@ -164,29 +170,25 @@ def test_an_irreversible_step_learned_on_another_variation_needs_the_task_to_nam
     )
     task = "Your task is to melt ice cream. First, focus on the substance."
     valid = ("focus on substance in fountain", "focus on ice cream", "look around")
-    here = Turn(
-        task,
-        "Outside.",
-        valid,
-        (Step(1, "go to outside", "Outside.", 0, 3, False, False, False),),
-        frozenset(valid[:2]),
-    )
+    history = (Step(1, "go to outside", "Outside.", 0, 3, False, False, False),)
+    key = Turn(task, "Outside.", valid).state_key
     tasks = Where(Scope.TASK, "scienceworld", "melt")
     necessary = Insight(
         "focus on substance in fountain", Relation.NECESSARY, "g", tasks, 5, 0, id=3
     )
     for variation, voted in (("1", False), ("0", True)):  # another variation; the same one
         own = variation == "0"  # experience is recalled from this very variation only
-        recall = box(
+        memory = recalled(
             task="melt",
             variation=variation,
             exemplars=(water,),
-            experience={here.state_key: experience_of((water,))["s2"]} if own else {},
+            experience={key: experience_of((water,))["s2"]} if own else {},
             insights=(necessary,) if variation == "1" else (),
         )
+        here = Turn(task, "Outside.", valid, history, frozenset(valid[:2]), recollection=memory)
         votes = {
-            **ExemplarScorer(recall).score(here),
-            **ExperienceScorer(recall).score(here),
-            **InsightScorer(recall).score(here),
+            **ExemplarScorer().score(here),
+            **ExperienceScorer().score(here),
+            **InsightScorer().score(here),
         }
         assert ("focus on substance in fountain" in votes) is voted
