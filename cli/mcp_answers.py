@@ -14,6 +14,7 @@ from agent.errors import SpecError
 from agent.recall import Recollection
 from cli.memory import insight_json
 from knowledge_graph.graph import KnowledgeGraph
+from memory.errors import CairnError
 from memory.knowledge import Exemplar, Insight, Scope, Where
 from memory.store import Store
 from reflection.trajectory import goal_for
@@ -23,7 +24,7 @@ RECALLED_INSIGHTS = 30
 RECALLED_EXEMPLARS = 3
 
 
-class BadRequest(ValueError):
+class BadRequest(CairnError):
     """A request the tools refuse; the message says what to send instead."""
 
 

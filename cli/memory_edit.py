@@ -22,8 +22,8 @@ from cli.common import (
     fail,
     out,
     print_json,
-    store,
     within_row_max,
+    writable_store,
 )
 from cli.memory import insight_json, insights_table, require
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
@@ -39,8 +39,8 @@ IdArgument = Annotated[
 def open_for_edit(home: Path) -> tuple[Store, Memory]:
     """The store and memory, index opened first: it takes the home's writer lock, so a busy
     home refuses before anything is written."""
-    database = store(home)
-    return database, open_memory(home.expanduser(), database)
+    store = writable_store(home)
+    return store, open_memory(home.expanduser(), store)
 
 
 def report(home: Path, memory: Memory, insight_id: int, json_output: bool, what: str) -> None:
@@ -101,14 +101,11 @@ def add(
         assert env is not None and task is not None and variation is not None
         given["variation"] = variation_named(env, task, variation)
     where = Where(scope, *(given[n] if n in needs else None for n in ("env", "task", "variation")))
-    database, memory = open_for_edit(home)
+    store, memory = open_for_edit(home)
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
     )
-    try:
-        ops = database.edits.add(update)
-    except ValueError as error:
-        fail(str(error))
+    ops = store.edits.add(update)  # EditRefused (a forgotten claim): one error line
     insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
     report(home, memory, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
 
@@ -140,25 +137,22 @@ def edit(
             fail(f"unknown relation {relation!r}: use one of {', '.join(Relation)}")
     if not changes:
         fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
-    database, memory = open_for_edit(home)
-    require(database, insight_id)
-    database.edits.edit(insight_id, **changes)
+    store, memory = open_for_edit(home)
+    require(store, insight_id)
+    store.edits.edit(insight_id, **changes)
     report(home, memory, insight_id, json_output, f"edited insight {insight_id}")
 
 
 def _toggle(home: Path, insight_id: int, json_output: bool, action: str) -> None:
-    database, memory = open_for_edit(home)
-    require(database, insight_id)
-    edits = database.edits
-    try:
-        {
-            "pin": lambda: edits.set_pinned(insight_id, True),
-            "unpin": lambda: edits.set_pinned(insight_id, False),
-            "forget": lambda: edits.forget(insight_id),
-            "restore": lambda: edits.restore(insight_id),
-        }[action]()
-    except ValueError as error:
-        fail(str(error))
+    store, memory = open_for_edit(home)
+    require(store, insight_id)
+    edits = store.edits
+    {  # EditRefused (forgetting twice, restoring onto a clash): one error line
+        "pin": lambda: edits.set_pinned(insight_id, True),
+        "unpin": lambda: edits.set_pinned(insight_id, False),
+        "forget": lambda: edits.forget(insight_id),
+        "restore": lambda: edits.restore(insight_id),
+    }[action]()
     report(home, memory, insight_id, json_output, f"{action}: insight {insight_id}")
 
 

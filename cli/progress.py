@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from cli.common import console
-from memory.records import Step, TrialOutcome
+from memory.records import RunStatus, Step, TrialOutcome
 
 
 class Bars:
@@ -60,9 +60,9 @@ class ProgressObserver(Bars):
     def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
         if self._task is None:
             self._task = self.progress.add_task("", total=1, score=0.0)
-        verdict = {"failed": "[red]failed[/]"}.get(
-            outcome.status, "[green]won[/]" if outcome.won else ""
-        )
+        verdict = "[green]won[/]" if outcome.won else ""
+        if outcome.status == RunStatus.FAILED:
+            verdict = "[red]failed[/]"
         self.progress.update(
             self._task,
             description=f"{env} trial {trial} {verdict}".rstrip(),

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from memory.clock import now as now  # re-exported: bench/recall_overhead.py reads it here
 from memory.knowledge import Insight, Relation, Scope, Status, Where, normalise
 from memory.migrations import BY_SUBJECT
 
@@ -20,10 +20,6 @@ from memory.migrations import BY_SUBJECT
 CONFIDENCE = "(support + 1.0) / (support + refute + 2.0)"
 # Recall takes at most this many insights from each scope (see InsightReads.for_task).
 RECALL_PER_SCOPE = 1000
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class InsightReads:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from memory.embedding import cosine
 from memory.insights import Operation
-from memory.knowledge import Exemplar, Insight, InsightUpdate, Status, claim
+from memory.knowledge import Exemplar, Insight, InsightUpdate, Origin, Status, claim
 from memory.store import Store
 from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
 
@@ -73,7 +73,7 @@ class Memory:
         Evidence reflectors write exact action strings; model-written insights vary their
         wording, and would otherwise split one belief's evidence in two.
         """
-        if self.index is None or update.origin != "llm":
+        if self.index is None or update.origin != Origin.LLM:
             return update
         insights = self.store.insights
         if insights.find(update.subject, update.goal, update.where) is not None:
