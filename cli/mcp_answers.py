@@ -60,12 +60,12 @@ def search_answer(
     }
 
 
-def check_task(store: Store, env: str, task: str) -> None:
+def check_task(store: Store, env_name: str, task: str) -> None:
     """Refuse an environment or task neither cairn nor this home knows, naming the known."""
     try:
-        validate_names(env, task)
+        validate_names(env_name, task)
     except SpecError as error:
-        held = store.tasks(env)
+        held = store.tasks(env_name)
         if task in held:
             return  # learned from somewhere (an imported bundle), though no adapter plays it
         learned = f"; this home has learned about {', '.join(held)}" if held else ""

@@ -119,7 +119,7 @@ class Tools:
     def playbook(self, env: str | None = None, task: str | None = None) -> str:
         """The best insights as a Markdown playbook (optionally for one env or task)."""
         with self.lock:
-            chosen = list(self.store.insights.active(env=env, task=task))
+            chosen = list(self.store.insights.active(env_name=env, task=task))
         return playbook(chosen)
 
 

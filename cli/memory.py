@@ -108,8 +108,8 @@ def require(store: Store, insight_id: int) -> Insight:
 def list_(
     home: ExistingHomeOption = DEFAULT_HOME,
     scope: Annotated[Scope | None, typer.Option(help="Only this scope.")] = None,
-    env: Annotated[
-        str | None, typer.Option(help="Only this environment, e.g. scienceworld.")
+    env_name: Annotated[
+        str | None, typer.Option("--env", help="Only this environment, e.g. scienceworld.")
     ] = None,
     task: Annotated[str | None, typer.Option(help="Only this task, e.g. boil.")] = None,
     relation: Annotated[
@@ -130,7 +130,7 @@ def list_(
     found = existing_store(home).insights.select(
         status=None if status is StatusFilter.ALL else Status(status.value),
         scope=scope,
-        env=env,
+        env_name=env_name,
         task=task,
         relation=relation,
         min_confidence=min_confidence,

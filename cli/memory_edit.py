@@ -63,7 +63,9 @@ def add(
         ),
     ],
     scope: Annotated[Scope, typer.Option(help="Where it holds.")] = Scope.GLOBAL,
-    env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
+    env_name: Annotated[
+        str | None, typer.Option("--env", help="Environment (scopes below global).")
+    ] = None,
     task: Annotated[
         str | None,
         typer.Option(
@@ -91,15 +93,15 @@ def add(
         Scope.ENVIRONMENT: ("env",),
         Scope.GLOBAL: (),
     }[scope]
-    if env is not None:
-        validate_names(env, task)  # what `cairn run` would not know is refused, as there
-    given = {"env": env, "task": task, "variation": variation}
+    if env_name is not None:
+        validate_names(env_name, task)  # what `cairn run` would not know is refused, as there
+    given = {"env": env_name, "task": task, "variation": variation}
     missing = [name for name in needs if given[name] is None]
     if missing:
         fail(f"--scope {scope.value} needs --{' --'.join(missing)}")
     if scope is Scope.VARIATION:
-        assert env is not None and task is not None and variation is not None
-        given["variation"] = variation_named(env, task, variation)
+        assert env_name is not None and task is not None and variation is not None
+        given["variation"] = variation_named(env_name, task, variation)
     where = Where(scope, *(given[n] if n in needs else None for n in ("env", "task", "variation")))
     store, memory = open_for_edit(home)
     update = InsightUpdate(

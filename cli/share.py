@@ -61,7 +61,7 @@ def export(
         ),
     ] = None,
     scope: Annotated[Scope | None, typer.Option(help="Only insights of this scope.")] = None,
-    env: Annotated[str | None, typer.Option(help="Only this environment.")] = None,
+    env_name: Annotated[str | None, typer.Option("--env", help="Only this environment.")] = None,
     task: Annotated[str | None, typer.Option(help="Only this task.")] = None,
     force: ForceFlag = False,
     home: ExistingHomeOption = DEFAULT_HOME,
@@ -78,7 +78,7 @@ def export(
         )
     target = output_file(path, force=force)
     store = existing_store(home)
-    filters = Filters(scope, env, task)
+    filters = Filters(scope, env_name, task)
     if fmt is ExportFormat.MARKDOWN:
         chosen = [i for i in store.insights.active() if filters.admits(i)]
         try:

@@ -55,12 +55,12 @@ class ExemplarStore:
         return None
 
     def for_task(
-        self, env: str, task: str, variation: str | None = None, limit: int = 20
+        self, env_name: str, task: str, variation: str | None = None, limit: int = 20
     ) -> list[Exemplar]:
         """The best trajectories of a task (of one variation, if given): highest score first,
         then shortest."""
         where = "env = ? and task = ?"
-        args: list[object] = [env, task]
+        args: list[object] = [env_name, task]
         if variation is not None:
             where += " and variation = ?"
             args.append(variation)

@@ -62,7 +62,7 @@ class InsightReads:
         return found
 
     def for_task(
-        self, env: str, task: str, variation: str | None, per_scope: int = RECALL_PER_SCOPE
+        self, env_name: str, task: str, variation: str | None, per_scope: int = RECALL_PER_SCOPE
     ) -> list[Insight]:
         """Active insights that hold for this variation: its own, its task's, its
         environment's and global ones, narrowest scope first. Each scope gives at most
@@ -83,7 +83,7 @@ class InsightReads:
                     and scope = 'global' {best}))
                 order by case scope when 'variation' then 0 when 'task' then 1
                   when 'environment' then 2 else 3 end, {rank}""",
-            [env, task, variation, env, task, env],
+            [env_name, task, variation, env_name, task, env_name],
         )
         return [insight_from_row(r) for r in rows]
 
@@ -102,7 +102,7 @@ class InsightReads:
     def active(
         self,
         scope: Scope | None = None,
-        env: str | None = None,
+        env_name: str | None = None,
         task: str | None = None,
         subjects: Collection[str] | None = None,
     ) -> Iterator[Insight]:
@@ -110,7 +110,7 @@ class InsightReads:
         where, args = "status = 'active'", list[Any]()
         for column, value in (
             ("scope", scope.value if scope else None),
-            ("env", env),
+            ("env", env_name),
             ("task", task),
         ):
             if value is not None:
@@ -129,7 +129,7 @@ class InsightReads:
         *,
         status: Status | None = Status.ACTIVE,
         scope: Scope | None = None,
-        env: str | None = None,
+        env_name: str | None = None,
         task: str | None = None,
         relation: Relation | None = None,
         min_confidence: float = 0.0,
@@ -143,7 +143,7 @@ class InsightReads:
         for column, value in (
             ("status", status.value if status else None),
             ("scope", scope.value if scope else None),
-            ("env", env),
+            ("env", env_name),
             ("task", task),
             ("relation", relation.value if relation else None),
         ):

@@ -32,9 +32,7 @@ def defined_errors() -> dict[str, type[BaseException]]:
             classes = [n.name for n in ast.walk(ast.parse(path.read_text())) if _class(n)]
             if not classes:
                 continue
-            module = importlib.import_module(
-                ".".join(path.relative_to(ROOT).with_suffix("").parts)
-            )
+            module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
             for name in classes:
                 value = getattr(module, name)
                 if isinstance(value, type) and issubclass(value, Exception):
@@ -75,9 +73,7 @@ def test_every_error_cairn_defines_is_in_the_one_tree_as_drawn() -> None:
     actual = {name: parent(error) for name, error in errors.items()}
     assert drawn(memory.errors.__doc__ or "") == actual
     agent_tree = drawn(agent_errors.__doc__ or "")
-    assert agent_tree == {n: p for n, p in actual.items() if n in agent_tree} | {
-        "AgentError": None
-    }
+    assert agent_tree == {n: p for n, p in actual.items() if n in agent_tree} | {"AgentError": None}
 
 
 def a_step(index: int) -> Step:
