@@ -26,6 +26,7 @@ from cli.common import (
     writable_store,
 )
 from cli.memory import insight_json, insights_table, require
+from memory.insights import Op
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
 from memory.store import Store
@@ -145,15 +146,15 @@ def edit(
     report(home, memory, insight_id, json_output, f"edited insight {insight_id}")
 
 
-def _toggle(home: Path, insight_id: int, json_output: bool, action: str) -> None:
+def _toggle(home: Path, insight_id: int, json_output: bool, action: Op) -> None:
     store, memory = open_for_edit(home)
     require(store, insight_id)
     edits = store.edits
     {  # EditRefused (forgetting twice, restoring onto a clash): one error line
-        "pin": lambda: edits.set_pinned(insight_id, True),
-        "unpin": lambda: edits.set_pinned(insight_id, False),
-        "forget": lambda: edits.forget(insight_id),
-        "restore": lambda: edits.restore(insight_id),
+        Op.PIN: lambda: edits.set_pinned(insight_id, True),
+        Op.UNPIN: lambda: edits.set_pinned(insight_id, False),
+        Op.FORGET: lambda: edits.forget(insight_id),
+        Op.RESTORE: lambda: edits.restore(insight_id),
     }[action]()
     report(home, memory, insight_id, json_output, f"{action}: insight {insight_id}")
 
@@ -162,14 +163,14 @@ def pin(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Pin an insight: evidence never supersedes it automatically."""
-    _toggle(home, insight_id, json_output, "pin")
+    _toggle(home, insight_id, json_output, Op.PIN)
 
 
 def unpin(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Let evidence supersede the insight again."""
-    _toggle(home, insight_id, json_output, "unpin")
+    _toggle(home, insight_id, json_output, Op.UNPIN)
 
 
 def forget(
@@ -177,14 +178,14 @@ def forget(
 ) -> None:
     """Hide an insight from the agent, for good: evidence for it from later trials is
     recorded but not used. Nothing is destroyed: `cairn memory restore ID`."""
-    _toggle(home, insight_id, json_output, "forget")
+    _toggle(home, insight_id, json_output, Op.FORGET)
 
 
 def restore(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Bring back a forgotten insight (to the status it had)."""
-    _toggle(home, insight_id, json_output, "restore")
+    _toggle(home, insight_id, json_output, Op.RESTORE)
 
 
 COMMANDS = (add, edit, pin, unpin, forget, restore)  # registered on `cairn memory` by cli.main
