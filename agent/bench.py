@@ -104,9 +104,9 @@ def _split(table: Any, where: str) -> tuple[tuple[EnvSpec, ...], tuple[EnvSpec, 
 
 @dataclass
 class Curve:
-    """Scores of one agent in one (setting, group): one list of trial scores per env."""
+    """Scores of one agent in one (setting, group): one list of trial scores per spec."""
 
-    envs: list[str] = field(default_factory=list)
+    specs: list[str] = field(default_factory=list)  # each spec's text
     scores: list[list[float]] = field(default_factory=list)
     wins: list[list[bool]] = field(default_factory=list)
 
@@ -137,9 +137,9 @@ class Results:
                     "mean_by_trial": curve.mean_by_trial(),
                     "win_rate_by_trial": curve.win_rate_by_trial(),
                     "envs": [
-                        {"env": env, "scores": scores, "won": won}
-                        for env, scores, won in zip(
-                            curve.envs, curve.scores, curve.wins, strict=True
+                        {"env": spec, "scores": scores, "won": won}
+                        for spec, scores, won in zip(
+                            curve.specs, curve.scores, curve.wins, strict=True
                         )
                     ],
                 }
@@ -177,10 +177,10 @@ def run_suite(suite: Suite, play: Play, workdir: Path, agents: Sequence[str]) ->
                         play(train, suite.train_trials, group.max_steps, home, True)
                     played = play(test, suite.trials, group.max_steps, home, memory)
                     for spec, (scores, wins) in zip(test, played, strict=True):
-                        curve.envs.append(str(spec))
+                        curve.specs.append(str(spec))
                         curve.scores.append(scores)
                         curve.wins.append(wins)
-                if not curve.envs:
+                if not curve.specs:
                     del results.curves[(setting, group.name, agent)]
     return results
 

@@ -21,7 +21,7 @@ from agent.llm import LLM, Message, normalise_logprobs
 from agent.state import Turn
 from agent.text import clip
 from memory.embedding import Embedder
-from memory.records import LLMCall
+from memory.records import Grounding, LLMCall
 from reflection.prompting import render
 
 
@@ -31,7 +31,7 @@ class Proposal:
 
     preference: dict[str, float]  # action -> log-probability, over the actions it ranked
     text: str | None = None  # what the model wrote
-    grounding: str = "none"  # how ``text`` became an action ("label", "exact", ...)
+    grounding: Grounding = Grounding.NONE  # how ``text`` became an action
     note: str | None = None  # feedback on invalid output, shown next turn
     calls: tuple[LLMCall, ...] = ()
     seconds: float = 0.0
@@ -128,7 +128,7 @@ class MenuDecider:
         calls = (completion.call,) if completion.call else ()
         # What the model said is the label it rates highest (its greedy token may be a word).
         read = max(by_label, key=by_label.__getitem__) if by_label else completion.text
-        return Proposal(preference, read, "label", None, calls, completion.seconds)
+        return Proposal(preference, read, Grounding.LABEL, None, calls, completion.seconds)
 
 
 _CITATION = re.compile(r"\[I(\d+)\]")

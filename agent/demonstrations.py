@@ -12,8 +12,8 @@ from agent.environments.textworld import seed_of
 from agent.errors import EnvError, SpecError
 from agent.learning import MemoryLearner
 from agent.state import state_key
-from memory.knowledge import Exemplar
-from memory.records import Step
+from memory.knowledge import Exemplar, Origin
+from memory.records import Grounding, Step
 from reflection.trajectory import Trajectory
 
 RESERVED_SEED = 10_000
@@ -50,7 +50,7 @@ def play_oracle(env: TextEnv) -> Trajectory:
                 terminated,
                 truncated,
                 lost=info["lost"],
-                grounding="demonstration",
+                grounding=Grounding.DEMONSTRATION,
                 state_key=key,
             )
         )
@@ -65,4 +65,4 @@ def demonstrate(env: TextEnv, learner: MemoryLearner) -> Exemplar:
     reason = reserved_reason(env)
     if reason is not None:
         raise SpecError(f"{env.spec}: {reason}; demonstrate a train or dev variation")
-    return learner.learn_from(play_oracle(env), origin="demonstration:oracle")
+    return learner.learn_from(play_oracle(env), origin=Origin.DEMONSTRATION.of("oracle"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from agent.text import clip, content_words, normalise_action
 from memory.embedding import Embedder, cosine
+from memory.records import Grounding
 
 LEXICAL_THRESHOLD = 0.85
 # MiniLM puts paraphrases of an action at 0.7-0.9 and different actions on the same
@@ -26,7 +27,7 @@ EMBEDDING_CANDIDATES = 40  # embed only the lexically closest actions: it keeps 
 @dataclass(frozen=True)
 class Grounded:
     action: str | None
-    method: str  # "label" | "exact" | "lexical" | "embedding" | "none"
+    method: Grounding  # LABEL, EXACT, LEXICAL, EMBEDDING or NONE
     similarity: float = 1.0
     note: str | None = None
 
@@ -49,20 +50,20 @@ def ground(
     """Map the model's ``text`` to a valid action (see the module docstring for the ladder)."""
     proposal = normalise_action(text)
     if not proposal:
-        return Grounded(None, "none", 0.0, "You wrote no action. Answer with one action.")
+        return Grounded(None, Grounding.NONE, 0.0, "You wrote no action. Answer with one action.")
     labels = labels or {}
     label = proposal.split(" ")[0].rstrip(".):")
     if label in labels:
-        return Grounded(labels[label], "label")
+        return Grounded(labels[label], Grounding.LABEL)
     by_lower = {a.lower(): a for a in valid_actions}
     if proposal in by_lower:
-        return Grounded(by_lower[proposal], "exact")
+        return Grounded(by_lower[proposal], Grounding.EXACT)
     scored = sorted(
         ((lexical_similarity(proposal, low), action) for low, action in by_lower.items()),
         reverse=True,
     )
     if scored and scored[0][0] >= LEXICAL_THRESHOLD:
-        return Grounded(scored[0][1], "lexical", scored[0][0])
+        return Grounded(scored[0][1], Grounding.LEXICAL, scored[0][0])
     if embedder is not None and scored:
         nearest = [action for _, action in scored[:EMBEDDING_CANDIDATES]]
         vectors = embedder.embed([proposal, *nearest])
@@ -73,6 +74,6 @@ def ground(
         best, action = similar[0]
         runner_up = similar[1][0] if len(similar) > 1 else 0.0
         if best >= EMBEDDING_THRESHOLD and best - runner_up >= EMBEDDING_MARGIN:
-            return Grounded(action, "embedding", best)
+            return Grounded(action, Grounding.EMBEDDING, best)
     note = f'"{clip(proposal, 80)}" is not a valid action here. Choose one of the listed actions.'
-    return Grounded(None, "none", scored[0][0] if scored else 0.0, note)
+    return Grounded(None, Grounding.NONE, scored[0][0] if scored else 0.0, note)
