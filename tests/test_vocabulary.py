@@ -13,7 +13,6 @@ from agent.environments import Environments, parse
 from agent.learning import MemoryLearner
 from agent.memory_scorers import memory_scorers
 from agent.policy import Policy, default_scorers
-from agent.recall import RecallBox
 from agent.trials import TrialLoop
 from memory.bundle import Filters, export_bundle, read_bundle
 from memory.bundle_import import import_bundle
@@ -41,11 +40,10 @@ def learned_home(environments: Environments, home: Path) -> Store:
     model = ScriptedLLM()
     for _ in range(10):
         model.enqueue(REFLECTION)
-    box = RecallBox()
     learner = MemoryLearner(
-        memory, box, graph_path=home / "graph.json", llm_reflector=LLMReflector(model)
+        memory, graph_path=home / "graph.json", llm_reflector=LLMReflector(model)
     )
-    agent = Agent(Policy(default_scorers() + memory_scorers(box), seed=0))
+    agent = Agent(Policy(default_scorers() + memory_scorers(), seed=0))
     run_id = store.start_run("test", {}, "test")
     loop = TrialLoop(environments, agent, store, run_id, 2, 30, learner=learner)
     loop.run([parse(game) for game in GAMES])

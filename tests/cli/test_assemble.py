@@ -15,8 +15,8 @@ from agent.run_config import Mode, PolicyName, ReflectorName, RunConfig
 from cli.build import build_agent
 from memory.embedding import HashEmbedder
 from memory.store import Store
-from tests.cli.test_cli import cairn
 from tests.llm.servers import ScriptedHTTPServer, completion_body
+from tests.support.cli import cairn
 
 DEFAULTS = ["relevance", "instruction", "template", "novelty", "loop", "dead_end"]
 MEMORY = ["experience", "insight", "exemplar", "chain", "frontier"]
