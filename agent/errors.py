@@ -6,7 +6,7 @@ Its subtree of the one tree under ``memory.errors.CairnError`` (drawn whole ther
     ├── EnvError             an environment cannot start or died (Java missing, JVM crashed, ...)
     ├── LLMError             a model backend failed
     │   └── LLMUnavailable   the endpoint cannot be reached / keeps failing after bounded retries
-    └── DistributedError     Ray could not start, or a worker failed for good (agent.distributed)
+    └── DistributedError     Ray could not start, or a worker failed for good (agent.running)
 
 A model's *mistakes* (unparseable output, an invalid action) are not errors: they become data
 on the step and are shown to the model on the next turn.

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from agent.environments import parse
-from agent.run_config import Mode, PolicyName, RunConfig
+from agent.running.config import Mode, PolicyName, RunConfig
 from cli.assemble import LocalPlayer
 from memory.records import Step, TrialOutcome
 from memory.store import Store

@@ -30,10 +30,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from agent.learning import GRAPH_FILE, MemoryLearner
-from agent.recall import Recaller, Recollection
-from agent.run_config import PolicyName, RunConfig
-from agent.state import Turn
+from agent.acting.state import Turn
+from agent.learning.learner import GRAPH_FILE, MemoryLearner
+from agent.learning.recall import Recaller, Recollection
+from agent.running.config import PolicyName, RunConfig
 from cli.build import build_agent
 from memory.embedding import HashEmbedder
 from memory.insight_reads import now

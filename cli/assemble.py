@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from agent.distributed import Plan, WorkerPool
 from agent.environments import Environments, EnvSpec
 from agent.llm import LLM
-from agent.run_config import RunConfig
-from agent.trials import EnvResult, Observer
+from agent.running.config import RunConfig
+from agent.running.distributed import Plan, WorkerPool
+from agent.running.trials import EnvResult, Observer
 from cli.build import build_agent, build_learning, cache_dir, model_for, trial_loop
 from cli.common import recorded_run
 from cli.distributed import MemoryServiceFactory, worker_loop

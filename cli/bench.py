@@ -12,9 +12,9 @@ import typer
 from rich.table import Table
 
 from agent import __version__
-from agent.bench import Results, Suite, load_suite, planned_trials, run_suite
 from agent.environments import EnvSpec
-from agent.run_config import PolicyName, RunConfig
+from agent.running.bench import Results, Suite, load_suite, planned_trials, run_suite
+from agent.running.config import PolicyName, RunConfig
 from cli.assemble import LocalPlayer, RayPlayer
 from cli.common import report_console, write_json
 from cli.progress import SuiteProgress

@@ -11,15 +11,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.acting import Agent
-from agent.decide import Decider, FreeDecider, MenuDecider
+from agent.acting.agent import Agent
+from agent.acting.decide import Decider, FreeDecider, MenuDecider
+from agent.acting.policy import Policy, RandomPolicy, default_scorers
 from agent.environments import Environments
-from agent.learning import GRAPH_FILE, MemoryLearner
+from agent.learning.learner import GRAPH_FILE, MemoryLearner
+from agent.learning.scorers import memory_scorers
 from agent.llm import LLM, open_llm
-from agent.memory_scorers import memory_scorers
-from agent.policy import Policy, RandomPolicy, default_scorers
-from agent.run_config import Mode, PolicyName, RunConfig
-from agent.trials import Learner, NoLearning, Observer, Recorder, SilentObserver, TrialLoop
+from agent.running.config import Mode, PolicyName, RunConfig
+from agent.running.trials import Learner, NoLearning, Observer, Recorder, SilentObserver, TrialLoop
 from cli.common import fail
 from memory.embedding import DEFAULT_EMBEDDER, Embedder, MiniLMEmbedder, embedder_named
 from memory.memory import Memory

@@ -1,7 +1,7 @@
 """``--workers N``: the pieces a distributed run's actors build in their own processes.
 
 Ray pickles the factories (by reference) and the actors call them in their own processes
-(see ``agent.distributed``). Both build from the run's ``RunConfig``, as a run here does
+(see ``agent.running.distributed``). Both build from the run's ``RunConfig``, as a run here does
 (``cli.build``): the memory service's factory holds it; a worker's loop is given it with
 each spec to play (it comes with the run's ``Plan``).
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from agent.environments import Environments
 from agent.llm import LLM
-from agent.run_config import RunConfig
-from agent.trials import Learner, Recorder, TrialLoop
+from agent.running.config import RunConfig
+from agent.running.trials import Learner, Recorder, TrialLoop
 from cli.build import build_agent, build_learning, open_model, trial_loop
 from memory.embedding import MiniLMEmbedder
 from memory.store import Store

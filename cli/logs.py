@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from agent.text import clip
+from agent.acting.text import clip
 from cli.common import (
     DEFAULT_HOME,
     ROW_MAX,

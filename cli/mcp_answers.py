@@ -11,7 +11,7 @@ from typing import Any
 
 from agent.environments import validate_names
 from agent.errors import SpecError
-from agent.recall import Recollection
+from agent.learning.recall import Recollection
 from cli.memory import insight_json
 from knowledge_graph.graph import KnowledgeGraph
 from memory.errors import CairnError

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from agent.learning import GRAPH_FILE, load_graph
-from agent.recall import Recaller
+from agent.learning.learner import GRAPH_FILE, load_graph
+from agent.learning.recall import Recaller
 from cli.build import home_embedder
 from cli.common import DEFAULT_HOME, HomeOption, existing_store
 from cli.mcp_answers import BadRequest, check_search, check_task, recall_answer, search_answer

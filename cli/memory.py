@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from agent.demonstrations import demonstrate
 from agent.environments import Environments, parse
-from agent.run_config import ReflectorName, RunConfig
+from agent.learning.demonstrations import demonstrate
+from agent.running.config import ReflectorName, RunConfig
 from cli.build import build_learning, cache_dir, open_memory
 from cli.common import (
     DEFAULT_HOME,

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.learning import GRAPH_FILE, rebuild_graph
+from agent.learning.learner import GRAPH_FILE, rebuild_graph
 from cli.build import home_embedder, open_memory
 from cli.common import (
     DEFAULT_HOME,

@@ -13,7 +13,7 @@ import typer
 
 from agent.environments import validate_names
 from agent.environments.registry import variation_named
-from agent.learning import GRAPH_FILE, rebuild_graph
+from agent.learning.learner import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,

@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from agent.trials import EnvResult
+from agent.running.trials import EnvResult
 from memory.records import RunStatus
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from agent.environments import EnvSpec, parse
-from agent.run_config import Mode, PolicyName, ReflectorName, RunConfig
+from agent.running.config import Mode, PolicyName, ReflectorName, RunConfig
 from cli.assemble import LocalPlayer, RayPlayer
 from cli.common import (
     DEFAULT_HOME,

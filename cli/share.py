@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from agent import __version__
-from agent.learning import GRAPH_FILE, load_graph, rebuild_graph
+from agent.learning.learner import GRAPH_FILE, load_graph, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import signal
 from types import FrameType
 
-from agent.trials import Observer
+from agent.running.trials import Observer
 from memory.records import Step, TrialOutcome
 
 STOPPING = (signal.SIGTERM, signal.SIGHUP)

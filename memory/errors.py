@@ -18,7 +18,7 @@ prints it as ``error: ...`` and exits 1, without reading the message.
     │   ├── EnvError            an environment cannot start or died (Java missing, JVM crashed, ...)
     │   ├── LLMError            a model backend failed
     │   │   └── LLMUnavailable  the endpoint cannot be reached / keeps failing after bounded retries
-    │   └── DistributedError    Ray could not start, or a worker failed for good (agent.distributed)
+    │   └── DistributedError    Ray could not start, or a worker failed for good (agent.running)
     └── BadRequest              a request ``cairn mcp`` refuses (cli.mcp_answers)
 
 Storage failures are classified where the write happens — the store (SQLite's result code)

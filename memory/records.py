@@ -79,14 +79,14 @@ class Step:
     truncated: bool
     proposal: str | None = None
     lost: bool = False
-    grounding: str = Grounding.POLICY  # a Grounding (agent.acting still hands a str)
+    grounding: str = Grounding.POLICY  # a Grounding (agent.acting.agent still hands a str)
     note: str | None = None
     candidates: tuple[Candidate, ...] = ()
     llm_calls: tuple[LLMCall, ...] = ()
     env_seconds: float = 0.0
     llm_seconds: float = 0.0
     agent_seconds: float = 0.0
-    state_key: str = ""  # identifies the situation the action was taken in (see agent.state)
+    state_key: str = ""  # identifies the situation the action was taken in (see agent.acting.state)
     cited: tuple[int, ...] = ()  # insight ids the model said it used for this decision
 
     @property
@@ -102,5 +102,5 @@ class TrialOutcome:
     won: bool
     steps: int
     seconds: float
-    status: str = RunStatus.DONE  # a RunStatus (agent.trials still hands a str)
+    status: str = RunStatus.DONE  # a RunStatus (agent.running.trials still hands a str)
     error: str | None = None

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.acting import Agent
-from agent.demonstrations import demonstrate
+from agent.acting.agent import Agent
+from agent.acting.policy import Policy, default_scorers
 from agent.environments import Environments, parse
-from agent.learning import MemoryLearner
-from agent.memory_scorers import memory_scorers
-from agent.policy import Policy, default_scorers
-from agent.trials import TrialLoop
+from agent.learning.demonstrations import demonstrate
+from agent.learning.learner import MemoryLearner
+from agent.learning.scorers import memory_scorers
+from agent.running.trials import TrialLoop
 from memory.bundle import Filters, export_bundle, read_bundle
 from memory.bundle_import import import_bundle
 from memory.embedding import HashEmbedder

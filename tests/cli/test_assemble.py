@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.run_config import Mode, PolicyName, ReflectorName, RunConfig
+from agent.running.config import Mode, PolicyName, ReflectorName, RunConfig
 from cli.build import build_agent
 from memory.embedding import HashEmbedder
 from memory.store import Store

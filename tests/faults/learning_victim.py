@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 
 from agent.environments.spec import EnvSpec
+from agent.learning.recall import Recollection
 from agent.llm.base import Backend, Completion, Request
-from agent.recall import Recollection
-from agent.run_config import ReflectorName, RunConfig
-from agent.trials import TrialContext
+from agent.running.config import ReflectorName, RunConfig
+from agent.running.trials import TrialContext
 from cli.build import build_learning, open_memory
 from memory.embedding import HashEmbedder
 from memory.records import Step, TrialOutcome

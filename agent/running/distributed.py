@@ -37,9 +37,9 @@ from typing import Any
 from agent.environments import Environments
 from agent.environments.spec import EnvSpec
 from agent.errors import AgentError
-from agent.recall import Recollection
-from agent.run_config import RunConfig
-from agent.trials import (
+from agent.learning.recall import Recollection
+from agent.running.config import RunConfig
+from agent.running.trials import (
     EnvResult,
     Learner,
     Recorder,

@@ -7,11 +7,11 @@ seeds >= 10000 are refused, so nothing learned from them can inflate an evaluati
 
 from __future__ import annotations
 
+from agent.acting.state import state_key
 from agent.environments.base import TextEnv
 from agent.environments.textworld import seed_of
 from agent.errors import EnvError, SpecError
-from agent.learning import MemoryLearner
-from agent.state import state_key
+from agent.learning.learner import MemoryLearner
 from memory.knowledge import Exemplar, Origin
 from memory.records import Grounding, Step
 from reflection.trajectory import Trajectory

@@ -3,7 +3,7 @@
 ``Recaller.recall`` gathers them once per trial into a ``Recollection``, a frozen value that
 flows forward: the learner returns it from ``before_trial``, the trial loop hands it to the
 episode, every ``Turn`` of the trial carries it to the memory scorers
-(``agent.memory_scorers``) and to a strong model's prompt, and the learner gets it back in
+(``agent.learning.scorers``) and to a strong model's prompt, and the learner gets it back in
 ``after_trial``. It is read at every step, so a step's cost does not grow with the size of
 the store; what a step derives from it (the insights by subject) is computed once per trial.
 """

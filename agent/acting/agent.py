@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from agent.decide import Decider
-from agent.policy import Policy
-from agent.state import Turn
+from agent.acting.decide import Decider
+from agent.acting.policy import Policy
+from agent.acting.state import Turn
 from memory.records import Candidate, LLMCall
 
 

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from agent.text import clip, content_words, normalise_action
+from agent.acting.text import clip, content_words, normalise_action
 from memory.embedding import Embedder, cosine
 from memory.records import Grounding
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.demonstrations import demonstrate, reserved_reason
 from agent.environments import Environments, parse
 from agent.errors import SpecError
-from agent.learning import MemoryLearner
+from agent.learning.demonstrations import demonstrate, reserved_reason
+from agent.learning.learner import MemoryLearner
 from memory.embedding import HashEmbedder
 from memory.memory import Memory
 from memory.store import Store

@@ -3,8 +3,8 @@ from __future__ import annotations
 import itertools
 import math
 
-from agent.acting import Agent
-from agent.decide import (
+from agent.acting.agent import Agent
+from agent.acting.decide import (
     FreeDecider,
     MenuDecider,
     PromptShape,
@@ -12,8 +12,8 @@ from agent.decide import (
     extract_action,
     history_start,
 )
-from agent.policy import Policy
-from agent.state import Turn
+from agent.acting.policy import Policy
+from agent.acting.state import Turn
 from memory.records import Step
 from tests.fakes import ScriptedLLM
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.grounding import ground
+from agent.acting.grounding import ground
 from memory.embedding import MiniLMEmbedder
 
 VALID = ["open door to kitchen", "go to kitchen", "pick up metal pot", "look around", "wait"]

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from agent.grounding import ground
+from agent.acting.grounding import ground
+from agent.acting.state import Turn
+from agent.acting.text import clip
 from agent.llm import LLM, Message, normalise_logprobs
-from agent.state import Turn
-from agent.text import clip
 from memory.embedding import Embedder
 from memory.records import Grounding, LLMCall
 from reflection.prompting import render

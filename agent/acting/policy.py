@@ -17,9 +17,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from agent.instructions import InstructionScorer
-from agent.state import Turn
-from agent.text import content_words, object_words, template_of, words
+from agent.acting.instructions import InstructionScorer
+from agent.acting.state import Turn
+from agent.acting.text import content_words, object_words, template_of, words
 from knowledge_graph.entities import location_of
 from memory.records import Candidate, Step
 

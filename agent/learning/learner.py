@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from agent.recall import Recaller, Recollection
-from agent.trials import TrialContext
+from agent.learning.recall import Recaller, Recollection
+from agent.running.trials import TrialContext
 from knowledge_graph.graph import KnowledgeGraph
 from memory.insights import Operation
 from memory.knowledge import Exemplar, Insight, normalise

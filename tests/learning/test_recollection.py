@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent.acting import Agent, Decision
-from agent.decide import FreeDecider
+from agent.acting.agent import Agent, Decision
+from agent.acting.decide import FreeDecider
+from agent.acting.policy import Policy, RandomPolicy, default_scorers
+from agent.acting.state import Turn
 from agent.environments import Environments, parse
-from agent.learning import MemoryLearner
-from agent.memory_scorers import memory_scorers
-from agent.policy import Policy, RandomPolicy, default_scorers
-from agent.recall import Recollection
-from agent.state import Turn
-from agent.trials import NoLearning, TrialContext, TrialLoop
+from agent.learning.learner import MemoryLearner
+from agent.learning.recall import Recollection
+from agent.learning.scorers import memory_scorers
+from agent.running.trials import NoLearning, TrialContext, TrialLoop
 from memory.embedding import HashEmbedder
 from memory.knowledge import Insight, Relation, Scope, Where
 from memory.memory import Memory

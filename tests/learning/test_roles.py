@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.roles import bindings, rebind
+from agent.learning.roles import bindings, rebind
 
 FOIL = (
     "Your task is to determine if aluminum foil is electrically conductive. The aluminum foil "

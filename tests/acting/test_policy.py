@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agent.policy import (
+from agent.acting.policy import (
     DeadEndGuard,
     Evidence,
     LoopGuard,
@@ -9,7 +9,7 @@ from agent.policy import (
     RandomPolicy,
     Relevance,
 )
-from agent.state import Turn
+from agent.acting.state import Turn
 from memory.records import Step
 
 TASK = (

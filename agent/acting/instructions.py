@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from agent.state import Turn
-from agent.text import content_words, object_words, template_of
+from agent.acting.state import Turn
+from agent.acting.text import content_words, object_words, template_of
 
 _SPLIT = re.compile(
     r"[.!?;]|\b(?:then|after that|after|once|and then|finally|first|next|with that done)\b",

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from agent.grounding import lexical_similarity
-from agent.policy import Scorer, Vote
-from agent.recall import SCOPE_WEIGHT, Recollection, relation_weight
-from agent.roles import bindings, rebind
-from agent.state import Turn
-from agent.text import content_words, object_words, template_of
+from agent.acting.grounding import lexical_similarity
+from agent.acting.policy import Scorer, Vote
+from agent.acting.state import Turn
+from agent.acting.text import content_words, object_words, template_of
+from agent.learning.recall import SCOPE_WEIGHT, Recollection, relation_weight
+from agent.learning.roles import bindings, rebind
 from knowledge_graph.entities import location_of
 from memory.embedding import Embedder, cosine
 from memory.knowledge import Exemplar, Scope, normalise
@@ -141,7 +141,7 @@ def named_by(action: str, task: str) -> bool:
 class ExemplarScorer:
     """Follow the best recalled trajectories of this task, Synapse-style.
 
-    A trajectory of another variation is first rebound to this one (``agent.roles``: its
+    A trajectory of another variation is first rebound to this one (``agent.learning.roles``: its
     "aluminum foil" becomes this task's "paper clip"); the vote goes to the first of its next
     useful steps that can be taken here, so a step this layout does not offer is skipped.
     The best few trajectories are tried in turn: where one has nothing to say, the next may.

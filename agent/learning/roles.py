@@ -15,7 +15,7 @@ import difflib
 import re
 from functools import lru_cache
 
-from agent.text import words
+from agent.acting.text import words
 
 MAX_SLOT_WORDS = 4  # a slot is a short name; longer differences are different sentences
 

@@ -22,13 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from agent.acting import Agent
+from agent.acting.agent import Agent
+from agent.acting.episode import Episode
 from agent.environments.base import TextEnv
 from agent.environments.registry import Environments
 from agent.environments.spec import EnvSpec
-from agent.episode import Episode
 from agent.errors import EnvError, LLMError, LLMUnavailable
-from agent.recall import Recollection
+from agent.learning.recall import Recollection
 from memory.records import LLMCall, Step, TrialOutcome
 
 
@@ -100,7 +100,7 @@ class NoLearning:
 
 class Recorder(Protocol):
     """Where a trial is written down: the store itself, or the memory service of a
-    distributed run (``agent.distributed``), which writes for every worker."""
+    distributed run (``agent.running.distributed``), which writes for every worker."""
 
     def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int: ...
 

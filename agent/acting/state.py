@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from agent.recall import Recollection
+from agent.learning.recall import Recollection
 from memory.records import Step
 
 

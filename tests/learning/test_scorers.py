@@ -3,10 +3,10 @@ the turn carries."""
 
 from __future__ import annotations
 
-from agent.memory_scorers import ChainScorer, ExemplarScorer, ExperienceScorer, InsightScorer
-from agent.policy import Policy
-from agent.recall import Recollection, experience_of
-from agent.state import Turn, state_key
+from agent.acting.policy import Policy
+from agent.acting.state import Turn, state_key
+from agent.learning.recall import Recollection, experience_of
+from agent.learning.scorers import ChainScorer, ExemplarScorer, ExperienceScorer, InsightScorer
 from memory.knowledge import Exemplar, ExemplarStep, Insight, Relation, Scope, Where
 from memory.records import Step
 
@@ -84,8 +84,8 @@ def test_chain_points_at_the_first_undone_precondition() -> None:
 
 def test_the_decision_records_which_memories_moved_it() -> None:
     now = turn(recollection=recalled(exemplars=(PAST,), experience=experience_of((PAST,))))
-    from agent.memory_scorers import memory_scorers
-    from agent.policy import default_scorers
+    from agent.acting.policy import default_scorers
+    from agent.learning.scorers import memory_scorers
 
     policy = Policy(default_scorers() + memory_scorers(), seed=0)
     choice = policy.choose(now, policy.evidence(now))
@@ -95,7 +95,7 @@ def test_the_decision_records_which_memories_moved_it() -> None:
 
 
 def test_frontier_takes_one_standout_risk_after_stalling_and_never_repeats_a_lost_one() -> None:
-    from agent.memory_scorers import FrontierScorer
+    from agent.learning.scorers import FrontierScorer
     from memory.embedding import HashEmbedder
 
     task = "Your task is to find the animal with the longest life span. Focus on the animal."

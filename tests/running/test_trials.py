@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.acting import Agent
-from agent.decide import MenuDecider
+from agent.acting.agent import Agent
+from agent.acting.decide import MenuDecider
+from agent.acting.episode import Episode
+from agent.acting.policy import Policy, RandomPolicy
 from agent.environments import Environments, parse
-from agent.episode import Episode
-from agent.policy import Policy, RandomPolicy
-from agent.trials import TrialLoop
+from agent.running.trials import TrialLoop
 from memory.store import Store
 from tests.fakes import ScriptedLLM
 from tests.support.envs import DyingEnv

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.acting import Agent
-from agent.demonstrations import play_oracle
+from agent.acting.agent import Agent
+from agent.acting.policy import Policy, default_scorers
 from agent.environments import Environments, parse
 from agent.environments.toy import ToyWorld
-from agent.learning import MemoryLearner, load_graph, rebuild_graph
-from agent.memory_scorers import memory_scorers
-from agent.policy import Policy, default_scorers
-from agent.recall import Recaller
-from agent.trials import Learner, NoLearning, TrialLoop
+from agent.learning.demonstrations import play_oracle
+from agent.learning.learner import MemoryLearner, load_graph, rebuild_graph
+from agent.learning.recall import Recaller
+from agent.learning.scorers import memory_scorers
+from agent.running.trials import Learner, NoLearning, TrialLoop
 from knowledge_graph.graph import KnowledgeGraph
 from memory.embedding import HashEmbedder, embedder_named
 from memory.knowledge import InsightUpdate, Relation, Scope, Where

@@ -14,10 +14,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from agent.acting import Agent
+from agent.acting.agent import Agent
+from agent.acting.state import Turn
 from agent.environments.base import EnvInfo, TextEnv
-from agent.recall import Recollection
-from agent.state import Turn
+from agent.learning.recall import Recollection
 from memory.records import Step
 
 
