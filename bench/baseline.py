@@ -4,7 +4,8 @@
     python bench/baseline.py --agent embedded:gemma3-270m --agent evidence --agent random
     python bench/baseline.py --agent embedded/free   # the model writes actions
 
-Each agent plays every env of the suite (one trial each by default) with a fresh home.
+Each agent plays every env of the suite (one trial each by default) with a fresh home, memory
+off (kept in `--workdir DIR/AGENT` if given; each group of the suite is one run there).
 Prints a score table and, per agent, the median and p95 per step of: environment time,
 model time, and everything else (scoring, prompt, grounding, the SQLite write, progress).
 """
@@ -18,12 +19,12 @@ import sys
 import tempfile
 import time
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
-from agent.environments import Environments, parse
-from agent.llm import open_llm
-from agent.trials import TrialLoop
-from cli.build import Mode, PolicyName, build_agent, cache_dir
+from agent.environments import parse
+from agent.running.config import Mode, PolicyName, RunConfig
+from cli.assemble import LocalPlayer
 from memory.records import Step, TrialOutcome
 from memory.store import Store
 
@@ -61,26 +62,32 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def play(agent_name: str, suite: dict, trials: int, seed: int) -> dict:
+def play(agent_name: str, suite: dict, trials: int, seed: int, workdir: Path | None) -> dict:
     name, _, mode = agent_name.partition("/")
     policies = {"random": PolicyName.random, "evidence": PolicyName.evidence}
     policy = policies.get(name, PolicyName.llm)
-    llm = open_llm(name, cache_dir=cache_dir() / "models") if policy is PolicyName.llm else None
-    agent = build_agent(llm, policy, Mode(mode or "auto"), seed)
     timer = Timer()
     scores: dict[str, list[float]] = {}
-    with tempfile.TemporaryDirectory() as home, Environments(cache_dir() / "games") as envs:
-        store = Store.in_home(Path(home))
-        run_id = store.start_run("bench/baseline.py", {"agent": agent_name}, "bench")
-        for _group, spec in suite.items():
-            loop = TrialLoop(
-                envs, agent, store, run_id, trials, spec["max_steps"], seed, observer=timer
-            )
-            for result in loop.run([parse(e) for e in spec["envs"]]):
-                scores[result.env] = [o.score for o in result.outcomes]
+    with tempfile.TemporaryDirectory() as scratch:
+        home = workdir / agent_name.replace("/", "-") if workdir else Path(scratch)
+        config = RunConfig(
+            trials=trials,
+            seed=seed,
+            llm=name if policy is PolicyName.llm else RunConfig.llm,
+            policy=policy,
+            mode=Mode(mode or "auto"),
+            memory=False,
+            home=home,
+        )
+        store = Store.in_home(config.home)
+        with LocalPlayer(config) as player:
+            for _group, spec in suite.items():
+                specs = [parse(e) for e in spec["envs"]]
+                group = replace(config, max_steps=spec["max_steps"])
+                _, results = player.play(group, specs, store, "bench/baseline.py", timer)
+                for result in results:
+                    scores[result.env] = [o.score for o in result.outcomes]
         store.close()
-    if llm is not None:
-        llm.close()
     timing = {
         name: {"p50_ms": 1000 * statistics.median(col), "p95_ms": 1000 * percentile(col, 0.95)}
         for name, col in zip(("env", "llm", "other"), zip(*timer.rows, strict=True), strict=True)
@@ -102,12 +109,13 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--workdir", type=Path, help="Keep each agent's home here.")
     args = parser.parse_args()
     suite = tomllib.loads(args.suite.read_text())
     results = []
     for name in args.agent or ["embedded", "random"]:
         print(f"== {name}", flush=True)
-        results.append(play(name, suite, args.trials, args.seed))
+        results.append(play(name, suite, args.trials, args.seed, args.workdir))
     print()
     for result in results:
         by_group = {}

@@ -24,11 +24,11 @@ import random
 import statistics
 import time
 
-from agent.decide import DIGITS, LETTERS, FreeDecider, MenuDecider, PromptShape
+from agent.acting.decide import DIGITS, LETTERS, FreeDecider, MenuDecider, PromptShape
+from agent.acting.policy import Policy
+from agent.acting.state import Turn
 from agent.environments import Environments, parse
 from agent.llm import open_llm
-from agent.policy import Policy
-from agent.state import Turn
 from cli.build import cache_dir
 from memory.records import Step
 

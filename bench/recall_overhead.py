@@ -27,13 +27,14 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from agent.learning import GRAPH_FILE, MemoryLearner
-from agent.memory_scorers import memory_scorers
-from agent.policy import Policy, default_scorers
-from agent.recall import RecallBox, Recaller
-from agent.state import Turn
+from agent.acting.state import Turn
+from agent.learning.learner import GRAPH_FILE, MemoryLearner
+from agent.learning.recall import Recaller, Recollection
+from agent.running.config import PolicyName, RunConfig
+from cli.build import build_agent
 from memory.embedding import HashEmbedder
 from memory.insight_reads import now
 from memory.knowledge import Exemplar, ExemplarStep, Relation, Scope, normalise
@@ -111,19 +112,22 @@ def measure(
     else:
         print(f"  {size:>9,} insights: reusing {home}")
     started = time.perf_counter()
-    box = RecallBox()
-    learner = MemoryLearner(memory, box, graph_path=home / GRAPH_FILE)
+    learner = MemoryLearner(memory, graph_path=home / GRAPH_FILE)
     print(f"  graph opened at the start of a run in {time.perf_counter() - started:.1f} s")
     recaller = Recaller(memory)
-    policy = Policy(default_scorers() + memory_scorers(box, HashEmbedder()), seed=0)
+    # The memory agent's own policy (every scorer a run with memory has), without a model.
+    config = RunConfig(policy=PolicyName.evidence, home=home)
+    policy = build_agent(config, None, HashEmbedder()).policy
+    recollection = Recollection()
     timings: dict[str, list[float]] = {"recall": [], "scoring": [], "search": [], "learning": []}
     for _ in range(repeats):
         started = time.perf_counter()
-        box.recollection = recaller.recall("scienceworld", "task-7", "3", sample.task)
+        recollection = recaller.recall("scienceworld", "task-7", "3", sample.task)
         timings["recall"].append(time.perf_counter() - started)
+        recalled = replace(sample, recollection=recollection)
         for _ in range(5):
             started = time.perf_counter()
-            policy.choose(sample, policy.evidence(sample))
+            policy.choose(recalled, policy.evidence(recalled))
             timings["scoring"].append(time.perf_counter() - started)
         started = time.perf_counter()
         memory.similar_insights(f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}", 10)
@@ -134,11 +138,10 @@ def measure(
     started = time.perf_counter()
     learner.finish()
     print(f"  graph saved at the end of the run in {time.perf_counter() - started:.1f} s")
-    recalled = len(box.recollection.insights)
     if url and not keep:
         index.reset()  # leave the shared server as it was
     store.close()
-    print(f"  {size:>9,} insights: {recalled} recalled for the variation")
+    print(f"  {size:>9,} insights: {len(recollection.insights)} recalled for the variation")
     return timings
 
 

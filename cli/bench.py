@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -11,23 +12,12 @@ import typer
 from rich.table import Table
 
 from agent import __version__
-from agent.bench import Results, Suite, load_suite, planned_trials, run_suite
-from agent.distributed import Plan, WorkerPool
-from agent.environments import Environments, EnvSpec
-from agent.trials import TrialLoop
-from cli.build import (
-    Mode,
-    PolicyName,
-    ReflectorName,
-    build_agent,
-    build_learning,
-    cache_dir,
-    open_model,
-)
-from cli.common import recorded_run, report_console, write_json
-from cli.distributed import AgentFactory, MemoryServiceFactory
+from agent.environments import EnvSpec
+from agent.running.bench import Results, Suite, load_suite, planned_trials, run_suite
+from agent.running.config import PolicyName, RunConfig
+from cli.assemble import LocalPlayer, RayPlayer
+from cli.common import report_console, write_json
 from cli.progress import SuiteProgress
-from cli.stopping import Checkpoints
 from memory.embedding import MiniLMEmbedder
 from memory.store import Store
 
@@ -101,98 +91,43 @@ def plot(results: Results, path: Path) -> None:
 
 
 class SuitePlayer:
-    """Plays batches of a suite: one JVM, one model and one embedder for the whole suite."""
+    """Plays the batches of a suite, each a run in its own home (``run_suite`` says which):
+    here with one JVM, one model and one embedder for the whole suite, or on Ray workers
+    started once for every batch."""
 
-    def __init__(
-        self,
-        environments: Environments,
-        llm_spec: str,
-        policy: PolicyName,
-        seed: int,
-        bars: SuiteProgress,
-    ) -> None:
-        self.environments = environments
-        self.policy = policy
-        self.seed = seed
-        self.bars = bars
-        self.model = open_model(llm_spec, None, seed) if policy is PolicyName.llm else None
-        self.embedder = MiniLMEmbedder()
+    def __init__(self, config: RunConfig, bars: SuiteProgress) -> None:
+        self.config, self.bars = config, bars
+        self.player: LocalPlayer | RayPlayer
+        if config.workers:
+            self.player = RayPlayer(config)
+        else:
+            self.player = LocalPlayer(config, embedder=MiniLMEmbedder())
 
-    def play(
-        self, specs: Sequence[EnvSpec], trials: int, max_steps: int, home: Path, memory: bool
-    ) -> list[tuple[list[float], list[bool]]]:
-        store = Store.in_home(home)
-        learning = build_learning(
-            home, store, enabled=memory, llm=self.model, embedder=self.embedder
-        )
-        agent = build_agent(
-            self.model,
-            self.policy,
-            Mode.auto,
-            self.seed,
-            learning.box if memory else None,
-            self.embedder,
-        )
-        self.bars.label = f"{'memory' if memory else 'no-memory'}"
-        with recorded_run(store, "cairn bench", {"memory": memory}) as run_id:
-            loop = TrialLoop(
-                self.environments,
-                agent,
-                store,
-                run_id,
-                trials,
-                max_steps,
-                self.seed,
-                learner=learning.learner,
-                observer=Checkpoints(self.bars),
-            )
-            played = loop.run(specs)
-        store.close()
-        return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
-
-
-class WorkersPlayer:
-    """Plays each batch of a suite on Ray workers (``--workers``): a batch's environments in
-    parallel, one memory service writing the batch's home. The workers (with their models
-    and JVMs) are started once and play every batch."""
-
-    def __init__(
-        self,
-        llm_spec: str,
-        policy: PolicyName,
-        seed: int,
-        workers: int,
-        address: str | None,
-        bars: SuiteProgress,
-    ) -> None:
-        self.llm_spec, self.seed, self.workers, self.bars = llm_spec, seed, workers, bars
-        make_agent = AgentFactory(llm_spec, None, policy, Mode.auto, seed)
-        self.pool = WorkerPool(make_agent, cache_dir() / "games", workers, address)
-
-    def __enter__(self) -> WorkersPlayer:
+    def __enter__(self) -> SuitePlayer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.pool.close()
+        self.player.close()
 
     def play(
         self, specs: Sequence[EnvSpec], trials: int, max_steps: int, home: Path, memory: bool
     ) -> list[tuple[list[float], list[bool]]]:
+        config = replace(self.config, trials=trials, max_steps=max_steps, home=home, memory=memory)
         store = Store.in_home(home)
-        config = {"memory": memory, "workers": self.workers}
-        games = cache_dir() / "games"
-        service = MemoryServiceFactory(
-            home, memory, ReflectorName.auto, self.llm_spec, None, self.seed, None
-        )
-        self.bars.label = f"{'memory' if memory else 'no-memory'} on {self.workers} workers"
-        start = self.bars.completed()
-        with recorded_run(store, "cairn bench", config) as run_id:
-            plan = Plan(
-                tuple(specs), run_id, trials, max_steps, self.seed, self.workers, memory, games
+        label = "memory" if memory else "no-memory"
+        if isinstance(self.player, RayPlayer):
+            self.bars.label = f"{label} on {config.workers} workers"
+            start = self.bars.completed()
+            _, played = self.player.play(
+                config,
+                specs,
+                store,
+                "cairn bench",
+                lambda done: self.bars.set_completed(start + done),
             )
-            played = self.pool.run(
-                plan, service, on_progress=lambda done: self.bars.set_completed(start + done)
-            )
+        else:
+            self.bars.label = label
+            _, played = self.player.play(config, specs, store, "cairn bench", self.bars)
         store.close()
         return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
 
@@ -241,16 +176,14 @@ def bench(
     """
     suite: Suite = load_suite(suite_path, trials)
     agents = ("memory", "no-memory")
+    config = RunConfig(llm=llm, policy=policy, seed=seed, workers=workers, ray_address=ray_address)
     with tempfile.TemporaryDirectory() as scratch:
         root = (workdir or Path(scratch)).expanduser()
-        with SuiteProgress(planned_trials(suite, agents)) as bars:
-            if workers:
-                with WorkersPlayer(llm, policy, seed, workers, ray_address, bars) as on_ray:
-                    results = run_suite(suite, on_ray.play, root, agents)
-            else:
-                with Environments(cache_dir() / "games") as environments:
-                    player = SuitePlayer(environments, llm, policy, seed, bars)
-                    results = run_suite(suite, player.play, root, agents)
+        with (
+            SuiteProgress(planned_trials(suite, agents)) as bars,
+            SuitePlayer(config, bars) as player,
+        ):
+            results = run_suite(suite, player.play, root, agents)
     report = report_console(json_path)
     report.print(results_table(results))
     if json_path is not None:

@@ -1,48 +1,31 @@
 """Building the concrete objects a command needs, from its options and the environment.
 
 The only place that decides which model, which policy, which memory: everything below
-receives these objects ready-made.
+receives these objects ready-made. A run's pieces (model, agent, learner) are built from its
+``RunConfig`` here; ``cli.assemble`` puts them together into the run's trial loop.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
-from agent.acting import Agent
-from agent.decide import Decider, FreeDecider, MenuDecider
-from agent.learning import GRAPH_FILE, MemoryLearner
+from agent.acting.agent import Agent
+from agent.acting.decide import Decider, FreeDecider, MenuDecider
+from agent.acting.policy import Policy, RandomPolicy, default_scorers
+from agent.environments import Environments
+from agent.learning.learner import GRAPH_FILE, MemoryLearner
+from agent.learning.scorers import memory_scorers
 from agent.llm import LLM, open_llm
-from agent.memory_scorers import memory_scorers
-from agent.policy import Policy, RandomPolicy, default_scorers
-from agent.recall import RecallBox
-from agent.trials import Learner, NoLearning
+from agent.running.config import Mode, PolicyName, RunConfig
+from agent.running.trials import Learner, NoLearning, Observer, Recorder, SilentObserver, TrialLoop
 from cli.common import fail
 from memory.embedding import DEFAULT_EMBEDDER, Embedder, MiniLMEmbedder, embedder_named
 from memory.memory import Memory
 from memory.store import Store
 from memory.vectors import VectorIndex
 from reflection.llm import LLMReflector
-
-
-class PolicyName(StrEnum):
-    llm = "llm"
-    evidence = "evidence"
-    random = "random"
-
-
-class Mode(StrEnum):
-    auto = "auto"
-    menu = "menu"
-    free = "free"
-
-
-class ReflectorName(StrEnum):
-    auto = "auto"
-    evidence = "evidence"
-    llm = "llm"
 
 
 def cache_dir() -> Path:
@@ -63,43 +46,36 @@ def open_model(spec: str, base_url: str | None, seed: int) -> LLM:
     )
 
 
-def is_embedded(llm: LLM | None) -> bool:
-    return llm is not None and llm.name.startswith("embedded")
+def model_for(config: RunConfig) -> LLM | None:
+    """The model the run plays or reflects with, if it uses one."""
+    return open_model(config.llm, config.base_url, config.seed) if config.uses_model else None
 
 
-def build_agent(
-    llm: LLM | None,
-    policy_name: PolicyName,
-    mode: Mode,
-    seed: int,
-    recall: RecallBox | None = None,
-    embedder: Embedder | None = None,
-) -> Agent:
-    """The agent; with a ``recall`` box its policy also weighs memory (and a strong model
-    reads it in its prompt)."""
+def build_agent(config: RunConfig, llm: LLM | None, embedder: Embedder | None = None) -> Agent:
+    """The agent; with memory on its policy also weighs memory (through the scorers that
+    read each turn's recollection; ``embedder`` is the one memory uses), and a strong model
+    reads it in its prompt."""
     scorers = default_scorers()
-    if recall is not None:
-        scorers += memory_scorers(recall, embedder or MiniLMEmbedder())
-    if policy_name is PolicyName.random:
+    if config.memory:
+        scorers += memory_scorers(embedder or MiniLMEmbedder())
+    seed = config.seed
+    if config.policy is PolicyName.random:
         return Agent(RandomPolicy(seed=seed))
-    if policy_name is PolicyName.evidence or llm is None:
+    if config.policy is PolicyName.evidence or llm is None:
         return Agent(Policy(scorers, seed=seed))
-    if mode is Mode.auto:
-        mode = Mode.menu if is_embedded(llm) else Mode.free
     decider: Decider
-    if mode is Mode.menu:
+    if config.decider_mode is Mode.menu:
         decider = MenuDecider(llm)
-        return Agent(Policy(scorers, seed=seed), decider, recall=recall)
+        return Agent(Policy(scorers, seed=seed), decider)
     decider = FreeDecider(llm, embedder=MiniLMEmbedder())
     # A model that writes its own action is trusted more than a menu pick by a tiny one.
-    return Agent(Policy(scorers, seed=seed, llm_weight=4.0), decider, menu_size=15, recall=recall)
+    return Agent(Policy(scorers, seed=seed, llm_weight=4.0), decider, menu_size=15)
 
 
 @dataclass
 class Learning:
-    """The box the agent reads and the learner that fills it (a no-op without memory)."""
+    """The learner of a run (a no-op without memory) and the memory it writes."""
 
-    box: RecallBox
     learner: Learner
     memory: Memory | None = None
 
@@ -144,23 +120,42 @@ def open_memory(
 
 
 def build_learning(
-    home: Path,
-    store: Store,
-    *,
-    enabled: bool,
-    reflector: ReflectorName = ReflectorName.auto,
-    llm: LLM | None = None,
-    embedder: Embedder | None = None,
-    memory_url: str | None = None,
+    config: RunConfig, store: Store, llm: LLM | None = None, embedder: Embedder | None = None
 ) -> Learning:
-    if not enabled:
-        return Learning(RecallBox(), NoLearning())
-    memory = open_memory(home, store, embedder, memory_url)
+    """The run's learner on ``config.home``'s memory (``embedder``: the home's own unless
+    given), reflecting with ``llm`` too when the config says so."""
+    if not config.memory:
+        return Learning(NoLearning())
+    memory = open_memory(config.home, store, embedder, config.memory_url)
     memory.repair()  # a crashed run may have left the index behind SQLite
-    box = RecallBox()
-    use_model = reflector is ReflectorName.llm or (
-        reflector is ReflectorName.auto and llm is not None and not is_embedded(llm)
+    llm_reflector = None
+    if config.reflects_with_model:
+        if llm is None:
+            raise ValueError("the run reflects with a model: open it first (model_for)")
+        llm_reflector = LLMReflector(llm)
+    graph_path = config.home / GRAPH_FILE
+    learner = MemoryLearner(memory, graph_path=graph_path, llm_reflector=llm_reflector)
+    return Learning(learner, memory)
+
+
+def trial_loop(
+    config: RunConfig,
+    environments: Environments,
+    agent: Agent,
+    recorder: Recorder,
+    learner: Learner,
+    run_id: int,
+    observer: Observer | None = None,
+) -> TrialLoop:
+    """The trial loop of one run, from its pieces (the one place a ``TrialLoop`` is made)."""
+    return TrialLoop(
+        environments,
+        agent,
+        recorder,
+        run_id,
+        config.trials,
+        config.max_steps,
+        config.seed,
+        learner=learner,
+        observer=SilentObserver() if observer is None else observer,
     )
-    llm_reflector = LLMReflector(llm) if use_model and llm is not None else None
-    learner = MemoryLearner(memory, box, graph_path=home / GRAPH_FILE, llm_reflector=llm_reflector)
-    return Learning(box, learner, memory)

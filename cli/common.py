@@ -17,6 +17,8 @@ from rich.markup import escape
 
 from agent import __version__
 from cli.stopping import interruption
+from memory.files import write_atomically
+from memory.records import RunStatus
 from memory.store import DATABASE_NAME, Store
 
 DEFAULT_HOME = Path("~/.cairn")
@@ -62,28 +64,31 @@ MemoryUrlOption = Annotated[
 ]
 
 
-def store(home: Path) -> Store:
+def writable_store(home: Path) -> Store:
     """The home's store, the home created if missing: for commands that write."""
     return Store.in_home(home)
 
 
+store = writable_store  # the name cli/run.py imports, until it is renamed there
+
+
 @contextlib.contextmanager
-def recorded_run(database: Store, command: str, config: dict[str, Any]) -> Iterator[int]:
-    """A run's record, closed however the block ends: "done", "interrupted" (Ctrl-C,
-    SIGTERM: ``cli.stopping``) or "failed", with why it did not finish."""
-    run_id = database.start_run(command, config, __version__)
-    status, error = "failed", None
+def recorded_run(store: Store, command: str, config: dict[str, Any]) -> Iterator[int]:
+    """A run's record, closed however the block ends: done, interrupted (Ctrl-C, SIGTERM:
+    ``cli.stopping``) or failed, with why it did not finish."""
+    run_id = store.start_run(command, config, __version__)
+    status, error = RunStatus.FAILED, None
     try:
         yield run_id
-        status = "done"
+        status = RunStatus.DONE
     except KeyboardInterrupt:
-        status, error = "interrupted", interruption()[0]
+        status, error = RunStatus.INTERRUPTED, interruption()[0]
         raise
     except BaseException as failure:  # an error line's text, or what a bug raised
         error = str(failure) or type(failure).__name__
         raise
     finally:
-        database.finish_run(run_id, status, error)
+        store.finish_run(run_id, status, error)
 
 
 def existing_home(home: Path) -> Path:
@@ -152,10 +157,8 @@ def write_json(path: Path, data: Any) -> None:
     if str(path) == "-":
         print_json(data)
         return
-    target = path.expanduser()
-    temporary = target.with_name(target.name + ".tmp")
+    text = json.dumps(data, indent=2, default=str) + "\n"
     try:
-        temporary.write_text(json.dumps(data, indent=2, default=str) + "\n")
-        temporary.replace(target)
-    except OSError as error:
+        write_atomically(path.expanduser(), text, elsewhere="choose another --json PATH")
+    except OSError as error:  # a folder in the way, no such directory...
         fail(f"cannot write {path}: {error.strerror}: choose another --json PATH")

@@ -1,27 +1,21 @@
 """``--workers N``: the pieces a distributed run's actors build in their own processes.
 
-Both factories are small frozen dataclasses of options: Ray pickles them, and the actors call
-them in their own processes to build what they need (see ``agent.distributed``).
+Ray pickles the factories (by reference) and the actors call them in their own processes
+(see ``agent.running.distributed``). Both build from the run's ``RunConfig``, as a run here does
+(``cli.build``): the memory service's factory holds it; a worker's loop is given it with
+each spec to play (it comes with the run's ``Plan``).
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
-from agent.acting import Agent
+from agent.environments import Environments
 from agent.llm import LLM
-from agent.recall import RecallBox
-from agent.trials import Learner, Recorder
-from cli.build import (
-    Mode,
-    PolicyName,
-    ReflectorName,
-    build_agent,
-    build_learning,
-    open_model,
-)
+from agent.running.config import RunConfig
+from agent.running.trials import Learner, Recorder, TrialLoop
+from cli.build import build_agent, build_learning, open_model, trial_loop
 from memory.embedding import MiniLMEmbedder
 from memory.store import Store
 
@@ -30,48 +24,29 @@ from memory.store import Store
 class MemoryServiceFactory:
     """The memory service: the home's store and memory, and the learner that writes it."""
 
-    home: Path
-    memory: bool
-    reflector: ReflectorName
-    llm: str
-    base_url: str | None
-    seed: int
-    memory_url: str | None
+    config: RunConfig
 
-    def __call__(self) -> tuple[Recorder, Learner, RecallBox | None]:
-        store = Store.in_home(self.home)
-        reflects = self.reflector is ReflectorName.llm or (
-            self.reflector is ReflectorName.auto and not self.llm.startswith("embedded")
-        )
-        model = open_model(self.llm, self.base_url, self.seed) if self.memory and reflects else None
-        learning = build_learning(
-            self.home,
-            store,
-            enabled=self.memory,
-            reflector=self.reflector,
-            llm=model,
-            memory_url=self.memory_url,
-        )
-        return store, learning.learner, learning.box if self.memory else None
+    def __call__(self) -> tuple[Recorder, Learner]:
+        config = self.config
+        store = Store.in_home(config.home)
+        reflects = config.reflects_with_model
+        model = open_model(config.llm, config.base_url, config.seed) if reflects else None
+        return store, build_learning(config, store, model).learner
 
 
-@dataclass(frozen=True)
-class AgentFactory:
-    """A trial worker's agent, reading its own recall box. The model and embedder are loaded
-    once per worker process and shared by the agents it builds (a fresh one per spec)."""
-
-    llm: str
-    base_url: str | None
-    policy: PolicyName
-    mode: Mode
-    seed: int
-
-    def __call__(self, box: RecallBox | None) -> Agent:
-        model = (
-            _model(self.llm, self.base_url, self.seed) if self.policy is PolicyName.llm else None
-        )
-        embedder = _embedder() if box is not None else None
-        return build_agent(model, self.policy, self.mode, self.seed, box, embedder)
+def worker_loop(
+    config: RunConfig,
+    environments: Environments,
+    recorder: Recorder,
+    learner: Learner,
+    run_id: int,
+) -> TrialLoop:
+    """A trial worker's loop for one spec of a run, with a fresh agent. The model and the
+    embedder are loaded once per worker process and shared by the agents it builds."""
+    model = _model(config.llm, config.base_url, config.seed) if config.acts_with_model else None
+    embedder = _embedder() if config.memory else None
+    agent = build_agent(config, model, embedder)
+    return trial_loop(config, environments, agent, recorder, learner, run_id)
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from cli.common import JsonFlag, out, print_json
 
 @dataclass(frozen=True)
 class Entry:
-    env: str
+    env: str  # the environment's name: a record's field, named as its JSON key
     task: str
     variation: str
     options: dict[str, str] = field(default_factory=dict)
@@ -59,20 +59,20 @@ def envs(json_output: JsonFlag = False) -> None:
     if json_output:
         print_json([asdict(e) for e in entries])
         return
-    for env in dict.fromkeys(e.env for e in entries):
-        heading, table = env_table(env, [e for e in entries if e.env == env])
+    for env_name in dict.fromkeys(e.env for e in entries):
+        heading, table = env_table(env_name, [e for e in entries if e.env == env_name])
         out.print(heading, highlight=False)
         out.print(table)
 
 
-def env_table(env: str, entries: list[Entry]) -> tuple[str, Table]:
+def env_table(env_name: str, entries: list[Entry]) -> tuple[str, Table]:
     """One environment's tasks. What every task shares (ScienceWorld's variations and
     options) is said once, above the table, so the task names a user must type stay whole
     even at 80 columns; the other columns wrap around them."""
     rows = [{"variation": e.variation, "options (defaults)": options_text(e)} for e in entries]
     shared = {k: v for k, v in rows[0].items() if all(row[k] == v for row in rows)}
     said = "; ".join(f"{k}: {v}" for k, v in shared.items() if v)
-    heading = f"[bold]{env}[/]" + (f" — {escape(said)}" if said else "")
+    heading = f"[bold]{env_name}[/]" + (f" — {escape(said)}" if said else "")
     table = Table()
     table.add_column("task", no_wrap=True, overflow="fold")
     columns = [k for k in rows[0] if k not in shared]

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from agent.learning import GRAPH_FILE, load_graph
+from agent.learning.learner import GRAPH_FILE, load_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,

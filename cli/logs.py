@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from agent.text import clip
+from agent.acting.text import clip
 from cli.common import (
     DEFAULT_HOME,
     ROW_MAX,
@@ -39,9 +39,9 @@ LimitOption = Annotated[
 ]
 
 
-def _run_id(database: Store, run: str) -> int:
+def _run_id(store: Store, run: str) -> int:
     if run == "last":
-        last = database.last_run_id()
+        last = store.last_run_id()
         if last is None:
             fail("no runs recorded in this home yet: start one with `cairn run`")
         return last
@@ -86,9 +86,9 @@ def trials(
     json_output: JsonFlag = False,
 ) -> None:
     """List the trials of a run with their score, outcome and length."""
-    database = existing_store(home)
-    run_id = _run_id(database, run)
-    rows = database.trials(run_id)
+    store = existing_store(home)
+    run_id = _run_id(store, run)
+    rows = store.trials(run_id)
     if not rows:
         fail(f"run {run_id} has no trials: list runs with `cairn logs runs`")
     if json_output:
@@ -105,11 +105,11 @@ def steps(
     trial: TrialArgument, home: ExistingHomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Show every step of a trial: the action, how it was chosen, what happened."""
-    database = existing_store(home)
-    row = database.trial(trial)
+    store = existing_store(home)
+    row = store.trial(trial)
     if row is None:
         fail(f"no trial {trial}: list trials with `cairn logs trials`")
-    rows = database.steps(trial)
+    rows = store.steps(trial)
     if json_output:
         print_json({"trial": row, "steps": rows})
         return
@@ -128,10 +128,10 @@ def calls(
     json_output: JsonFlag = False,
 ) -> None:
     """Show the LLM calls of a trial: prompt size, answer, duration (full text with --json)."""
-    database = existing_store(home)
-    if database.trial(trial) is None:
+    store = existing_store(home)
+    if store.trial(trial) is None:
         fail(f"no trial {trial}: list trials with `cairn logs trials`")
-    rows = list(database.llm_calls(trial_id=trial, limit=limit))
+    rows = list(store.llm_calls(trial_id=trial, limit=limit))
     if json_output:
         print_json(rows)
         return
@@ -144,8 +144,8 @@ def calls(
 @app.command()
 def path(home: ExistingHomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> None:
     """Print the database's path (open it with sqlite3 or Datasette)."""
-    database = existing_store(home)
+    store = existing_store(home)
     if json_output:
-        print_json({"path": str(database.path)})
+        print_json({"path": str(store.path)})
         return
-    out.print(str(database.path), highlight=False, soft_wrap=True)
+    out.print(str(store.path), highlight=False, soft_wrap=True)

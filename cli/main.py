@@ -6,16 +6,13 @@ Start with `cairn envs` (what can be played), then `cairn run SPEC --trials 3`, 
 
 from __future__ import annotations
 
-import errno
 import inspect
-import sqlite3
 import sys
 from typing import NoReturn, cast
 
 import click
 import typer
 
-from agent.errors import AgentError
 from cli import (
     bench,
     envs,
@@ -32,7 +29,7 @@ from cli import (
 )
 from cli.common import console, debug, error_line
 from cli.stopping import interruption, stop_like_ctrl_c
-from memory.errors import MemoryLayerError
+from memory.errors import CairnError, refused_write
 
 HELP = (
     "cairn: an agent for text environments (ScienceWorld, TextWorld) that learns across "
@@ -95,7 +92,10 @@ unwrap_help(app)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """The ``cairn`` command: ``argv`` defaults to the process's arguments."""
+    """The ``cairn`` command: ``argv`` defaults to the process's arguments. How it ends is
+    decided by the exception's class, never its text: a command line click cannot take
+    exits 2, a ``CairnError`` (every error raised on purpose, ``memory.errors``) exits 1,
+    Ctrl-C or a signal 128 + its number; anything else is a bug and keeps its traceback."""
     stop_like_ctrl_c()
     try:
         code = app(args=argv, standalone_mode=False)
@@ -109,15 +109,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
         interrupted()
-    except (AgentError, MemoryLayerError) as error:
+    except CairnError as error:
         fail_with(error)
-    except (sqlite3.OperationalError, OSError) as error:
-        if not storage_failed(error):
+    except OSError as error:
+        # A write outside the home's own writers (the model or game cache, say) that the
+        # disk refused: classified by its errno, as the home's writes are.
+        refused = refused_write(error, str(error.filename or "a file"))
+        if refused is None:
             raise
-        fail_with(
-            f"cannot write to the cairn home ({error}): free some space or pass --home DIR; "
-            "what was saved before is intact"
-        )
+        fail_with(refused)
 
 
 INTERRUPTED = 130
@@ -145,16 +145,9 @@ def usage_failed(error: Exception) -> NoReturn:
     sys.exit(exit_code)
 
 
-def fail_with(error: Exception | str) -> NoReturn:
-    if debug() and isinstance(error, Exception):
+def fail_with(error: CairnError) -> NoReturn:
+    """One line, exit 1 (the traceback too with CAIRN_DEBUG=1)."""
+    if debug():
         raise error
     error_line(error)
     sys.exit(1)
-
-
-def storage_failed(error: Exception) -> bool:
-    """Did the disk fill up, or the home turn read-only, under a running command? (SQLite
-    rolls the transaction back; the error is the user's to fix, not a bug to trace.)"""
-    if isinstance(error, OSError):
-        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
-    return any(words in str(error) for words in ("disk is full", "readonly database"))

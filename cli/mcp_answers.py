@@ -11,9 +11,10 @@ from typing import Any
 
 from agent.environments import validate_names
 from agent.errors import SpecError
-from agent.recall import Recollection
+from agent.learning.recall import Recollection
 from cli.memory import insight_json
 from knowledge_graph.graph import KnowledgeGraph
+from memory.errors import CairnError
 from memory.knowledge import Exemplar, Insight, Scope, Where
 from memory.store import Store
 from reflection.trajectory import goal_for
@@ -23,7 +24,7 @@ RECALLED_INSIGHTS = 30
 RECALLED_EXEMPLARS = 3
 
 
-class BadRequest(ValueError):
+class BadRequest(CairnError):
     """A request the tools refuse; the message says what to send instead."""
 
 
@@ -59,12 +60,12 @@ def search_answer(
     }
 
 
-def check_task(store: Store, env: str, task: str) -> None:
+def check_task(store: Store, env_name: str, task: str) -> None:
     """Refuse an environment or task neither cairn nor this home knows, naming the known."""
     try:
-        validate_names(env, task)
+        validate_names(env_name, task)
     except SpecError as error:
-        held = store.tasks(env)
+        held = store.tasks(env_name)
         if task in held:
             return  # learned from somewhere (an imported bundle), though no adapter plays it
         learned = f"; this home has learned about {', '.join(held)}" if held else ""

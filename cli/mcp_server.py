@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from agent.learning import GRAPH_FILE, load_graph
-from agent.recall import Recaller
+from agent.learning.learner import GRAPH_FILE, load_graph
+from agent.learning.recall import Recaller
 from cli.build import home_embedder
 from cli.common import DEFAULT_HOME, HomeOption, existing_store
 from cli.mcp_answers import BadRequest, check_search, check_task, recall_answer, search_answer
@@ -62,10 +62,10 @@ class Tools:
 
     def __init__(self, home: Path) -> None:
         self.home = home
-        self.database = existing_store(home, any_thread=True)
+        self.store = existing_store(home, any_thread=True)
         self.lock = threading.Lock()
-        self.embedder = home_embedder(self.database)
-        self.graph = CurrentGraph(Memory(self.database), home / GRAPH_FILE)
+        self.embedder = home_embedder(self.store)
+        self.graph = CurrentGraph(Memory(self.store), home / GRAPH_FILE)
 
     def search_insights(self, query: str, limit: int = 10) -> dict[str, Any]:
         """Insights about QUERY (LIMIT from 1 to 100), by meaning first, then by words. Each
@@ -76,9 +76,9 @@ class Tools:
             check_search(query, limit)
         with self.lock:
             self.embedder.embed([query])  # before the index is held, so it is held briefly
-            with reading(self.home, self.database, self.embedder) as now:
+            with reading(self.home, self.store, self.embedder) as now:
                 by_meaning = now.memory.similar_insights_scored(query, limit)
-            by_words = self.database.insights.search_text_ranked(query, limit)
+            by_words = self.store.insights.search_text_ranked(query, limit)
         return search_answer(by_meaning, by_words, limit, now.note)
 
     def recall(
@@ -92,12 +92,12 @@ class Tools:
         environment or task cairn does not know is refused with the known ones."""
         with self.lock:
             with refusing():
-                check_task(self.database, env, task)
+                check_task(self.store, env, task)
             graph = self.graph.get()
             # Without a vector index, recall brings this task's trajectories only: other
             # tasks' similar ones (which the agent falls back on) would read as this one's.
             key = None if variation is None else str(variation)
-            recollection = Recaller(Memory(self.database), graph).recall(
+            recollection = Recaller(Memory(self.store), graph).recall(
                 env, task, key, description or task
             )
             return recall_answer(recollection, graph)
@@ -119,7 +119,7 @@ class Tools:
     def playbook(self, env: str | None = None, task: str | None = None) -> str:
         """The best insights as a Markdown playbook (optionally for one env or task)."""
         with self.lock:
-            chosen = list(self.database.insights.active(env=env, task=task))
+            chosen = list(self.store.insights.active(env_name=env, task=task))
         return playbook(chosen)
 
 

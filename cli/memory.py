@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from agent.demonstrations import demonstrate
 from agent.environments import Environments, parse
+from agent.learning.demonstrations import demonstrate
+from agent.running.config import ReflectorName, RunConfig
 from cli.build import build_learning, cache_dir, open_memory
 from cli.common import (
     DEFAULT_HOME,
@@ -21,10 +22,11 @@ from cli.common import (
     fail,
     out,
     print_json,
-    store,
     within_row_max,
+    writable_store,
 )
-from memory.knowledge import Insight, Relation, Scope, Status
+from memory.insights import Op
+from memory.knowledge import Insight, Origin, Relation, Scope, Status
 from memory.store import Store
 
 app = typer.Typer(
@@ -96,8 +98,8 @@ def insights_table(insights: list[Insight], title: str) -> Table:
     return table
 
 
-def require(database: Store, insight_id: int) -> Insight:
-    found = database.insights.get(insight_id)
+def require(store: Store, insight_id: int) -> Insight:
+    found = store.insights.get(insight_id)
     if found is None:
         fail(f"no insight {insight_id}: list them with `cairn memory list`")
     return found
@@ -107,8 +109,8 @@ def require(database: Store, insight_id: int) -> Insight:
 def list_(
     home: ExistingHomeOption = DEFAULT_HOME,
     scope: Annotated[Scope | None, typer.Option(help="Only this scope.")] = None,
-    env: Annotated[
-        str | None, typer.Option(help="Only this environment, e.g. scienceworld.")
+    env_name: Annotated[
+        str | None, typer.Option("--env", help="Only this environment, e.g. scienceworld.")
     ] = None,
     task: Annotated[str | None, typer.Option(help="Only this task, e.g. boil.")] = None,
     relation: Annotated[
@@ -129,7 +131,7 @@ def list_(
     found = existing_store(home).insights.select(
         status=None if status is StatusFilter.ALL else Status(status.value),
         scope=scope,
-        env=env,
+        env_name=env_name,
         task=task,
         relation=relation,
         min_confidence=min_confidence,
@@ -152,15 +154,15 @@ def show(
     json_output: JsonFlag = False,
 ) -> None:
     """One insight: its evidence, the trials and steps behind it, and its history."""
-    database = existing_store(home)
-    insight = require(database, insight_id)
-    evidence = database.insights.evidence(insight_id)
+    store = existing_store(home)
+    insight = require(store, insight_id)
+    evidence = store.insights.evidence(insight_id)
     for row in evidence:
-        trial = database.trial(row["trial_id"]) if row["trial_id"] else None
+        trial = store.trial(row["trial_id"]) if row["trial_id"] else None
         row["env"] = trial["env"] if trial else None
-        taken = {s["idx"]: s["action"] for s in database.steps(row["trial_id"])} if trial else {}
+        taken = {s["idx"]: s["action"] for s in store.steps(row["trial_id"])} if trial else {}
         row["actions"] = [taken.get(i) for i in row["steps"]]
-    history = database.insights.operations(insight_id)
+    history = store.insights.operations(insight_id)
     note = forgotten_note(insight, history)
     if json_output:
         print_json(
@@ -199,10 +201,10 @@ def forgotten_note(insight: Insight, history: list[dict[str, Any]]) -> str | Non
     """What forgetting means for this insight, if it is forgotten."""
     if insight.status is not Status.FORGOTTEN:
         return None
-    forgets = [op for op in history if op["op"] == "forget"]
-    who, when = (forgets[-1]["actor"], forgets[-1]["at"][:10]) if forgets else ("person", "?")
+    forgets = [op for op in history if op["op"] == Op.FORGET]
+    who, when = (forgets[-1]["actor"], forgets[-1]["at"][:10]) if forgets else (Origin.PERSON, "?")
     return (
-        f"forgotten by {'a person' if who == 'person' else who} on {when}: new evidence is "
+        f"forgotten by {'a person' if who == Origin.PERSON else who} on {when}: new evidence is "
         f"recorded but not used until `cairn memory restore {insight.id}`"
     )
 
@@ -248,9 +250,9 @@ def search(
     json_output: JsonFlag = False,
 ) -> None:
     """Search insights by meaning (MiniLM + Chroma) and by words (SQLite full text)."""
-    database = existing_store(home)
-    by_words = database.insights.search_text(text, limit)
-    by_meaning = open_memory(existing_home(home), database).similar_insights(text, limit)
+    store = existing_store(home)
+    by_words = store.insights.search_text(text, limit)
+    by_meaning = open_memory(existing_home(home), store).similar_insights(text, limit)
     if json_output:
         print_json(
             {
@@ -296,20 +298,20 @@ def diff(
     """What the runs after RUN_A up to RUN_B changed in memory, insight by insight."""
     if run_b <= run_a:
         fail("RUN_B must be later than RUN_A: e.g. `cairn memory diff 1 3`")
-    database = existing_store(home)
+    store = existing_store(home)
     changes: dict[int, dict[str, Any]] = {}
-    for op in database.insights.operations_between_runs(run_a, run_b):
+    for op in store.insights.operations_between_runs(run_a, run_b):
         key = op["insight_id"] or 0
         entry = changes.setdefault(key, {"insight": key, "ops": {}, "support": 0.0, "refute": 0.0})
         entry["ops"][op["op"]] = entry["ops"].get(op["op"], 0) + 1
         weight = float(op["details"].get("weight") or 0)
-        if op["op"] in ("add", "support"):
+        if op["op"] in (Op.ADD, Op.SUPPORT):
             entry["support"] += weight
-        elif op["op"] == "refute":
+        elif op["op"] == Op.REFUTE:
             entry["refute"] += weight
     rows = sorted(changes.values(), key=lambda e: e["insight"])
     for row in rows:
-        found = database.insights.get(row["insight"]) if row["insight"] else None
+        found = store.insights.get(row["insight"]) if row["insight"] else None
         row["text"] = found.text if found else "(no insight: a dropped model line)"
     if json_output:
         print_json(rows)
@@ -334,11 +336,11 @@ def diff(
 @app.command()
 def stats(home: ExistingHomeOption = DEFAULT_HOME, json_output: JsonFlag = False) -> None:
     """Counts of insights (by status and scope), exemplars and operations."""
-    database = existing_store(home)
-    insights = database.insights
+    store = existing_store(home)
+    insights = store.insights
     by_scope = {scope.value: n for scope, n in insights.count_active_by_scope().items()}
     counts = {status.value: insights.count(status) for status in Status}
-    exemplars, operations = database.exemplars.count(), insights.count_operations()
+    exemplars, operations = store.exemplars.count(), insights.count_operations()
     if json_output:
         print_json(
             {
@@ -376,8 +378,9 @@ def demo(
     for evaluation.
     """
     specs = [parse(text) for text in envs]
-    database = store(home)
-    learner = build_learning(home.expanduser(), database, enabled=True).memory_learner
+    store = writable_store(home)
+    config = RunConfig(home=home, reflector=ReflectorName.evidence)  # no model reflects on a path
+    learner = build_learning(config, store).memory_learner
     rows: list[dict[str, object]] = []
     with Environments(cache_dir() / "games") as environments:
         for spec in specs:

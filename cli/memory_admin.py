@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.learning import GRAPH_FILE, rebuild_graph
+from agent.learning.learner import GRAPH_FILE, rebuild_graph
 from cli.build import home_embedder, open_memory
 from cli.common import (
     DEFAULT_HOME,
@@ -25,7 +25,7 @@ from cli.common import (
     fail,
     out,
     print_json,
-    store,
+    writable_store,
 )
 from memory.embedding import embedder_named
 from memory.vectors import EXEMPLARS, INSIGHTS
@@ -42,8 +42,8 @@ def reindex(
 
     With --check, only report the drift (exit 1 if there is any).
     """
-    database = existing_store(home) if check else store(home)
-    memory = open_memory(home.expanduser(), database)
+    store = existing_store(home) if check else writable_store(home)
+    memory = open_memory(home.expanduser(), store)
     before = memory.drift()
     drifted = any(n for counts in before.values() for n in counts.values())
     after, sizes = before, dict[str, int]()
@@ -86,19 +86,16 @@ def reembed(
 
     Interrupted, the home keeps its old model and repairs its index on next use.
     """
-    database = store(home)
-    try:
-        embedder = embedder_named(model)
-    except ValueError as error:
-        fail(str(error))
-    before = home_embedder(database).name
+    store = writable_store(home)
+    embedder = embedder_named(model)  # UnknownEmbedder: one error line
+    before = home_embedder(store).name
     started = time.perf_counter()
     with console.status(f"re-embedding every insight and exemplar with {embedder.name}..."):
-        memory = open_memory(home.expanduser(), database, embedder)  # rebuilds on a new model
+        memory = open_memory(home.expanduser(), store, embedder)  # rebuilds on a new model
         drift = memory.drift()
         if any(n for counts in drift.values() for n in counts.values()):
             memory.rebuild_index()
-    database.set_setting("embedder", embedder.name)  # only once the new index is complete
+    store.set_setting("embedder", embedder.name)  # only once the new index is complete
     index = memory.index
     counts = {name: len(index.ids(name)) for name in (INSIGHTS, EXEMPLARS)} if index else {}
     report = {

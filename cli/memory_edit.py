@@ -13,7 +13,7 @@ import typer
 
 from agent.environments import validate_names
 from agent.environments.registry import variation_named
-from agent.learning import GRAPH_FILE, rebuild_graph
+from agent.learning.learner import GRAPH_FILE, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,
@@ -22,10 +22,11 @@ from cli.common import (
     fail,
     out,
     print_json,
-    store,
     within_row_max,
+    writable_store,
 )
 from cli.memory import insight_json, insights_table, require
+from memory.insights import Op
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
 from memory.store import Store
@@ -39,8 +40,8 @@ IdArgument = Annotated[
 def open_for_edit(home: Path) -> tuple[Store, Memory]:
     """The store and memory, index opened first: it takes the home's writer lock, so a busy
     home refuses before anything is written."""
-    database = store(home)
-    return database, open_memory(home.expanduser(), database)
+    store = writable_store(home)
+    return store, open_memory(home.expanduser(), store)
 
 
 def report(home: Path, memory: Memory, insight_id: int, json_output: bool, what: str) -> None:
@@ -63,7 +64,9 @@ def add(
         ),
     ],
     scope: Annotated[Scope, typer.Option(help="Where it holds.")] = Scope.GLOBAL,
-    env: Annotated[str | None, typer.Option(help="Environment (scopes below global).")] = None,
+    env_name: Annotated[
+        str | None, typer.Option("--env", help="Environment (scopes below global).")
+    ] = None,
     task: Annotated[
         str | None,
         typer.Option(
@@ -91,24 +94,21 @@ def add(
         Scope.ENVIRONMENT: ("env",),
         Scope.GLOBAL: (),
     }[scope]
-    if env is not None:
-        validate_names(env, task)  # what `cairn run` would not know is refused, as there
-    given = {"env": env, "task": task, "variation": variation}
+    if env_name is not None:
+        validate_names(env_name, task)  # what `cairn run` would not know is refused, as there
+    given = {"env": env_name, "task": task, "variation": variation}
     missing = [name for name in needs if given[name] is None]
     if missing:
         fail(f"--scope {scope.value} needs --{' --'.join(missing)}")
     if scope is Scope.VARIATION:
-        assert env is not None and task is not None and variation is not None
-        given["variation"] = variation_named(env, task, variation)
+        assert env_name is not None and task is not None and variation is not None
+        given["variation"] = variation_named(env_name, task, variation)
     where = Where(scope, *(given[n] if n in needs else None for n in ("env", "task", "variation")))
-    database, memory = open_for_edit(home)
+    store, memory = open_for_edit(home)
     update = InsightUpdate(
         parsed.subject, parsed.relation, parsed.goal, where, support, reason="added by a person"
     )
-    try:
-        ops = database.edits.add(update)
-    except ValueError as error:
-        fail(str(error))
+    ops = store.edits.add(update)  # EditRefused (a forgotten claim): one error line
     insight_id = next(op.insight_id for op in ops if op.insight_id is not None)
     report(home, memory, insight_id, json_output, f"{ops[0].op}: insight {insight_id}")
 
@@ -140,25 +140,22 @@ def edit(
             fail(f"unknown relation {relation!r}: use one of {', '.join(Relation)}")
     if not changes:
         fail("nothing to change: give --subject, --relation, --goal, --support or --refute")
-    database, memory = open_for_edit(home)
-    require(database, insight_id)
-    database.edits.edit(insight_id, **changes)
+    store, memory = open_for_edit(home)
+    require(store, insight_id)
+    store.edits.edit(insight_id, **changes)
     report(home, memory, insight_id, json_output, f"edited insight {insight_id}")
 
 
-def _toggle(home: Path, insight_id: int, json_output: bool, action: str) -> None:
-    database, memory = open_for_edit(home)
-    require(database, insight_id)
-    edits = database.edits
-    try:
-        {
-            "pin": lambda: edits.set_pinned(insight_id, True),
-            "unpin": lambda: edits.set_pinned(insight_id, False),
-            "forget": lambda: edits.forget(insight_id),
-            "restore": lambda: edits.restore(insight_id),
-        }[action]()
-    except ValueError as error:
-        fail(str(error))
+def _toggle(home: Path, insight_id: int, json_output: bool, action: Op) -> None:
+    store, memory = open_for_edit(home)
+    require(store, insight_id)
+    edits = store.edits
+    {  # EditRefused (forgetting twice, restoring onto a clash): one error line
+        Op.PIN: lambda: edits.set_pinned(insight_id, True),
+        Op.UNPIN: lambda: edits.set_pinned(insight_id, False),
+        Op.FORGET: lambda: edits.forget(insight_id),
+        Op.RESTORE: lambda: edits.restore(insight_id),
+    }[action]()
     report(home, memory, insight_id, json_output, f"{action}: insight {insight_id}")
 
 
@@ -166,14 +163,14 @@ def pin(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Pin an insight: evidence never supersedes it automatically."""
-    _toggle(home, insight_id, json_output, "pin")
+    _toggle(home, insight_id, json_output, Op.PIN)
 
 
 def unpin(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Let evidence supersede the insight again."""
-    _toggle(home, insight_id, json_output, "unpin")
+    _toggle(home, insight_id, json_output, Op.UNPIN)
 
 
 def forget(
@@ -181,14 +178,14 @@ def forget(
 ) -> None:
     """Hide an insight from the agent, for good: evidence for it from later trials is
     recorded but not used. Nothing is destroyed: `cairn memory restore ID`."""
-    _toggle(home, insight_id, json_output, "forget")
+    _toggle(home, insight_id, json_output, Op.FORGET)
 
 
 def restore(
     insight_id: IdArgument, home: HomeOption = DEFAULT_HOME, json_output: JsonFlag = False
 ) -> None:
     """Bring back a forgotten insight (to the status it had)."""
-    _toggle(home, insight_id, json_output, "restore")
+    _toggle(home, insight_id, json_output, Op.RESTORE)
 
 
 COMMANDS = (add, edit, pin, unpin, forget, restore)  # registered on `cairn memory` by cli.main

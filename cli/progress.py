@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from cli.common import console
-from memory.records import Step, TrialOutcome
+from memory.records import RunStatus, Step, TrialOutcome
 
 
 class Bars:
@@ -50,22 +50,22 @@ class ProgressObserver(Bars):
         super().__init__("steps  score {task.fields[score]:>5.1f}")
         self._task: TaskID | None = None
 
-    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
-        self._task = self.progress.add_task(f"{env} trial {trial}", total=max_steps, score=0.0)
+    def trial_started(self, spec: str, trial: int, max_steps: int) -> None:
+        self._task = self.progress.add_task(f"{spec} trial {trial}", total=max_steps, score=0.0)
 
     def step_taken(self, step: Step) -> None:
         if self._task is not None:
             self.progress.update(self._task, advance=1, score=step.score)
 
-    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
+    def trial_finished(self, spec: str, trial: int, outcome: TrialOutcome) -> None:
         if self._task is None:
             self._task = self.progress.add_task("", total=1, score=0.0)
-        verdict = {"failed": "[red]failed[/]"}.get(
-            outcome.status, "[green]won[/]" if outcome.won else ""
-        )
+        verdict = "[green]won[/]" if outcome.won else ""
+        if outcome.status == RunStatus.FAILED:
+            verdict = "[red]failed[/]"
         self.progress.update(
             self._task,
-            description=f"{env} trial {trial} {verdict}".rstrip(),
+            description=f"{spec} trial {trial} {verdict}".rstrip(),
             total=max(outcome.steps, 1),
             completed=max(outcome.steps, 1),
             score=outcome.score,
@@ -81,13 +81,13 @@ class SuiteProgress(Bars):
         self.task = self.progress.add_task("bench", total=total)
         self.label = ""
 
-    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
-        self.progress.update(self.task, description=f"{self.label} {env} trial {trial}")
+    def trial_started(self, spec: str, trial: int, max_steps: int) -> None:
+        self.progress.update(self.task, description=f"{self.label} {spec} trial {trial}")
 
     def step_taken(self, step: Step) -> None:
         pass
 
-    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
+    def trial_finished(self, spec: str, trial: int, outcome: TrialOutcome) -> None:
         self.progress.advance(self.task)
 
     def completed(self) -> int:

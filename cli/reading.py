@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from memory.embedding import Embedder
-from memory.errors import MemoryLayerError
-from memory.lock import HomeInUse
+from memory.errors import CairnError, HomeInUse
 from memory.memory import Memory
 from memory.store import Store
 from memory.vectors import VectorIndex
@@ -60,5 +59,5 @@ def _open_index(
         return stack.enter_context(VectorIndex.held_briefly(embedder, path)), None
     except HomeInUse as busy:
         return None, f"the vector index is in use by {busy.holder}"
-    except MemoryLayerError as error:
+    except CairnError as error:  # a server that does not answer, a bad url, ...
         return None, str(error)

@@ -6,7 +6,8 @@ from typing import Any
 
 from rich.table import Table
 
-from agent.trials import EnvResult
+from agent.running.trials import EnvResult
+from memory.records import RunStatus
 
 
 def results_json(results: list[EnvResult], run_id: int) -> dict[str, Any]:
@@ -40,7 +41,9 @@ def results_table(results: list[EnvResult], run_id: int) -> Table:
         table.add_column(column, justify="right")
     for result in results:
         for number, outcome in enumerate(result.outcomes, 1):
-            won = "failed" if outcome.status == "failed" else ("yes" if outcome.won else "no")
+            won = (
+                "failed" if outcome.status == RunStatus.FAILED else ("yes" if outcome.won else "no")
+            )
             table.add_row(
                 result.env,
                 str(number),

@@ -8,32 +8,19 @@ from typing import Annotated
 
 import typer
 
-from agent.distributed import Plan, run_distributed
-from agent.environments import Environments, EnvSpec, parse
-from agent.trials import EnvResult, TrialLoop
-from cli.build import (
-    Mode,
-    PolicyName,
-    ReflectorName,
-    build_agent,
-    build_learning,
-    cache_dir,
-    open_model,
-)
+from agent.environments import EnvSpec, parse
+from agent.running.config import Mode, PolicyName, ReflectorName, RunConfig
+from cli.assemble import LocalPlayer, RayPlayer
 from cli.common import (
     DEFAULT_HOME,
     HomeOption,
     MemoryUrlOption,
-    recorded_run,
     report_console,
     store,
     write_json,
 )
-from cli.distributed import AgentFactory, MemoryServiceFactory
 from cli.progress import ProgressObserver, TrialCounter
 from cli.report import results_json, results_table
-from cli.stopping import Checkpoints
-from memory.store import Store
 
 DEFAULT_ENV = "scienceworld:lifespan-longest-lived@dev:0"
 
@@ -122,104 +109,30 @@ def run(
     Example: cairn run scienceworld:boil@dev:0 textworld:coin_collector@3 --trials 3
     """
     specs: list[EnvSpec] = [parse(text) for text in (envs or [DEFAULT_ENV])]
-    database = store(home)
-    config = {
-        "envs": [str(s) for s in specs],
-        "trials": trials,
-        "max_steps": max_steps,
-        "llm": llm if policy is PolicyName.llm else None,
-        "policy": policy.value,
-        "mode": mode.value,
-        "seed": seed,
-        "memory": not no_memory,
-        "reflector": reflector.value,
-        "workers": workers,
-    }
+    config = RunConfig(
+        trials=trials,
+        max_steps=max_steps,
+        seed=seed,
+        llm=llm,
+        base_url=base_url,
+        policy=policy,
+        mode=mode,
+        memory=not no_memory,
+        reflector=reflector,
+        home=home,
+        memory_url=memory_url,
+        workers=workers,
+        ray_address=ray_address,
+    )
+    database = store(config.home)
     command = " ".join(["cairn", *sys.argv[1:]])
-    with recorded_run(database, command, config) as run_id:
-        if workers:
-            plan = Plan(
-                tuple(specs),
-                run_id,
-                trials,
-                max_steps,
-                seed,
-                workers,
-                not no_memory,
-                cache_dir() / "games",
-            )
-            service = MemoryServiceFactory(
-                home.expanduser(), not no_memory, reflector, llm, base_url, seed, memory_url
-            )
-            make_agent = AgentFactory(llm, base_url, policy, mode, seed)
-            with TrialCounter(len(specs) * trials, f"{workers} workers") as counter:
-                results = run_distributed(
-                    plan, service, make_agent, address=ray_address, on_progress=counter.update
-                )
-        else:
-            results = play_here(
-                specs,
-                database,
-                run_id,
-                trials,
-                max_steps,
-                llm,
-                base_url,
-                policy,
-                mode,
-                seed,
-                no_memory,
-                reflector,
-                home,
-                memory_url,
-            )
+    if workers:
+        total = len(specs) * trials
+        with RayPlayer(config) as on_ray, TrialCounter(total, f"{workers} workers") as counter:
+            run_id, results = on_ray.play(config, specs, database, command, counter.update)
+    else:
+        with LocalPlayer(config) as here, ProgressObserver() as bars:
+            run_id, results = here.play(config, specs, database, command, bars)
     report_console(json_path).print(results_table(results, run_id))
     if json_path is not None:
         write_json(json_path, results_json(results, run_id))
-
-
-def play_here(
-    specs: list[EnvSpec],
-    database: Store,
-    run_id: int,
-    trials: int,
-    max_steps: int,
-    llm: str,
-    base_url: str | None,
-    policy: PolicyName,
-    mode: Mode,
-    seed: int,
-    no_memory: bool,
-    reflector: ReflectorName,
-    home: Path,
-    memory_url: str | None,
-) -> list[EnvResult]:
-    """The trials in this process, one after another."""
-    model = open_model(llm, base_url, seed) if policy is PolicyName.llm else None
-    try:
-        learning = build_learning(
-            home.expanduser(),
-            database,
-            enabled=not no_memory,
-            reflector=reflector,
-            llm=model,
-            memory_url=memory_url,
-        )
-        recall = None if no_memory else learning.box
-        agent = build_agent(model, policy, mode, seed, recall, learning.embedder)
-        with Environments(cache_dir() / "games") as environments, ProgressObserver() as bars:
-            loop = TrialLoop(
-                environments,
-                agent,
-                database,
-                run_id,
-                trials,
-                max_steps,
-                seed,
-                learner=learning.learner,
-                observer=Checkpoints(bars),
-            )
-            return loop.run(specs)
-    finally:
-        if model is not None:
-            model.close()

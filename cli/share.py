@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from agent import __version__
-from agent.learning import GRAPH_FILE, load_graph, rebuild_graph
+from agent.learning.learner import GRAPH_FILE, load_graph, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,
@@ -24,10 +24,11 @@ from cli.common import (
     out,
     output_file,
     print_json,
-    store,
+    writable_store,
 )
 from memory.bundle import Filters, export_bundle, read_bundle
 from memory.bundle_import import import_bundle
+from memory.files import write_atomically
 from memory.knowledge import Scope
 from memory.playbook import playbook
 
@@ -60,7 +61,7 @@ def export(
         ),
     ] = None,
     scope: Annotated[Scope | None, typer.Option(help="Only insights of this scope.")] = None,
-    env: Annotated[str | None, typer.Option(help="Only this environment.")] = None,
+    env_name: Annotated[str | None, typer.Option("--env", help="Only this environment.")] = None,
     task: Annotated[str | None, typer.Option(help="Only this task.")] = None,
     force: ForceFlag = False,
     home: ExistingHomeOption = DEFAULT_HOME,
@@ -76,20 +77,20 @@ def export(
             "--format markdown, or name it e.g. boil.cairn.zip or playbook.md"
         )
     target = output_file(path, force=force)
-    database = existing_store(home)
-    filters = Filters(scope, env, task)
+    store = existing_store(home)
+    filters = Filters(scope, env_name, task)
     if fmt is ExportFormat.MARKDOWN:
-        chosen = [i for i in database.insights.active() if filters.admits(i)]
+        chosen = [i for i in store.insights.active() if filters.admits(i)]
         try:
-            target.write_text(playbook(chosen))
+            write_atomically(target, playbook(chosen))
         except OSError as error:
             fail(f"cannot write {path}: {error.strerror}")
         counts = {"insights": len(chosen)}
     else:
-        memory = open_memory(home, database)
+        memory = open_memory(home, store)
         graph = load_graph(memory, home / GRAPH_FILE)
         counts = export_bundle(
-            database,
+            store,
             target,
             filters=filters,
             cairn_version=__version__,
@@ -115,12 +116,12 @@ def import_(
     is run, and no file outside it is read.
     """
     bundle = read_bundle(path.expanduser())
-    database = store(home)
-    memory = open_memory(home.expanduser(), database)  # takes the writer lock before writing
-    report = import_bundle(database, bundle)
+    store = writable_store(home)
+    memory = open_memory(home.expanduser(), store)  # takes the writer lock before writing
+    report = import_bundle(store, bundle)
     memory.reindex(set(report.insight_ids))
     if memory.index is not None:
-        memory.index.add_exemplars(database.exemplars.by_ids(report.exemplar_ids))
+        memory.index.add_exemplars(store.exemplars.by_ids(report.exemplar_ids))
     rebuild_graph(memory, home.expanduser() / GRAPH_FILE)
     summary = {
         "bundle": bundle.name,

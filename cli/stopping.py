@@ -20,7 +20,7 @@ from __future__ import annotations
 import signal
 from types import FrameType
 
-from agent.trials import Observer
+from agent.running.trials import Observer
 from memory.records import Step, TrialOutcome
 
 STOPPING = (signal.SIGTERM, signal.SIGHUP)
@@ -67,15 +67,15 @@ class Checkpoints:
     def __init__(self, inner: Observer) -> None:
         self.inner = inner
 
-    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
-        self.inner.trial_started(env, trial, max_steps)
+    def trial_started(self, spec: str, trial: int, max_steps: int) -> None:
+        self.inner.trial_started(spec, trial, max_steps)
 
     def step_taken(self, step: Step) -> None:
         raise_if_stopped()
         self.inner.step_taken(step)
 
-    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
-        self.inner.trial_finished(env, trial, outcome)
+    def trial_finished(self, spec: str, trial: int, outcome: TrialOutcome) -> None:
+        self.inner.trial_finished(spec, trial, outcome)
 
 
 def interruption() -> tuple[str, int]:

@@ -10,6 +10,7 @@ from typing import Any
 import networkx as nx
 
 from knowledge_graph.graph import KnowledgeGraph
+from memory.files import write_atomically
 
 
 class GraphFormat(StrEnum):
@@ -100,10 +101,10 @@ def format_of(path: Path) -> GraphFormat | None:
 
 def export(kg: KnowledgeGraph, path: Path, fmt: GraphFormat) -> None:
     if fmt is GraphFormat.JSON:
-        kg.save(path)
+        write_atomically(path, json.dumps(kg.node_link()))
     elif fmt is GraphFormat.GRAPHML:
         to_graphml(kg, path)
     elif fmt is GraphFormat.DOT:
-        path.write_text(to_dot(kg))
+        write_atomically(path, to_dot(kg))
     else:
         to_png(kg, path)

@@ -20,7 +20,6 @@ node-link JSON next to the database.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ import networkx as nx
 from knowledge_graph.entities import objects_of
 from knowledge_graph.map import GameMap
 from memory.archive import Archive
+from memory.files import write_atomically
 from memory.knowledge import Exemplar, Insight, Relation, Status
 
 
@@ -165,16 +165,6 @@ class KnowledgeGraph:
                 needed.append((data.get("order") or 0.0, self.graph.nodes[action]["name"]))
         return [name for _, name in sorted(needed)]
 
-    def never_contributed(self, goal: str) -> list[str]:
-        key = node("goal", goal)
-        if key not in self.graph:
-            return []
-        return sorted(
-            self.graph.nodes[action]["name"]
-            for action, _, data in self.graph.in_edges(key, data=True)
-            if data.get("relation") in (Relation.DOES_NOT_CONTRIBUTE.value, Relation.AVOID.value)
-        )
-
     def uses(self, obj: str) -> list[dict[str, Any]]:
         """What an object has been used for: the actions on it and the goals they served."""
         key = node("object", obj)
@@ -209,10 +199,10 @@ class KnowledgeGraph:
         return dict(nx.node_link_data(self.graph, edges="edges"))
 
     def save(self, path: Path) -> None:
-        data = self.node_link()
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # writers may share a home
-        temporary.write_text(json.dumps(data))
-        temporary.replace(path)  # a crash mid-write leaves the previous graph intact
+        """Write the graph beside the database (whole or not at all: a crash mid-write
+        leaves the previous graph intact)."""
+        text = json.dumps(self.node_link())
+        write_atomically(path, text, place=f"to the cairn home's knowledge graph {path}")
 
     @classmethod
     def load(cls, path: Path) -> KnowledgeGraph:

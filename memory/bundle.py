@@ -29,12 +29,12 @@ This module writes and reads bundles; ``memory.bundle_import`` takes a read one 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,17 +49,15 @@ from memory.bundle_schema import (
     Manifest,
     OperationRecord,
 )
-from memory.errors import MemoryLayerError
+from memory.clock import now
+from memory.errors import BundleError
+from memory.files import write_atomically
 from memory.knowledge import Insight, Scope
 from memory.store import Store
 
 FORMAT = "cairn-bundle"
 FORMAT_VERSION = 2
 MEMBERS = ("insights.jsonl", "evidence.jsonl", "exemplars.jsonl", "operations.jsonl", "graph.json")
-
-
-class BundleError(MemoryLayerError):
-    """A bundle cannot be written or read; the message says what is wrong with it."""
 
 
 # --- export ------------------------------------------------------------------------------
@@ -126,7 +124,7 @@ def export_bundle(
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "cairn_version": cairn_version,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": now(),
         "home_id": store.home_id(),
         "embedding_model": embedding_model,
         "filters": {
@@ -143,15 +141,14 @@ def export_bundle(
 
 
 def _write(path: Path, manifest: dict[str, Any], files: dict[str, bytes]) -> None:
-    temporary = path.with_name(path.name + ".tmp")
+    packed = io.BytesIO()  # the members are in memory already; so is their zip, briefly
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        for name, data in files.items():
+            archive.writestr(name, data)
     try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-            for name, data in files.items():
-                archive.writestr(name, data)
-        temporary.replace(path)
+        write_atomically(path, packed.getvalue())
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise BundleError(f"cannot write {path}: {error.strerror}") from None
 
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
-from memory.bundle import Bundle, BundleError
+from memory.bundle import Bundle
 from memory.bundle_schema import EvidenceRecord, ExemplarRecord, InsightRecord
+from memory.clock import now
+from memory.errors import BundleError
 from memory.identity import made_in
-from memory.insights import InsightStore
-from memory.knowledge import Exemplar, ExemplarStep, Insight, InsightUpdate, Where
+from memory.insights import InsightStore, Op
+from memory.knowledge import Exemplar, ExemplarStep, Insight, InsightUpdate, Origin, Where
 from memory.residuals import EPSILON, Residual, Residuals
 from memory.store import Store
 
@@ -79,7 +80,7 @@ def import_bundle(store: Store, bundle: Bundle) -> ImportReport:
             {
                 "sha256": bundle.sha256,
                 "name": bundle.name,
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "at": now(),
                 "counts": json.dumps(bundle.manifest.counts),
             }
         )
@@ -105,7 +106,7 @@ def _take_insight(
             return
     else:
         contribution = Contribution(rows, [], record.support, record.refute)
-    origin = f"imported:{bundle.name}"
+    origin = Origin.IMPORTED.of(bundle.name)
     insight_id = merge_insight(
         store.insights,
         InsightUpdate(
@@ -190,7 +191,7 @@ def _take_exemplar(
         score=trajectory.score,
         won=trajectory.won,
         steps=tuple(ExemplarStep(**step.model_dump()) for step in trajectory.steps),
-        origin=f"imported:{bundle.name} (was {trajectory.origin})",
+        origin=Origin.IMPORTED.of(f"{bundle.name} (was {trajectory.origin})"),
         uid=uid,
     )
     report.exemplar_ids.append(store.exemplars.add(exemplar))
@@ -213,13 +214,13 @@ def merge_insight(insights: InsightStore, update: InsightUpdate, refute: float) 
             update, support=max(0.0, update.weight), refute=max(0.0, refute), evidence=False
         )
         assert created.id is not None
-        insights.log("import", created.id, update.origin, {**details, "text": created.text})
+        insights.log(Op.IMPORT, created.id, update.origin, {**details, "text": created.text})
         return created.id
     assert current.id is not None
     if current.relation.positive == update.relation.positive:
         support, refuted = current.support + update.weight, current.refute + refute
         insights.update(current.id, {"support": max(0.0, support), "refute": max(0.0, refuted)})
-        insights.log("import", current.id, update.origin, {**details, "text": current.text})
+        insights.log(Op.IMPORT, current.id, update.origin, {**details, "text": current.text})
         return current.id
     contrary = replace(
         current,
@@ -227,13 +228,13 @@ def merge_insight(insights: InsightStore, update: InsightUpdate, refute: float) 
         refute=max(0.0, current.refute + update.weight),
     )
     insights.update(current.id, {"support": contrary.support, "refute": contrary.refute})
-    insights.log("import", current.id, update.origin, {**details, "contrary": True})
+    insights.log(Op.IMPORT, current.id, update.origin, {**details, "contrary": True})
     if contrary.confidence >= 0.5 or current.pinned:
         return current.id
     successor = insights.supersede(
         current, update, support=contrary.refute, refute=contrary.support, evidence=False
     )
-    insights.log("supersede", current.id, update.origin, {"successor": successor.id})
+    insights.log(Op.SUPERSEDE, current.id, update.origin, {"successor": successor.id})
     assert successor.id is not None
     return successor.id
 
@@ -257,5 +258,5 @@ def _merge_into_forgotten(
         },
     )
     details = {**details, "text": forgotten.text, "forgotten": True}
-    insights.log("import", forgotten.id, update.origin, details)
+    insights.log(Op.IMPORT, forgotten.id, update.origin, details)
     return forgotten.id

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from memory.errors import UnknownEmbedder
+
 Vector = list[float]
 
 
@@ -111,7 +113,7 @@ class FolderEmbedder(MiniLMEmbedder):
         self.folder = folder.expanduser().resolve()
         self.name = str(self.folder)
         if not (self.folder / "modules.json").is_file():
-            raise ValueError(
+            raise UnknownEmbedder(
                 f"{folder} is not a sentence-transformers model folder (no modules.json)"
             )
         model = self._load()
@@ -140,7 +142,7 @@ def embedder_named(name: str) -> Embedder:
         return HashEmbedder()
     if Path(name).expanduser().is_dir():
         return FolderEmbedder(Path(name))
-    raise ValueError(
+    raise UnknownEmbedder(
         f"unknown embedding model {name!r}: use minilm, hash, or the folder of a "
         "sentence-transformers model"
     )

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from memory.clock import now
 from memory.identity import exemplar_uid, home_id
 from memory.knowledge import Exemplar, ExemplarStep
 
@@ -36,7 +36,7 @@ class ExemplarStore:
             "won": int(exemplar.won),
             "origin": exemplar.origin,
             "steps": json.dumps([asdict(step) for step in exemplar.steps]),
-            "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "created_at": now(),
             "uid": exemplar.uid,
         }
         with self.db.atomic():
@@ -55,12 +55,12 @@ class ExemplarStore:
         return None
 
     def for_task(
-        self, env: str, task: str, variation: str | None = None, limit: int = 20
+        self, env_name: str, task: str, variation: str | None = None, limit: int = 20
     ) -> list[Exemplar]:
         """The best trajectories of a task (of one variation, if given): highest score first,
         then shortest."""
         where = "env = ? and task = ?"
-        args: list[object] = [env, task]
+        args: list[object] = [env_name, task]
         if variation is not None:
             where += " and variation = ?"
             args.append(variation)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from memory.clock import now as now  # re-exported: bench/recall_overhead.py reads it here
 from memory.knowledge import Insight, Relation, Scope, Status, Where, normalise
 from memory.migrations import BY_SUBJECT
 
@@ -20,10 +20,6 @@ from memory.migrations import BY_SUBJECT
 CONFIDENCE = "(support + 1.0) / (support + refute + 2.0)"
 # Recall takes at most this many insights from each scope (see InsightReads.for_task).
 RECALL_PER_SCOPE = 1000
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class InsightReads:
@@ -66,7 +62,7 @@ class InsightReads:
         return found
 
     def for_task(
-        self, env: str, task: str, variation: str | None, per_scope: int = RECALL_PER_SCOPE
+        self, env_name: str, task: str, variation: str | None, per_scope: int = RECALL_PER_SCOPE
     ) -> list[Insight]:
         """Active insights that hold for this variation: its own, its task's, its
         environment's and global ones, narrowest scope first. Each scope gives at most
@@ -87,7 +83,7 @@ class InsightReads:
                     and scope = 'global' {best}))
                 order by case scope when 'variation' then 0 when 'task' then 1
                   when 'environment' then 2 else 3 end, {rank}""",
-            [env, task, variation, env, task, env],
+            [env_name, task, variation, env_name, task, env_name],
         )
         return [insight_from_row(r) for r in rows]
 
@@ -106,7 +102,7 @@ class InsightReads:
     def active(
         self,
         scope: Scope | None = None,
-        env: str | None = None,
+        env_name: str | None = None,
         task: str | None = None,
         subjects: Collection[str] | None = None,
     ) -> Iterator[Insight]:
@@ -114,7 +110,7 @@ class InsightReads:
         where, args = "status = 'active'", list[Any]()
         for column, value in (
             ("scope", scope.value if scope else None),
-            ("env", env),
+            ("env", env_name),
             ("task", task),
         ):
             if value is not None:
@@ -133,7 +129,7 @@ class InsightReads:
         *,
         status: Status | None = Status.ACTIVE,
         scope: Scope | None = None,
-        env: str | None = None,
+        env_name: str | None = None,
         task: str | None = None,
         relation: Relation | None = None,
         min_confidence: float = 0.0,
@@ -147,7 +143,7 @@ class InsightReads:
         for column, value in (
             ("status", status.value if status else None),
             ("scope", scope.value if scope else None),
-            ("env", env),
+            ("env", env_name),
             ("task", task),
             ("relation", relation.value if relation else None),
         ):

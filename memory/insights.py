@@ -20,18 +20,39 @@ supersede — until a person restores it. Promotion and imports treat it the sam
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
+from memory.clock import now
 from memory.identity import evidence_uid, home_id
-from memory.insight_reads import InsightReads, insight_from_row, now
-from memory.knowledge import Insight, InsightUpdate, Relation, Status, Where, normalise
+from memory.insight_reads import InsightReads, insight_from_row
+from memory.knowledge import Insight, InsightUpdate, Origin, Relation, Status, Where, normalise
+
+
+class Op(StrEnum):
+    """What an entry of the operation log (``insight_ops.op``) did."""
+
+    ADD = "add"  # a new insight
+    SUPPORT = "support"  # evidence for it
+    REFUTE = "refute"  # evidence against it
+    EDIT = "edit"  # its claim strengthened by evidence, or changed by a person
+    SUPERSEDE = "supersede"  # replaced by the contrary claim
+    PROMOTE = "promote"  # a wider scope's insight set from its members
+    DROP = "drop"  # a model line that did not parse (no insight)
+    REPAIR = "repair"  # a model line that parsed once mended (no insight)
+    PIN = "pin"
+    UNPIN = "unpin"
+    FORGET = "forget"
+    RESTORE = "restore"
+    IMPORT = "import"  # a bundle's evidence merged in
+    MIGRATE = "migrate"  # a schema migration moved it
+    SPLIT = "split"  # a migration split it by variation
 
 
 @dataclass(frozen=True)
 class Operation:
-    op: str  # add | support | refute | edit | supersede | promote | drop | forget | restore | …
+    op: Op
     insight_id: int | None
     details: dict[str, Any]
 
@@ -53,20 +74,17 @@ class InsightStore(InsightReads):
                 if forgotten is not None:
                     return self._record_while_forgotten(forgotten, update, actor)
                 created = self.insert(update, support=update.weight, refute=0.0)
-                return [self._log("add", created, actor, update)]
+                return [self._log(Op.ADD, created, actor, update)]
             if current.relation.positive == update.relation.positive:
                 return self._support(current, update, actor)
             return self._refute(current, update, actor)
 
-    def apply_all(
-        self, updates: Iterable[InsightUpdate], actor: str | None = None
-    ) -> list[Operation]:
-        return [op for update in updates for op in self.apply(update, actor)]
-
     def log(
-        self, op: str, insight_id: int | None, actor: str, details: dict[str, Any]
+        self, op: Op | str, insight_id: int | None, actor: str, details: dict[str, Any]
     ) -> Operation:
-        """Record an operation that is not an update (a drop, a promotion, a person's edit)."""
+        """Record an operation that is not an update (a drop, a promotion, a person's edit).
+        ``op`` is an ``Op`` (a word of one is taken too: ValueError for any other)."""
+        op = Op(op)
         self.db.table("insight_ops").insert(
             {
                 "insight_id": insight_id,
@@ -112,10 +130,10 @@ class InsightStore(InsightReads):
                 if relation.strength > current.relation.strength:
                     changes["relation"] = relation.value
                 self.update(current.id, changes)
-                return [self.log("promote", current.id, "promotion", details)]
+                return [self.log(Op.PROMOTE, current.id, Origin.PROMOTION, details)]
             if current is not None and current.pinned:
                 return []
-            update = InsightUpdate(subject, relation, goal, where, support, "promotion")
+            update = InsightUpdate(subject, relation, goal, where, support, Origin.PROMOTION)
             if current is None:
                 created = self.insert(update, support=support, refute=refute)
             else:
@@ -123,7 +141,7 @@ class InsightStore(InsightReads):
                     current, update, support=support, refute=refute, evidence=True
                 )
                 details["supersedes"] = current.id
-            return [self.log("promote", created.id, "promotion", details)]
+            return [self.log(Op.PROMOTE, created.id, Origin.PROMOTION, details)]
 
     def _promote_forgotten(
         self,
@@ -140,7 +158,9 @@ class InsightStore(InsightReads):
         if (forgotten.support, forgotten.refute) == (support, refute):
             return []
         self.update(forgotten.id, {"support": support, "refute": refute})
-        return [self.log("promote", forgotten.id, "promotion", {**details, "forgotten": True})]
+        return [
+            self.log(Op.PROMOTE, forgotten.id, Origin.PROMOTION, {**details, "forgotten": True})
+        ]
 
     # --- evidence ------------------------------------------------------------------------
 
@@ -149,7 +169,8 @@ class InsightStore(InsightReads):
     ) -> list[Operation]:
         """Evidence for a claim a person forgot: counted and logged, never acted on."""
         assert forgotten.id is not None
-        kind = "support" if forgotten.relation.positive == update.relation.positive else "refute"
+        agrees = forgotten.relation.positive == update.relation.positive
+        kind = Op.SUPPORT if agrees else Op.REFUTE  # the op, and the evidence row's kind
         self.update(forgotten.id, {kind: getattr(forgotten, kind) + update.weight})
         self.add_evidence(forgotten.id, update, kind)
         return [self._log(kind, forgotten, actor, update, forgotten=True)]
@@ -162,28 +183,28 @@ class InsightStore(InsightReads):
         ops = []
         if update.relation.strength > current.relation.strength:
             changes["relation"] = update.relation.value
-            ops.append(self._log("edit", current, actor, update, before=current.relation.value))
+            ops.append(self._log(Op.EDIT, current, actor, update, before=current.relation.value))
         self.update(current.id, changes)
         self.add_evidence(current.id, update, "support")
-        return [self._log("support", current, actor, update), *ops]
+        return [self._log(Op.SUPPORT, current, actor, update), *ops]
 
     def _refute(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
         assert current.id is not None
         refuted = replace(current, refute=current.refute + update.weight)
         self.update(current.id, {"refute": refuted.refute})
         self.add_evidence(current.id, update, "refute")
-        ops = [self._log("refute", refuted, actor, update)]
+        ops = [self._log(Op.REFUTE, refuted, actor, update)]
         if refuted.confidence >= 0.5 or current.pinned:
             return ops
         # The contrary claim inherits the evidence: what refuted the old one supports it.
         successor = self.supersede(
             current, update, support=refuted.refute, refute=refuted.support, evidence=True
         )
-        ops.append(self._log("supersede", refuted, actor, update, successor=successor.id))
+        ops.append(self._log(Op.SUPERSEDE, refuted, actor, update, successor=successor.id))
         return ops
 
     def _log(
-        self, op: str, insight: Insight, actor: str, update: InsightUpdate, **extra: Any
+        self, op: Op, insight: Insight, actor: str, update: InsightUpdate, **extra: Any
     ) -> Operation:
         details = {
             "text": insight.text,

@@ -60,6 +60,26 @@ class Status(StrEnum):
     FORGOTTEN = "forgotten"  # hidden by a person; recoverable
 
 
+class Origin(StrEnum):
+    """Where an insight, a piece of evidence or an exemplar came from (its ``origin``), and
+    who made a change (an operation's ``actor``). Two are composed with a detail, by ``of``:
+    ``imported:<bundle>`` and ``demonstration:<source>`` (``demonstration:oracle``)."""
+
+    EVIDENCE = "evidence"  # the evidence reflector: what score changes showed
+    LLM = "llm"  # the model's reflection
+    CITATION = "citation"  # insights the model cited while acting, judged by the outcome
+    PROMOTION = "promotion"  # meta-memory: what narrower scopes add up to
+    PERSON = "person"  # a person's claim or edit
+    TRIAL = "trial"  # an exemplar that is a trial's own trajectory
+    MIGRATION = "migration"  # a schema migration (an operation's actor only)
+    IMPORTED = "imported"  # composed: imported:<bundle name>
+    DEMONSTRATION = "demonstration"  # composed: demonstration:<source>
+
+    def of(self, detail: str) -> str:
+        """The composed origin: ``Origin.IMPORTED.of("boil.cairn.zip")``."""
+        return f"{self.value}:{detail}"
+
+
 @dataclass(frozen=True)
 class Where:
     """Where an insight holds: ``scienceworld/boil/3``, ``textworld/cooking/4,go=6``,
@@ -109,11 +129,11 @@ class Insight:
     refute: float = 0.0
     id: int | None = None
     status: Status = Status.ACTIVE
-    origin: str = "evidence"
+    origin: str = Origin.EVIDENCE  # an Origin, or a composed one ("imported:<bundle>")
     pinned: bool = False
     order: float | None = None  # mean relative position (0..1) in the trajectories it came from
     superseded_by: int | None = None
-    edited_by: str | None = None  # "person" once a person changed it by hand
+    edited_by: str | None = None  # Origin.PERSON once a person changed it by hand
 
     @property
     def confidence(self) -> float:
@@ -138,7 +158,7 @@ class InsightUpdate:
     goal: str
     where: Where
     weight: float = 1.0
-    origin: str = "evidence"
+    origin: str = Origin.EVIDENCE  # an Origin, or a composed one ("imported:<bundle>")
     trial_id: int | None = None
     steps: tuple[int, ...] = ()
     order: float | None = None
@@ -172,7 +192,7 @@ class Exemplar:
     score: float
     won: bool
     steps: tuple[ExemplarStep, ...]
-    origin: str = "trial"  # "trial", "demonstration:gold", "imported:<bundle>"
+    origin: str = Origin.TRIAL  # or demonstration:oracle, imported:<bundle> (was ...)
     trial_id: int | None = None
     id: int | None = None
     uid: str | None = None  # its name in the home it was made in (``memory.identity``)

@@ -20,23 +20,15 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from memory.errors import HomeError
+from memory.clock import now
+from memory.errors import HomeInUse
 
 LOCK_NAME = "writer.lock"
 BRIEF_WAIT_SECONDS = 10.0  # how long a process waits for a brief holder to let go
 _held: dict[Path, IO[str]] = {}  # path -> open file holding the lock, for this process's life
-
-
-class HomeInUse(HomeError):
-    """Another process has this home's vector index open."""
-
-    def __init__(self, message: str, holder: str = "another process") -> None:
-        super().__init__(message)
-        self.holder = holder
 
 
 def hold(directory: Path) -> None:
@@ -88,8 +80,7 @@ def _take(directory: Path, path: Path, brief: bool) -> IO[str]:
     handle.seek(0)
     handle.truncate()
     command = " ".join(["cairn", *sys.argv[1:3]]) if sys.argv else "python"
-    since = datetime.now(UTC).isoformat(timespec="seconds")
-    record = {"pid": os.getpid(), "command": command, "since": since, "brief": brief}
+    record = {"pid": os.getpid(), "command": command, "since": now(), "brief": brief}
     handle.write(json.dumps(record))
     handle.flush()
     return handle

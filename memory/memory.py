@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from memory.embedding import cosine
 from memory.insights import Operation
-from memory.knowledge import Exemplar, Insight, InsightUpdate, Status, claim
+from memory.knowledge import Exemplar, Insight, InsightUpdate, Origin, Status, claim
 from memory.store import Store
 from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
 
@@ -73,7 +73,7 @@ class Memory:
         Evidence reflectors write exact action strings; model-written insights vary their
         wording, and would otherwise split one belief's evidence in two.
         """
-        if self.index is None or update.origin != "llm":
+        if self.index is None or update.origin != Origin.LLM:
             return update
         insights = self.store.insights
         if insights.find(update.subject, update.goal, update.where) is not None:
@@ -168,21 +168,21 @@ class Memory:
 
     # --- recalling -----------------------------------------------------------------------
 
-    def insights_for(self, env: str, task: str, variation: str | None) -> list[Insight]:
-        return self.store.insights.for_task(env, task, variation)
+    def insights_for(self, env_name: str, task: str, variation: str | None) -> list[Insight]:
+        return self.store.insights.for_task(env_name, task, variation)
 
     def exemplars_for(
-        self, env: str, task: str, variation: str | None, description: str, limit: int = 5
+        self, env_name: str, task: str, variation: str | None, description: str, limit: int = 5
     ) -> list[Exemplar]:
         """Best trajectories to learn from: this variation's, then this task's, then (by
         similarity of the task description) other tasks' — best-scoring first in each."""
         chosen: dict[int, Exemplar] = {}
-        for exemplar in self.store.exemplars.for_task(env, task, variation, limit):
+        for exemplar in self.store.exemplars.for_task(env_name, task, variation, limit):
             chosen.setdefault(exemplar.id or 0, exemplar)
-        for exemplar in self.store.exemplars.for_task(env, task, None, limit):
+        for exemplar in self.store.exemplars.for_task(env_name, task, None, limit):
             chosen.setdefault(exemplar.id or 0, exemplar)
         if self.index is not None and len(chosen) < limit:
-            hits = self.index.similar(EXEMPLARS, description, k=limit, where={"env": env})
+            hits = self.index.similar(EXEMPLARS, description, k=limit, where={"env": env_name})
             for exemplar in self.store.exemplars.by_ids([h.id for h in hits]):
                 chosen.setdefault(exemplar.id or 0, exemplar)
         return list(chosen.values())[:limit]

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database, Migrations
+
+from memory.clock import now as _now  # the released migrations' bodies stay as written
 
 MIGRATIONS = Migrations("cairn")
 BY_SUBJECT = "insights_by_subject"  # an index queries name (the planner, without statistics,
@@ -368,10 +369,6 @@ def _split_insight(db: Database, insight: dict[str, Any], trial_keys: dict[int, 
         [max(0.0, support), max(0.0, refute), insight["id"]],
     )
     return len(others)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @MIGRATIONS()

@@ -15,14 +15,14 @@ def playbook(insights: Iterable[Insight], title: str = "What cairn learned") -> 
     groups: dict[tuple[str, str], list[Insight]] = defaultdict(list)
     for insight in insights:
         where = insight.where
-        env = where.env or "all environments"
+        env_name = where.env or "all environments"
         heading = {
             Scope.GLOBAL: "Any task",
             Scope.ENVIRONMENT: "Any task here",
             Scope.TASK: f"Task: {where.task}",
             Scope.VARIATION: f"Task: {where.task} (variation {where.variation})",
         }[where.scope]
-        groups[(env, heading)].append(insight)
+        groups[(env_name, heading)].append(insight)
     lines = [
         f"# {title}",
         "",
@@ -30,11 +30,13 @@ def playbook(insights: Iterable[Insight], title: str = "What cairn learned") -> 
         "over past attempts. Prefer confident ones; treat SHOULD BE AVOIDED as a warning.",
     ]
     order = {"Any task": 0, "Any task here": 1}
-    for env in sorted({env for env, _ in groups}):
-        lines += ["", f"## {env}"]
-        headings = sorted((h for e, h in groups if e == env), key=lambda h: (order.get(h, 2), h))
+    for env_name in sorted({env_name for env_name, _ in groups}):
+        lines += ["", f"## {env_name}"]
+        headings = sorted(
+            (h for e, h in groups if e == env_name), key=lambda h: (order.get(h, 2), h)
+        )
         for heading in headings:
-            ranked = sorted(groups[(env, heading)], key=lambda i: (-i.confidence, -i.support))
+            ranked = sorted(groups[(env_name, heading)], key=lambda i: (-i.confidence, -i.support))
             lines += ["", f"### {heading}", ""]
             lines += [
                 f"- {i.text} (confidence {i.confidence:.2f}, "

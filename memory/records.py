@@ -1,14 +1,38 @@
 """The vocabulary every layer shares: immutable records of runs, trials, steps and LLM calls.
 
 These are plain frozen dataclasses. The store (``memory.store``) persists them; the agent
-produces them; reflection (a later layer) reads them. Nothing here knows about environments
-or models beyond their names.
+produces them; reflection reads them. Nothing here knows about environments or models beyond
+their names. The closed sets of words the records store (how a step was grounded, how a run
+or trial stands) are enums whose values are the stored strings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class Grounding(StrEnum):
+    """How a step's action was reached (``Step.grounding``)."""
+
+    LABEL = "label"  # the menu label the model rated highest
+    EXACT = "exact"  # the model wrote a valid action, word for word
+    LEXICAL = "lexical"  # ... near enough in its characters
+    EMBEDDING = "embedding"  # ... near enough in meaning (MiniLM, with a margin)
+    NONE = "none"  # what the model wrote is no valid action (a proposal's, never a step's)
+    POLICY = "policy"  # the policy chose, the model had no say or was outweighed
+    DEMONSTRATION = "demonstration"  # an oracle path's step (``cairn memory demo``)
+
+
+class RunStatus(StrEnum):
+    """How a run or a trial stands: running until it ends, then done, failed or interrupted
+    (Ctrl-C, SIGTERM, SIGHUP)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)
@@ -68,8 +92,8 @@ class Step:
     """What happened at one step of an episode: the decision, the action and its outcome.
 
     ``proposal`` is what the model wrote (if it wrote free text); ``grounding`` names how
-    that became a valid action (``exact``, ``label``, ``lexical``, ``embedding``, ``choice``,
-    ``policy``). ``note`` is the feedback about invalid output that the model sees next turn.
+    the action was reached (a ``Grounding``). ``note`` is the feedback about invalid output
+    that the model sees next turn.
     """
 
     index: int
@@ -82,14 +106,14 @@ class Step:
     truncated: bool
     proposal: str | None = None
     lost: bool = False
-    grounding: str = "policy"
+    grounding: str = Grounding.POLICY  # a Grounding (agent.acting.agent still hands a str)
     note: str | None = None
     candidates: tuple[Candidate, ...] = ()
     llm_calls: tuple[LLMCall, ...] = ()
     env_seconds: float = 0.0
     llm_seconds: float = 0.0
     agent_seconds: float = 0.0
-    state_key: str = ""  # identifies the situation the action was taken in (see agent.state)
+    state_key: str = ""  # identifies the situation the action was taken in (see agent.acting.state)
     cited: tuple[int, ...] = ()  # insight ids the model said it used for this decision
     # Where the action left the player (like ``observation``, the step's result): its place,
     # what it held, and the things the valid actions there named.
@@ -119,5 +143,5 @@ class TrialOutcome:
     won: bool
     steps: int
     seconds: float
-    status: str = "done"  # "done" | "failed" | "interrupted" (Ctrl-C, SIGTERM)
+    status: str = RunStatus.DONE  # a RunStatus (agent.running.trials still hands a str)
     error: str | None = None

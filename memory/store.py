@@ -8,12 +8,10 @@ flight. The schema evolves only through ``memory.migrations``.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +19,16 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from memory.archive import ArchiveStore
-from memory.errors import HomeError
+from memory.clock import now
+from memory.errors import DiskFull, HomeError, ReadOnlyStorage, refusal, refused_write
 from memory.exemplars import ExemplarStore
 from memory.identity import home_id
 from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
 from memory.person_edits import PersonEdits
-from memory.records import LLMCall, Step, TrialOutcome
+from memory.records import LLMCall, RunStatus, Step, TrialOutcome
 
 DATABASE_NAME = "cairn.db"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _last_pk(table: Table) -> int:
@@ -59,11 +54,13 @@ def open_home(home: Path) -> Path:
         probe.unlink()
     except OSError as error:
         reason = error.strerror or str(error)
-        if error.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise HomeError(
+        kind = refusal(error)
+        if kind is DiskFull:
+            raise DiskFull(
                 f"cairn home {home} is full ({reason}): free some space or pass --home DIR"
             ) from None
-        raise HomeError(f"cairn home {home} is not writable ({reason}): pass --home DIR") from None
+        message = f"cairn home {home} is not writable ({reason}): pass --home DIR"
+        raise (ReadOnlyStorage if kind is ReadOnlyStorage else HomeError)(message) from None
     return home
 
 
@@ -74,25 +71,45 @@ class WritersWaitDatabase(Database):
     yet?) and then writes fails at once with "database is locked" if another process wrote
     in between; taken up front, the lock makes the other process wait (busy timeout) and
     read what was committed. Nested blocks stay savepoints.
+
+    Every write goes through a transaction, so this is where a disk that refuses one (full,
+    read-only) becomes a ``StorageError``, from SQLite's result code.
     """
+
+    def __init__(self, connection: sqlite3.Connection, home: Path) -> None:
+        super().__init__(connection)
+        self.home = home
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[Database]:
-        if self.conn.in_transaction:
-            with super().atomic():
+        with self.refusals():
+            if self.conn.in_transaction:
+                with super().atomic():
+                    yield self
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self.rollback()
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+    @contextlib.contextmanager
+    def refusals(self) -> Iterator[None]:
+        """SQLite's "database or disk is full" and "readonly database" as the storage
+        errors they are (the transaction is rolled back by then)."""
         try:
-            yield self
-        except BaseException:
-            self.rollback()
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.rollback()
-            raise
+            yield
+        except sqlite3.Error as error:
+            refused = refused_write(error, f"to the cairn home {self.home}", "pass --home DIR")
+            if refused is None:
+                raise
+            raise refused from error
 
 
 class Store:
@@ -104,10 +121,11 @@ class Store:
         self.path = Path(path)
         try:
             connection = sqlite3.connect(str(self.path), check_same_thread=not any_thread)
-            self.db = WritersWaitDatabase(connection)
-            self.db.execute("PRAGMA busy_timeout = 10000")
-            self.db.enable_wal()
-            MIGRATIONS.apply(self.db)
+            self.db = WritersWaitDatabase(connection, self.path.parent)
+            with self.db.refusals():
+                self.db.execute("PRAGMA busy_timeout = 10000")
+                self.db.enable_wal()
+                MIGRATIONS.apply(self.db)
         except sqlite3.DatabaseError as error:
             raise HomeError(f"cannot open database {self.path}: {error}") from None
         self.insights = InsightStore(self.db)
@@ -128,12 +146,13 @@ class Store:
         server, and what the home learns in bundles (``memory.identity``)."""
         return home_id(self.db)
 
-    def tasks(self, env: str) -> list[str]:
-        """The tasks of ``env`` this home holds insights or exemplars about."""
+    def tasks(self, env_name: str) -> list[str]:
+        """The tasks of the environment ``env_name`` this home holds insights or exemplars
+        about."""
         rows = self.db.execute(
             "select task from insights where env = ? and task is not null "
             "union select task from exemplars where env = ? order by task",
-            [env, env],
+            [env_name, env_name],
         )
         return [row[0] for row in rows.fetchall()]
 
@@ -150,8 +169,8 @@ class Store:
         with self.db.atomic():
             row = self.db.table("runs").insert(
                 {
-                    "started_at": _now(),
-                    "status": "running",
+                    "started_at": now(),
+                    "status": RunStatus.RUNNING,
                     "command": command,
                     "config": json.dumps(config, sort_keys=True),
                     "cairn_version": version,
@@ -159,30 +178,24 @@ class Store:
             )
         return _last_pk(row)
 
-    def finish_run(self, run_id: int, status: str, error: str | None = None) -> None:
-        """Close a run: "done", "failed" or "interrupted", with why if it did not finish."""
+    def finish_run(self, run_id: int, status: RunStatus, error: str | None = None) -> None:
+        """Close a run: done, failed or interrupted, with why if it did not finish."""
         with self.db.atomic():
             self.db.table("runs").update(
-                run_id, {"finished_at": _now(), "status": status, "error": error}
+                run_id, {"finished_at": now(), "status": status, "error": error}
             )
 
-    def start_trial(
-        self,
-        run_id: int,
-        env: str,
-        trial: int,
-        *,
-        seed: int | None = None,
-    ) -> int:
+    def start_trial(self, run_id: int, spec: str, trial: int, *, seed: int | None = None) -> int:
+        """A trial of the environment ``spec`` (its text, e.g. ``toy:fetch@3``) begins."""
         with self.db.atomic():
             row = self.db.table("trials").insert(
                 {
                     "run_id": run_id,
-                    "env": env,
+                    "env": spec,  # the column keeps its first name
                     "trial": trial,
                     "seed": seed,
-                    "status": "running",
-                    "started_at": _now(),
+                    "status": RunStatus.RUNNING,
+                    "started_at": now(),
                 }
             )
         return _last_pk(row)
@@ -255,7 +268,7 @@ class Store:
                 "completion_tokens": call.completion_tokens,
                 "seconds": call.seconds,
                 "error": call.error,
-                "created_at": _now(),
+                "created_at": now(),
             }
             for call in calls
         )
@@ -271,7 +284,7 @@ class Store:
                     "steps": outcome.steps,
                     "seconds": outcome.seconds,
                     "error": outcome.error,
-                    "finished_at": _now(),
+                    "finished_at": now(),
                 },
             )
 

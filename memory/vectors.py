@@ -16,20 +16,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from memory.embedding import Embedder
-from memory.errors import MemoryLayerError
+from memory.errors import IndexUnavailable, IndexWriteFailed
 from memory.knowledge import Exemplar, Insight
 from memory.lock import briefly, hold
 
 INSIGHTS = "insights"
 EXEMPLARS = "exemplars"
-
-
-class IndexUnavailable(MemoryLayerError):
-    """The vector index cannot be reached (a server that does not answer, a bad url)."""
-
-
-class IndexWriteFailed(MemoryLayerError):
-    """Chroma refused to write the index on disk (a full disk, most likely)."""
 
 
 @dataclass(frozen=True)

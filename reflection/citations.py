@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from memory.knowledge import Exemplar, Insight, InsightUpdate, Relation
+from memory.knowledge import Exemplar, Insight, InsightUpdate, Origin, Relation
 from reflection.evidence import fruitless
 from reflection.trajectory import Trajectory
 
@@ -44,7 +44,7 @@ def citation_updates(
                     goal=insight.goal,
                     where=insight.where,
                     weight=WEIGHT,
-                    origin="citation",
+                    origin=Origin.CITATION,
                     trial_id=trajectory.trial_id,
                     steps=(step.index,),
                     reason=reason,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation
+from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Origin, Relation
 from memory.records import Step
 from reflection.trajectory import Trajectory
 
@@ -175,7 +175,7 @@ class EvidenceReflector:
                 goal=trajectory.goal,
                 where=trajectory.where,
                 weight=weight,
-                origin="evidence",
+                origin=Origin.EVIDENCE,
                 trial_id=trajectory.trial_id,
                 steps=(steps[index].index,),
                 order=(index + 1) / (last_gain + 1) if relation.positive else None,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from memory.knowledge import Insight, InsightUpdate, Relation
+from memory.knowledge import Insight, InsightUpdate, Origin, Relation
 from memory.records import LLMCall
 from reflection.grammar import Parsed, Rejected, parse_insight
 from reflection.prompting import render
@@ -97,7 +97,7 @@ class LLMReflector:
             goal=parsed.goal,
             where=trajectory.where,
             weight=self.weight,
-            origin="llm",
+            origin=Origin.LLM,
             trial_id=trajectory.trial_id,
             reason="written by the model after the trial",
         )

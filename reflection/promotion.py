@@ -74,27 +74,27 @@ def promotions(insights: list[Insight]) -> list[Promotion]:
 
 
 def promote(
-    store: InsightStore,
-    env: str,
+    insights: InsightStore,
+    env_name: str,
     task: str,
     trial_id: int | None = None,
     subjects: Collection[str] | None = None,
 ) -> list[Operation]:
-    """Promote what the insights of ``env``/``task`` support, up to global scope. Each level
+    """Promote what the insights of ``env_name``/``task`` support, up to global scope. Each level
     is read after the one below it was written, so one trial can promote all the way up.
 
     ``subjects`` (normalised) limits the work to those subjects: a promotion is a function of
     the insights of one subject, so only subjects whose insights changed can change it — with
     a million insights stored, reading them all after every trial took seconds."""
     levels: tuple[tuple[Scope, dict[str, str]], ...] = (
-        (Scope.VARIATION, {"env": env, "task": task}),
-        (Scope.TASK, {"env": env}),
+        (Scope.VARIATION, {"env_name": env_name, "task": task}),
+        (Scope.TASK, {"env_name": env_name}),
         (Scope.ENVIRONMENT, {}),
     )
     ops: list[Operation] = []
     for scope, filters in levels:
-        for found in promotions(list(store.active(scope, **filters, subjects=subjects))):
-            ops += store.promote(
+        for found in promotions(list(insights.active(scope, **filters, subjects=subjects))):
+            ops += insights.promote(
                 subject=found.subject,
                 relation=found.relation,
                 goal=found.goal,

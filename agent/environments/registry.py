@@ -30,13 +30,13 @@ def validate(spec: EnvSpec) -> None:
         validate_names(spec.name)
 
 
-def validate_names(env: str, task: str | None = None) -> None:
+def validate_names(env_name: str, task: str | None = None) -> None:
     """Check an environment's name, and the name of one of its tasks if given, as a spec's
     are checked (for what names them outside a spec: a person's insight, an MCP request)."""
-    if env not in NAMES:
-        raise SpecError(f"unknown environment {env!r}: use one of {', '.join(NAMES)}")
+    if env_name not in NAMES:
+        raise SpecError(f"unknown environment {env_name!r}: use one of {', '.join(NAMES)}")
     if task is not None:
-        validate(EnvSpec(env, task))
+        validate(EnvSpec(env_name, task))
 
 
 def parse(text: str) -> EnvSpec:
@@ -45,10 +45,10 @@ def parse(text: str) -> EnvSpec:
     return spec
 
 
-def variation_named(name: str, task: str, text: str) -> str:
+def variation_named(env_name: str, task: str, text: str) -> str:
     """The identity of a variation a person names (``cairn memory add --variation``): its
     number and options as in a spec (``3,level=02`` -> ``3,level=2``)."""
-    spec = parse(f"{name}:{task}@{text}")
+    spec = parse(f"{env_name}:{task}@{text}")
     if spec.variation is None or spec.variation.index is None:
         raise SpecError(f"variation {text!r}: give its number (a split position needs the engine)")
     if spec.name == "scienceworld":

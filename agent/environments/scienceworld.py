@@ -95,11 +95,11 @@ class ScienceWorldEngine:
     """The one JVM behind every ScienceWorld environment of a run."""
 
     def __init__(self) -> None:
-        self._env: Any = None
+        self._world: Any = None  # the library's ScienceWorldEnv, the JVM behind it
         self.loaded: tuple[str, int, str, bool] | None = None
 
     def get(self) -> Any:
-        if self._env is None:
+        if self._world is None:
             if shutil.which("java") is None:
                 raise EnvError(
                     "ScienceWorld needs Java 8 or newer and none is on PATH: "
@@ -109,15 +109,15 @@ class ScienceWorldEngine:
 
             logging.getLogger().addFilter(_not_py4j_on_interrupt)  # a second add is a no-op
             try:
-                self._env = ScienceWorldEnv("", envStepLimit=ENGINE_TICK_LIMIT)
+                self._world = ScienceWorldEnv("", envStepLimit=ENGINE_TICK_LIMIT)
             except Exception as error:  # py4j raises plain Exceptions of many kinds
                 unmask_interrupt(error)
                 raise EnvError(f"ScienceWorld's JVM did not start: {error}") from None
-        return self._env
+        return self._world
 
     def load(self, task: str, variation: int, simplification: str, gold: bool = False) -> None:
         key = (task, variation, simplification, gold)
-        if self._env is not None and not self.alive():
+        if self._world is not None and not self.alive():
             self.close()  # the JVM died (killed, out of memory): the next trial gets a new one
         try:
             self.get().load(task, variation, simplification, generateGoldPath=gold)
@@ -129,10 +129,10 @@ class ScienceWorldEngine:
     def alive(self, grace: float = 0.0) -> bool:
         """Is the JVM running? ``grace``: seconds to wait for one that is dying (a killed JVM
         is reaped only once all its threads are gone)."""
-        if self._env is None:
+        if self._world is None:
             return False
         try:
-            self._env._gateway.java_process.wait(timeout=grace)
+            self._world._gateway.java_process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             return True
         return False
@@ -141,20 +141,20 @@ class ScienceWorldEngine:
         """Why a call failed, in words; a dead JVM is let go, so the next load starts anew.
         (An interrupt py4j turned into an error is raised again.)"""
         unmask_interrupt(error)
-        if self._env is not None and not self.alive(grace=2.0):
-            code = self._env._gateway.java_process.returncode
+        if self._world is not None and not self.alive(grace=2.0):
+            code = self._world._gateway.java_process.returncode
             self.close()
             return f"the JVM exited (code {code})"
         return str(error) or type(error).__name__
 
     def close(self) -> None:
         self.loaded = None
-        if self._env is not None:
-            env, self._env = self._env, None
+        if self._world is not None:
+            world, self._world = self._world, None
             with contextlib.suppress(Exception):  # the JVM may be gone; closing must not fail
-                env.close()
+                world.close()
             # ScienceWorldEnv.__del__ closes again and raises BrokenPipeError on the dead JVM.
-            env.close = lambda: None
+            world.close = lambda: None
 
 
 class ScienceWorld:
@@ -172,20 +172,20 @@ class ScienceWorld:
     def _resolve_variation(self) -> int:
         """The variation number a spec names (``dev:0`` is the first of the dev split)."""
         variation = self.spec.variation
-        env = self._engine.get()
+        world = self._engine.get()
         self._engine.load(self.spec.task, 0, self.simplification)
         if variation is None:
-            return int(env.get_variations_train()[0])
+            return int(world.get_variations_train()[0])
         if variation.split is None:
             assert variation.index is not None
-            count = int(env.get_max_variations(self.spec.task))
+            count = int(world.get_max_variations(self.spec.task))
             if variation.index >= count:
                 raise SpecError(
                     f"variation {variation.index} of {self.spec.task} does not exist: "
                     f"use 0..{count - 1} or SPLIT:K"
                 )
             return variation.index
-        members = list(getattr(env, f"get_variations_{variation.split}")())
+        members = list(getattr(world, f"get_variations_{variation.split}")())
         assert variation.position is not None
         if variation.position >= len(members):
             raise SpecError(
@@ -196,10 +196,10 @@ class ScienceWorld:
 
     def split(self) -> str | None:
         """Which split (train, dev, test) the variation belongs to."""
-        env = self._engine.get()
+        world = self._engine.get()
         self._engine.load(self.spec.task, self.index, self.simplification)
         for name in ("train", "dev", "test"):
-            if self.index in set(getattr(env, f"get_variations_{name}")()):
+            if self.index in set(getattr(world, f"get_variations_{name}")()):
                 return name
         return None
 
@@ -210,9 +210,9 @@ class ScienceWorld:
     ) -> tuple[str, EnvInfo]:
         del seed, options  # a ScienceWorld variation is deterministic
         self._engine.load(self.spec.task, self.index, self.simplification)
-        env = self._engine.get()
+        world = self._engine.get()
         try:
-            observation, raw = env.reset()
+            observation, raw = world.reset()
         except Exception as error:
             reason = self._engine.failure(error)
             raise EnvError(f"ScienceWorld stopped while resetting: {reason}") from None

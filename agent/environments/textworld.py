@@ -282,16 +282,16 @@ class TextWorld:
             check_game_file(self.path)
         else:
             self.path = games.get(spec.task, seed_of(spec), settings)
-        self._env: Any = None
+        self._engine: Any = None
         self._state: Any = None
 
     def _start(self) -> Any:
-        if self._env is None:
+        if self._engine is None:
             try:
-                self._env = start_engine(self.path)
+                self._engine = start_engine(self.path)
             except Exception as error:
                 raise EnvError(f"TextWorld cannot play {self.path}: {error}") from None
-        return self._env
+        return self._engine
 
     def reset(
         self, seed: int | None = None, options: dict[str, object] | None = None
@@ -307,7 +307,7 @@ class TextWorld:
         if self._state is None:
             raise EnvError(f"{self.spec} was stepped before reset")
         try:
-            state, reward, done = self._env.step(action)
+            state, reward, done = self._engine.step(action)
         except Exception as error:
             raise EnvError(f"TextWorld failed on {action!r}: {error}") from None
         self._state = state
@@ -321,9 +321,9 @@ class TextWorld:
         return list(walkthrough) if walkthrough else None
 
     def close(self) -> None:
-        if self._env is not None:
-            self._env.close()
-            self._env = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
     @staticmethod
     def _info(state: Any) -> EnvInfo:

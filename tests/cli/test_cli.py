@@ -243,7 +243,7 @@ def test_memory_is_on_by_default_and_off_with_no_memory(tmp_path: Path, cache_ro
     for name, flags in (("on", []), ("off", ["--no-memory"])):
         result = cairn(
             "run", "toy:maze@3,rooms=8", "--policy", "evidence", "--trials", "2",
-            "--max-steps", "5", "--home", str(hash_home(tmp_path / name)), *flags,
+            "--max-steps", "30", "--home", str(hash_home(tmp_path / name)), *flags,
             cache=cache_root,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cairn, one_error_line
+from tests.support.cli import cairn, one_error_line
 
 
 def records(home: Path, cache: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:

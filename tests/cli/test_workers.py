@@ -92,6 +92,12 @@ def test_workers_play_in_parallel_and_one_service_writes_everything(
     assert sorted(t["steps"] for t in logged) == sorted(
         t["steps"] for r in runs for t in r["trials"]
     )
+    for second in (t for t in logged if t["trial"] == 2):  # the service's recollection, on
+        steps = cairn(  # the worker, moved its choices: their memories are named
+            "logs", "steps", str(second["id"]), "--home", str(home), "--json", cache=cache_root
+        )
+        moved = [c["memories"] for s in json.loads(steps.stdout)["steps"] for c in s["candidates"]]
+        assert any(moved), second
 
 
 @pytest.mark.slow

@@ -20,9 +20,11 @@ import sys
 from pathlib import Path
 
 from agent.environments.spec import EnvSpec
+from agent.learning.recall import Recollection
 from agent.llm.base import Backend, Completion, Request
-from agent.trials import TrialContext
-from cli.build import ReflectorName, build_learning, open_memory
+from agent.running.config import ReflectorName, RunConfig
+from agent.running.trials import TrialContext
+from cli.build import build_learning, open_memory
 from memory.embedding import HashEmbedder
 from memory.records import Step, TrialOutcome
 from memory.store import Store
@@ -74,9 +76,8 @@ def main(home: Path, seed: int, trials: int) -> None:
     store = Store.in_home(home)
     store.set_setting("embedder", HashEmbedder.name)  # `cairn memory reindex` reads it too
     print(f"drift {json.dumps(open_memory(home, store).drift())}", flush=True)
-    learning = build_learning(
-        home, store, enabled=True, reflector=ReflectorName.llm, llm=Reflecting()
-    )
+    config = RunConfig(home=home, reflector=ReflectorName.llm)
+    learning = build_learning(config, store, Reflecting())
     chooser = random.Random(seed)
     run_id = store.start_run("learning victim", {"seed": seed}, "test")
     for number in range(1, trials + 1):
@@ -93,7 +94,7 @@ def main(home: Path, seed: int, trials: int) -> None:
         store.finish_trial(trial_id, outcome)
         context = TrialContext(run_id, trial_id, spec, 1, variation, TASK, "A room.")
         print(f"learning {trial_id}", flush=True)
-        learning.learner.after_trial(context, steps, outcome)
+        learning.learner.after_trial(context, Recollection(), steps, outcome)
         print(f"learned {trial_id}", flush=True)
 
 

@@ -1,9 +1,11 @@
 """A home whose disk fills up under a running ``cairn run``, and a home on a read-only file
-system: one clear line, exit 1, and everything saved before intact. Real file systems: a small
-tmpfs mounted for the test (skipped where mounting is not allowed)."""
+system: one clear line, exit 1, and everything saved before intact. A file cairn writes on a
+disk that is full keeps what it held, and no temporary file is left. Real file systems: a
+small tmpfs mounted for the test (skipped where mounting is not allowed)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -11,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from knowledge_graph.graph import KnowledgeGraph
+from memory.errors import DiskFull
 from tests.support.cli import cairn, one_error_line
 from tests.support.stores import check_store
 
@@ -30,6 +34,50 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path) -> None:
+    """Leave no room on the disk: one file takes whatever space is left."""
+    with (disk / "filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
+        while True:
+            filler.write(b"\0" * 65536)
+
+
+def test_a_graph_the_full_disk_cannot_take_leaves_the_one_before(small_disk: Path) -> None:
+    path = small_disk / "graph.json"
+    KnowledgeGraph().save(path)
+    before = path.read_text()
+    fill(small_disk)
+    bigger = KnowledgeGraph()
+    bigger.graph.add_node("action:" + "open the cupboard " * 1000)
+    with pytest.raises(DiskFull, match="cannot write to the cairn home's knowledge graph"):
+        bigger.save(path)
+    assert path.read_text() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "graph.json"]
+
+
+def test_a_report_the_full_disk_cannot_take_is_one_line(
+    small_disk: Path, tmp_path: Path, cache_root: Path
+) -> None:
+    report = small_disk / "out.json"
+    fill(small_disk)
+    result = cairn(
+        "run",
+        "toy:fetch@3",
+        "--trials",
+        "1",
+        "--policy",
+        "evidence",
+        "--home",
+        str(tmp_path / "home"),
+        "--json",
+        str(report),
+        cache=cache_root,
+    )
+    one_error_line(result, f"cannot write {report}", "free some space or choose another --json")
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+    trials = cairn("logs", "trials", "--home", str(tmp_path / "home"), "--json", cache=cache_root)
+    assert '"status": "done"' in trials.stdout  # the run itself is recorded whole
 
 
 @pytest.fixture(scope="module")

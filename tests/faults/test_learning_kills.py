@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cairn
-from tests.faults.test_kill import check_store
+from tests.support.cli import cairn
+from tests.support.stores import check_store
 
 KILLS = int(os.environ.get("CAIRN_LEARNING_KILLS", "25"))
 

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from memory.bundle import MEMBERS, BundleError, Filters, export_bundle, read_bundle
+from memory.bundle import MEMBERS, Filters, export_bundle, read_bundle
 from memory.bundle_import import import_bundle
+from memory.errors import BundleError
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
 from memory.store import Store
 from tests.support.fuzz import fuzz

@@ -10,10 +10,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agent.acting.grounding import ground
 from agent.environments.registry import parse
 from agent.environments.spec import EnvSpec
 from agent.errors import SpecError
-from agent.grounding import ground
 from memory.knowledge import Relation
 from reflection.grammar import Parsed, Rejected, format_insight, parse_insight
 from tests.support.fuzz import fuzz

@@ -48,7 +48,6 @@ GRAPH = KnowledgeGraph.build(
 
 def test_preconditions_come_in_the_order_they_are_taken() -> None:
     assert GRAPH.preconditions(GOAL) == ["go to kitchen", "pick up metal pot", "activate stove"]
-    assert GRAPH.never_contributed(GOAL) == ["eat orange"]
     assert GRAPH.preconditions("no such goal") == []
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from memory.bundle import BundleError, Filters, read_bundle
+from memory.bundle import Filters, read_bundle
 from memory.bundle_import import import_bundle
+from memory.errors import BundleError
 from memory.knowledge import InsightUpdate, Relation
 from memory.store import Store
 from tests.memory.bundle_homes import BOIL, export, learned, rewrite

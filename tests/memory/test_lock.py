@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from memory.embedding import HashEmbedder
-from memory.lock import HomeInUse, hold
+from memory.errors import HomeInUse
+from memory.lock import hold
 from memory.vectors import INSIGHTS, VectorIndex
 
 # A second process adds one insight to the index at argv[1] (holding it for its life), then

@@ -136,7 +136,7 @@ def test_evidence_and_exemplars_made_before_m0008_are_named_by_this_home(tmp_pat
     MIGRATIONS.apply(db, stop_before="m0008_evidence_identity")
     db.table("exemplars").insert(
         {"id": 9, "env": "textworld", "task": "t", "spec": "textworld:t", "score": 0.0, "won": 0}
-        | {"origin": "demonstration:gold", "steps": "[]"}
+        | {"origin": "demonstration:oracle", "steps": "[]"}
     )
     db.conn.close()
     store = Store(path)

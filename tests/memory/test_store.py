@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from memory import Candidate, HomeError, LLMCall, Step, Store, TrialOutcome, open_home
+from memory.errors import HomeError
 from memory.migrations import MIGRATIONS
+from memory.records import Candidate, LLMCall, Step, TrialOutcome
+from memory.store import Store, open_home
 
 
 def a_step(index: int, calls: tuple[LLMCall, ...] = ()) -> Step:

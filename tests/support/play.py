@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from agent.acting import Agent, Decision
+from agent.acting.agent import Agent, Decision
+from agent.acting.episode import Episode, start_of
+from agent.acting.policy import RandomPolicy
+from agent.acting.state import Turn
 from agent.environments.base import TextEnv
-from agent.episode import Episode, start_of
-from agent.policy import RandomPolicy
-from agent.state import Turn
 from memory.records import Start, Step
 
 

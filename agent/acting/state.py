@@ -1,0 +1,54 @@
+"""What the agent sees when it decides: the task, the observation, the valid actions, history,
+and what memory recalled for the trial."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from agent.learning.recall import Recollection
+from memory.records import Situation, Step
+
+
+def state_key(
+    valid_actions: tuple[str, ...], situation: Situation | None = None, view: str = ""
+) -> str:
+    """A name for the state: where the player is, what it holds and what it sees there (the
+    engine's view; without one, what can be done there). Two rooms of a maze that offer the
+    same exits are two states; the same room with the same things in it, seen twice, is one."""
+    where = f"{situation.location}|{','.join(situation.inventory)}\n" if situation else ""
+    text = where + (view or "\n".join(sorted(valid_actions)))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The situation at one decision. ``history`` holds the episode's steps so far;
+    ``recollection`` what memory recalled before the trial (the same for every turn of it)."""
+
+    task: str
+    observation: str
+    valid_actions: tuple[str, ...]
+    history: tuple[Step, ...] = ()
+    irreversible_actions: frozenset[str] = frozenset()
+    initial_observation: str = ""
+    situation: Situation = field(default_factory=Situation)
+    start: Situation = field(default_factory=Situation)  # where the episode began
+    view: str = ""  # what the player sees (``EnvInfo.view``)
+    max_steps: int = 0  # the episode's budget (0: not known)
+    recollection: Recollection = field(default_factory=Recollection)
+
+    @cached_property
+    def state_key(self) -> str:
+        return state_key(self.valid_actions, self.situation, self.view)
+
+    @property
+    def index(self) -> int:
+        """The 1-based number of the step about to be taken."""
+        return len(self.history) + 1
+
+    @property
+    def last_note(self) -> str | None:
+        """Feedback about the model's previous output, shown to it this turn."""
+        return self.history[-1].note if self.history else None

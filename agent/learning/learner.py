@@ -1,0 +1,203 @@
+"""Learning across trials: recall before a trial, reflect and remember after it.
+
+``MemoryLearner`` plugs into the trial loop (``agent.trials.Learner``):
+
+    before_trial   recall insights, exemplars, experience and graph facts for the task,
+                   returned as the trial's ``Recollection`` (the loop hands it to the
+                   episode; each turn carries it to the memory scorers and a strong model)
+    after_trial    (given that recollection back) evidence reflector (+ LLM reflector,
+                   + the model's citations) -> insight updates -> memory -> the trial as
+                   an exemplar -> promotion across scopes (of the subjects the trial
+                   changed), all in one SQLite transaction; then the vector index -> the
+                   graph (saved to disk while that is cheap)
+
+A failed trial (the environment or the model broke) never reaches ``after_trial``: what it
+half-saw is not learned.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from agent.learning.recall import Recaller, Recollection
+from agent.running.trials import TrialContext
+from knowledge_graph.graph import KnowledgeGraph
+from memory.insights import Operation
+from memory.knowledge import Exemplar, Insight, normalise
+from memory.memory import Memory
+from memory.records import Step, TrialOutcome
+from reflection.citations import citation_updates
+from reflection.evidence import EvidenceReflector
+from reflection.llm import LLMReflection, LLMReflector
+from reflection.promotion import promote
+from reflection.trajectory import Trajectory
+
+GRAPH_FILE = "graph.json"
+
+
+def load_graph(memory: Memory, path: Path | None, *, save: bool = True) -> KnowledgeGraph:
+    """The saved graph if it is current with the store, else one rebuilt from the store (a
+    crash between the SQLite commit and the save leaves the saved one behind) and saved
+    unless ``save`` is false (a reader that writes nothing)."""
+    if path is not None and path.exists():
+        graph = KnowledgeGraph.load(path)
+        if graph.graph.graph.get("source") == memory.stamp():
+            return graph
+    return rebuild_graph(memory, path if save else None)
+
+
+def rebuild_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
+    """The graph made anew from SQLite (it is derived data), saved to ``path`` if given."""
+    graph = KnowledgeGraph.build(memory.store.insights.active(), memory.store.exemplars.all())
+    save_graph(graph, memory, path)
+    return graph
+
+
+def save_graph(graph: KnowledgeGraph, memory: Memory, path: Path | None) -> None:
+    graph.graph.graph["source"] = memory.stamp()
+    if path is not None:
+        graph.save(path)
+
+
+class MemoryLearner:
+    def __init__(
+        self,
+        memory: Memory,
+        *,
+        graph_path: Path | None = None,
+        llm_reflector: LLMReflector | None = None,
+    ) -> None:
+        self.memory = memory
+        self.graph_path = graph_path
+        self.graph = load_graph(memory, graph_path)
+        self.recaller = Recaller(memory, self.graph)
+        self.evidence = EvidenceReflector()
+        self.llm_reflector = llm_reflector
+        self.last_operations: list[Operation] = []
+        self._promoted_all = False
+        self._graph_saved_at, self._graph_save_seconds = 0.0, 0.0
+        self._graph_unsaved = False
+
+    def before_trial(self, context: TrialContext) -> Recollection:
+        spec = context.spec
+        return self.recaller.recall(
+            spec.name, spec.task, context.variation, context.task_description
+        )
+
+    def after_trial(
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
+    ) -> None:
+        trajectory = Trajectory(
+            env=context.spec.name,
+            task=context.spec.task,
+            variation=context.variation,
+            spec=str(context.spec),
+            task_description=context.task_description,
+            initial_observation=context.observation,
+            steps=tuple(steps),
+            trial_id=context.trial_id,
+        )
+        self.learn_from(trajectory, context)
+
+    def learn_from(
+        self, trajectory: Trajectory, context: TrialContext | None = None, origin: str = "trial"
+    ) -> Exemplar:
+        """Reflect on a trajectory and remember it; ``origin`` marks where it came from
+        ("trial", or "demonstration:gold" for an imported oracle path).
+
+        What it teaches is stored all or nothing (``Memory.transaction``): a kill, an
+        interrupt or an error during learning keeps every lesson of the trial — evidence,
+        citations, the model's insights, the exemplar, promotions — or none. The model
+        reflects before the transaction, so no write lock is held while it thinks."""
+        reflection = self.evidence.reflect(trajectory)
+        written = self._reflect_with_model(trajectory, context)
+        store = self.memory.store
+        actor = "evidence" if origin == "trial" else origin
+        updates = [replace(u, origin=actor) for u in reflection.updates]
+        with self.memory.transaction():
+            ops = self.memory.learn(updates, actor=actor)
+            ops += self.memory.learn(
+                citation_updates(trajectory, reflection.exemplar, store.insights.get), "citation"
+            )
+            if written is not None:
+                ops += self._learn_model_reflection(written, trajectory.trial_id)
+            exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
+            # The first promotion reads every subject (catching up on edits and imports made
+            # between runs); later ones only the subjects this trial changed.
+            subjects = self._subjects(ops) if self._promoted_all else None
+            promoted = promote(
+                store.insights, trajectory.env, trajectory.task, trajectory.trial_id, subjects
+            )
+            self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
+            ops += promoted
+        self._promoted_all = True
+        self._update_graph(ops, exemplar)
+        self.last_operations = ops
+        return exemplar
+
+    def _reflect_with_model(
+        self, trajectory: Trajectory, context: TrialContext | None
+    ) -> LLMReflection | None:
+        """The model's reflection on the trial (what was believed before it as the prior),
+        its call logged; nothing is learned from it yet."""
+        if self.llm_reflector is None or context is None:
+            return None
+        store = self.memory.store
+        prior = store.insights.for_task(trajectory.env, trajectory.task, trajectory.variation)
+        result = self.llm_reflector.reflect(trajectory, prior)
+        if result.call is not None:
+            store.add_llm_calls(context.run_id, context.trial_id, None, (result.call,))
+        return result
+
+    def _learn_model_reflection(
+        self, result: LLMReflection, trial_id: int | None
+    ) -> list[Operation]:
+        insights = self.memory.store.insights
+        ops = self.memory.learn(result.updates, actor="llm")
+        for rejected in result.dropped:
+            details = {"line": rejected.line, "reason": rejected.reason, "trial_id": trial_id}
+            ops.append(insights.log("drop", None, "llm", details))
+        for line, fixes in result.repaired:
+            repaired = {"line": line, "repairs": list(fixes), "trial_id": trial_id}
+            ops.append(insights.log("repair", None, "llm", repaired))
+        return ops
+
+    def _update_graph(self, ops: list[Operation], exemplar: Exemplar) -> None:
+        touched = {op.insight_id for op in ops if op.insight_id is not None}
+        touched |= {s for op in ops if isinstance(s := op.details.get("successor"), int)}
+        for insight_id in sorted(touched):
+            insight: Insight | None = self.memory.store.insights.get(insight_id)
+            if insight is not None:
+                self.graph.add_insight(insight)
+        self.graph.add_exemplar(exemplar)
+        # Saving costs what the graph weighs (9 s for a million insights): save when the last
+        # save was at least ten of its durations ago, so saving takes at most ~10% of a run.
+        # ``finish`` saves what was put off; after a crash, the graph left behind is rebuilt
+        # from SQLite when next loaded (its stamp tells).
+        self._graph_unsaved = True
+        if time.monotonic() - self._graph_saved_at >= 10 * self._graph_save_seconds:
+            self._save_graph()
+
+    def finish(self) -> None:
+        if self._graph_unsaved:
+            self._save_graph()
+
+    def _save_graph(self) -> None:
+        started = time.monotonic()
+        save_graph(self.graph, self.memory, self.graph_path)
+        self._graph_saved_at = time.monotonic()
+        self._graph_save_seconds = self._graph_saved_at - started
+        self._graph_unsaved = False
+
+    def _subjects(self, ops: list[Operation]) -> set[str]:
+        """The subjects of the insights these operations changed (normalised)."""
+        changed = {op.insight_id for op in ops if op.insight_id is not None}
+        found = map(self.memory.store.insights.get, sorted(changed))
+        return {normalise(insight.subject) for insight in found if insight is not None}

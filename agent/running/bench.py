@@ -1,0 +1,193 @@
+"""The proof that memory helps: the same agent with and without memory, trial after trial.
+
+A suite (a small TOML file) names environment groups, and for each the envs of three settings:
+
+    ADAPT     the same variation, N trials; memory from earlier trials of it
+    GEN-ENV   new variations of tasks learned first on ``train`` variations (memory carried)
+    GEN-TASK  new tasks, after learning on ``train`` tasks (memory carried)
+
+Both agents get the same number of trials; the no-memory agent starts every trial knowing
+nothing. Each (setting, group) gets fresh homes, so settings do not leak into each other.
+
+    [scienceworld]
+    max_steps = 50
+    adapt = ["scienceworld:melt@dev:0"]
+    gen_env = {train = ["scienceworld:melt@train:0"], test = ["scienceworld:melt@dev:1"]}
+    gen_task = {train = ["scienceworld:boil@train:0"], test = ["scienceworld:freeze@dev:0"]}
+"""
+
+from __future__ import annotations
+
+import statistics
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.environments import EnvSpec
+from agent.environments.registry import parse
+from agent.errors import SpecError
+
+SETTINGS = ("adapt", "gen_env", "gen_task")
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    max_steps: int
+    adapt: tuple[EnvSpec, ...] = ()
+    gen_env: tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]] | None = None  # (train, test)
+    gen_task: tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]] | None = None
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    trials: int
+    train_trials: int
+    groups: tuple[Group, ...]
+
+
+def load_suite(path: Path, trials: int | None = None) -> Suite:
+    """Read and check a suite file; every spec is validated before anything runs."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except OSError as error:
+        raise SpecError(f"cannot read suite {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(f"suite {path} is not valid TOML: {error}") from None
+    groups = []
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            continue
+        unknown = set(table) - {"max_steps", *SETTINGS}
+        if unknown:
+            known = ", ".join(("max_steps", *SETTINGS))
+            raise SpecError(
+                f"suite {path}: unknown key(s) {', '.join(sorted(unknown))} in [{name}]: "
+                f"use {known}"
+            )
+        groups.append(
+            Group(
+                name=name,
+                max_steps=_count(table.get("max_steps", 50), f"max_steps in [{name}]", path),
+                adapt=tuple(parse(s) for s in table.get("adapt", [])),
+                gen_env=_split(table.get("gen_env"), f"{name}.gen_env"),
+                gen_task=_split(table.get("gen_task"), f"{name}.gen_task"),
+            )
+        )
+    if not groups:
+        raise SpecError(f"suite {path} names no environment group (e.g. [scienceworld])")
+    return Suite(
+        name=str(data.get("name", path.stem)),
+        trials=trials or _count(data.get("trials", 5), "trials", path),
+        train_trials=_count(data.get("train_trials", 2), "train_trials", path),
+        groups=tuple(groups),
+    )
+
+
+def _count(value: Any, what: str, path: Path) -> int:
+    """A positive whole number from the suite file (TOML has no such type of its own)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SpecError(f"suite {path}: {what} must be a whole number of at least 1, e.g. 5")
+    return value
+
+
+def _split(table: Any, where: str) -> tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]] | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict) or set(table) != {"train", "test"}:
+        raise SpecError(f"suite: {where} needs exactly train = [...] and test = [...]")
+    return tuple(parse(s) for s in table["train"]), tuple(parse(s) for s in table["test"])
+
+
+@dataclass
+class Curve:
+    """Scores of one agent in one (setting, group): one list of trial scores per spec."""
+
+    specs: list[str] = field(default_factory=list)  # each spec's text
+    scores: list[list[float]] = field(default_factory=list)
+    wins: list[list[bool]] = field(default_factory=list)
+
+    def mean_by_trial(self) -> list[float]:
+        return [statistics.mean(column) for column in zip(*self.scores, strict=True)]
+
+    def win_rate_by_trial(self) -> list[float]:
+        return [statistics.mean(column) for column in zip(*self.wins, strict=True)]
+
+
+@dataclass
+class Results:
+    suite: str
+    trials: int
+    curves: dict[tuple[str, str, str], Curve] = field(default_factory=dict)  # setting,group,agent
+
+    def curve(self, setting: str, group: str, agent: str) -> Curve:
+        return self.curves.setdefault((setting, group, agent), Curve())
+
+    def to_json(self) -> dict[str, Any]:
+        rows = []
+        for (setting, group, agent), curve in self.curves.items():
+            rows.append(
+                {
+                    "setting": setting,
+                    "group": group,
+                    "agent": agent,
+                    "mean_by_trial": curve.mean_by_trial(),
+                    "win_rate_by_trial": curve.win_rate_by_trial(),
+                    "envs": [
+                        {"env": spec, "scores": scores, "won": won}
+                        for spec, scores, won in zip(
+                            curve.specs, curve.scores, curve.wins, strict=True
+                        )
+                    ],
+                }
+            )
+        return {"suite": self.suite, "trials": self.trials, "results": rows}
+
+
+# (specs, trials, max_steps, home, memory on?) -> one (scores, wins) pair per spec
+Play = Callable[[Sequence[EnvSpec], int, int, Path, bool], list[tuple[list[float], list[bool]]]]
+
+
+def planned_trials(suite: Suite, agents: Sequence[str]) -> int:
+    """How many trials ``run_suite`` will play (for a progress bar)."""
+    total = 0
+    for group in suite.groups:
+        for setting in SETTINGS:
+            for train, test in _plan(group, setting):
+                for agent in agents:
+                    total += len(test) * suite.trials
+                    total += len(train) * suite.train_trials if agent == "memory" else 0
+    return total
+
+
+def run_suite(suite: Suite, play: Play, workdir: Path, agents: Sequence[str]) -> Results:
+    """Play every setting of every group with each agent ("memory", "no-memory")."""
+    results = Results(suite.name, suite.trials)
+    for group in suite.groups:
+        for setting in SETTINGS:
+            for agent in agents:
+                memory = agent == "memory"
+                curve = results.curve(setting, group.name, agent)
+                for index, (train, test) in enumerate(_plan(group, setting)):
+                    home = workdir / f"{setting}-{group.name}-{agent}-{index}"
+                    if train and memory:
+                        play(train, suite.train_trials, group.max_steps, home, True)
+                    played = play(test, suite.trials, group.max_steps, home, memory)
+                    for spec, (scores, wins) in zip(test, played, strict=True):
+                        curve.specs.append(str(spec))
+                        curve.scores.append(scores)
+                        curve.wins.append(wins)
+                if not curve.specs:
+                    del results.curves[(setting, group.name, agent)]
+    return results
+
+
+def _plan(group: Group, setting: str) -> list[tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]]]:
+    """(train, test) batches, each played in its own home."""
+    if setting == "adapt":
+        return [((), (spec,)) for spec in group.adapt]  # each variation learns alone
+    split = group.gen_env if setting == "gen_env" else group.gen_task
+    return [split] if split else []

@@ -1,0 +1,350 @@
+"""Trials on Ray workers, with one memory service as the single writer.
+
+    driver (cairn run --workers N)
+      ├── MemoryService   one actor: owns the store and memory; records every trial and
+      │                   step, recalls before a trial (the recollection is its answer to
+      │                   the worker, like any other result) and reflects after it (given
+      │                   the recollection back) — one call at a time, so writes are
+      │                   serialised by design (Chroma's embedded index is not
+      │                   process-safe; SQLite has one writer)
+      └── TrialWorker ×N  one actor each: its own environments (one JVM) and model; plays
+                          all the trials of one environment spec with a fresh trial loop
+                          (and agent), then takes the next (a WorkerPool keeps workers
+                          across runs)
+
+The trials of one spec stay in order on one worker (trial 2 learns from trial 1); specs run
+in parallel. A worker that dies has its running trial and the spec's remaining trials marked
+failed with the reason; a new worker takes its place and the run goes on. ``ray.init`` starts
+a local instance, or joins a cluster at ``address``.
+
+What the actors need is built by factories (``make_service``, ``make_loop``) that the caller
+passes in: they are pickled by reference and called inside the actor's process. The run's
+``RunConfig`` travels with the ``Plan`` to every worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.environments import Environments
+from agent.environments.spec import EnvSpec
+from agent.errors import AgentError
+from agent.learning.recall import Recollection
+from agent.running.config import RunConfig
+from agent.running.trials import (
+    EnvResult,
+    Learner,
+    Recorder,
+    TrialContext,
+    TrialLoop,
+    interruption_reason,
+)
+from memory.records import LLMCall, Step, TrialOutcome
+
+MakeService = Callable[[], tuple[Recorder, Learner]]
+# A worker's trial loop for a run: (config, environments, recorder, learner, run id) -> loop
+MakeLoop = Callable[[RunConfig, Environments, Recorder, Learner, int], TrialLoop]
+
+
+class DistributedError(AgentError):
+    """Ray could not start, or the cluster cannot be reached."""
+
+
+class Service:
+    """The memory service's body (a plain class, so it is also usable without Ray)."""
+
+    def __init__(self, make_service: MakeService) -> None:
+        self.recorder, self.learner = make_service()
+        self.running: dict[str, int] = {}  # spec -> trial id in progress
+        self.finished: dict[str, list[TrialOutcome]] = {}
+        self.trial_ids: dict[int, str] = {}
+
+    # Recorder, for the workers
+    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int:
+        trial_id = self.recorder.start_trial(run_id, env, trial, seed=seed)
+        self.running[env], self.trial_ids[trial_id] = trial_id, env
+        return trial_id
+
+    def describe_trial(self, trial_id: int, **fields: Any) -> None:
+        self.recorder.describe_trial(trial_id, **fields)
+
+    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
+        self.recorder.add_step(run_id, trial_id, step)
+
+    def add_llm_calls(
+        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
+    ) -> None:
+        self.recorder.add_llm_calls(run_id, trial_id, step, calls)
+
+    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
+        self.recorder.finish_trial(trial_id, outcome)
+        env = self.trial_ids.pop(trial_id, "")
+        self.running.pop(env, None)
+        self.finished.setdefault(env, []).append(outcome)
+
+    # Learner, for the workers
+    def recall(self, context: TrialContext) -> Recollection:
+        return self.learner.before_trial(context)
+
+    def after_trial(
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
+    ) -> None:
+        self.learner.after_trial(context, recollection, steps, outcome)
+
+    def finish(self) -> None:
+        self.learner.finish()
+
+    # For the driver
+    def interrupt(self, reason: str) -> None:
+        """The run was interrupted (Ctrl-C, SIGTERM): its running trials end as such."""
+        for trial_id in list(self.running.values()):
+            self.finish_trial(trial_id, TrialOutcome(0.0, False, 0, 0.0, "interrupted", reason))
+
+    def progress(self) -> int:
+        return sum(len(outcomes) for outcomes in self.finished.values())
+
+    def fail_rest(self, run_id: int, spec: str, trials: int, reason: str) -> EnvResult:
+        """A worker died while playing ``spec``: its running trial and the ones it did not
+        reach are recorded as failed."""
+        failed = TrialOutcome(0.0, False, 0, 0.0, "failed", reason)
+        running = self.running.get(spec)
+        if running is not None:
+            self.finish_trial(running, failed)
+        while len(self.finished.get(spec, [])) < trials:
+            trial = len(self.finished.get(spec, [])) + 1
+            self.finish_trial(self.start_trial(run_id, spec, trial), failed)
+        return EnvResult(spec, tuple(self.finished[spec]))
+
+
+class RemoteRecorder:
+    """A worker's ``Recorder``: every write goes to the memory service."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        import ray
+
+        return ray.get(getattr(self.service, method).remote(*args, **kwargs))
+
+    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int:
+        return int(self._call("start_trial", run_id, env, trial, seed=seed))
+
+    def describe_trial(
+        self, trial_id: int, *, task: str, variation: str | None, description: str, observation: str
+    ) -> None:
+        self._call(
+            "describe_trial",
+            trial_id,
+            task=task,
+            variation=variation,
+            description=description,
+            observation=observation,
+        )
+
+    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
+        self._call("add_step", run_id, trial_id, step)
+
+    def add_llm_calls(
+        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
+    ) -> None:
+        self._call("add_llm_calls", run_id, trial_id, step, calls)
+
+    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
+        self._call("finish_trial", trial_id, outcome)
+
+
+class RemoteLearner(RemoteRecorder):
+    """A worker's ``Learner``: recall and reflection happen in the memory service; the
+    recollection is the service's answer, and goes back to it with the finished trial."""
+
+    def before_trial(self, context: TrialContext) -> Recollection:
+        recollection: Recollection = self._call("recall", context)
+        return recollection
+
+    def after_trial(
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
+    ) -> None:
+        self._call("after_trial", context, recollection, tuple(steps), outcome)
+
+    def finish(self) -> None:
+        self._call("finish")
+
+
+class Worker:
+    """A trial worker's body: its own environments (one JVM), kept from run to run; each
+    spec is played by a fresh loop and agent (the factory may reuse a loaded model), so a
+    result does not depend on which worker played it, or what it played before."""
+
+    def __init__(self, make_loop: MakeLoop, games_dir: Path) -> None:
+        self.make_loop = make_loop
+        self.environments = Environments(games_dir)
+
+    def play(self, service: Any, spec: EnvSpec, run_id: int, config: RunConfig) -> EnvResult:
+        recorder, learner = RemoteRecorder(service), RemoteLearner(service)
+        loop = self.make_loop(config, self.environments, recorder, learner, run_id)
+        (result,) = loop.run([spec])
+        return result
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One run on the workers: its specs, its record and what it is asked to do."""
+
+    specs: tuple[EnvSpec, ...]
+    run_id: int
+    config: RunConfig
+    games_dir: Path
+
+
+def _ray_token_available() -> bool:
+    token_file = os.environ.get("RAY_AUTH_TOKEN_PATH") or Path.home() / ".ray" / "auth_token"
+    return bool(os.environ.get("RAY_AUTH_TOKEN")) or Path(token_file).is_file()
+
+
+def start_ray(address: str | None, workers: int) -> None:
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    if address and "RAY_AUTH_MODE" not in os.environ and _ray_token_available():
+        # `ray start` turns token auth on when a token exists, but ray.init(address=...)
+        # does not, and then retries for a minute with "InvalidAuthToken". Ray reads the
+        # mode when it is imported: set it first.
+        os.environ["RAY_AUTH_MODE"] = "token"
+    import ray
+
+    if ray.is_initialized():
+        return
+    # ray.init makes SIGTERM exit the driver at once; the caller's handler (the CLI's ends a
+    # run like Ctrl-C, closing its records) is put back.
+    on_sigterm = signal.getsignal(signal.SIGTERM)
+    try:
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:  # a new local instance sized for the workers and the service
+            ray.init(
+                address="local",  # not whatever cluster happens to run on this machine
+                num_cpus=workers + 1,
+                include_dashboard=False,
+                log_to_driver=False,
+                configure_logging=False,
+            )
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        raise DistributedError(
+            f"cannot start or reach Ray ({address or 'local'}): {error}"
+        ) from None
+    finally:
+        if on_sigterm is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, on_sigterm)
+
+
+class WorkerPool:
+    """Trial workers kept from one run to the next (a benchmark plays many short batches):
+    starting a worker — its process, model and JVM — can cost more than its trials."""
+
+    def __init__(
+        self, make_loop: MakeLoop, games_dir: Path, size: int, address: str | None = None
+    ) -> None:
+        with contextlib.redirect_stdout(sys.stderr):  # Ray's messages; stdout is the caller's
+            start_ray(address, size)  # first: it sets what Ray reads on import
+        import ray
+
+        self.size = size
+        self._new = lambda: ray.remote(num_cpus=1, max_restarts=0)(Worker).remote(
+            make_loop, games_dir
+        )
+        self.idle: list[Any] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        import ray
+
+        for worker in self.idle:
+            ray.kill(worker)
+        self.idle = []
+
+    def _worker(self) -> Any:
+        return self.idle.pop() if self.idle else self._new()
+
+    def run(
+        self,
+        plan: Plan,
+        make_service: MakeService,
+        on_progress: Callable[[int], None] = lambda done: None,
+    ) -> list[EnvResult]:
+        """Play the plan's specs, ``self.size`` at a time, with one memory service (a new one
+        for each run: each run may write another home)."""
+        with contextlib.redirect_stdout(sys.stderr):
+            return self._run(plan, make_service, on_progress)
+
+    def _run(
+        self, plan: Plan, make_service: MakeService, on_progress: Callable[[int], None]
+    ) -> list[EnvResult]:
+        import ray
+        from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+
+        service: Any = ray.remote(num_cpus=0)(Service).remote(make_service)  # one call at a time
+        queue = list(enumerate(plan.specs))
+        results: dict[int, EnvResult] = {}
+        playing: dict[Any, tuple[int, EnvSpec, Any]] = {}
+        try:
+            while queue or playing:
+                while queue and len(playing) < self.size:
+                    index, spec = queue.pop(0)
+                    worker = self._worker()
+                    future = worker.play.remote(service, spec, plan.run_id, plan.config)
+                    playing[future] = (index, spec, worker)
+                done, _ = ray.wait(list(playing), num_returns=1, timeout=0.5)
+                on_progress(ray.get(service.progress.remote()))
+                for future in done:
+                    index, spec, worker = playing.pop(future)
+                    try:
+                        results[index] = ray.get(future)
+                        self.idle.append(worker)
+                    except (RayActorError, ActorDiedError, ActorUnavailableError) as error:
+                        # The run goes on; the next spec gets a fresh worker.
+                        reason = f"the worker died: {type(error).__name__}"
+                        results[index] = ray.get(
+                            service.fail_rest.remote(
+                                plan.run_id, str(spec), plan.config.trials, reason
+                            )
+                        )
+            on_progress(ray.get(service.progress.remote()))
+        except KeyboardInterrupt as stop:
+            self._interrupt(service, [w for _, _, w in playing.values()], interruption_reason(stop))
+            raise
+        finally:
+            for handle in [*(w for _, _, w in playing.values()), service]:
+                ray.kill(handle)  # an interrupted run's workers are in an unknown state
+        return [results[i] for i in range(len(plan.specs))]
+
+    @staticmethod
+    def _interrupt(service: Any, workers: list[Any], reason: str) -> None:
+        """Stop the workers (so none starts another trial), then have the service close the
+        trials they were playing — within a bound: it may be busy learning."""
+        import ray
+        from ray.exceptions import GetTimeoutError
+
+        for worker in workers:
+            ray.kill(worker)
+        with contextlib.suppress(GetTimeoutError):
+            ray.get(service.interrupt.remote(reason), timeout=30)
