@@ -38,3 +38,7 @@ class LLMError(AgentError):
 
 class LLMUnavailable(LLMError):
     """The model endpoint cannot be reached or keeps failing after bounded retries."""
+
+
+class DistributedError(AgentError):
+    """Ray could not start, or the cluster cannot be reached."""

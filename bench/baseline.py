@@ -38,7 +38,7 @@ class Timer:
         self.rows: list[tuple[float, float, float]] = []  # env, llm, other
         self._last = 0.0
 
-    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
+    def trial_started(self, spec: str, trial: int, max_steps: int) -> None:
         self._last = 0.0
 
     def step_taken(self, step: Step) -> None:
@@ -49,9 +49,9 @@ class Timer:
             self.rows.append((step.env_seconds, step.llm_seconds, other))
         self._last = now
 
-    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
+    def trial_finished(self, spec: str, trial: int, outcome: TrialOutcome) -> None:
         print(
-            f"  {env} trial: score {outcome.score:.1f} won {outcome.won} "
+            f"  {spec} trial: score {outcome.score:.1f} won {outcome.won} "
             f"steps {outcome.steps} {outcome.seconds:.0f}s {outcome.error or ''}",
             flush=True,
         )

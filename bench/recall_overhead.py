@@ -35,8 +35,8 @@ from agent.learning.learner import GRAPH_FILE, MemoryLearner
 from agent.learning.recall import Recaller, Recollection
 from agent.running.config import PolicyName, RunConfig
 from cli.build import build_agent
+from memory.clock import now
 from memory.embedding import HashEmbedder
-from memory.insight_reads import now
 from memory.knowledge import Exemplar, ExemplarStep, Relation, Scope, normalise
 from memory.memory import Memory
 from memory.records import Step

@@ -69,9 +69,6 @@ def writable_store(home: Path) -> Store:
     return Store.in_home(home)
 
 
-store = writable_store  # the name cli/run.py imports, until it is renamed there
-
-
 @contextlib.contextmanager
 def recorded_run(store: Store, command: str, config: dict[str, Any]) -> Iterator[int]:
     """A run's record, closed however the block ends: done, interrupted (Ctrl-C, SIGTERM:

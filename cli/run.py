@@ -16,7 +16,7 @@ from cli.common import (
     HomeOption,
     MemoryUrlOption,
     report_console,
-    store,
+    writable_store,
     write_json,
 )
 from cli.progress import ProgressObserver, TrialCounter
@@ -124,15 +124,15 @@ def run(
         workers=workers,
         ray_address=ray_address,
     )
-    database = store(config.home)
+    store = writable_store(config.home)
     command = " ".join(["cairn", *sys.argv[1:]])
     if workers:
         total = len(specs) * trials
         with RayPlayer(config) as on_ray, TrialCounter(total, f"{workers} workers") as counter:
-            run_id, results = on_ray.play(config, specs, database, command, counter.update)
+            run_id, results = on_ray.play(config, specs, store, command, counter.update)
     else:
         with LocalPlayer(config) as here, ProgressObserver() as bars:
-            run_id, results = here.play(config, specs, database, command, bars)
+            run_id, results = here.play(config, specs, store, command, bars)
     report_console(json_path).print(results_table(results, run_id))
     if json_path is not None:
         write_json(json_path, results_json(results, run_id))

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from memory.clock import now as now  # re-exported: bench/recall_overhead.py reads it here
 from memory.knowledge import Insight, Relation, Scope, Status, Where, normalise
 from memory.migrations import BY_SUBJECT
 

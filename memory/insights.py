@@ -79,12 +79,8 @@ class InsightStore(InsightReads):
                 return self._support(current, update, actor)
             return self._refute(current, update, actor)
 
-    def log(
-        self, op: Op | str, insight_id: int | None, actor: str, details: dict[str, Any]
-    ) -> Operation:
-        """Record an operation that is not an update (a drop, a promotion, a person's edit).
-        ``op`` is an ``Op`` (a word of one is taken too: ValueError for any other)."""
-        op = Op(op)
+    def log(self, op: Op, insight_id: int | None, actor: str, details: dict[str, Any]) -> Operation:
+        """Record an operation that is not an update (a drop, a promotion, a person's edit)."""
         self.db.table("insight_ops").insert(
             {
                 "insight_id": insight_id,

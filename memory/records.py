@@ -106,7 +106,7 @@ class Step:
     truncated: bool
     proposal: str | None = None
     lost: bool = False
-    grounding: str = Grounding.POLICY  # a Grounding (agent.acting.agent still hands a str)
+    grounding: Grounding = Grounding.POLICY
     note: str | None = None
     candidates: tuple[Candidate, ...] = ()
     llm_calls: tuple[LLMCall, ...] = ()
@@ -143,5 +143,5 @@ class TrialOutcome:
     won: bool
     steps: int
     seconds: float
-    status: str = RunStatus.DONE  # a RunStatus (agent.running.trials still hands a str)
+    status: RunStatus = RunStatus.DONE
     error: str | None = None

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from agent.acting.decide import Decider
 from agent.acting.policy import Policy
 from agent.acting.state import Turn
-from memory.records import Candidate, LLMCall
+from memory.records import Candidate, Grounding, LLMCall
 
 
 @dataclass(frozen=True)
 class Decision:
     action: str
     proposal: str | None
-    grounding: str  # how the action was reached: "label", "exact", ..., or "policy"
+    grounding: Grounding  # how the action was reached
     note: str | None
     candidates: tuple[Candidate, ...]
     llm_calls: tuple[LLMCall, ...]
@@ -51,7 +51,7 @@ class Agent:
             proposal = self.decider.propose(turn, menu, memory)
         choice = self.policy.choose(turn, evidence, proposal.preference if proposal else None)
         llm_seconds = proposal.seconds if proposal else 0.0
-        grounding = "policy"
+        grounding = Grounding.POLICY
         if proposal and proposal.preference:
             favourite = max(proposal.preference, key=proposal.preference.__getitem__)
             if favourite == choice.action:

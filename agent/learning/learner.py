@@ -25,8 +25,8 @@ from pathlib import Path
 from agent.learning.recall import Recaller, Recollection
 from agent.running.trials import TrialContext
 from knowledge_graph.graph import KnowledgeGraph
-from memory.insights import Operation
-from memory.knowledge import Exemplar, Insight, normalise
+from memory.insights import Op, Operation
+from memory.knowledge import Exemplar, Insight, Origin, normalise
 from memory.memory import Memory
 from memory.records import Step, TrialOutcome
 from reflection.citations import citation_updates
@@ -107,10 +107,13 @@ class MemoryLearner:
         self.learn_from(trajectory, context)
 
     def learn_from(
-        self, trajectory: Trajectory, context: TrialContext | None = None, origin: str = "trial"
+        self,
+        trajectory: Trajectory,
+        context: TrialContext | None = None,
+        origin: str = Origin.TRIAL,
     ) -> Exemplar:
         """Reflect on a trajectory and remember it; ``origin`` marks where it came from
-        ("trial", or "demonstration:gold" for an imported oracle path).
+        (``Origin.TRIAL``, or ``demonstration:oracle`` for an oracle path).
 
         What it teaches is stored all or nothing (``Memory.transaction``): a kill, an
         interrupt or an error during learning keeps every lesson of the trial — evidence,
@@ -119,12 +122,13 @@ class MemoryLearner:
         reflection = self.evidence.reflect(trajectory)
         written = self._reflect_with_model(trajectory, context)
         store = self.memory.store
-        actor = "evidence" if origin == "trial" else origin
+        actor = Origin.EVIDENCE if origin == Origin.TRIAL else origin
         updates = [replace(u, origin=actor) for u in reflection.updates]
         with self.memory.transaction():
             ops = self.memory.learn(updates, actor=actor)
             ops += self.memory.learn(
-                citation_updates(trajectory, reflection.exemplar, store.insights.get), "citation"
+                citation_updates(trajectory, reflection.exemplar, store.insights.get),
+                Origin.CITATION,
             )
             if written is not None:
                 ops += self._learn_model_reflection(written, trajectory.trial_id)
@@ -160,13 +164,13 @@ class MemoryLearner:
         self, result: LLMReflection, trial_id: int | None
     ) -> list[Operation]:
         insights = self.memory.store.insights
-        ops = self.memory.learn(result.updates, actor="llm")
+        ops = self.memory.learn(result.updates, actor=Origin.LLM)
         for rejected in result.dropped:
             details = {"line": rejected.line, "reason": rejected.reason, "trial_id": trial_id}
-            ops.append(insights.log("drop", None, "llm", details))
+            ops.append(insights.log(Op.DROP, None, Origin.LLM, details))
         for line, fixes in result.repaired:
             repaired = {"line": line, "repairs": list(fixes), "trial_id": trial_id}
-            ops.append(insights.log("repair", None, "llm", repaired))
+            ops.append(insights.log(Op.REPAIR, None, Origin.LLM, repaired))
         return ops
 
     def _update_graph(self, ops: list[Operation], exemplar: Exemplar) -> None:

@@ -102,23 +102,25 @@ class Recaller:
         self.graph = graph
         self.max_exemplars = exemplars
 
-    def recall(self, env: str, task: str, variation: str | None, description: str) -> Recollection:
-        insights = tuple(self.memory.insights_for(env, task, variation))
+    def recall(
+        self, env_name: str, task: str, variation: str | None, description: str
+    ) -> Recollection:
+        insights = tuple(self.memory.insights_for(env_name, task, variation))
         exemplars = tuple(
-            self.memory.exemplars_for(env, task, variation, description, self.max_exemplars)
+            self.memory.exemplars_for(env_name, task, variation, description, self.max_exemplars)
         )
         # Experience is keyed by state, and two games can have look-alike states (rooms with
         # the same exits): only this very variation's trials say what happened "here".
         same_game = tuple(
-            e for e in exemplars if (e.env, e.task, e.variation) == (env, task, variation)
+            e for e in exemplars if (e.env, e.task, e.variation) == (env_name, task, variation)
         )
         chain: tuple[str, ...] = ()
         if self.graph is not None:
-            task_goal = goal_for(Where(Scope.TASK, env, task))
+            task_goal = goal_for(Where(Scope.TASK, env_name, task))
             chain = tuple(self.graph.preconditions(task_goal))
         return Recollection(
             goal=description,
-            env=env,
+            env=env_name,
             task=task,
             variation=variation,
             insights=insights,

@@ -36,7 +36,7 @@ from typing import Any
 
 from agent.environments import Environments
 from agent.environments.spec import EnvSpec
-from agent.errors import AgentError
+from agent.errors import DistributedError
 from agent.learning.recall import Recollection
 from agent.running.config import RunConfig
 from agent.running.trials import (
@@ -47,15 +47,11 @@ from agent.running.trials import (
     TrialLoop,
     interruption_reason,
 )
-from memory.records import LLMCall, Step, TrialOutcome
+from memory.records import LLMCall, RunStatus, Step, TrialOutcome
 
 MakeService = Callable[[], tuple[Recorder, Learner]]
 # A worker's trial loop for a run: (config, environments, recorder, learner, run id) -> loop
 MakeLoop = Callable[[RunConfig, Environments, Recorder, Learner, int], TrialLoop]
-
-
-class DistributedError(AgentError):
-    """Ray could not start, or the cluster cannot be reached."""
 
 
 class Service:
@@ -68,9 +64,9 @@ class Service:
         self.trial_ids: dict[int, str] = {}
 
     # Recorder, for the workers
-    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int:
-        trial_id = self.recorder.start_trial(run_id, env, trial, seed=seed)
-        self.running[env], self.trial_ids[trial_id] = trial_id, env
+    def start_trial(self, run_id: int, spec: str, trial: int, *, seed: int | None = None) -> int:
+        trial_id = self.recorder.start_trial(run_id, spec, trial, seed=seed)
+        self.running[spec], self.trial_ids[trial_id] = trial_id, spec
         return trial_id
 
     def describe_trial(self, trial_id: int, **fields: Any) -> None:
@@ -86,9 +82,9 @@ class Service:
 
     def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
         self.recorder.finish_trial(trial_id, outcome)
-        env = self.trial_ids.pop(trial_id, "")
-        self.running.pop(env, None)
-        self.finished.setdefault(env, []).append(outcome)
+        spec = self.trial_ids.pop(trial_id, "")
+        self.running.pop(spec, None)
+        self.finished.setdefault(spec, []).append(outcome)
 
     # Learner, for the workers
     def recall(self, context: TrialContext) -> Recollection:
@@ -110,7 +106,9 @@ class Service:
     def interrupt(self, reason: str) -> None:
         """The run was interrupted (Ctrl-C, SIGTERM): its running trials end as such."""
         for trial_id in list(self.running.values()):
-            self.finish_trial(trial_id, TrialOutcome(0.0, False, 0, 0.0, "interrupted", reason))
+            self.finish_trial(
+                trial_id, TrialOutcome(0.0, False, 0, 0.0, RunStatus.INTERRUPTED, reason)
+            )
 
     def progress(self) -> int:
         return sum(len(outcomes) for outcomes in self.finished.values())
@@ -118,7 +116,7 @@ class Service:
     def fail_rest(self, run_id: int, spec: str, trials: int, reason: str) -> EnvResult:
         """A worker died while playing ``spec``: its running trial and the ones it did not
         reach are recorded as failed."""
-        failed = TrialOutcome(0.0, False, 0, 0.0, "failed", reason)
+        failed = TrialOutcome(0.0, False, 0, 0.0, RunStatus.FAILED, reason)
         running = self.running.get(spec)
         if running is not None:
             self.finish_trial(running, failed)
@@ -139,8 +137,8 @@ class RemoteRecorder:
 
         return ray.get(getattr(self.service, method).remote(*args, **kwargs))
 
-    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int:
-        return int(self._call("start_trial", run_id, env, trial, seed=seed))
+    def start_trial(self, run_id: int, spec: str, trial: int, *, seed: int | None = None) -> int:
+        return int(self._call("start_trial", run_id, spec, trial, seed=seed))
 
     def describe_trial(
         self, trial_id: int, *, task: str, variation: str | None, description: str, observation: str

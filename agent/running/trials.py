@@ -29,7 +29,7 @@ from agent.environments.registry import Environments
 from agent.environments.spec import EnvSpec
 from agent.errors import EnvError, LLMError, LLMUnavailable
 from agent.learning.recall import Recollection
-from memory.records import LLMCall, Step, TrialOutcome
+from memory.records import LLMCall, RunStatus, Step, TrialOutcome
 
 
 def interruption_reason(stop: KeyboardInterrupt) -> str:
@@ -102,7 +102,9 @@ class Recorder(Protocol):
     """Where a trial is written down: the store itself, or the memory service of a
     distributed run (``agent.running.distributed``), which writes for every worker."""
 
-    def start_trial(self, run_id: int, env: str, trial: int, *, seed: int | None = None) -> int: ...
+    def start_trial(
+        self, run_id: int, spec: str, trial: int, *, seed: int | None = None
+    ) -> int: ...
 
     def describe_trial(
         self, trial_id: int, *, task: str, variation: str | None, description: str, observation: str
@@ -120,21 +122,21 @@ class Recorder(Protocol):
 class Observer(Protocol):
     """Progress reporting (the CLI draws bars from these)."""
 
-    def trial_started(self, env: str, trial: int, max_steps: int) -> None: ...
+    def trial_started(self, spec: str, trial: int, max_steps: int) -> None: ...
 
     def step_taken(self, step: Step) -> None: ...
 
-    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None: ...
+    def trial_finished(self, spec: str, trial: int, outcome: TrialOutcome) -> None: ...
 
 
 class SilentObserver:
-    def trial_started(self, env: str, trial: int, max_steps: int) -> None:
+    def trial_started(self, spec: str, trial: int, max_steps: int) -> None:
         pass
 
     def step_taken(self, step: Step) -> None:
         pass
 
-    def trial_finished(self, env: str, trial: int, outcome: TrialOutcome) -> None:
+    def trial_finished(self, spec: str, trial: int, outcome: TrialOutcome) -> None:
         pass
 
 
@@ -177,7 +179,7 @@ class TrialLoop:
         return EnvResult(str(env.spec), outcomes)
 
     def _fail_all(self, spec: EnvSpec, error: EnvError) -> EnvResult:
-        failed = TrialOutcome(0.0, False, 0, 0.0, "failed", str(error))
+        failed = TrialOutcome(0.0, False, 0, 0.0, RunStatus.FAILED, str(error))
         for trial in range(1, self.trials + 1):
             trial_id = self.store.start_trial(self.run_id, str(spec), trial, seed=self.seed)
             self._finish(trial_id, str(spec), trial, failed)
@@ -219,19 +221,24 @@ class TrialLoop:
             return outcome
         except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM made into one by the CLI
             why = interruption_reason(stop)
-            self._finish(trial_id, name, trial, self._outcome(steps, started, why, "interrupted"))
+            self._finish(
+                trial_id, name, trial, self._outcome(steps, started, why, RunStatus.INTERRUPTED)
+            )
             raise
         self._finish(trial_id, name, trial, outcome)
         self.learner.after_trial(context, recollection, steps, outcome)
         return outcome
 
-    def _finish(self, trial_id: int, env: str, trial: int, outcome: TrialOutcome) -> None:
+    def _finish(self, trial_id: int, spec: str, trial: int, outcome: TrialOutcome) -> None:
         self.store.finish_trial(trial_id, outcome)
-        self.observer.trial_finished(env, trial, outcome)
+        self.observer.trial_finished(spec, trial, outcome)
 
     @staticmethod
     def _outcome(
-        steps: list[Step], started: float, error: str | None = None, status: str = "failed"
+        steps: list[Step],
+        started: float,
+        error: str | None = None,
+        status: RunStatus = RunStatus.FAILED,
     ) -> TrialOutcome:
         last = steps[-1] if steps else None
         return TrialOutcome(
@@ -239,6 +246,6 @@ class TrialLoop:
             won=bool(last and last.won),
             steps=len(steps),
             seconds=round(time.perf_counter() - started, 3),
-            status=status if error else "done",
+            status=status if error else RunStatus.DONE,
             error=error,
         )
