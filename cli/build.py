@@ -13,10 +13,10 @@ from pathlib import Path
 
 from agent.acting.agent import Agent
 from agent.acting.decide import Decider, FreeDecider, MenuDecider
-from agent.acting.policy import Policy, RandomPolicy, default_scorers
+from agent.acting.policy import Policy, RandomPolicy
 from agent.environments import Environments
 from agent.learning.learner import GRAPH_FILE, MemoryLearner
-from agent.learning.scorers import memory_scorers
+from agent.learning.scorers import policy_scorers
 from agent.llm import LLM, open_llm
 from agent.running.config import Mode, PolicyName, RunConfig
 from agent.running.trials import Learner, NoLearning, Observer, Recorder, SilentObserver, TrialLoop
@@ -52,12 +52,11 @@ def model_for(config: RunConfig) -> LLM | None:
 
 
 def build_agent(config: RunConfig, llm: LLM | None, embedder: Embedder | None = None) -> Agent:
-    """The agent; with memory on its policy also weighs memory (through the scorers that
-    read each turn's recollection; ``embedder`` is the one memory uses), and a strong model
-    reads it in its prompt."""
-    scorers = default_scorers()
-    if config.memory:
-        scorers += memory_scorers(embedder or MiniLMEmbedder())
+    """The agent. Its policy explores (with memory off, from what this episode saw; with it
+    on, from the game's archive too) and, with memory on, weighs insights, exemplars and the
+    graph; a strong model reads memory in its prompt. ``embedder``: the one memory uses,
+    shared to ground a strong model's free text."""
+    scorers = policy_scorers(config.memory)
     seed = config.seed
     if config.policy is PolicyName.random:
         return Agent(RandomPolicy(seed=seed))
@@ -67,7 +66,7 @@ def build_agent(config: RunConfig, llm: LLM | None, embedder: Embedder | None = 
     if config.decider_mode is Mode.menu:
         decider = MenuDecider(llm)
         return Agent(Policy(scorers, seed=seed), decider)
-    decider = FreeDecider(llm, embedder=MiniLMEmbedder())
+    decider = FreeDecider(llm, embedder=embedder or MiniLMEmbedder())
     # A model that writes its own action is trusted more than a menu pick by a tiny one.
     return Agent(Policy(scorers, seed=seed, llm_weight=4.0), decider, menu_size=15)
 

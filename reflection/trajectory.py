@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from memory.knowledge import Scope, Where
-from memory.records import Step
+from memory.records import Start, Step
 
 _TASK_IS = re.compile(r"your task is to ([^.]+)", re.IGNORECASE)
 
@@ -21,6 +21,7 @@ class Trajectory:
     initial_observation: str
     steps: tuple[Step, ...]
     trial_id: int | None = None
+    start: Start = field(default_factory=Start)  # where the player began (for the archive)
 
     @property
     def score(self) -> float:

@@ -41,6 +41,10 @@ class Agent:
         self.decider = decider
         self.menu_size = menu_size
 
+    def reseed(self, seed: int) -> None:
+        """A trial begins: the policy breaks ties from this seed."""
+        self.policy.reseed(seed)
+
     def act(self, turn: Turn) -> Decision:
         started = time.perf_counter()
         evidence = self.policy.evidence(turn)

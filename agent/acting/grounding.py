@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from agent.acting.text import clip, content_words, normalise_action
+from agent.acting.text import clip, content_words, normalise_action, object_words, template_of
 from memory.embedding import Embedder, cosine
 from memory.records import Grounding
 
@@ -77,3 +77,35 @@ def ground(
             return Grounded(action, Grounding.EMBEDDING, best)
     note = f'"{clip(proposal, 80)}" is not a valid action here. Choose one of the listed actions.'
     return Grounded(None, Grounding.NONE, scored[0][0] if scored else 0.0, note)
+
+
+# --- the same action, named another way --------------------------------------------
+
+MATCH_THRESHOLD = 0.8  # similarity above which two wordings are taken for one action
+SAME_OBJECTS = 0.6  # share of object words two wordings of one step have in common
+
+
+def similarity(action: str, target: str) -> float:
+    """How surely ``action`` is ``target`` done on this variation's objects: the same
+    template, a close wording, and mostly the same objects ("green light bulb" for "red
+    light bulb" passes, "move table to freezer" for "move metal pot to freezer" does not)."""
+    if action == target:
+        return 1.0
+    if template_of(action) != template_of(target):
+        return 0.0
+    ours, theirs = object_words(action), object_words(target)
+    if ours and theirs and len(ours & theirs) / len(ours | theirs) < SAME_OBJECTS:
+        return 0.0
+    return lexical_similarity(action, target)
+
+
+def closest(target: str, valid_actions: tuple[str, ...]) -> tuple[str | None, float]:
+    """The valid action nearest to ``target``, with its similarity."""
+    if target in valid_actions:
+        return target, 1.0
+    best, value = None, 0.0
+    for action in valid_actions:
+        candidate = similarity(action, target)
+        if candidate > value:
+            best, value = action, candidate
+    return best, value

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +18,8 @@ from typing import Protocol
 
 from agent.acting.instructions import InstructionScorer
 from agent.acting.state import Turn
-from agent.acting.text import content_words, object_words, template_of, words
-from memory.records import Candidate, Step
+from agent.acting.text import content_words, goal_words, object_words, template_of, words
+from memory.records import Candidate
 
 
 @dataclass(frozen=True)
@@ -113,53 +112,6 @@ class TemplatePrior:
         }
 
 
-class Novelty:
-    """A small bonus for actions not yet taken *in this state* this episode: explore when
-    nothing else speaks. ("go west" in the next room is a new move, not a repeat.)"""
-
-    name = "novelty"
-
-    def __init__(self, bonus: float = 0.3) -> None:
-        self.bonus = bonus
-
-    def score(self, turn: Turn) -> dict[str, float]:
-        taken = {step.action for step in turn.history if _here(step, turn)}
-        return {a: self.bonus for a in turn.valid_actions if a not in taken}
-
-
-def _here(step: Step, turn: Turn) -> bool:
-    """Was ``step`` taken in the state ``turn`` is in? (Steps without a state key: yes.)"""
-    return not step.state_key or step.state_key == turn.state_key
-
-
-class LoopGuard:
-    """Penalise doing again, in the same state, what was done there before — more if it
-    changed nothing the last time."""
-
-    name = "loop"
-
-    def __init__(self, penalty: float = 1.5, repeat_penalty: float = 0.5) -> None:
-        self.penalty = penalty
-        self.repeat_penalty = repeat_penalty
-
-    def score(self, turn: Turn) -> dict[str, float]:
-        scores: dict[str, float] = {}
-        before = turn.initial_observation
-        results: dict[str, set[str]] = {}
-        for step in turn.history:
-            fruitless = step.reward <= 0 and (
-                step.observation == before or step.observation in results.get(step.action, ())
-            )
-            results.setdefault(step.action, set()).add(step.observation)
-            before = step.observation
-            if not _here(step, turn):
-                continue
-            cost = self.repeat_penalty + (self.penalty if fruitless else 0.0)
-            scores[step.action] = scores.get(step.action, 0.0) - cost
-        valid = set(turn.valid_actions)
-        return {a: v for a, v in scores.items() if a in valid}
-
-
 class DeadEndGuard:
     """Keep away from irreversible actions the task does not point at, or already taken.
 
@@ -169,11 +121,6 @@ class DeadEndGuard:
     """
 
     name = "dead_end"
-    _DESTINATION = re.compile(
-        r"\b(?:to|into|in|around|at|from|near)\s+(?:the|a|an)\s+"
-        r"'?([a-z ]+?)'?(?:[.,;]|\s+location|$)"
-    )
-    _FOCUS = re.compile(r"\bfocus on\s+(?:the|a|an)?\s*([a-z ]+?)(?:[.,;]|$)")
 
     def __init__(
         self, penalty: float = 3.0, repeat_penalty: float = 8.0, caution: float = 1.0
@@ -183,7 +130,7 @@ class DeadEndGuard:
         self.caution = caution  # even a plausible irreversible action needs a good reason
 
     def score(self, turn: Turn) -> dict[str, float]:
-        goal = self.goal_words(turn.task)
+        goal = goal_words(turn.task)
         done = {step.action for step in turn.history}
         places = self.places(turn)
         scores = {}
@@ -206,21 +153,12 @@ class DeadEndGuard:
         rooms += [step.location for step in turn.history]
         return content_words(" ".join(rooms)) | {"door"}
 
-    @classmethod
-    def goal_words(cls, task: str) -> frozenset[str]:
-        text = task.lower()
-        destinations = content_words(" ".join(cls._DESTINATION.findall(text)))
-        named = content_words(" ".join(cls._FOCUS.findall(text)))
-        return (content_words(task) - destinations) | named
-
 
 def default_scorers() -> list[Scorer]:
     return [
         Relevance(),
         InstructionScorer(),
         TemplatePrior(),
-        Novelty(),
-        LoopGuard(),
         DeadEndGuard(),
     ]
 
@@ -245,6 +183,10 @@ class Policy:
         self.scorers = list(default_scorers() if scorers is None else scorers)
         self.llm_weight = llm_weight
         self.keep = keep
+        self._random = random.Random(seed)
+
+    def reseed(self, seed: int) -> None:
+        """Tie-breaking from ``seed`` on (each trial gets its own: retrying differs)."""
         self._random = random.Random(seed)
 
     def evidence(self, turn: Turn) -> Evidence:

@@ -51,3 +51,20 @@ def clip(text: str, limit: int) -> str:
     """``text`` on one line, cut to ``limit`` characters."""
     flat = re.sub(r"\s+", " ", text).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+_DESTINATION = re.compile(
+    r"\b(?:to|into|in|around|at|from|near)\s+(?:the|a|an)\s+'?([a-z ]+?)'?(?:[.,;]|\s+location|$)"
+)
+_FOCUS = re.compile(r"\bfocus on\s+(?:the|a|an)?\s*([a-z ]+?)(?:[.,;]|$)")
+
+
+@lru_cache(maxsize=1024)
+def goal_words(task: str) -> frozenset[str]:
+    """What a task is *about*: its words, but not those of destination phrases ("move it to
+    the red box": the box is where the thing goes, not the thing), with what it says to
+    focus on."""
+    text = task.lower()
+    destinations = content_words(" ".join(_DESTINATION.findall(text)))
+    named = content_words(" ".join(_FOCUS.findall(text)))
+    return (content_words(task) - destinations) | named

@@ -7,13 +7,16 @@ seeds >= 10000 are refused, so nothing learned from them can inflate an evaluati
 
 from __future__ import annotations
 
-from agent.acting.state import state_key
+from agent.acting.agent import Agent, Decision
+from agent.acting.episode import Episode, start_of
+from agent.acting.policy import RandomPolicy
+from agent.acting.state import Turn
 from agent.environments.base import TextEnv
 from agent.environments.textworld import seed_of
 from agent.errors import EnvError, SpecError
 from agent.learning.learner import MemoryLearner
 from memory.knowledge import Exemplar, Origin
-from memory.records import Grounding, Step
+from memory.records import Candidate, Grounding
 from reflection.trajectory import Trajectory
 
 RESERVED_SEED = 10_000
@@ -29,35 +32,37 @@ def reserved_reason(env: TextEnv) -> str | None:
     return None
 
 
+class Following(Agent):
+    """Takes the oracle's actions in order: each step is recorded like any agent's."""
+
+    def __init__(self, actions: list[str]) -> None:
+        super().__init__(RandomPolicy())
+        self.actions = iter(actions)
+
+    def act(self, turn: Turn) -> Decision:
+        action = next(self.actions)
+        return Decision(
+            action, None, Grounding.DEMONSTRATION, None, (Candidate(action, 0.0),), (), 0.0, 0.0
+        )
+
+
 def play_oracle(env: TextEnv) -> Trajectory:
     """Play the environment's oracle actions and record them as a trajectory."""
     actions = env.oracle_actions()
     if not actions:
         raise EnvError(f"{env.spec} has no oracle path to demonstrate")
-    observation, info = env.reset()
-    initial, task, steps = observation, info["task"], []
-    for index, action in enumerate(actions, 1):
-        key = state_key(tuple(info["valid_actions"]))
-        observation, reward, terminated, truncated, info = env.step(action)
-        steps.append(
-            Step(
-                index,
-                action,
-                observation,
-                reward,
-                info["score"],
-                info["won"],
-                terminated,
-                truncated,
-                lost=info["lost"],
-                grounding=Grounding.DEMONSTRATION,
-                state_key=key,
-            )
-        )
-        if terminated:
-            break
+    episode = Episode(env, Following(actions), max_steps=len(actions))
+    observation, info = episode.reset()
+    steps = tuple(episode.steps())
     return Trajectory(
-        env.spec.name, env.spec.task, env.variation, str(env.spec), task, initial, tuple(steps)
+        env.spec.name,
+        env.spec.task,
+        env.variation,
+        str(env.spec),
+        info["task"],
+        observation,
+        steps,
+        start=start_of(info),
     )
 
 

@@ -21,20 +21,13 @@ gamble of earlier versions.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Mapping
 
-from agent.acting.policy import DeadEndGuard, Vote
+from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
+from agent.acting.policy import Vote
 from agent.acting.state import Turn
-from agent.acting.text import content_words, object_words, template_of
-from agent.learning.scorers import MATCH_THRESHOLD, closest, similarity
-from memory.archive import Archive, Cell
-from memory.embedding import Embedder, cosine
-from memory.knowledge import Scope, Where
-from memory.records import Situation
-from reflection.trajectory import goal_for
+from agent.acting.text import goal_words, object_words, template_of
+from agent.learning.plans import PROMISING, Experience, Knowledge, Plan
 
 # In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
 UNTRIED = 1.0  # never taken at this place, times its command's promise: what exploring is
@@ -49,341 +42,6 @@ FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
-PROMISING = 0.5  # a command is worth trying where it did something at least half the time
-REPEATS = 3  # trials a cell is explored from before cells of its score chosen less come first
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What a trial sets out to do, chosen from the archive before it starts."""
-
-    path: tuple[str, ...] = ()  # actions to replay from the start
-    target: str | None = None  # the cell to explore from
-    won: bool = False  # the path wins the game: it is all there is to do
-    best_score: float = 0.0  # the best score any trial reached
-    gamble: str | None = None  # the irreversible action to try once the path is done
-    # The states the path is expected to pass through (a shortcut stitched from several
-    # trials' steps may not lead where it did): off them, the plan is left for exploring.
-    states: tuple[str, ...] = ()
-
-
-def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | None = None) -> Plan:
-    """A won game's shortest form. Else, from the second trial, the elimination search's
-    next candidate — the irreversible action no trial has taken that is closest in meaning
-    to the task — and the way to the best cell where it can be taken. Else the cell to
-    explore from: the highest score first, then the least explored (cells chosen
-    ``REPEATS`` times wait for the others), the nearest."""
-    if archive is None or not archive.cells:
-        return Plan()
-    cells = archive.cells.values()
-    best_score = max(c.score for c in cells)
-    won = [c for c in cells if c.won]
-    if won:
-        best = min(won, key=lambda c: len(c.path))
-        return Plan(best.path, best.key, won=True, best_score=best_score)
-    known = Knowledge(Experience.of_archive(archive), Experience())
-    best = max(cells, key=lambda c: (c.score, -len(c.path)))
-    gamble = None
-    if _stalled(archive) and not _committed(best, archive):
-        gamble = _next_candidate(archive, known, task, embedder)
-    if gamble is not None:
-        there = min(
-            (c for c in cells if gamble in c.risks and _reachable(c, archive)),
-            key=lambda c: (-c.score, len(c.path)),
-        )
-        return Plan(there.path, there.key, best_score=best_score, gamble=gamble)
-    open_cells = [c for c in cells if _reachable(c, archive) and _promising(c, known)]
-    if not open_cells:
-        return Plan(best_score=best_score)
-    ways = shortcuts(archive)
-    target = min(
-        open_cells,
-        key=lambda c: (
-            -c.score,
-            c.chosen >= REPEATS,
-            c.chosen,
-            len(ways.get(c.key, c.path)),
-            c.key,
-        ),
-    )
-    way = ways.get(target.key)
-    if way is not None and len(way[0]) < len(target.path):
-        return Plan(way[0], target.key, best_score=best_score, states=way[1])
-    return Plan(target.path, target.key, best_score=best_score)
-
-
-def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """The shortest way to each cell over every step any trial took (breadth first over fine
-    states, never through an action that lost), with the states it should pass through.
-    Stitched from several trials, it may not hold (a door another trial opened): the
-    explorer checks the states as it goes. A won game is replayed as it was won."""
-    edges: dict[str, list[tuple[str, str, str]]] = {}
-    for cell in archive.cells.values():
-        for o in cell.tried:
-            if not o.fatal:
-                edges.setdefault(o.state, []).append((o.action, o.next_state, o.next_cell))
-    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    ways: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {archive.start: ((), ())}
-    queue = deque([archive.start])
-    while queue:
-        state = queue.popleft()
-        actions, states = ways[state]
-        for action, next_state, next_cell in sorted(edges.get(state, [])):
-            if next_state not in ways:
-                ways[next_state] = ((*actions, action), (*states, next_state))
-                found.setdefault(next_cell, ways[next_state])
-                queue.append(next_state)
-    return found
-
-
-def _stalled(archive: Archive) -> bool:
-    """Did the last trial fail to raise the best score? Explore while exploring pays; when
-    it stalls, the elimination search takes the next candidate."""
-    last = max((c.last_trial or 0 for c in archive.cells.values()), default=0)
-    before = [c.score for c in archive.cells.values() if (c.first_trial or 0) < last]
-    return bool(before) and max(before) >= max(c.score for c in archive.cells.values())
-
-
-def _committed(cell: Cell, archive: Archive) -> bool:
-    """Does the way to ``cell`` take an irreversible action already (one that did not lose:
-    ScienceWorld's task is focused on once)? Then there is nothing left to gamble on."""
-    risky = {a for c in archive.cells.values() for a in c.risks}
-    return any(action in risky for action in cell.path)
-
-
-def _reachable(cell: Cell, archive: Archive) -> bool:
-    return bool(cell.path) or any(o.state == archive.start for o in cell.tried)
-
-
-def _promising(cell: Cell, known: Knowledge) -> bool:
-    """Has the cell an untried action whose command has done something often enough?"""
-    return any(known.promise(a) >= PROMISING and a not in known.fatal for a in cell.untried())
-
-
-UBIQUITOUS = 0.5  # share of places beyond which a thing is the player's own ("inventory")
-
-
-def _next_candidate(
-    archive: Archive, known: Knowledge, task: str, embedder: Embedder | None
-) -> str | None:
-    """The untaken irreversible action seen in this game closest in meaning to the task.
-    Rooms and doors are where things are, not the thing; what is offered almost everywhere
-    ("focus on inventory", "focus on air") belongs to the player, not to a place."""
-    if embedder is None:
-        return None
-    where: dict[str, set[str]] = {}
-    for cell in archive.cells.values():
-        for action in cell.risks:
-            where.setdefault(action, set()).add(cell.place)
-    places = {c.place for c in archive.cells.values()}
-    tried = known.past.taken | known.fatal
-    destinations = content_words(task) - DeadEndGuard.goal_words(task)  # "...to the red box"
-    candidates = [
-        a
-        for a in sorted(where)
-        if not any(
-            similarity(a, t) >= MATCH_THRESHOLD for t in tried if template_of(t) == template_of(a)
-        )
-        and not _names_a_place(a, known)
-        and not object_words(a) <= destinations
-    ]
-    if len(places) >= 3:
-        specific = [a for a in candidates if len(where[a]) <= UBIQUITOUS * len(places)]
-        candidates = specific or candidates
-    goal = goal_for(Where(Scope.VARIATION), task)  # "find a living thing", not the whole text
-    return ranked(embedder, goal, candidates)[0] if candidates else None
-
-
-@dataclass
-class Experience:
-    """What actions did in one game: tallies the explorer reads, from an archive's cells
-    and from an episode's steps."""
-
-    tried_in_cell: dict[tuple[str, str], int] = field(default_factory=dict)
-    tried_in_state: dict[tuple[str, str], int] = field(default_factory=dict)
-    idle_in_state: set[tuple[str, str]] = field(default_factory=set)
-    tried_at_place: dict[str, set[str]] = field(default_factory=dict)
-    offered_at_place: dict[str, set[str]] = field(default_factory=dict)
-    moves: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> action -> place
-    commands: dict[str, list[int]] = field(default_factory=dict)  # command -> [changed, tries]
-    fatal: set[str] = field(default_factory=set)  # actions that lost the game
-    taken: set[str] = field(default_factory=set)  # every action any trial took
-
-    def add(
-        self,
-        before: Situation,
-        state: str,
-        action: str,
-        after: Situation,
-        changed: bool,
-        tries: int = 1,
-        fatal: bool = False,
-    ) -> None:
-        key = (before.cell, action)
-        self.tried_in_cell[key] = self.tried_in_cell.get(key, 0) + tries
-        self.tried_in_state[(state, action)] = self.tried_in_state.get((state, action), 0) + tries
-        if not changed:
-            self.idle_in_state.add((state, action))
-        self.tried_at_place.setdefault(before.location, set()).add(action)
-        if after.location != before.location:
-            self.moves.setdefault(before.location, {})[action] = after.location
-        counts = self.commands.setdefault(template_of(action), [0, 0])
-        counts[0] += tries if changed else 0
-        counts[1] += tries
-        self.taken.add(action)
-        if fatal:
-            self.fatal.add(action)
-
-    def offered(self, place: str, actions: Iterable[str]) -> None:
-        self.offered_at_place.setdefault(place, set()).update(actions)
-
-    @classmethod
-    def of_archive(cls, archive: Archive | None) -> Experience:
-        found = cls()
-        for cell in archive.cells.values() if archive else ():
-            here = Situation(cell.place, cell.inventory, cell.score)
-            for outcome in cell.tried:
-                after = _situation(outcome.next_cell)
-                found.add(
-                    here,
-                    outcome.state,
-                    outcome.action,
-                    after,
-                    outcome.changed,
-                    outcome.tries,
-                    outcome.fatal,
-                )
-            found.offered(cell.place, cell.offered)
-        return found
-
-
-def _situation(cell_key: str) -> Situation:
-    place, held, score = cell_key.rsplit("|", 2)
-    return Situation(place, tuple(h for h in held.split(",") if h), float(score))
-
-
-class Knowledge:
-    """The archive's experience and this episode's, read as one."""
-
-    def __init__(self, past: Experience, now: Experience) -> None:
-        self.past, self.now = past, now
-        self.both = (past, now)
-
-    def tries_in_cell(self, cell: str, action: str) -> int:
-        return sum(e.tried_in_cell.get((cell, action), 0) for e in self.both)
-
-    def tries_in_state(self, state: str, action: str) -> int:
-        return sum(e.tried_in_state.get((state, action), 0) for e in self.both)
-
-    def idle_in_state(self, state: str, action: str) -> bool:
-        return any((state, action) in e.idle_in_state for e in self.both)
-
-    def tried_at(self, place: str) -> set[str]:
-        return set().union(*(e.tried_at_place.get(place, set()) for e in self.both))
-
-    def promise(self, action: str) -> float:
-        """How likely its command is to do anything: 1 until tried (a new command is worth
-        a try), then the share of its tries that changed something."""
-        changed = tries = 0
-        for e in self.both:
-            c, t = e.commands.get(template_of(action), (0, 0))
-            changed, tries = changed + c, tries + t
-        return (changed + 1) / (tries + 1)
-
-    def tries(self, action: str) -> int:
-        """How often actions of its command were taken in this game."""
-        return sum(e.commands.get(template_of(action), (0, 0))[1] for e in self.both)
-
-    @cached_property
-    def moves(self) -> dict[str, dict[str, str]]:
-        merged: dict[str, dict[str, str]] = {}
-        for e in self.both:
-            for place, moves in e.moves.items():
-                merged.setdefault(place, {}).update(moves)
-        return merged
-
-    @cached_property
-    def movers(self) -> set[str]:
-        return {template_of(a) for moves in self.moves.values() for a in moves}
-
-    @cached_property
-    def visited(self) -> set[str]:
-        return {p for e in self.both for p in e.tried_at_place} | {
-            q for moves in self.moves.values() for q in moves.values()
-        }
-
-    @cached_property
-    def destinations(self) -> dict[str, dict[str, str]]:
-        """Where each action led, by the place it was taken from."""
-        found: dict[str, dict[str, str]] = {}
-        for origin, moves in self.moves.items():
-            for action, place in moves.items():
-                found.setdefault(action, {})[origin] = place
-        return found
-
-    @cached_property
-    def fatal(self) -> set[str]:
-        return self.past.fatal | self.now.fatal
-
-    @cached_property
-    def deadly(self) -> set[str]:
-        """Commands one of whose actions lost this game."""
-        return {template_of(a) for a in self.fatal}
-
-    def leads_somewhere_new(self, place: str, action: str) -> bool:
-        """A way on no trial has followed from here, of a command that moves the player,
-        not known to lead to a place already visited."""
-        return (
-            template_of(action) in self.movers
-            and action not in self.moves.get(place, {})
-            and not self.leads_back(action)
-        )
-
-    def leads_back(self, action: str) -> bool:
-        """Taken from two places or more, has it always led to one, already visited? Then
-        it goes there from anywhere ("teleport to kitchen"), unlike "go west"."""
-        known = self.destinations.get(action, {})
-        places = set(known.values())
-        return len(known) >= 2 and len(places) == 1 and places <= self.visited
-
-    @cached_property
-    def places(self) -> frozenset[str]:
-        """Words of places: visited ones, and what moving commands lead to ("teleport to
-        kitchen") — where things are, never the thing a task asks for."""
-        words = content_words(" ".join(self.visited)) | {"door"}
-        for e in self.both:
-            for offered in e.offered_at_place.values():
-                words |= {
-                    w for a in offered if template_of(a) in self.movers for w in object_words(a)
-                }
-        return words
-
-    def frontier(self, place: str) -> bool:
-        """Is there an action at ``place`` no one has taken there that may do something?"""
-        offered = set().union(*(e.offered_at_place.get(place, set()) for e in self.both))
-        untried = offered - self.tried_at(place) - self.fatal
-        return any(
-            self.promise(a) >= PROMISING and template_of(a) not in self.deadly for a in untried
-        )
-
-    def route(self, start: str, irreversible: frozenset[str]) -> list[str]:
-        """Actions leading from ``start`` to the nearest other place with untried actions."""
-        previous: dict[str, tuple[str, str]] = {}
-        queue, seen = deque([start]), {start}
-        while queue:
-            place = queue.popleft()
-            if place != start and self.frontier(place):
-                path = []
-                while place != start:
-                    place, action = previous[place]
-                    path.append(action)
-                return path[::-1]
-            for action, other in sorted(self.moves.get(place, {}).items()):
-                if other not in seen and action not in irreversible and action not in self.fatal:
-                    seen.add(other)
-                    previous[other] = (place, action)
-                    queue.append(other)
-        return []
 
 
 def episode_experience(turn: Turn) -> tuple[Experience, list[tuple[str, str]]]:
@@ -409,25 +67,25 @@ class Explorer:
 
     name = "explore"
 
-    def __init__(self, archive: Archive | None = None, plan: Plan | None = None) -> None:
-        self.past = Experience.of_archive(archive)
-        self.plan = plan or Plan()
-
     def score(self, turn: Turn) -> Mapping[str, Vote]:
-        follow = self._follow(turn)
+        """What the trial's plan and everything known of the game say (with memory off, the
+        turn recalls nothing: only this episode's own steps count)."""
+        plan = turn.recollection.plan
+        follow = self._follow(turn, plan)
         if follow is not None:
-            return {follow: Vote(FOLLOW, ("plan",))}
-        gamble = self._gamble(turn)
+            return {follow: Vote(FOLLOW, plan.memories)}
+        gamble = self._gamble(turn, plan)
         if gamble is not None:
-            return {gamble: Vote(GAMBLE, ("gamble",))}
+            return {gamble: Vote(GAMBLE, plan.memories)}
         now, undone = episode_experience(turn)
         now.offered(turn.situation.location, _reversible(turn))
-        return self._explore(turn, Knowledge(self.past, now), undone)
+        return self._explore(turn, Knowledge(turn.recollection.experience, now), undone)
 
-    def _follow(self, turn: Turn) -> str | None:
+    @staticmethod
+    def _follow(turn: Turn, plan: Plan) -> str | None:
         """The plan's next action, while the episode has kept to the plan's way (and, for a
         shortcut, reached the states it should)."""
-        done, path, states = len(turn.history), self.plan.path, self.plan.states
+        done, path, states = len(turn.history), plan.path, plan.states
         if done >= len(path) or any(
             _taken(step.action, target) is None
             for step, target in zip(turn.history, path, strict=False)
@@ -438,19 +96,19 @@ class Explorer:
             return None
         return grounded(path[done], turn.valid_actions)
 
-    def _gamble(self, turn: Turn) -> str | None:
+    @staticmethod
+    def _gamble(turn: Turn, plan: Plan) -> str | None:
         """The plan's candidate, once its way is done, if this episode has not taken it."""
-        candidate = self.plan.gamble
-        if candidate is None or len(turn.history) < len(self.plan.path):
+        candidate = plan.gamble
+        if candidate is None or len(turn.history) < len(plan.path):
             return None
         if any(_taken(step.action, candidate) is not None for step in turn.history):
             return None
         return grounded(candidate, turn.valid_actions)
 
-    def _explore(
-        self, turn: Turn, known: Knowledge, undone: list[tuple[str, str]]
-    ) -> dict[str, Vote]:
-        here, goal = turn.situation, DeadEndGuard.goal_words(turn.task)
+    @staticmethod
+    def _explore(turn: Turn, known: Knowledge, undone: list[tuple[str, str]]) -> dict[str, Vote]:
+        here, goal = turn.situation, goal_words(turn.task)
         tried_here = known.tried_at(here.location)
         last = turn.history[-1].action if turn.history else ""
         undoers = {undo for undo, done in undone if done == template_of(last)}
@@ -501,17 +159,3 @@ def _taken(taken: str, planned: str) -> str | None:
 
 def _reversible(turn: Turn) -> list[str]:
     return [a for a in turn.valid_actions if a not in turn.irreversible_actions]
-
-
-def _names_a_place(action: str, known: Knowledge) -> bool:
-    return bool(object_words(action) & known.places)
-
-
-def ranked(embedder: Embedder, task: str, actions: Sequence[str]) -> list[str]:
-    """``actions`` by closeness in meaning to the task, closest first."""
-    vectors = embedder.embed([task, *actions])
-    scored = zip(actions, vectors[1:], strict=True)
-    return [a for a, _ in sorted(scored, key=lambda p: -cosine(vectors[0], p[1]))]
-
-
-__all__ = ["Cell", "Explorer", "Plan", "choose_plan", "ranked"]

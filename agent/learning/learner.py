@@ -8,8 +8,9 @@
     after_trial    (given that recollection back) evidence reflector (+ LLM reflector,
                    + the model's citations) -> insight updates -> memory -> the trial as
                    an exemplar -> promotion across scopes (of the subjects the trial
-                   changed), all in one SQLite transaction; then the vector index -> the
-                   graph (saved to disk while that is cheap)
+                   changed) -> the trial folded into its game's archive of cells, all in
+                   one SQLite transaction; then the vector index -> the graph and its map
+                   of the game (saved to disk while that is cheap)
 
 A failed trial (the environment or the model broke) never reaches ``after_trial``: what it
 half-saw is not learned.
@@ -25,10 +26,13 @@ from pathlib import Path
 from agent.learning.recall import Recaller, Recollection
 from agent.running.trials import TrialContext
 from knowledge_graph.graph import KnowledgeGraph
+from knowledge_graph.map import GameMap
+from memory.archive import Archive
 from memory.insights import Op, Operation
 from memory.knowledge import Exemplar, Insight, Origin, normalise
 from memory.memory import Memory
 from memory.records import Step, TrialOutcome
+from reflection.archiving import fold_trial
 from reflection.citations import citation_updates
 from reflection.evidence import EvidenceReflector
 from reflection.llm import LLMReflection, LLMReflector
@@ -51,7 +55,10 @@ def load_graph(memory: Memory, path: Path | None, *, save: bool = True) -> Knowl
 
 def rebuild_graph(memory: Memory, path: Path | None) -> KnowledgeGraph:
     """The graph made anew from SQLite (it is derived data), saved to ``path`` if given."""
-    graph = KnowledgeGraph.build(memory.store.insights.active(), memory.store.exemplars.all())
+    store = memory.store
+    graph = KnowledgeGraph.build(
+        store.insights.active(), store.exemplars.all(), store.archives.all()
+    )
     save_graph(graph, memory, path)
     return graph
 
@@ -103,17 +110,21 @@ class MemoryLearner:
             initial_observation=context.observation,
             steps=tuple(steps),
             trial_id=context.trial_id,
+            start=context.start,
         )
-        self.learn_from(trajectory, context)
+        self.learn_from(trajectory, context, target=recollection.plan.target)
 
     def learn_from(
         self,
         trajectory: Trajectory,
         context: TrialContext | None = None,
         origin: str = Origin.TRIAL,
+        target: str | None = None,
     ) -> Exemplar:
         """Reflect on a trajectory and remember it; ``origin`` marks where it came from
-        (``Origin.TRIAL``, or ``demonstration:oracle`` for an oracle path).
+        (``Origin.TRIAL``, or ``demonstration:oracle`` for an oracle path), ``target`` the
+        cell of the archive the trial set out to explore from. The trial is folded into its
+        game's archive of cells too (``reflection.archiving``).
 
         What it teaches is stored all or nothing (``Memory.transaction``): a kill, an
         interrupt or an error during learning keeps every lesson of the trial — evidence,
@@ -141,10 +152,22 @@ class MemoryLearner:
             )
             self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
             ops += promoted
+            archive = self._archive(trajectory, target)
         self._promoted_all = True
+        self.graph.add_map(GameMap.of(archive))
         self._update_graph(ops, exemplar)
         self.last_operations = ops
         return exemplar
+
+    def _archive(self, trajectory: Trajectory, target: str | None) -> Archive:
+        """The trial folded into its game's archive, and the changed cells stored."""
+        archives = self.memory.store.archives
+        before = archives.load(trajectory.env, trajectory.task, trajectory.variation)
+        archive, changed = fold_trial(
+            before, trajectory.start, trajectory.steps, target=target, trial_id=trajectory.trial_id
+        )
+        archives.save(archive, changed)
+        return archive
 
     def _reflect_with_model(
         self, trajectory: Trajectory, context: TrialContext | None

@@ -1,4 +1,5 @@
-"""Recall before a trial: the insights, exemplars, experience and graph facts for one task.
+"""Recall before a trial: the insights, exemplars, graph facts and the archive of one game,
+and the plan the trial sets out with.
 
 ``Recaller.recall`` gathers them once per trial into a ``Recollection``, a frozen value that
 flows forward: the learner returns it from ``before_trial``, the trial loop hands it to the
@@ -14,24 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from agent.learning.plans import Experience, Plan, choose_plan
 from knowledge_graph.graph import KnowledgeGraph
+from knowledge_graph.map import GameMap
+from memory.archive import Archive
+from memory.embedding import Embedder
 from memory.knowledge import Exemplar, Insight, Relation, Scope, Where, normalise
 from memory.memory import Memory
 from reflection.trajectory import goal_for
-
-
-@dataclass
-class ActionRecord:
-    """What happened when an action was taken in one state, over every recalled trajectory."""
-
-    tries: int = 0
-    best_credit: float = 0.0
-    idle: int = 0  # times it was taken and changed nothing
-    fatal: int = 0
-    exemplars: set[int] = field(default_factory=set)
-
-
-Experience = dict[str, dict[str, ActionRecord]]  # state key -> action -> record
 
 
 @dataclass(frozen=True)
@@ -44,17 +35,14 @@ class Recollection:
     variation: str | None = None
     insights: tuple[Insight, ...] = ()
     exemplars: tuple[Exemplar, ...] = ()
-    experience: Experience = field(default_factory=dict)
     chain: tuple[str, ...] = ()  # necessary actions in order, from the graph
+    archive: Archive | None = None  # what exploring found in this game (None: memory off)
+    plan: Plan = field(default_factory=Plan)  # what this trial sets out to do
 
-    def own_trials(self) -> list[Exemplar]:
-        """The recalled trajectories of this very variation, oldest first."""
-        own = [
-            e
-            for e in self.exemplars
-            if (e.env, e.task, e.variation) == (self.env, self.task, self.variation)
-        ]
-        return sorted(own, key=lambda e: e.id or 0)
+    @cached_property
+    def experience(self) -> Experience:
+        """What actions did in this game, tallied once per trial from its archive."""
+        return Experience.of_archive(self.archive)
 
     @cached_property
     def by_subject(self) -> dict[str, list[Insight]]:
@@ -75,32 +63,24 @@ class Recollection:
         if best is not None and best.useful_actions():
             path = ", ".join(best.useful_actions()[:25])
             lines.append(f"A past attempt at {best.spec} scored {best.score:g} by: {path}")
-        return lines
-
-
-def experience_of(exemplars: tuple[Exemplar, ...]) -> Experience:
-    experience: Experience = defaultdict(lambda: defaultdict(ActionRecord))
-    for exemplar in exemplars:
-        for step in exemplar.steps:
-            if not step.state_key:
-                continue
-            record = experience[step.state_key][step.action]
-            record.tries += 1
-            record.best_credit = max(record.best_credit, step.credit)
-            record.idle += int(not step.useful and step.credit == 0 and step.reward <= 0)
-            record.fatal += int(step.fatal)
-            if exemplar.id is not None:
-                record.exemplars.add(exemplar.id)
-    return {state: dict(actions) for state, actions in experience.items()}
+        if self.archive is not None and self.archive.cells:
+            lines += [f"Map: {fact}" for fact in GameMap.of(self.archive).facts(limit=8)]
+        return lines + self.plan.lines()
 
 
 class Recaller:
     def __init__(
-        self, memory: Memory, graph: KnowledgeGraph | None = None, exemplars: int = 8
+        self,
+        memory: Memory,
+        graph: KnowledgeGraph | None = None,
+        exemplars: int = 8,
+        embedder: Embedder | None = None,
     ) -> None:
         self.memory = memory
         self.graph = graph
         self.max_exemplars = exemplars
+        # What ranks the elimination search's candidates by meaning (the home's model).
+        self.embedder = embedder or (memory.index.embedder if memory.index else None)
 
     def recall(
         self, env_name: str, task: str, variation: str | None, description: str
@@ -109,11 +89,7 @@ class Recaller:
         exemplars = tuple(
             self.memory.exemplars_for(env_name, task, variation, description, self.max_exemplars)
         )
-        # Experience is keyed by state, and two games can have look-alike states (rooms with
-        # the same exits): only this very variation's trials say what happened "here".
-        same_game = tuple(
-            e for e in exemplars if (e.env, e.task, e.variation) == (env_name, task, variation)
-        )
+        archive = self.memory.store.archives.load(env_name, task, variation)
         chain: tuple[str, ...] = ()
         if self.graph is not None:
             task_goal = goal_for(Where(Scope.TASK, env_name, task))
@@ -125,8 +101,9 @@ class Recaller:
             variation=variation,
             insights=insights,
             exemplars=exemplars,
-            experience=experience_of(same_game),
             chain=chain,
+            archive=archive,
+            plan=choose_plan(archive, description, self.embedder),
         )
 
 

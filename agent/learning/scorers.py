@@ -1,9 +1,6 @@
 """Memory acting on the choice: scorers that read the trial's recollection, which every
 ``Turn`` carries (``turn.recollection``; empty when memory is off, so they are silent).
 
-    experience  what was done before in this very state: actions that led to a score gain up
-                (by their credit), actions that changed nothing or lost the game down, and
-                actions never tried here a little up (explore where memory is silent)
     insight     actions named by insights: necessary ones not yet done up, fruitless and
                 fatal ones down; narrower scopes and higher confidence weigh more
     exemplar    the next step of the best similar trajectories (their useful steps, in
@@ -11,51 +8,22 @@
     chain       the next undone action of the task's precondition chain (knowledge graph)
 
 Every vote names the memories behind it, so each decision records what influenced it.
+What the archive of the game says (what each action did in each cell, the plan of the
+trial) acts through the explorer (``agent.learning.explore``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from agent.acting.grounding import lexical_similarity
-from agent.acting.policy import Scorer, Vote
+from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
+from agent.acting.policy import Scorer, Vote, default_scorers
 from agent.acting.state import Turn
-from agent.acting.text import content_words, object_words, template_of
+from agent.acting.text import content_words, object_words
+from agent.learning.explore import Explorer
 from agent.learning.recall import SCOPE_WEIGHT, Recollection, relation_weight
 from agent.learning.roles import bindings, rebind
-from knowledge_graph.entities import location_of
-from memory.embedding import Embedder, cosine
 from memory.knowledge import Exemplar, Scope, normalise
-
-EXPLORE_BONUS = 0.4
-MATCH_THRESHOLD = 0.8
-SAME_OBJECTS = 0.6  # share of object words two wordings of one step have in common
-
-
-class ExperienceScorer:
-    name = "experience"
-
-    def score(self, turn: Turn) -> Mapping[str, Vote]:
-        records = turn.recollection.experience.get(turn.state_key)
-        if not records:
-            return {}
-        votes = {}
-        for action in turn.valid_actions:
-            record = records.get(action)
-            if record is None:
-                votes[action] = Vote(EXPLORE_BONUS)
-                continue
-            memories = tuple(f"exemplar:{i}" for i in sorted(record.exemplars))
-            if record.fatal:
-                value = -6.0
-            elif record.best_credit > 0:
-                value = min(4.0, 1.5 + record.best_credit / 20)
-            elif record.idle == record.tries:
-                value = -1.0
-            else:
-                value = -0.3 * record.tries
-            votes[action] = Vote(value, memories)
-        return votes
 
 
 class InsightScorer:
@@ -103,32 +71,6 @@ def progress(useful: list[str], history: list[str]) -> int:
                 position += offset + 1
                 break
     return position
-
-
-def similarity(action: str, target: str) -> float:
-    """How surely ``action`` is ``target`` done on this variation's objects: the same
-    template, a close wording, and mostly the same objects ("green light bulb" for "red
-    light bulb" passes, "move table to freezer" for "move metal pot to freezer" does not)."""
-    if action == target:
-        return 1.0
-    if template_of(action) != template_of(target):
-        return 0.0
-    ours, theirs = object_words(action), object_words(target)
-    if ours and theirs and len(ours & theirs) / len(ours | theirs) < SAME_OBJECTS:
-        return 0.0
-    return lexical_similarity(action, target)
-
-
-def closest(target: str, valid_actions: tuple[str, ...]) -> tuple[str | None, float]:
-    """The valid action nearest to ``target``, with its similarity."""
-    if target in valid_actions:
-        return target, 1.0
-    best, value = None, 0.0
-    for action in valid_actions:
-        candidate = similarity(action, target)
-        if candidate > value:
-            best, value = action, candidate
-    return best, value
 
 
 def named_by(action: str, task: str) -> bool:
@@ -207,82 +149,13 @@ class ChainScorer:
         return {}
 
 
-class FrontierScorer:
-    """One calculated risk where memory has run out. When this episode has caught up with the
-    best score of earlier trials of this variation and then explored ``STALL`` steps without
-    a gain, it tries an irreversible action never tried here — the dead-end guard holds such
-    actions back, so without memory the agent would never find out which one is right.
-
-    The candidate is the one whose target is closest in meaning to the task (rooms and doors
-    are never the thing to pick), and only if it stands out from the runner-up. A risk that
-    lost is remembered and not repeated: one gamble per variation, unless it paid off.
-    """
-
-    name = "frontier"
-    STALL = 8
-    MARGIN = 0.02  # cosine lead over the runner-up needed to take the risk
-
-    def __init__(self, embedder: Embedder, bonus: float = 4.5) -> None:
-        self.embedder = embedder
-        self.bonus = bonus
-
-    def score(self, turn: Turn) -> Mapping[str, Vote]:
-        trials = turn.recollection.own_trials()
-        if not trials or not turn.irreversible_actions or not self._stalled(turn):
-            return {}
-        if turn.history[-1].score < max(e.score for e in trials) or self._lost_a_gamble(turn):
-            return {}
-        tried = {step.action for e in trials for step in e.steps}
-        places = self._places(turn.recollection)
-        untried = sorted(
-            a
-            for a in turn.irreversible_actions
-            if a not in tried and not (set(object_words(a)) & places)
-        )
-        if not untried:
-            return {}
-        vectors = self.embedder.embed([turn.task, *untried])
-        ranked = sorted(
-            ((cosine(vectors[0], v), a) for v, a in zip(vectors[1:], untried, strict=True)),
-            reverse=True,
-        )
-        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < self.MARGIN:
-            return {}
-        return {ranked[0][1]: Vote(self.bonus, (f"exemplar:{trials[-1].id}",))}
-
-    def _stalled(self, turn: Turn) -> bool:
-        history = turn.history
-        if len(history) < self.STALL:
-            return False
-        last_gain = max(
-            (i for i in range(1, len(history)) if history[i].score > history[i - 1].score),
-            default=0,
-        )
-        return len(history) - last_gain >= self.STALL
-
-    def _lost_a_gamble(self, turn: Turn) -> bool:
-        risky = {template_of(a) for a in turn.irreversible_actions}
-        return any(
-            step.fatal and template_of(step.action) in risky
-            for e in turn.recollection.own_trials()
-            for step in e.steps
-        )
-
-    @staticmethod
-    def _places(recollection: Recollection) -> set[str]:
-        """Words naming rooms seen in earlier trials, and doors: never the thing to pick."""
-        words = {"door"}
-        for exemplar in recollection.exemplars:
-            for step in exemplar.steps:
-                place = location_of(step.observation)
-                if place:
-                    words.update(place.split())
-        return words
+def memory_scorers() -> list[Scorer]:
+    """The scorers through which memory's insights, exemplars and graph act (the archive
+    acts through the explorer, ``agent.learning.explore``, with memory on or off)."""
+    return [InsightScorer(), ExemplarScorer(), ChainScorer()]
 
 
-def memory_scorers(embedder: Embedder | None = None) -> list[Scorer]:
-    """The scorers through which memory acts (the frontier one needs an embedder)."""
-    scorers: list[Scorer] = [ExperienceScorer(), InsightScorer(), ExemplarScorer(), ChainScorer()]
-    if embedder is not None:
-        scorers.append(FrontierScorer(embedder))
-    return scorers
+def policy_scorers(memory: bool) -> list[Scorer]:
+    """Every voice of the policy: the priors of acting, the explorer (with memory off it
+    explores from what the episode saw), and memory's own scorers if memory is on."""
+    return [*default_scorers(), Explorer(), *(memory_scorers() if memory else [])]

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from agent.acting.agent import Agent
-from agent.acting.episode import Episode
+from agent.acting.episode import Episode, start_of
 from agent.environments.base import TextEnv
 from agent.environments.registry import Environments
 from agent.environments.spec import EnvSpec
 from agent.errors import EnvError, LLMError, LLMUnavailable
 from agent.learning.recall import Recollection
-from memory.records import LLMCall, RunStatus, Step, TrialOutcome
+from memory.records import LLMCall, RunStatus, Start, Step, TrialOutcome
 
 
 def interruption_reason(stop: KeyboardInterrupt) -> str:
@@ -53,6 +53,7 @@ class TrialContext:
     variation: str | None = None
     task_description: str = ""
     observation: str = ""
+    start: Start = field(default_factory=Start)  # where the player began, what it saw
 
     @property
     def env(self) -> str:
@@ -193,8 +194,9 @@ class TrialLoop:
         trial_id = self.store.start_trial(self.run_id, name, trial, seed=seed)
         try:  # from here on, however the trial ends, its record is closed
             self.observer.trial_started(name, trial, self.max_steps)
+            self.agent.reseed(seed)  # a new seed each trial: retrying is not repeating
             episode = Episode(env, self.agent, max_steps=self.max_steps, seed=seed)
-            observation, _ = episode.reset()
+            observation, info = episode.reset()
             self.store.describe_trial(
                 trial_id,
                 task=env.spec.task,
@@ -203,7 +205,14 @@ class TrialLoop:
                 observation=observation,
             )
             context = TrialContext(
-                self.run_id, trial_id, env.spec, trial, env.variation, episode.task, observation
+                self.run_id,
+                trial_id,
+                env.spec,
+                trial,
+                env.variation,
+                episode.task,
+                observation,
+                start_of(info),
             )
             recollection = self.learner.before_trial(context)
             for step in episode.steps(recollection):

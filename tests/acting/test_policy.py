@@ -3,8 +3,6 @@ from __future__ import annotations
 from agent.acting.policy import (
     DeadEndGuard,
     Evidence,
-    LoopGuard,
-    Novelty,
     Policy,
     RandomPolicy,
     Relevance,
@@ -48,22 +46,6 @@ def test_relevance_counts_objects_named_in_the_task_not_the_verb() -> None:
     assert "look around" not in scores
 
 
-def test_loop_guard_penalises_actions_that_changed_nothing() -> None:
-    history = (
-        step(1, "look around", "You are in the hallway."),  # same as before: fruitless
-        step(2, "open door to kitchen", "The door is now open."),
-    )
-    scores = LoopGuard().score(turn(history, "The door is now open."))
-    assert scores["look around"] < scores["open door to kitchen"] < 0
-    assert "pick up thermometer" not in scores
-
-
-def test_novelty_only_rewards_untried_actions() -> None:
-    scores = Novelty().score(turn((step(1, "look around", "x"),)))
-    assert "look around" not in scores
-    assert scores["pick up thermometer"] > 0
-
-
 def test_dead_end_guard_blocks_the_destination_and_repeats_more_than_the_goal() -> None:
     guard = DeadEndGuard()
     scores = guard.score(turn())
@@ -87,7 +69,7 @@ def test_choice_records_its_evidence() -> None:
     choice = policy.choose(turn(), policy.evidence(turn()), {"open door to kitchen": -0.2})
     best = choice.candidates[0]
     assert best.action == choice.action
-    assert set(best.evidence) >= {"llm", "novelty"}
+    assert "llm" in best.evidence  # the model is one voice among the evidence
     assert [c.score for c in choice.candidates] == sorted(
         (c.score for c in choice.candidates), reverse=True
     )

@@ -18,8 +18,8 @@ from memory.store import Store
 from tests.llm.servers import ScriptedHTTPServer, completion_body
 from tests.support.cli import cairn
 
-DEFAULTS = ["relevance", "instruction", "template", "novelty", "loop", "dead_end"]
-MEMORY = ["experience", "insight", "exemplar", "chain", "frontier"]
+DEFAULTS = ["relevance", "instruction", "template", "dead_end", "explore"]
+MEMORY = ["insight", "exemplar", "chain"]
 ROOT = Path(__file__).parents[2]
 
 

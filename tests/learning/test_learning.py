@@ -6,24 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.acting.agent import Agent
-from agent.acting.policy import Policy, default_scorers
+from agent.acting.policy import Policy
 from agent.environments import Environments, parse
 from agent.environments.toy import ToyWorld
 from agent.learning.demonstrations import play_oracle
 from agent.learning.learner import MemoryLearner, load_graph, rebuild_graph
 from agent.learning.recall import Recaller
-from agent.learning.scorers import memory_scorers
+from agent.learning.scorers import policy_scorers
 from agent.running.trials import Learner, NoLearning, TrialLoop
 from knowledge_graph.graph import KnowledgeGraph
 from memory.embedding import HashEmbedder, embedder_named
-from memory.knowledge import InsightUpdate, Relation, Scope, Where
+from memory.knowledge import Exemplar, InsightUpdate, Relation, Scope, Where
 from memory.memory import Memory
 from memory.store import Store
 from memory.vectors import VectorIndex
 from tests.support.envs import DyingEnv
 
-PARTLY = "toy:fetch@2"  # a first trial of 30 steps takes the thing (50) but does not focus
-MAZE = "toy:maze@1"  # the evidence policy wins it in 9 steps; the shortest way is 3
+PARTLY = "toy:fetch@11,rooms=10"  # a first trial of 30 steps takes the thing (50), no more
+MAZE = "toy:maze@1"  # the evidence policy wins it in its first trial
+LONG_MAZE = "toy:maze@2,rooms=10"  # ...this one too, by a way a retry would not repeat
 
 
 def open_memory(home: Path) -> Memory:
@@ -37,11 +38,9 @@ def learning_loop(
 ) -> tuple[TrialLoop, Store]:
     """The agent `cairn run --policy evidence` builds, with memory on (or off)."""
     learned = open_memory(home)
-    scorers = default_scorers()
+    scorers = policy_scorers(memory)
     learner: Learner = NoLearning()
     if memory:
-        assert learned.index is not None
-        scorers += memory_scorers(learned.index.embedder)
         learner = MemoryLearner(learned, graph_path=home / "graph.json")
     store = learned.store
     run_id = store.start_run("test", {}, "test")
@@ -79,8 +78,8 @@ def test_the_second_trial_reaches_the_first_ones_score_faster(
     assert graph.graph.number_of_nodes() > 0
     # Decisions of trial 2 name the memories behind them.
     used = memories_used(store, trials[1]["id"])
-    assert any(m.startswith("exemplar:") for m in used)
-    assert any(m.startswith("insight:") for m in used)
+    assert any(m.startswith("cell:") for m in used)  # the way back to the best cell
+    assert any(m.startswith(("exemplar:", "insight:")) for m in used)
     assert not memories_used(store, trials[0]["id"])  # nothing to recall in trial 1
 
 
@@ -103,9 +102,11 @@ def test_a_won_trial_is_remembered_and_recalled_from_disk(
     assert [e.id for e in recalled.exemplars] == [exemplar.id]
     necessary = {i.subject for i in recalled.insights if i.relation is Relation.NECESSARY}
     assert necessary == {"take coin"}
-    assert recalled.experience  # what each action did in each room of this maze
+    assert recalled.archive and recalled.archive.cells  # what each action did in each room
+    assert recalled.plan.won and recalled.plan.path == exemplar_actions(exemplar)
     elsewhere = Recaller(memory, graph).recall("toy", "maze", "2", "Find the coin.")
-    assert not elsewhere.insights and not elsewhere.experience  # another maze is another game
+    assert not elsewhere.insights and elsewhere.archive is not None
+    assert not elsewhere.archive.cells  # another maze is another game
 
 
 def test_memory_moves_the_choice_onto_the_way_it_won(
@@ -113,15 +114,20 @@ def test_memory_moves_the_choice_onto_the_way_it_won(
 ) -> None:
     with_memory, store = learning_loop(environments, tmp_path / "on", trials=2)
     without, baseline = learning_loop(environments, tmp_path / "off", trials=2, memory=False)
-    with_memory.run([parse(MAZE)])
-    without.run([parse(MAZE)])
-    shortest = ToyWorld(parse(MAZE)).oracle_actions()
-    second = store.steps(store.trials()[1]["id"])
-    assert [s["action"] for s in second] == shortest  # straight there, remembered
-    assert len(baseline.steps(baseline.trials()[1]["id"])) > len(shortest)  # not by luck
-    for step in second:  # every choice came with the memories that moved it
+    with_memory.run([parse(LONG_MAZE)])
+    without.run([parse(LONG_MAZE)])
+    first, second = (store.steps(t["id"]) for t in store.trials())
+    assert first[-1]["won"] and second[-1]["won"]
+    assert [s["action"] for s in second] == [s["action"] for s in first]  # the won way, again
+    retried = baseline.steps(baseline.trials()[1]["id"])
+    assert [s["action"] for s in retried] != [s["action"] for s in first]  # not by luck
+    for step in second:  # every choice came with the memory that moved it: the won way
         (chosen, *_) = sorted(step["candidates"], key=lambda c: -c["score"])
         assert chosen["action"] == step["action"] and chosen["memories"]
+
+
+def exemplar_actions(exemplar: Exemplar) -> tuple[str, ...]:
+    return tuple(step.action for step in exemplar.steps)
 
 
 def test_a_failed_trial_teaches_nothing(environments: Environments, tmp_path: Path) -> None:

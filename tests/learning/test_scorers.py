@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from agent.acting.policy import Policy
 from agent.acting.state import Turn, state_key
-from agent.learning.recall import Recollection, experience_of
-from agent.learning.scorers import ChainScorer, ExemplarScorer, ExperienceScorer, InsightScorer
+from agent.learning.recall import Recollection
+from agent.learning.scorers import ChainScorer, ExemplarScorer, InsightScorer
 from memory.knowledge import Exemplar, ExemplarStep, Insight, Relation, Scope, Where
 from memory.records import Step
 
@@ -36,17 +36,6 @@ def turn(history: tuple[Step, ...] = (), recollection: Recollection | None = Non
     return Turn(
         "Your task is to boil water.", "A hallway.", VALID, history, recollection=recollection
     )
-
-
-def test_experience_replays_gains_avoids_losses_and_explores_the_untried() -> None:
-    memory = recalled(exemplars=(PAST,), experience=experience_of((PAST,)))
-    votes = ExperienceScorer().score(turn(recollection=memory))
-    assert votes["go to kitchen"].value > votes["open fridge"].value > 0  # credit > explore
-    assert votes["eat orange"].value < 0 and votes["focus on door"].value <= -6
-    assert votes["go to kitchen"].memories == ("exemplar:1",)
-    elsewhere = Turn("t", "o", ("wait",), (), recollection=memory)
-    assert ExperienceScorer().score(elsewhere) == {}
-    assert ExperienceScorer().score(turn()) == {}  # memory off: the turn recalls nothing
 
 
 def test_insights_push_necessary_actions_once_and_hold_back_fruitless_ones() -> None:
@@ -83,7 +72,7 @@ def test_chain_points_at_the_first_undone_precondition() -> None:
 
 
 def test_the_decision_records_which_memories_moved_it() -> None:
-    now = turn(recollection=recalled(exemplars=(PAST,), experience=experience_of((PAST,))))
+    now = turn(recollection=recalled(exemplars=(PAST,)))
     from agent.acting.policy import default_scorers
     from agent.learning.scorers import memory_scorers
 
@@ -91,29 +80,7 @@ def test_the_decision_records_which_memories_moved_it() -> None:
     choice = policy.choose(now, policy.evidence(now))
     assert choice.action == "go to kitchen"
     assert "exemplar:1" in choice.candidates[0].memories
-    assert "experience" in choice.candidates[0].evidence
-
-
-def test_frontier_takes_one_standout_risk_after_stalling_and_never_repeats_a_lost_one() -> None:
-    from agent.learning.scorers import FrontierScorer
-    from memory.embedding import HashEmbedder
-
-    task = "Your task is to find the animal with the longest life span. Focus on the animal."
-    valid = ("focus on animal", "focus on kitchen door", "focus on chair", "look around")
-    stalled = tuple(
-        Step(i, "look around", "A room.", 0, 50.0, False, False, False) for i in range(1, 10)
-    )
-    earlier = exemplar(ExemplarStep("look around", "A room.", 0, 50.0, credit=50, useful=True))
-    memory = recalled(env="scienceworld", task="boil", variation="3", exemplars=(earlier,))
-    scorer = FrontierScorer(HashEmbedder())
-    risky = frozenset(valid[:3])
-    now = Turn(task, "A room.", valid, stalled, risky, recollection=memory)
-    assert set(scorer.score(now)) == {"focus on animal"}  # doors are never the thing
-    assert scorer.score(Turn(task, "A room.", valid, stalled[:3], risky, recollection=memory)) == {}
-    lost = exemplar(ExemplarStep("focus on chair", "You focus.", 0, 0.0, fatal=True), id=2)
-    later = recalled(env="scienceworld", task="boil", variation="3", exemplars=(earlier, lost))
-    now = Turn(task, "A room.", valid, stalled, risky, recollection=later)
-    assert scorer.score(now) == {}  # one gamble per variation, unless it paid off
+    assert "exemplar" in choice.candidates[0].evidence
 
 
 def test_a_trajectory_of_another_variation_is_rebound_and_skips_what_is_not_offered() -> None:
@@ -171,24 +138,20 @@ def test_an_irreversible_step_learned_on_another_variation_needs_the_task_to_nam
     task = "Your task is to melt ice cream. First, focus on the substance."
     valid = ("focus on substance in fountain", "focus on ice cream", "look around")
     history = (Step(1, "go to outside", "Outside.", 0, 3, False, False, False),)
-    key = Turn(task, "Outside.", valid).state_key
     tasks = Where(Scope.TASK, "scienceworld", "melt")
     necessary = Insight(
         "focus on substance in fountain", Relation.NECESSARY, "g", tasks, 5, 0, id=3
     )
     for variation, voted in (("1", False), ("0", True)):  # another variation; the same one
-        own = variation == "0"  # experience is recalled from this very variation only
         memory = recalled(
             task="melt",
             variation=variation,
             exemplars=(water,),
-            experience={key: experience_of((water,))["s2"]} if own else {},
             insights=(necessary,) if variation == "1" else (),
         )
         here = Turn(task, "Outside.", valid, history, frozenset(valid[:2]), recollection=memory)
         votes = {
             **ExemplarScorer().score(here),
-            **ExperienceScorer().score(here),
             **InsightScorer().score(here),
         }
         assert ("focus on substance in fountain" in votes) is voted
