@@ -5,7 +5,8 @@ A *cell* is a coarse state — the place, what the player holds, the score — n
 archive keeps the shortest known way to it from the start, how many trials reached it and
 how many set out to explore from it, which actions were tried there and what each led to,
 the actions seen valid there, and the things seen there. A game's row (``ArchiveStore``
-``games`` table) keeps its start state and how many trials folded into it.
+``games`` table) keeps its start state, how many trials folded into it, and how many of them
+did not win once the game had been won (a won game's shortened way is then not trusted).
 
 Actions are recorded with the fine states they were taken in and led to (``Turn.state_key``:
 place, holdings and what is seen), so the shortest way to a cell can be found over them and
@@ -75,6 +76,7 @@ class Archive:
     variation: str | None
     start: str = ""  # the fine state every trial starts in
     trials: int = 0  # trials folded in
+    setbacks: int = 0  # trials that did not win after the game was first won
     cells: Mapping[str, Cell] = field(default_factory=dict)
 
     @property
@@ -97,7 +99,9 @@ class ArchiveStore:
             return Archive(env, task, variation)
         rows = self.db.table("cells").rows_where("game_id = ?", [game["id"]], order_by="rowid")
         cells = {row["key"]: _cell(row) for row in rows}
-        return Archive(env, task, variation, game["start_state"], game["trials"], cells)
+        return Archive(
+            env, task, variation, game["start_state"], game["trials"], game["setbacks"], cells
+        )
 
     def save(self, archive: Archive, changed: Iterable[str] | None = None) -> None:
         """Write the archive (only the cells named in ``changed``, if given)."""
@@ -133,7 +137,12 @@ class ArchiveStore:
 
     def _game_id(self, archive: Archive) -> int:
         found = self._game(archive.env, archive.task, archive.variation)
-        fields = {"start_state": archive.start, "trials": archive.trials, "updated_at": now()}
+        fields = {
+            "start_state": archive.start,
+            "trials": archive.trials,
+            "setbacks": archive.setbacks,
+            "updated_at": now(),
+        }
         if found is not None:
             self.db.table("games").update(found["id"], fields)
             return int(found["id"])

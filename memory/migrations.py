@@ -427,6 +427,7 @@ def m0010_archive(db: Database) -> None:
             "variation": str,
             "start_state": str,
             "trials": int,
+            "setbacks": int,
             "updated_at": str,
         },
         pk="id",

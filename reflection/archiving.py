@@ -80,7 +80,15 @@ def fold_trial(
         cells[target] = replace(cells[target], chosen=cells[target].chosen + 1)
         changed.add(target)
     start_state = archive.start or start.state
-    folded = replace(archive, start=start_state, trials=archive.trials + 1, cells=cells)
+    was_won = any(c.won for c in archive.cells.values())
+    setback = was_won and not any(step.won for step in steps)
+    folded = replace(
+        archive,
+        start=start_state,
+        trials=archive.trials + 1,
+        setbacks=archive.setbacks + setback,
+        cells=cells,
+    )
     return folded, changed
 
 

@@ -121,7 +121,7 @@ class Explorer:
                 continue
             if action in turn.irreversible_actions and not named:
                 continue  # a gamble: left to the elimination search
-            if action not in tried_here and known.leads_back(action):
+            if action not in tried_here and known.leads_back(here.location, action):
                 value = 0.0  # a known way to a known place: no news
             elif action not in tried_here:
                 value = UNTRIED * known.promise(action) + NEW_COMMAND / (1 + known.tries(action))

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 from agent.acting.grounding import MATCH_THRESHOLD, similarity
 from agent.acting.text import content_words, goal_words, object_words, template_of
@@ -71,17 +72,21 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     won = [c for c in cells if c.won]
     if won:
         best = min(won, key=lambda c: len(c.path))
-        return Plan(best.path, best.key, won=True, best_score=best_score)
+        if archive.setbacks:  # a shortened way lost once: replay the way that won
+            return Plan(best.path, best.key, won=True, best_score=best_score)
+        path, states = shortest_form(best.path, archive)
+        return Plan(path, best.key, won=True, best_score=best_score, states=states)
     known = Knowledge(Experience.of_archive(archive), Experience())
     best = max(cells, key=lambda c: (c.score, -len(c.path)))
     gamble = None
     if _stalled(archive) and not _committed(best, archive):
         gamble = _next_candidate(archive, known, task, embedder)
-    if gamble is not None:
-        there = min(
-            (c for c in cells if gamble in c.risks and _reachable(c, archive)),
-            key=lambda c: (-c.score, len(c.path)),
-        )
+    there = min(
+        (c for c in cells if gamble in c.risks and _reachable(c, archive)),
+        key=lambda c: (-c.score, len(c.path)),
+        default=None,
+    )
+    if gamble is not None and there is not None:
         return Plan(there.path, there.key, best_score=best_score, gamble=gamble)
     open_cells = [c for c in cells if _reachable(c, archive) and _promising(c, known)]
     if not open_cells:
@@ -125,6 +130,54 @@ def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, .
                 found.setdefault(next_cell, ways[next_state])
                 queue.append(next_state)
     return found
+
+
+def shortest_form(path: Sequence[str], archive: Archive) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A won way with its detours cut out, and the states it should pass through: a detour
+    is a walk through other places that ends in the state it began in (a dead end of a maze
+    walked into and out of), with nothing done on the way but moves and actions that
+    changed nothing. A detour that never left its place stays (ScienceWorld's "wait" while
+    the stove heats), and so does the way wherever a step was not seen to lead where the
+    walk says. A shortened way that loses once is not tried again (``Archive.setbacks``)."""
+    after: dict[tuple[str, str], set[str]] = {}
+    idle: set[tuple[str, str]] = set()
+    place_of: dict[str, str] = {}
+    for cell in archive.cells.values():
+        for o in cell.tried:
+            after.setdefault((o.state, o.action), set()).add(o.next_state)
+            place_of[o.state] = cell.place
+            if not o.changed:
+                idle.add((o.state, o.action))
+            if o.next_cell in archive.cells:
+                place_of.setdefault(o.next_state, archive.cells[o.next_cell].place)
+    states = [archive.start]
+    for action in path:
+        next_states = after.get((states[-1], action), set())
+        if len(next_states) != 1:  # unseen, or not the same each time: keep the way
+            return tuple(path), ()
+        states.append(next(iter(next_states)))
+
+    def detour(i: int, j: int) -> bool:
+        places = [place_of.get(state) for state in states[i : j + 1]]
+        moved = [a != b for a, b in pairwise(places)]
+        steps = zip(states[i:j], path[i:j], moved, strict=True)
+        return (
+            states[j] == states[i]
+            and None not in places
+            and any(moved)
+            and all(move or (state, action) in idle for state, action, move in steps)
+        )
+
+    kept: list[int] = []  # indices of the steps kept
+    i = 0
+    while i < len(path):
+        end = next((j for j in range(len(path), i, -1) if detour(i, j)), None)
+        if end is None:
+            kept.append(i)
+            i += 1
+        else:
+            i = end
+    return tuple(path[k] for k in kept), tuple(states[k + 1] for k in kept)
 
 
 def _stalled(archive: Archive) -> bool:
@@ -321,21 +374,53 @@ class Knowledge:
         """Commands one of whose actions lost this game."""
         return {template_of(a) for a in self.fatal}
 
+    @cached_property
+    def reverses(self) -> dict[str, str]:
+        """Moves known to undo each other: ``A -> B`` when ``B`` led back from where ``A``
+        led, between two pairs of places or more and never to anywhere else ("go east",
+        "go west"); "go to hallway" is undone by a different move from every room."""
+        pairs: dict[str, dict[str, set[tuple[str, str]]]] = {}
+        for place, moves in self.moves.items():
+            for action, there in moves.items():
+                for back, again in self.moves.get(there, {}).items():
+                    if again == place:
+                        pairs.setdefault(action, {}).setdefault(back, set()).add((place, there))
+        return {
+            action: back
+            for action, backs in pairs.items()
+            for back, where in backs.items()
+            if len(backs) == 1 and len(where) >= 2
+        }
+
+    @cached_property
+    def likely_moves(self) -> dict[str, dict[str, str]]:
+        """The moves taken, and the ways back they imply (``reverses``) not yet taken."""
+        likely = {place: dict(moves) for place, moves in self.moves.items()}
+        for place, moves in self.moves.items():
+            for action, there in moves.items():
+                back = self.reverses.get(action)
+                if back is not None:
+                    likely.setdefault(there, {}).setdefault(back, place)
+        return likely
+
     def leads_somewhere_new(self, place: str, action: str) -> bool:
         """A way on no trial has followed from here, of a command that moves the player,
         not known to lead to a place already visited."""
         return (
             template_of(action) in self.movers
             and action not in self.moves.get(place, {})
-            and not self.leads_back(action)
+            and not self.leads_back(place, action)
         )
 
-    def leads_back(self, action: str) -> bool:
-        """Taken from two places or more, has it always led to one, already visited? Then
-        it goes there from anywhere ("teleport to kitchen"), unlike "go west"."""
+    def leads_back(self, place: str, action: str) -> bool:
+        """Does it lead from ``place`` to a place already visited, though not taken from
+        there yet? Either it went to one place from two or more others ("teleport to
+        kitchen", unlike "go west"), or it undoes the move that led here."""
         known = self.destinations.get(action, {})
         places = set(known.values())
-        return len(known) >= 2 and len(places) == 1 and places <= self.visited
+        if len(known) >= 2 and len(places) == 1 and places <= self.visited:
+            return True
+        return self.likely_moves.get(place, {}).get(action) in self.visited
 
     @cached_property
     def places(self) -> frozenset[str]:
@@ -369,7 +454,7 @@ class Knowledge:
                     place, action = previous[place]
                     path.append(action)
                 return path[::-1]
-            for action, other in sorted(self.moves.get(place, {}).items()):
+            for action, other in sorted(self.likely_moves.get(place, {}).items()):
                 if other not in seen and action not in irreversible and action not in self.fatal:
                     seen.add(other)
                     previous[other] = (place, action)

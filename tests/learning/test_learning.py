@@ -3,6 +3,7 @@ embedder, the evidence policy (no model, no engine: each test takes a second or 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from agent.acting.agent import Agent
@@ -22,7 +23,7 @@ from memory.store import Store
 from memory.vectors import VectorIndex
 from tests.support.envs import DyingEnv
 
-PARTLY = "toy:fetch@11,rooms=10"  # a first trial of 30 steps takes the thing (50), no more
+PARTLY = "toy:fetch@3,rooms=10"  # a first trial of 30 steps takes the thing (50), no more
 MAZE = "toy:maze@1"  # the evidence policy wins it in its first trial
 LONG_MAZE = "toy:maze@2,rooms=10"  # ...this one too, by a way a retry would not repeat
 
@@ -103,7 +104,8 @@ def test_a_won_trial_is_remembered_and_recalled_from_disk(
     necessary = {i.subject for i in recalled.insights if i.relation is Relation.NECESSARY}
     assert necessary == {"take coin"}
     assert recalled.archive and recalled.archive.cells  # what each action did in each room
-    assert recalled.plan.won and recalled.plan.path == exemplar_actions(exemplar)
+    assert recalled.plan.won and recalled.plan.path[-1] == "take coin"
+    assert is_part_of(recalled.plan.path, exemplar_actions(exemplar))  # its shortest form
     elsewhere = Recaller(memory, graph).recall("toy", "maze", "2", "Find the coin.")
     assert not elsewhere.insights and elsewhere.archive is not None
     assert not elsewhere.archive.cells  # another maze is another game
@@ -118,12 +120,19 @@ def test_memory_moves_the_choice_onto_the_way_it_won(
     without.run([parse(LONG_MAZE)])
     first, second = (store.steps(t["id"]) for t in store.trials())
     assert first[-1]["won"] and second[-1]["won"]
-    assert [s["action"] for s in second] == [s["action"] for s in first]  # the won way, again
+    won_way, again = [s["action"] for s in first], [s["action"] for s in second]
+    assert is_part_of(again, won_way) and len(again) < len(won_way) / 2  # detours cut out
     retried = baseline.steps(baseline.trials()[1]["id"])
     assert [s["action"] for s in retried] != [s["action"] for s in first]  # not by luck
     for step in second:  # every choice came with the memory that moved it: the won way
         (chosen, *_) = sorted(step["candidates"], key=lambda c: -c["score"])
         assert chosen["action"] == step["action"] and chosen["memories"]
+
+
+def is_part_of(part: Sequence[str], whole: Sequence[str]) -> bool:
+    """Is ``part`` ``whole`` with some of its steps left out?"""
+    rest = iter(whole)
+    return all(step in rest for step in part)
 
 
 def exemplar_actions(exemplar: Exemplar) -> tuple[str, ...]:

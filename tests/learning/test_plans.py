@@ -1,0 +1,88 @@
+"""What a trial sets out to do, chosen from the archive (``agent.learning.plans``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from agent.environments import parse
+from agent.environments.toy import OPPOSITE, ToyWorld
+from agent.learning.plans import choose_plan, shortest_form
+from memory.archive import Archive, Cell, Outcome
+from memory.embedding import HashEmbedder
+from reflection.archiving import fold_trial
+from tests.support.play import play
+
+MAZE = "toy:maze@2,rooms=10"
+
+
+def detour_then_win(env: ToyWorld) -> list[str]:
+    """Look around, walk to the room farthest from the coin and back, then win."""
+    rooms = sorted(env.world.exits)
+    far = max(rooms, key=lambda room: len(env.route(room)))
+    there = env.route(far)
+    back = [f"go {OPPOSITE[a.removeprefix('go ')]}" for a in reversed(there)]
+    return ["look around", *there, *back, *(env.oracle_actions() or [])]
+
+
+def test_a_won_way_is_played_without_its_detours() -> None:
+    env = ToyWorld(parse(MAZE))
+    walk = detour_then_win(env)
+    start, steps = play(env, walk)
+    assert steps[-1].won
+    archive, _ = fold_trial(Archive("toy", "maze", "2,rooms=10"), start, steps, trial_id=1)
+    plan = choose_plan(archive, env.task)
+    assert plan.won and list(plan.path) == env.oracle_actions()  # the detour is cut out
+    assert len(plan.states) == len(plan.path)  # ...and checked step by step as it is followed
+    _, replayed = play(env, list(plan.path))
+    assert replayed[-1].won
+
+
+def test_after_a_shortened_way_lost_the_way_that_won_is_replayed() -> None:
+    env = ToyWorld(parse(MAZE))
+    walk = detour_then_win(env)
+    start, steps = play(env, walk)
+    archive, _ = fold_trial(Archive("toy", "maze", "2,rooms=10"), start, steps, trial_id=1)
+    _, lost = play(env, ["look around", "inventory"])  # a trial that did not win
+    archive, _ = fold_trial(archive, start, lost, trial_id=2)
+    assert archive.setbacks == 1
+    assert choose_plan(archive, env.task).path == tuple(walk)  # exactly as it was won
+
+
+def test_a_detour_that_never_leaves_its_place_is_kept() -> None:
+    """Waiting in one place may be why the game was won (ScienceWorld: the stove heats)."""
+    env = ToyWorld(parse(MAZE))
+    oracle = env.oracle_actions() or []
+    walk = [*oracle[:-1], "look around", "inventory", "look around", oracle[-1]]
+    start, steps = play(env, walk)
+    archive, _ = fold_trial(Archive("toy", "maze", "2,rooms=10"), start, steps, trial_id=1)
+    (won,) = [c for c in archive.cells.values() if c.won]
+    path, _ = shortest_form(won.path, archive)
+    assert list(path) == walk
+
+
+def risky_cell(key: str, risks: tuple[str, ...], tried: tuple[Outcome, ...], trial: int) -> Cell:
+    return Cell(key, "den", (), 0.0, risks=risks, tried=tried, first_trial=1, last_trial=trial)
+
+
+def test_each_lost_gamble_is_remembered_and_the_next_candidate_tried() -> None:
+    """The elimination search: one untried irreversible action per trial, closest to the task
+    first, each loss remembered, until the right one is found."""
+    task = "Your task is to find a living thing. Focus on it."
+    candidates = ("focus on baby bear", "focus on living rose", "focus on steel chair")
+    embedder = HashEmbedder()
+    tried: tuple[Outcome, ...] = (Outcome("look around", "s0", "s0", "den||0", changed=False),)
+    archive = Archive("toy", "fetch", "1", start="s0", trials=1)
+    gambled = []
+    for trial in range(2, 2 + len(candidates)):
+        start = risky_cell("den||0", candidates, tried, trial)
+        archive = replace(archive, trials=trial, cells={start.key: start})
+        plan = choose_plan(archive, task, embedder)
+        assert plan.gamble is not None and plan.gamble not in gambled
+        gambled.append(plan.gamble)
+        lost = Outcome(plan.gamble, "s0", "den||0#end", "den||0", changed=True, fatal=True)
+        tried = (*tried, lost)
+    assert sorted(gambled) == sorted(candidates)  # every candidate once, none twice
+    assert gambled[0] == "focus on living rose"  # the one closest to "a living thing" first
+    start = risky_cell("den||0", candidates, tried, 9)
+    exhausted = replace(archive, cells={start.key: start})
+    assert choose_plan(exhausted, task, embedder).gamble is None
