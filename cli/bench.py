@@ -13,7 +13,16 @@ from rich.table import Table
 
 from agent import __version__
 from agent.environments import EnvSpec
-from agent.running.bench import Results, Suite, load_suite, planned_trials, run_suite
+from agent.running.bench import (
+    Curve,
+    Played,
+    Results,
+    Suite,
+    first_win,
+    load_suite,
+    planned_trials,
+    run_suite,
+)
 from agent.running.config import PolicyName, RunConfig
 from cli.assemble import LocalPlayer, RayPlayer
 from cli.common import report_console, write_json
@@ -37,8 +46,8 @@ def results_table(results: Results) -> Table:
         table.add_column(column)
     for trial in range(1, results.trials + 1):
         table.add_column(f"t{trial}", justify="right")
-    table.add_column("t1→last", justify="right")
-    table.add_column("wins last", justify="right")
+    for column in ("t1→last", "wins last", "won", "first win", "lost after"):
+        table.add_column(column, justify="right")
     for (setting, group, agent), curve in results.curves.items():
         means = curve.mean_by_trial()
         table.add_row(
@@ -48,8 +57,33 @@ def results_table(results: Results) -> Table:
             *(f"{m:.1f}" for m in means),
             f"{means[-1] - means[0]:+.1f}",
             f"{100 * curve.win_rate_by_trial()[-1]:.0f}%",
+            *_first_wins(curve),
+            str(curve.relapses()),
         )
+        if agent == "no-memory":  # what retrying with a new seed each trial achieves
+            best = curve.best_of_k_by_trial()
+            table.add_row(
+                setting,
+                group,
+                "best-of-k",
+                *(f"{m:.1f}" for m in best),
+                f"{best[-1] - best[0]:+.1f}",
+            )
+    table.caption = (
+        "best-of-k: no-memory's best score over its first k trials. won: specs won at least "
+        "once; first win: mean trial and steps of each spec's first win; lost after: trials "
+        "lost after their spec was first won."
+    )
     return table
+
+
+def _first_wins(curve: Curve) -> tuple[str, str]:
+    wins = [w for w in map(first_win, curve.played) if w is not None]
+    if not wins:
+        return f"0/{len(curve.played)}", "-"
+    trial = sum(t for t, _ in wins) / len(wins)
+    steps = sum(s for _, s in wins) / len(wins)
+    return f"{len(wins)}/{len(curve.played)}", f"t{trial:.1f}, {steps:.0f} steps"
 
 
 def plot(results: Results, path: Path) -> None:
@@ -75,6 +109,8 @@ def plot(results: Results, path: Path) -> None:
                 curve = results.curves.get((setting, group, agent))
                 if curve is not None:
                     ax.plot(trials, curve.mean_by_trial(), style, label=agent)
+                if curve is not None and agent == "no-memory":
+                    ax.plot(trials, curve.best_of_k_by_trial(), ":^", label="best-of-k retry")
             ax.set_title(f"{setting.upper().replace('_', '-')} · {group}", fontsize=10)
             ax.set_ylim(-3, 103)
             ax.set_xticks(trials)
@@ -111,7 +147,7 @@ class SuitePlayer:
 
     def play(
         self, specs: Sequence[EnvSpec], trials: int, max_steps: int, home: Path, memory: bool
-    ) -> list[tuple[list[float], list[bool]]]:
+    ) -> list[Played]:
         config = replace(self.config, trials=trials, max_steps=max_steps, home=home, memory=memory)
         store = Store.in_home(home)
         label = "memory" if memory else "no-memory"
@@ -129,7 +165,14 @@ class SuitePlayer:
             self.bars.label = label
             _, played = self.player.play(config, specs, store, "cairn bench", self.bars)
         store.close()
-        return [([o.score for o in r.outcomes], [o.won for o in r.outcomes]) for r in played]
+        return [
+            Played(
+                [o.score for o in r.outcomes],
+                [o.won for o in r.outcomes],
+                [o.steps for o in r.outcomes],
+            )
+            for r in played
+        ]
 
 
 def bench(

@@ -7,7 +7,9 @@ A suite (a small TOML file) names environment groups, and for each the envs of t
     GEN-TASK  new tasks, after learning on ``train`` tasks (memory carried)
 
 Both agents get the same number of trials; the no-memory agent starts every trial knowing
-nothing. Each (setting, group) gets fresh homes, so settings do not leak into each other.
+nothing, with a new seed for its tie-breaks: its best score over the first k trials
+(best-of-k) is what retrying alone achieves, and learning has to beat it. Each (setting,
+group) gets fresh homes, so settings do not leak into each other.
 
     [scienceworld]
     max_steps = 50
@@ -20,10 +22,11 @@ from __future__ import annotations
 
 import statistics
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from agent.environments import EnvSpec
 from agent.environments.registry import parse
@@ -102,19 +105,48 @@ def _split(table: Any, where: str) -> tuple[tuple[EnvSpec, ...], tuple[EnvSpec, 
     return tuple(parse(s) for s in table["train"]), tuple(parse(s) for s in table["test"])
 
 
+class Played(NamedTuple):
+    """One spec's trials: score, won and steps of each."""
+
+    scores: list[float]
+    wins: list[bool]
+    steps: list[int]
+
+
 @dataclass
 class Curve:
     """Scores of one agent in one (setting, group): one list of trial scores per spec."""
 
     specs: list[str] = field(default_factory=list)  # each spec's text
-    scores: list[list[float]] = field(default_factory=list)
-    wins: list[list[bool]] = field(default_factory=list)
+    played: list[Played] = field(default_factory=list)
 
     def mean_by_trial(self) -> list[float]:
-        return [statistics.mean(column) for column in zip(*self.scores, strict=True)]
+        return _means(p.scores for p in self.played)
 
     def win_rate_by_trial(self) -> list[float]:
-        return [statistics.mean(column) for column in zip(*self.wins, strict=True)]
+        return _means(p.wins for p in self.played)
+
+    def best_of_k_by_trial(self) -> list[float]:
+        """The mean of each spec's best score over its first k trials: retrying's gain."""
+        return _means(list(accumulate(p.scores, max)) for p in self.played)
+
+    def relapses(self) -> int:
+        """Trials lost after their spec was first won."""
+        return sum(not won for p in self.played for won in p.wins[_first(p.wins) :][1:])
+
+
+def first_win(played: Played) -> tuple[int, int] | None:
+    """(trial, steps) of the spec's first win, if any."""
+    trial = _first(played.wins)
+    return None if trial == len(played.wins) else (trial + 1, played.steps[trial])
+
+
+def _first(wins: Sequence[bool]) -> int:
+    return next((i for i, won in enumerate(wins) if won), len(wins))
+
+
+def _means(columns: Iterable[Sequence[float]]) -> list[float]:
+    return [statistics.mean(column) for column in zip(*columns, strict=True)]
 
 
 @dataclass
@@ -135,20 +167,26 @@ class Results:
                     "group": group,
                     "agent": agent,
                     "mean_by_trial": curve.mean_by_trial(),
+                    "best_of_k_by_trial": curve.best_of_k_by_trial(),
                     "win_rate_by_trial": curve.win_rate_by_trial(),
+                    "lost_after_won": curve.relapses(),
                     "envs": [
-                        {"env": spec, "scores": scores, "won": won}
-                        for spec, scores, won in zip(
-                            curve.specs, curve.scores, curve.wins, strict=True
-                        )
+                        {
+                            "env": spec,
+                            "scores": p.scores,
+                            "won": p.wins,
+                            "steps": p.steps,
+                            "first_win": first_win(p),
+                        }
+                        for spec, p in zip(curve.specs, curve.played, strict=True)
                     ],
                 }
             )
         return {"suite": self.suite, "trials": self.trials, "results": rows}
 
 
-# (specs, trials, max_steps, home, memory on?) -> one (scores, wins) pair per spec
-Play = Callable[[Sequence[EnvSpec], int, int, Path, bool], list[tuple[list[float], list[bool]]]]
+# (specs, trials, max_steps, home, memory on?) -> what each spec's trials did
+Play = Callable[[Sequence[EnvSpec], int, int, Path, bool], list[Played]]
 
 
 def planned_trials(suite: Suite, agents: Sequence[str]) -> int:
@@ -176,10 +214,9 @@ def run_suite(suite: Suite, play: Play, workdir: Path, agents: Sequence[str]) ->
                     if train and memory:
                         play(train, suite.train_trials, group.max_steps, home, True)
                     played = play(test, suite.trials, group.max_steps, home, memory)
-                    for spec, (scores, wins) in zip(test, played, strict=True):
+                    for spec, trials in zip(test, played, strict=True):
                         curve.specs.append(str(spec))
-                        curve.scores.append(scores)
-                        curve.wins.append(wins)
+                        curve.played.append(trials)
                 if not curve.specs:
                     del results.curves[(setting, group.name, agent)]
     return results
