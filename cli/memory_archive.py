@@ -120,6 +120,7 @@ def archive_json(found: Archive) -> dict[str, Any]:
         "task": found.task,
         "variation": found.variation,
         "trials": found.trials,
+        "lost_after_won": found.setbacks,
         "cells": [cell_json(c) for c in found.cells.values()],
         "map": GameMap.of(found).facts(limit=1000),
     }

@@ -85,6 +85,9 @@ def to_png(kg: KnowledgeGraph, path: Path, max_nodes: int = 60) -> None:
         nx.draw_networkx_edges(shown, layout, alpha=0.35, arrows=True, ax=ax)
         labels = {n: shown.nodes[n].get("name", n)[:28] for n in shown.nodes}
         nx.draw_networkx_labels(shown, layout, labels=labels, font_size=7, ax=ax)
+        exits = {(a, b): d["action"] for a, b, d in shown.edges(data=True) if "action" in d}
+        if exits:  # a map: each way between two places is the action that moves you
+            nx.draw_networkx_edge_labels(shown, layout, edge_labels=exits, font_size=6, ax=ax)
     ax.set_title(
         f"cairn knowledge graph ({shown.number_of_nodes()} of {kg.graph.number_of_nodes()} nodes)"
     )

@@ -140,6 +140,15 @@ class KnowledgeGraph:
                 exits.setdefault(name, {})[data["action"]] = self.graph.nodes[target]["name"]
         return exits
 
+    def map_graph(self, game: str) -> KnowledgeGraph:
+        """One game's map alone, as a graph of its own: its places, their exits and what
+        was seen there (for ``cairn graph export map.png --map SPEC``)."""
+        places = [n for n, d in self.graph.nodes(data=True) if d.get("game") == game]
+        things = {
+            t for p in places for _, t, k in self.graph.out_edges(p, keys=True) if k == "seen"
+        }
+        return KnowledgeGraph(nx.MultiDiGraph(self.graph.subgraph([*places, *things])))
+
     def _count(
         self, source: str, target: str, relation: str, key: str | None = None, **attrs: Any
     ) -> None:

@@ -13,7 +13,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from knowledge_graph.entities import command_of
+from knowledge_graph.entities import command_of, objects_of
 from memory.archive import Archive
 
 
@@ -55,8 +55,16 @@ class GameMap:
             place: {a for a in actions - tried.get(place, set()) if command_of(a) in movers}
             for place, actions in offered.items()
         }
+        ways = {
+            o
+            for actions in offered.values()
+            for a in actions
+            if command_of(a) in movers
+            for o in objects_of(a)
+        }  # "north", "kitchen": where to go, not a thing there
+        things = {place: found - ways for place, found in seen.items()}
         game = f"{archive.env}/{archive.task}/{archive.variation}"
-        return cls(game, start, exits, _nonempty(closed), _nonempty(untaken), _nonempty(seen))
+        return cls(game, start, exits, _nonempty(closed), _nonempty(untaken), _nonempty(things))
 
     @property
     def places(self) -> set[str]:
