@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -85,6 +85,45 @@ class Archive:
         if not self.cells:
             return None
         return min(self.cells.values(), key=lambda c: (not c.won, -c.score, len(c.path)))
+
+
+def merge(ours: Archive, theirs: Archive) -> Archive:
+    """Two archives of one game as one (an import): each cell's shorter way, the larger of
+    the counts, the union of what was tried, offered and seen. Taking the larger count, not
+    the sum, keeps a merge idempotent: the same bundle taken in twice changes nothing."""
+    cells = dict(ours.cells)
+    for key, their in theirs.cells.items():
+        our = cells.get(key)
+        cells[key] = their if our is None else _merged(our, their)
+    return replace(
+        ours,
+        start=ours.start or theirs.start,
+        trials=max(ours.trials, theirs.trials),
+        setbacks=max(ours.setbacks, theirs.setbacks),
+        cells=cells,
+    )
+
+
+def _merged(our: Cell, their: Cell) -> Cell:
+    tried = {(o.action, o.state): o for o in our.tried}
+    for o in their.tried:
+        old = tried.get((o.action, o.state))
+        tried[(o.action, o.state)] = (
+            o
+            if old is None
+            else replace(old, tries=max(old.tries, o.tries), fatal=old.fatal or o.fatal)
+        )
+    return replace(
+        our,
+        path=min(our.path, their.path, key=len),
+        reached=max(our.reached, their.reached),
+        chosen=max(our.chosen, their.chosen),
+        won=our.won or their.won,
+        tried=tuple(tried.values()),
+        offered=tuple(dict.fromkeys((*our.offered, *their.offered))),
+        seen=tuple(sorted({*our.seen, *their.seen})),
+        risks=our.risks if len(our.path) <= len(their.path) else their.risks,
+    )
 
 
 class ArchiveStore:

@@ -13,11 +13,14 @@ A bundle is a zip of JSON-lines files and a manifest::
     exemplars.jsonl   exemplar trajectories, named ``<home>:trial:<trial>`` (or
                       ``<home>:exemplar:<row>`` without a trial)
     operations.jsonl  the operation log of the exported insights
+    archives.jsonl    each game's archive of cells: the ways found, what was tried where and
+                      what lost (``memory.bundle_archives``; from format 3)
     graph.json        the knowledge graph (informational: the importer rebuilds its own)
 
 Format 2 added the names (``uid``, ``residuals``, ``home_id``): with them the importer
 counts each piece of evidence once, whichever bundle brings it (``memory.bundle_import``).
 Format 1 bundles still import, but name nothing, so only a byte-identical one is known again.
+Format 3 added the archives; bundles of formats 1 and 2 import without them.
 
 Embeddings are not in it: the importing home embeds with its own model. Import is a trust
 boundary: every file is checked (names, sizes, checksums, schema) before anything is written,
@@ -40,9 +43,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from memory.bundle_archives import archive_record
 from memory.bundle_evidence import ExportedEvidence
 from memory.bundle_schema import (
     MAX_MEMBER_BYTES,
+    ArchiveRecord,
     EvidenceRecord,
     ExemplarRecord,
     InsightRecord,
@@ -56,8 +61,14 @@ from memory.knowledge import Insight, Scope
 from memory.store import Store
 
 FORMAT = "cairn-bundle"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MEMBERS = ("insights.jsonl", "evidence.jsonl", "exemplars.jsonl", "operations.jsonl", "graph.json")
+ADDED = {"archives.jsonl": 3}  # members a later format added: the format they came with
+
+
+def members(version: int) -> tuple[str, ...]:
+    """The files a bundle of this format holds besides its manifest."""
+    return (*MEMBERS, *(name for name, since in ADDED.items() if version >= since))
 
 
 # --- export ------------------------------------------------------------------------------
@@ -107,11 +118,18 @@ def export_bundle(
         if (filters.env is None or e.env == filters.env)
         and (filters.task is None or e.task == filters.task)
     ]
+    archives = [
+        archive_record(a)
+        for a in store.archives.all()
+        if (filters.env is None or a.env == filters.env)
+        and (filters.task is None or a.task == filters.task)
+    ]
     files = {
         "insights.jsonl": _jsonl(records),
         "evidence.jsonl": _jsonl(evidence),
         "exemplars.jsonl": _jsonl(exemplars),
         "operations.jsonl": _jsonl(operations),
+        "archives.jsonl": _jsonl(archives),
         "graph.json": json.dumps(graph or {}).encode(),
     }
     counts = {
@@ -119,6 +137,7 @@ def export_bundle(
         "evidence": len(evidence),
         "exemplars": len(exemplars),
         "operations": len(operations),
+        "archives": len(archives),
     }
     manifest = {
         "format": FORMAT,
@@ -164,6 +183,7 @@ class Bundle:
     evidence: list[EvidenceRecord]
     exemplars: list[ExemplarRecord]
     operations: list[OperationRecord]
+    archives: list[ArchiveRecord]
 
 
 def read_bundle(path: Path) -> Bundle:
@@ -196,6 +216,7 @@ def read_bundle(path: Path) -> Bundle:
         evidence=_lines(EvidenceRecord, contents["evidence.jsonl"], "evidence.jsonl"),
         exemplars=_lines(ExemplarRecord, contents["exemplars.jsonl"], "exemplars.jsonl"),
         operations=_lines(OperationRecord, contents["operations.jsonl"], "operations.jsonl"),
+        archives=_lines(ArchiveRecord, contents.get("archives.jsonl", b""), "archives.jsonl"),
     )
     ids = {i.id for i in bundle.insights}
     if len(ids) != len(bundle.insights):
@@ -234,21 +255,24 @@ def _check_identities(path: Path, bundle: Bundle) -> None:
 def _checked_members(path: Path, archive: zipfile.ZipFile) -> tuple[Manifest, dict[str, bytes]]:
     """The manifest and every listed member, each checked against it (names, sizes, sums)."""
     names = set(archive.namelist())
-    unexpected = names - {"manifest.json", *MEMBERS}
+    unexpected = names - {"manifest.json", *members(FORMAT_VERSION)}
     if unexpected:
         shown = ", ".join(repr(name) for name in sorted(unexpected)[:3])  # names are untrusted
         raise BundleError(f"{path}: unexpected files {shown}: not a cairn bundle")
-    missing = {"manifest.json", *MEMBERS} - names
-    if missing:
-        raise BundleError(f"{path}: {sorted(missing)[0]} is missing: not a whole cairn bundle")
+    if "manifest.json" not in names:
+        raise BundleError(f"{path}: manifest.json is missing: not a whole cairn bundle")
     manifest = _model(Manifest, _member(archive, "manifest.json"), "manifest.json")
     if manifest.format_version > FORMAT_VERSION:
         raise BundleError(
             f"{path} is format {manifest.format_version}; this cairn reads up to "
             f"{FORMAT_VERSION}: upgrade cairn"
         )
+    expected = members(manifest.format_version)
+    missing = set(expected) - names
+    if missing:
+        raise BundleError(f"{path}: {sorted(missing)[0]} is missing: not a whole cairn bundle")
     contents = {}
-    for name in MEMBERS:
+    for name in expected:
         entry = manifest.files.get(name)
         if entry is None:
             raise BundleError(f"{path}: the manifest does not list {name}")

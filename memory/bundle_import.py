@@ -7,7 +7,8 @@ bundle) is skipped. What an insight holds beyond its rows comes as named residua
 which only the change since the last bundle that brought them counts
 (``memory.residuals``). So two exports of one home, or a round trip A -> B -> A, add
 nothing twice. Format 1 named nothing: its bundles are taken in whole, and only a
-byte-identical one is known again.
+byte-identical one is known again. Archives of cells merge with the home's own, taking the
+larger of each count, so they too add nothing twice (``memory.archive.merge``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from memory.bundle import Bundle
+from memory.bundle_archives import take_archive
 from memory.bundle_schema import EvidenceRecord, ExemplarRecord, InsightRecord
 from memory.clock import now
 from memory.errors import BundleError
@@ -31,7 +33,7 @@ CONTRARY = {"support": "refute", "refute": "support"}
 
 
 def _counts() -> dict[str, int]:
-    return {"insights": 0, "evidence": 0, "exemplars": 0}
+    return {"insights": 0, "evidence": 0, "exemplars": 0, "archives": 0}
 
 
 @dataclass
@@ -76,6 +78,9 @@ def import_bundle(store: Store, bundle: Bundle) -> ImportReport:
             _take_insight(store, bundle, record, rows[record.id], report)
         for trajectory in bundle.exemplars:
             _take_exemplar(store, bundle, trajectory, report)
+        for archive in bundle.archives:
+            changed = take_archive(store, archive)
+            report.count("archives", new=int(changed), already_here=int(not changed))
         store.db.table("imports").insert(
             {
                 "sha256": bundle.sha256,

@@ -124,3 +124,42 @@ class Manifest(_Strict):
     filters: dict[str, str | None]
     counts: dict[str, int]
     files: dict[str, FileEntry]
+
+
+class OutcomeRecord(_Strict):
+    action: str = Field(min_length=1, max_length=MAX_TEXT)
+    state: str = Field(max_length=1000)
+    next_state: str = Field(max_length=1000)
+    next_cell: str = Field(max_length=MAX_TEXT)
+    changed: bool
+    fatal: bool = False
+    tries: int = Field(default=1, ge=1, le=2**62)
+
+
+class CellRecord(_Strict):
+    """A cell of an archive (``memory.archive.Cell``); its trial numbers stay home."""
+
+    key: str = Field(min_length=1, max_length=MAX_TEXT)
+    place: str = Field(max_length=500)
+    inventory: list[Annotated[str, Field(max_length=500)]] = Field(max_length=1000)
+    score: float = Field(ge=-1e9, le=1e9)
+    path: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(max_length=100_000)
+    reached: int = Field(ge=0, le=2**62)
+    chosen: int = Field(ge=0, le=2**62)
+    won: bool
+    tried: list[OutcomeRecord] = Field(max_length=100_000)
+    offered: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(max_length=100_000)
+    seen: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(max_length=100_000)
+    risks: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(max_length=100_000)
+
+
+class ArchiveRecord(_Strict):
+    """A game's archive of cells (from format 3)."""
+
+    env: str = Field(min_length=1, max_length=200)
+    task: str = Field(min_length=1, max_length=500)
+    variation: VariationKey = None
+    start: str = Field(max_length=1000)
+    trials: int = Field(ge=0, le=2**62)
+    setbacks: int = Field(default=0, ge=0, le=2**62)
+    cells: list[CellRecord] = Field(max_length=1_000_000)

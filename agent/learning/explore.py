@@ -42,6 +42,7 @@ FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
+SPARE = 2  # steps kept for the gamble beyond the way back: a wrong one ends the trial
 
 
 def episode_experience(turn: Turn) -> tuple[Experience, list[tuple[str, str]]]:
@@ -98,13 +99,26 @@ class Explorer:
 
     @staticmethod
     def _gamble(turn: Turn, plan: Plan) -> str | None:
-        """The plan's candidate, once its way is done, if this episode has not taken it."""
-        candidate = plan.gamble
+        """The plan's candidate, at the end of the trial: a wrong one ends the game, so the
+        trial explores first and comes back to where the candidate is to take it when only
+        the steps to get there and take it are left. Without a budget, at once. Returns the
+        candidate, or the next step back to its place."""
+        candidate, place = plan.gamble, plan.target_place
         if candidate is None or len(turn.history) < len(plan.path):
             return None
         if any(_taken(step.action, candidate) is not None for step in turn.history):
             return None
-        return grounded(candidate, turn.valid_actions)
+        here = grounded(candidate, turn.valid_actions)
+        left = turn.max_steps - len(turn.history)
+        if not turn.max_steps or (here is not None and left <= SPARE):
+            return here
+        if turn.situation.location == place:
+            return None
+        known = Knowledge(turn.recollection.experience, episode_experience(turn)[0])
+        way = known.route(turn.situation.location, turn.irreversible_actions, to=place)
+        if way and left <= len(way) + SPARE and way[0] in turn.valid_actions:
+            return way[0]  # time to head back
+        return None
 
     @staticmethod
     def _explore(turn: Turn, known: Knowledge, undone: list[tuple[str, str]]) -> dict[str, Vote]:

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from memory.bundle import MEMBERS, Filters, export_bundle, read_bundle
+from memory.bundle import FORMAT_VERSION, Filters, export_bundle, read_bundle
+from memory.bundle import members as members_of
 from memory.bundle_import import import_bundle
 from memory.errors import BundleError
 from memory.knowledge import InsightUpdate, Relation, Scope, Where
@@ -64,7 +65,7 @@ def pack(members: dict[str, bytes], fix_manifest: bool) -> bytes:
     members = dict(members)
     if fix_manifest:
         manifest = json.loads(members["manifest.json"])
-        for name in MEMBERS:
+        for name in members_of(FORMAT_VERSION):
             data = members.get(name, b"")
             manifest["files"][name] = {
                 "sha256": hashlib.sha256(data).hexdigest(),

@@ -6,16 +6,22 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from agent.environments import parse
+from agent.environments.toy import ToyWorld
+from memory.archive import Archive
 from memory.bundle import Filters, read_bundle
 from memory.bundle_import import import_bundle
 from memory.errors import BundleError
 from memory.knowledge import InsightUpdate, Relation
 from memory.store import Store
+from reflection.archiving import fold_trial
 from tests.memory.bundle_homes import BOIL, export, learned, rewrite
+from tests.support.play import play
 
 
 @pytest.fixture
@@ -23,7 +29,7 @@ def bundle_path(store: Store, tmp_path: Path) -> Path:
     learned(store)
     path = tmp_path / "learned.cairn.zip"
     counts = export(store, path)
-    assert counts == {"insights": 3, "evidence": 3, "exemplars": 1, "operations": 3}
+    assert counts == {"insights": 3, "evidence": 3, "exemplars": 1, "operations": 3, "archives": 0}
     return path
 
 
@@ -162,3 +168,24 @@ def test_a_member_name_flagged_utf8_that_is_not_is_a_bundle_error(
     bad.write_bytes(bytes(data))
     with pytest.raises(BundleError, match=r"not a readable zip|damaged"):
         read_bundle(bad)
+
+
+def test_a_bundle_carries_each_games_archive_and_taking_it_again_changes_nothing(
+    store: Store, other: Store, tmp_path: Path
+) -> None:
+    env = ToyWorld(parse("toy:maze@2,rooms=6"))
+    start, steps = play(env, env.oracle_actions() or [])
+    archive, _ = fold_trial(Archive("toy", "maze", "2,rooms=6"), start, steps, trial_id=7)
+    store.archives.save(archive)
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    assert export(store, first)["archives"] == 1
+    export(store, second)  # the same archive in another bundle
+
+    report = import_bundle(other, read_bundle(first))
+    taken = other.archives.load("toy", "maze", "2,rooms=6")
+    local = {c.key: replace(c, first_trial=None, last_trial=None) for c in archive.cells.values()}
+    assert taken == replace(archive, cells=local)  # whole, but for this home's trial numbers
+    assert report.new["archives"] == 1
+    again = import_bundle(other, read_bundle(second))
+    assert again.already_here["archives"] == 1 and again.new["archives"] == 0
+    assert other.archives.load("toy", "maze", "2,rooms=6") == taken
