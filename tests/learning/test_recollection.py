@@ -12,17 +12,22 @@ from agent.acting.decide import FreeDecider
 from agent.acting.policy import Policy, RandomPolicy, default_scorers
 from agent.acting.state import Turn
 from agent.environments import Environments, parse
+from agent.environments.toy import ToyWorld
 from agent.learning.learner import MemoryLearner
+from agent.learning.plans import choose_plan
 from agent.learning.recall import Recollection
 from agent.learning.scorers import memory_scorers
 from agent.running.trials import NoLearning, TrialContext, TrialLoop
+from memory.archive import Archive
 from memory.embedding import HashEmbedder
 from memory.knowledge import Insight, Relation, Scope, Where
 from memory.memory import Memory
 from memory.records import Step, TrialOutcome
 from memory.store import Store
 from memory.vectors import VectorIndex
+from reflection.archiving import fold_trial
 from tests.fakes import ScriptedLLM
+from tests.support.play import play
 
 GAME = "toy:fetch@3"
 
@@ -126,3 +131,29 @@ def test_a_strong_model_reads_the_recollection_its_turn_carries() -> None:
     llm.enqueue("Action: look around")
     agent.act(Turn("Fetch the key.", "A hall.", valid))  # memory off: nothing to read
     assert "[I5]" not in llm.requests[1].messages[-1]["content"]
+
+
+def test_a_strong_model_sees_the_map_and_the_cell_being_explored() -> None:
+    """Places, exits, ways not yet taken and things seen, and what the trial sets out to do."""
+    env = ToyWorld(parse("toy:fetch@3,rooms=6"))
+    oracle = env.oracle_actions() or []
+    start, steps = play(env, oracle[:2])  # part of the way, not won
+    archive, _ = fold_trial(Archive("toy", "fetch", "3,rooms=6"), start, steps, trial_id=1)
+    plan = choose_plan(archive, env.task)
+    assert plan.target and not plan.won
+    llm = ScriptedLLM()
+    llm.enqueue("Action: look around")
+    agent = Agent(Policy(seed=0), FreeDecider(llm), menu_size=3)
+    env.reset()
+    turn = Turn(
+        env.task,
+        "",
+        tuple(env.valid_actions()),
+        recollection=Recollection(archive=archive, plan=plan),
+    )
+    agent.act(turn)
+    prompt = llm.requests[0].messages[-1]["content"]
+    first_room = start.situation.location
+    assert f"Map: {first_room}: {oracle[0]} -> " in prompt  # an exit, and where it leads
+    assert "not yet taken:" in prompt  # a way on no trial took
+    assert f"Go back to where the best score was reached ({plan.target}) by: " in prompt
