@@ -5,11 +5,14 @@
     python bench/recall_overhead.py --sizes 1000000 --workdir /tmp/b   # keep (and reuse) it
 
 The store is filled with synthetic insights spread over 30 tasks x 100 variations (plus task-
-and environment-scope ones), and 8 exemplars of 50 steps for the task under test. It then
-times, on a ScienceWorld-sized turn (400 valid actions):
+and environment-scope ones), 8 exemplars of 50 steps for the task under test, and its game's
+archive of cells and map: 20 trials of 50 steps over 10 rooms, 400 actions seen in each cell.
+It then times, on a ScienceWorld-sized turn (400 valid actions, 20 steps into the episode):
 
-  recall     Recaller.recall for one variation (once per trial): SQL + exemplar lookup
-  scoring    all scorers of the memory agent over the 400 actions (every step)
+  recall     Recaller.recall for one variation (once per trial): SQL + exemplar lookup,
+             the archive loaded and the trial's plan chosen from it
+  scoring    all scorers of the memory agent over the 400 actions (every step), the
+             explorer reading the archive and the map
   search     semantic search of the insights (top 10 by meaning, as `cairn memory search`
              and the MCP tool do), against the vector index on disk or on a Chroma server
   learning   everything after a trial (once per trial): reflection on a 30-step trajectory,
@@ -30,18 +33,20 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from agent.acting.state import Turn
+from agent.acting.state import Turn, state_key
 from agent.learning.learner import GRAPH_FILE, MemoryLearner
 from agent.learning.recall import Recaller, Recollection
 from agent.running.config import PolicyName, RunConfig
 from cli.build import build_agent
+from memory.archive import Archive
 from memory.clock import now
 from memory.embedding import HashEmbedder
 from memory.knowledge import Exemplar, ExemplarStep, Relation, Scope, normalise
 from memory.memory import Memory
-from memory.records import Step
+from memory.records import Situation, Start, Step
 from memory.store import Store
 from memory.vectors import VectorIndex
+from reflection.archiving import fold_trial
 from reflection.trajectory import Trajectory
 
 VERBS = ["open", "close", "pick up", "move", "focus on", "look at", "activate", "go to"]
@@ -109,6 +114,7 @@ def measure(
         memory.rebuild_index()
         print(f"  {size:>9,} insights indexed in {time.perf_counter() - started:.0f} s")
         remember_exemplars(memory, sample, rng)
+        explore(store, sample, rng)
     else:
         print(f"  {size:>9,} insights: reusing {home}")
     started = time.perf_counter()
@@ -124,7 +130,7 @@ def measure(
         started = time.perf_counter()
         recollection = recaller.recall("scienceworld", "task-7", "3", sample.task)
         timings["recall"].append(time.perf_counter() - started)
-        recalled = replace(sample, recollection=recollection)
+        recalled = replace(sample, recollection=recollection, max_steps=50)
         for _ in range(5):
             started = time.perf_counter()
             policy.choose(recalled, policy.evidence(recalled))
@@ -142,6 +148,8 @@ def measure(
         index.reset()  # leave the shared server as it was
     store.close()
     print(f"  {size:>9,} insights: {len(recollection.insights)} recalled for the variation")
+    cells = len(recollection.archive.cells) if recollection.archive else 0
+    print(f"  archive of {cells} cells recalled; plan: {recollection.plan.target or 'none'}")
     return timings
 
 
@@ -160,8 +168,49 @@ def remember_exemplars(memory: Memory, sample: Turn, rng: random.Random) -> None
             for _ in range(50)
         )
         memory.remember(
-            Exemplar("scienceworld", "task-7", 3, "s", sample.task, 10.0 * n, False, steps)
+            Exemplar("scienceworld", "task-7", "3", "s", sample.task, 10.0 * n, False, steps)
         )
+
+
+ROOMS = [f"room {i}" for i in range(10)]
+
+
+def explore(store: Store, sample: Turn, rng: random.Random, trials: int = 20) -> None:
+    """The archive 20 trials of 50 steps would leave: random walks over 10 rooms, picking
+    things up now and then, 400 actions valid everywhere."""
+    archive = Archive("scienceworld", "task-7", "3")
+    choices = sample.valid_actions
+    for trial in range(1, trials + 1):
+        place, score, steps = ROOMS[0], 0.0, []
+        held: tuple[str, ...] = ()
+        start = Start(Situation(place), state_key(choices, Situation(place)), choices)
+        for i in range(1, 51):
+            action = rng.choice(choices)
+            if action.startswith("go to"):
+                place = rng.choice(ROOMS)
+            elif action.startswith("pick up") and len(held) < 3:
+                held = (*held, action.removeprefix("pick up "))
+            score += 5.0 if rng.random() < 0.03 else 0.0
+            here = Situation(place, held, score)
+            state = state_key(choices, here)
+            steps.append(
+                Step(
+                    i,
+                    action,
+                    "obs",
+                    0.0,
+                    score,
+                    False,
+                    False,
+                    False,
+                    state_key=state,
+                    location=place,
+                    inventory=held,
+                    choices=choices,
+                )
+            )
+        archive, _ = fold_trial(archive, start, steps, trial_id=trial)
+    store.archives.save(archive)
 
 
 def trajectory(sample: Turn, rng: random.Random) -> Trajectory:
@@ -173,7 +222,7 @@ def trajectory(sample: Turn, rng: random.Random) -> Trajectory:
         action = rng.choice(sample.valid_actions)
         steps.append(Step(i, action, f"obs {i}", reward, score, False, False, False))
     return Trajectory(
-        "scienceworld", "task-7", 3, "scienceworld:task-7@3", sample.task, "a room", tuple(steps)
+        "scienceworld", "task-7", "3", "scienceworld:task-7@3", sample.task, "a room", tuple(steps)
     )
 
 

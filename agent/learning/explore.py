@@ -12,8 +12,9 @@ step the ``Explorer`` votes:
              in this very cell down, more if it changed nothing, or undid the last action
     route    nothing worth trying here: the first step towards the nearest place that has
     gamble   one irreversible action per trial that no trial has taken, the closest in
-             meaning to the task, once the episode has caught up with the best known score
-             and stalled (an elimination search: each loss is remembered for the variation)
+             meaning to the task, when the last trial did not raise the best score: taken at
+             the end of the trial, after exploring, back where it can be taken (an
+             elimination search: each loss is remembered for the variation)
 
 This one voice replaces novelty, the loop guard, replayed experience and the single frontier
 gamble of earlier versions.
