@@ -12,9 +12,9 @@ step the ``Explorer`` votes:
              in this very cell down, more if it changed nothing, or undid the last action
     route    nothing worth trying here: the first step towards the nearest place that has
     gamble   one irreversible action per trial that no trial has taken, the closest in
-             meaning to the task, when the last trial did not raise the best score: taken at
-             the end of the trial, after exploring, back where it can be taken (an
-             elimination search: each loss is remembered for the variation)
+             meaning to the task, from the second trial on whenever the last one did not
+             raise the best score, taken as soon as the way to where it can be taken is
+             done (an elimination search: each loss is remembered for the variation)
 
 This one voice replaces novelty, the loop guard, replayed experience and the single frontier
 gamble of earlier versions.
@@ -43,7 +43,6 @@ FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
-SPARE = 2  # steps kept for the gamble beyond the way back: a wrong one ends the trial
 
 
 def episode_experience(turn: Turn) -> tuple[Experience, list[tuple[str, str]]]:
@@ -100,26 +99,15 @@ class Explorer:
 
     @staticmethod
     def _gamble(turn: Turn, plan: Plan) -> str | None:
-        """The plan's candidate, at the end of the trial: a wrong one ends the game, so the
-        trial explores first and comes back to where the candidate is to take it when only
-        the steps to get there and take it are left. Without a budget, at once. Returns the
-        candidate, or the next step back to its place."""
-        candidate, place = plan.gamble, plan.target_place
+        """The plan's candidate, once its way is done, if this episode has not taken it.
+        Taken at once: coming back to it at the end of a trial (after exploring) was
+        measured worse on ScienceWorld — the way back is often not known."""
+        candidate = plan.gamble
         if candidate is None or len(turn.history) < len(plan.path):
             return None
         if any(_taken(step.action, candidate) is not None for step in turn.history):
             return None
-        here = grounded(candidate, turn.valid_actions)
-        left = turn.max_steps - len(turn.history)
-        if not turn.max_steps or (here is not None and left <= SPARE):
-            return here
-        if turn.situation.location == place:
-            return None
-        known = Knowledge(turn.recollection.experience, episode_experience(turn)[0])
-        way = known.route(turn.situation.location, turn.irreversible_actions, to=place)
-        if way and left <= len(way) + SPARE and way[0] in turn.valid_actions:
-            return way[0]  # time to head back
-        return None
+        return grounded(candidate, turn.valid_actions)
 
     @staticmethod
     def _explore(turn: Turn, known: Knowledge, undone: list[tuple[str, str]]) -> dict[str, Vote]:

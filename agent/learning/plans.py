@@ -42,11 +42,6 @@ class Plan:
     states: tuple[str, ...] = ()
 
     @property
-    def target_place(self) -> str | None:
-        """Where the target cell is (its key is "place|holdings|score")."""
-        return self.target.rsplit("|", 2)[0] if self.target else None
-
-    @property
     def memories(self) -> tuple[str, ...]:
         """What a vote for the plan names as its memory: the cell of the archive."""
         return (f"cell:{self.target}",) if self.target else ()
@@ -60,10 +55,7 @@ class Plan:
         if self.target:
             lines.append(f"Go back to where the best score was reached ({self.target}) by: {way}")
         if self.gamble:
-            lines.append(
-                f"Explore, and at the end try what no trial has tried, closest to the task: "
-                f"{self.gamble}"
-            )
+            lines.append(f"Then try what no trial has tried, closest to the task: {self.gamble}")
         return lines
 
 
@@ -190,7 +182,10 @@ def shortest_form(path: Sequence[str], archive: Archive) -> tuple[tuple[str, ...
 
 def _stalled(archive: Archive) -> bool:
     """Did the last trial fail to raise the best score? Explore while exploring pays; when
-    it stalls, the elimination search takes the next candidate."""
+    it stalls, the elimination search takes the next candidate. A first trial that did not
+    win counts as stalled: a task that asks to pick one thing is only scored by picking it."""
+    if archive.trials == 1:
+        return True
     last = max((c.last_trial or 0 for c in archive.cells.values()), default=0)
     before = [c.score for c in archive.cells.values() if (c.first_trial or 0) < last]
     return bool(before) and max(before) >= max(c.score for c in archive.cells.values())
@@ -450,14 +445,13 @@ class Knowledge:
             self.promise(a) >= PROMISING and template_of(a) not in self.deadly for a in untried
         )
 
-    def route(self, start: str, irreversible: frozenset[str], to: str | None = None) -> list[str]:
-        """Actions leading from ``start`` to place ``to``, or to the nearest other place with
-        untried actions."""
+    def route(self, start: str, irreversible: frozenset[str]) -> list[str]:
+        """Actions leading from ``start`` to the nearest other place with untried actions."""
         previous: dict[str, tuple[str, str]] = {}
         queue, seen = deque([start]), {start}
         while queue:
             place = queue.popleft()
-            if place != start and (place == to if to is not None else self.frontier(place)):
+            if place != start and self.frontier(place):
                 path = []
                 while place != start:
                     place, action = previous[place]
