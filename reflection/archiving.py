@@ -2,11 +2,11 @@
 
 Each step says what its action did from the state it was taken in; the cells the trial
 reached count one more visit; the cell it set out to explore from, one more choice. Then
-each cell keeps the shortest way a trial actually took to it: the way a later trial returns,
-and a won game's shortest form. Ways are replayed as they were taken, detours and all: a
-detour may have opened a door elsewhere, and in ScienceWorld every step lets time pass (an
-animal walks off), so a way with its loops cut out, or stitched from two trials, may not
-lead where it did.
+each cell keeps the shortest way a trial actually took to it, detours and all: a detour may
+have opened a door elsewhere, and in ScienceWorld every step lets time pass (an animal walks
+off). Shortening a way is the planner's job (``agent.learning.plans``), which checks the
+states a shortened way passes through and falls back to the way as taken. The trials that
+did not win after the game was first won are counted (``Archive.setbacks``).
 """
 
 from __future__ import annotations

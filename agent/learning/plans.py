@@ -112,7 +112,7 @@ def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, .
     """The shortest way to each cell over every step any trial took (breadth first over fine
     states, never through an action that lost), with the states it should pass through.
     Stitched from several trials, it may not hold (a door another trial opened): the
-    explorer checks the states as it goes. A won game is replayed as it was won."""
+    explorer checks the states as it goes. A won game has its own (``shortest_form``)."""
     edges: dict[str, list[tuple[str, str, str]]] = {}
     for cell in archive.cells.values():
         for o in cell.tried:
