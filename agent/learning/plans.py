@@ -86,12 +86,13 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
         key=lambda c: (-c.score, len(c.path)),
         default=None,
     )
+    ways = shortcuts(archive)
     if gamble is not None and there is not None:
-        return Plan(there.path, there.key, best_score=best_score, gamble=gamble)
+        path, states = _shortest(there, ways)
+        return Plan(path, there.key, best_score=best_score, gamble=gamble, states=states)
     open_cells = [c for c in cells if _reachable(c, archive) and _promising(c, known)]
     if not open_cells:
         return Plan(best_score=best_score)
-    ways = shortcuts(archive)
     target = min(
         open_cells,
         key=lambda c: (
@@ -102,10 +103,19 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
             c.key,
         ),
     )
-    way = ways.get(target.key)
-    if way is not None and len(way[0]) < len(target.path):
-        return Plan(way[0], target.key, best_score=best_score, states=way[1])
-    return Plan(target.path, target.key, best_score=best_score)
+    path, states = _shortest(target, ways)
+    return Plan(path, target.key, best_score=best_score, states=states)
+
+
+def _shortest(
+    cell: Cell, ways: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The way to ``cell``: a shortcut over all trials' steps if shorter than the way a trial
+    took (with the states to check), else that way."""
+    way = ways.get(cell.key)
+    if way is not None and len(way[0]) < len(cell.path):
+        return way
+    return cell.path, ()
 
 
 def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

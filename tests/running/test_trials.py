@@ -140,6 +140,7 @@ def test_a_dead_jvm_fails_its_trial_and_the_next_trial_gets_a_new_one(
         killed, next_trial = loop.run_env(env).outcomes
     assert (killed.status, killed.steps) == ("failed", 2)
     assert killed.error is not None and "JVM exited" in killed.error
-    assert (next_trial.status, next_trial.steps) == ("done", 6)
+    # A new JVM plays the next trial (to its 6 steps, or sooner if its random moves end it).
+    assert next_trial.status == "done" and 1 <= next_trial.steps <= 6
     assert [t["status"] for t in store.trials(run_id)] == ["failed", "done"]
     assert len(store.steps(store.trials(run_id)[0]["id"])) == 2  # what was done is kept
