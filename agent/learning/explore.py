@@ -28,7 +28,8 @@ from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
 from agent.acting.policy import Vote
 from agent.acting.state import Turn
 from agent.acting.text import goal_words, object_words, template_of
-from agent.learning.plans import PROMISING, Experience, Knowledge, Plan
+from agent.learning.experience import PROMISING, Experience, Knowledge
+from agent.learning.plans import Plan
 
 # In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
 UNTRIED = 1.0  # never taken at this place, times its command's promise: what exploring is

@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from agent.learning.plans import Experience, Plan, choose_plan
+from agent.learning.experience import Experience
+from agent.learning.plans import Plan, choose_plan
 from knowledge_graph.graph import KnowledgeGraph
 from knowledge_graph.map import GameMap
 from memory.archive import Archive

@@ -1,0 +1,253 @@
+"""What actions did in one game: ``Experience`` tallies it from a game's archive of cells
+(``memory.archive``) or an episode's steps; ``Knowledge`` reads the two as one (tries, the
+promise of a command, the map of places and the moves that undo each other, where a way on
+is still untried, what lost)."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from agent.acting.text import content_words, object_words, template_of
+from memory.archive import Archive
+from memory.embedding import Embedder, cosine
+from memory.records import Situation
+
+PROMISING = 0.5  # a command is worth trying where it did something at least half the time
+
+
+@dataclass
+class Experience:
+    """What actions did in one game: tallies the explorer reads, from an archive's cells
+    and from an episode's steps."""
+
+    tried_in_cell: dict[tuple[str, str], int] = field(default_factory=dict)
+    tried_in_state: dict[tuple[str, str], int] = field(default_factory=dict)
+    idle_in_state: set[tuple[str, str]] = field(default_factory=set)
+    tried_at_place: dict[str, set[str]] = field(default_factory=dict)
+    offered_at_place: dict[str, set[str]] = field(default_factory=dict)
+    moves: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> action -> place
+    commands: dict[str, list[int]] = field(default_factory=dict)  # command -> [changed, tries]
+    fatal: set[str] = field(default_factory=set)  # actions that lost the game
+    taken: set[str] = field(default_factory=set)  # every action any trial took
+
+    def add(
+        self,
+        before: Situation,
+        state: str,
+        action: str,
+        after: Situation,
+        changed: bool,
+        tries: int = 1,
+        fatal: bool = False,
+    ) -> None:
+        key = (before.cell, action)
+        self.tried_in_cell[key] = self.tried_in_cell.get(key, 0) + tries
+        self.tried_in_state[(state, action)] = self.tried_in_state.get((state, action), 0) + tries
+        if not changed:
+            self.idle_in_state.add((state, action))
+        self.tried_at_place.setdefault(before.location, set()).add(action)
+        if after.location != before.location:
+            self.moves.setdefault(before.location, {})[action] = after.location
+        counts = self.commands.setdefault(template_of(action), [0, 0])
+        counts[0] += tries if changed else 0
+        counts[1] += tries
+        self.taken.add(action)
+        if fatal:
+            self.fatal.add(action)
+
+    def offered(self, place: str, actions: Iterable[str]) -> None:
+        self.offered_at_place.setdefault(place, set()).update(actions)
+
+    @classmethod
+    def of_archive(cls, archive: Archive | None) -> Experience:
+        found = cls()
+        for cell in archive.cells.values() if archive else ():
+            here = Situation(cell.place, cell.inventory, cell.score)
+            for outcome in cell.tried:
+                after = _situation(outcome.next_cell)
+                found.add(
+                    here,
+                    outcome.state,
+                    outcome.action,
+                    after,
+                    outcome.changed,
+                    outcome.tries,
+                    outcome.fatal,
+                )
+            found.offered(cell.place, cell.offered)
+        return found
+
+
+def _situation(cell_key: str) -> Situation:
+    place, held, score = cell_key.rsplit("|", 2)
+    return Situation(place, tuple(h for h in held.split(",") if h), float(score))
+
+
+class Knowledge:
+    """The archive's experience and this episode's, read as one."""
+
+    def __init__(self, past: Experience, now: Experience) -> None:
+        self.past, self.now = past, now
+        self.both = (past, now)
+
+    def tries_in_cell(self, cell: str, action: str) -> int:
+        return sum(e.tried_in_cell.get((cell, action), 0) for e in self.both)
+
+    def tries_in_state(self, state: str, action: str) -> int:
+        return sum(e.tried_in_state.get((state, action), 0) for e in self.both)
+
+    def idle_in_state(self, state: str, action: str) -> bool:
+        return any((state, action) in e.idle_in_state for e in self.both)
+
+    def tried_at(self, place: str) -> set[str]:
+        return set().union(*(e.tried_at_place.get(place, set()) for e in self.both))
+
+    def promise(self, action: str) -> float:
+        """How likely its command is to do anything: 1 until tried (a new command is worth
+        a try), then the share of its tries that changed something."""
+        changed = tries = 0
+        for e in self.both:
+            c, t = e.commands.get(template_of(action), (0, 0))
+            changed, tries = changed + c, tries + t
+        return (changed + 1) / (tries + 1)
+
+    def tries(self, action: str) -> int:
+        """How often actions of its command were taken in this game."""
+        return sum(e.commands.get(template_of(action), (0, 0))[1] for e in self.both)
+
+    @cached_property
+    def moves(self) -> dict[str, dict[str, str]]:
+        merged: dict[str, dict[str, str]] = {}
+        for e in self.both:
+            for place, moves in e.moves.items():
+                merged.setdefault(place, {}).update(moves)
+        return merged
+
+    @cached_property
+    def movers(self) -> set[str]:
+        return {template_of(a) for moves in self.moves.values() for a in moves}
+
+    @cached_property
+    def visited(self) -> set[str]:
+        return {p for e in self.both for p in e.tried_at_place} | {
+            q for moves in self.moves.values() for q in moves.values()
+        }
+
+    @cached_property
+    def destinations(self) -> dict[str, dict[str, str]]:
+        """Where each action led, by the place it was taken from."""
+        found: dict[str, dict[str, str]] = {}
+        for origin, moves in self.moves.items():
+            for action, place in moves.items():
+                found.setdefault(action, {})[origin] = place
+        return found
+
+    @cached_property
+    def fatal(self) -> set[str]:
+        return self.past.fatal | self.now.fatal
+
+    @cached_property
+    def deadly(self) -> set[str]:
+        """Commands one of whose actions lost this game."""
+        return {template_of(a) for a in self.fatal}
+
+    @cached_property
+    def reverses(self) -> dict[str, str]:
+        """Moves known to undo each other: ``A -> B`` when ``B`` led back from where ``A``
+        led, between two pairs of places or more and never to anywhere else ("go east",
+        "go west"); "go to hallway" is undone by a different move from every room."""
+        pairs: dict[str, dict[str, set[tuple[str, str]]]] = {}
+        for place, moves in self.moves.items():
+            for action, there in moves.items():
+                for back, again in self.moves.get(there, {}).items():
+                    if again == place:
+                        pairs.setdefault(action, {}).setdefault(back, set()).add((place, there))
+        return {
+            action: back
+            for action, backs in pairs.items()
+            for back, where in backs.items()
+            if len(backs) == 1 and len(where) >= 2
+        }
+
+    @cached_property
+    def likely_moves(self) -> dict[str, dict[str, str]]:
+        """The moves taken, and the ways back they imply (``reverses``) not yet taken."""
+        likely = {place: dict(moves) for place, moves in self.moves.items()}
+        for place, moves in self.moves.items():
+            for action, there in moves.items():
+                back = self.reverses.get(action)
+                if back is not None:
+                    likely.setdefault(there, {}).setdefault(back, place)
+        return likely
+
+    def leads_somewhere_new(self, place: str, action: str) -> bool:
+        """A way on no trial has followed from here, of a command that moves the player,
+        not known to lead to a place already visited."""
+        return (
+            template_of(action) in self.movers
+            and action not in self.moves.get(place, {})
+            and not self.leads_back(place, action)
+        )
+
+    def leads_back(self, place: str, action: str) -> bool:
+        """Does it lead from ``place`` to a place already visited, though not taken from
+        there yet? Either it went to one place from two or more others ("teleport to
+        kitchen", unlike "go west"), or it undoes the move that led here."""
+        known = self.destinations.get(action, {})
+        places = set(known.values())
+        if len(known) >= 2 and len(places) == 1 and places <= self.visited:
+            return True
+        return self.likely_moves.get(place, {}).get(action) in self.visited
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        """Words of places: visited ones, and what moving commands lead to ("teleport to
+        kitchen") — where things are, never the thing a task asks for."""
+        words = content_words(" ".join(self.visited)) | {"door"}
+        for e in self.both:
+            for offered in e.offered_at_place.values():
+                words |= {
+                    w for a in offered if template_of(a) in self.movers for w in object_words(a)
+                }
+        return words
+
+    def frontier(self, place: str) -> bool:
+        """Is there an action at ``place`` no one has taken there that may do something?"""
+        offered = set().union(*(e.offered_at_place.get(place, set()) for e in self.both))
+        untried = offered - self.tried_at(place) - self.fatal
+        return any(
+            self.promise(a) >= PROMISING and template_of(a) not in self.deadly for a in untried
+        )
+
+    def route(self, start: str, irreversible: frozenset[str]) -> list[str]:
+        """Actions leading from ``start`` to the nearest other place with untried actions."""
+        previous: dict[str, tuple[str, str]] = {}
+        queue, seen = deque([start]), {start}
+        while queue:
+            place = queue.popleft()
+            if place != start and self.frontier(place):
+                path = []
+                while place != start:
+                    place, action = previous[place]
+                    path.append(action)
+                return path[::-1]
+            for action, other in sorted(self.likely_moves.get(place, {}).items()):
+                if other not in seen and action not in irreversible and action not in self.fatal:
+                    seen.add(other)
+                    previous[other] = (place, action)
+                    queue.append(other)
+        return []
+
+
+def names_a_place(action: str, known: Knowledge) -> bool:
+    return bool(object_words(action) & known.places)
+
+
+def ranked(embedder: Embedder, task: str, actions: Sequence[str]) -> list[str]:
+    """``actions`` by closeness in meaning to the task, closest first."""
+    vectors = embedder.embed([task, *actions])
+    scored = zip(actions, vectors[1:], strict=True)
+    return [a for a, _ in sorted(scored, key=lambda p: -cosine(vectors[0], p[1]))]
