@@ -5,8 +5,10 @@ that, unlock the door..."). ``InstructionScorer`` splits the description into cl
 the first clause no action of this episode has carried out yet, and favours the valid actions
 that carry it out — what a person reading the task would try next. Clauses that nothing in
 reach carries out are passed over, so a goal sentence ("boil water") does not block the steps
-listed after it; a clause that says "it" is about the thing of the instruction before ("focus
-on the paper clip. ... place it in the red box": only moving the paper clip there does it).
+listed after it. A clause that says "it" is about the thing of the instruction before ("focus
+on the paper clip ... place it in the red box": only moving the paper clip there does it); if
+that instruction named no thing of the game ("focus on the thing"), "it" is what the action
+that carried it out acted on ("focus on baby beaver": move the baby beaver).
 """
 
 from __future__ import annotations
@@ -31,15 +33,15 @@ _FILLER = frozenset(
 
 
 _PRONOUNS = frozenset({"it", "them"})
+PARTIAL = 0.5  # an action on "it" that does not reach the clause's own things ("pick up X")
 
 
 @dataclass(frozen=True)
 class Clause:
-    """One instruction: its own content words, and what its "it" stands for (the words of
-    the last instruction before it that did not say "it"; empty if it says no "it")."""
+    """One instruction: its own content words, and the instruction its "it" stands for."""
 
     words: frozenset[str]
-    antecedent: frozenset[str] = frozenset()
+    refers_to: int | None = None  # index of an earlier clause (None: says no "it")
 
 
 @dataclass(frozen=True)
@@ -58,18 +60,19 @@ class Game:
 
 @lru_cache(maxsize=1024)
 def clauses(task: str) -> tuple[Clause, ...]:
-    """The task's instructions in order."""
+    """The task's instructions in order; "it" refers to the last one that did not say it."""
     found: list[Clause] = []
-    antecedent: frozenset[str] = frozenset()
+    last: int | None = None
     for part in _SPLIT.split(task):
         own = content_words(part) - _FILLER
         if not own:
             continue
         if _PRONOUNS & set(words(part)):
-            found.append(Clause(own, antecedent))
+            found.append(Clause(own, last))
         else:
             found.append(Clause(own))
-            antecedent = own
+            last = len(found) - 1
+
     return tuple(found)
 
 
@@ -78,44 +81,98 @@ def _names(words: frozenset[str], verb: str) -> bool:
     return any(word.startswith(verb) for word in words) if len(verb) > 2 else verb in words
 
 
-def carries_out(action: str, clause: Clause, game: Game = Game()) -> float:
-    """How well ``action`` carries out ``clause``: the share of its objects the clause names
-    (0 if it names none), a little more if the clause also names its verb. A clause that
-    names one of the game's commands asks for that command ("focus on the paper clip" is not
-    done by "pick up paper clip"); one that says "it" of a thing in the game asks for that
-    thing, and what the clause itself names ("place it in the red box" is done neither by
-    "look in red box" nor by "pick up paper clip")."""
+def _verb(action: str) -> str:
+    return template_of(action).split()[0] if template_of(action) else ""
+
+
+def _asks_another_command(action: str, clause: Clause, game: Game) -> bool:
+    """The clause names one of the game's commands, not the action's ("focus on the paper
+    clip" is not done by "pick up paper clip")."""
+    return not _names(clause.words, _verb(action)) and any(
+        _names(clause.words, command) for command in game.commands
+    )
+
+
+def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tuple[float, float]:
+    """How well ``action`` fits ``clause``: the share of its objects the clause names (0 if
+    it names none; a little more if the clause names its verb), and the share of the things
+    the clause names that it acts on. ``subject`` is what the clause's "it" stands for: an
+    action that does not act on it does nothing for the clause ("place it in the red box"
+    is not done by "look in red box"); one that acts on it alone only prepares it
+    (``PARTIAL``: "pick up paper clip")."""
     objects = object_words(action)
-    if not objects:
-        return 0.0
-    verb = template_of(action).split()[0] if template_of(action) else ""
-    named = _names(clause.words, verb)
-    if not named and any(_names(clause.words, command) for command in game.commands):
-        return 0.0
-    subject = clause.antecedent & game.things  # "it": the paper clip, not "focus on"
-    own = clause.words & game.things  # and what it is done with: the red box
-    if subject and not (subject & objects and (objects & own or not own)):
-        return 0.0
+    if not objects or (subject and not subject & objects):
+        return 0.0, 0.0
+    own = clause.words & game.things
+    coverage = len(own & objects) / len(own) if own else 1.0
+    if subject and not coverage:
+        return PARTIAL, 0.0  # whatever its command: "pick up baby beaver" before moving it
+    if _asks_another_command(action, clause, game):
+        return 0.0, coverage
     share = len(objects & (clause.words | subject)) / len(objects)
-    return share * (1.2 if named else 1.0) if share >= 0.5 else 0.0
+    if share < 0.5:
+        return 0.0, coverage
+    return share * (1.2 if _names(clause.words, _verb(action)) else 1.0), coverage
 
 
-def carried_out(steps: tuple[Clause, ...], actions: list[str], game: Game = Game()) -> set[int]:
-    """Which instructions the actions carried out: each action the first one not yet carried
-    out that it fits best (one that names its verb before one that does not; "go east" twice
-    carries out "venture east" and then "move east", not both at once). One passed over stays
-    open for a later action: a task's goal sentence ("determine if the paper clip is
-    conductive") is met after the place it names."""
-    done: set[int] = set()
+def carries_out(
+    action: str, clause: Clause, game: Game = Game(), subject: frozenset[str] = frozenset()
+) -> float:
+    """The instruction's say on ``action`` (``_fit``): more for covering more of what it
+    names ("move it to the red box in the kitchen": the red box before the kitchen)."""
+    value, coverage = _fit(action, clause, game, subject)
+    return value * (1 + coverage) / 2
+
+
+def fulfils(
+    action: str, clause: Clause, game: Game = Game(), subject: frozenset[str] = frozenset()
+) -> bool:
+    """Does ``action`` carry the instruction out: all it acts on is named there, and at least
+    half of what is named there is acted on? A clause that names the action's command and no
+    thing of the game ("focus on the thing") is carried out by that command on anything."""
+    value, coverage = _fit(action, clause, game, subject)
+    generic = _names(clause.words, _verb(action)) and not clause.words & game.things
+    return (value >= 1 and coverage >= 0.5) or (generic and bool(object_words(action)))
+
+
+def carried_out(
+    steps: tuple[Clause, ...], actions: list[str], game: Game = Game()
+) -> dict[int, str]:
+    """Which instructions the actions carried out, and by which action: each action the first
+    one not yet carried out that it fits best (one that names its verb before one that does
+    not; "go east" twice carries out "venture east" and then "move east", not both at
+    once). One passed over stays open for a later action: a task's goal sentence ("determine
+    if the paper clip is conductive") is met after the place it names."""
+    done: dict[int, str] = {}
     for action in actions:
-        fits = {
-            index: value
-            for index, clause in enumerate(steps)
-            if index not in done and (value := carries_out(action, clause, game)) >= 1
-        }
+        fits = {}
+        for index, clause in enumerate(steps):
+            subject = subject_of(clause, steps, done, game)
+            if index not in done and fulfils(action, clause, game, subject):
+                fits[index] = carries_out(action, clause, game, subject)
         if fits:
-            done.add(max(fits, key=lambda index: (fits[index], -index)))
+            done[max(fits, key=lambda index: (fits[index], -index))] = action
     return done
+
+
+def subject_of(
+    clause: Clause, steps: tuple[Clause, ...], done: dict[int, str], game: Game
+) -> frozenset[str]:
+    """What the clause's "it" stands for: the things its instruction named, or else what the
+    action that carried that instruction out acted on."""
+    if clause.refers_to is None:
+        return frozenset()
+    named = steps[clause.refers_to].words & game.things
+    action = done.get(clause.refers_to)
+    return named or (object_words(action) if action else frozenset())
+
+
+def _open(steps: tuple[Clause, ...], done: dict[int, str]) -> list[int]:
+    """The instructions not carried out, next first: those after the last one carried out,
+    in order, then those passed over (a goal sentence nothing has met yet)."""
+    last = max(done, default=-1)
+    waiting = [index for index in range(len(steps)) if index not in done]
+    return [i for i in waiting if i > last] + [i for i in waiting if i < last]
 
 
 class InstructionScorer:
@@ -131,10 +188,12 @@ class InstructionScorer:
         done = carried_out(steps, [step.action for step in turn.history], game)
         scores: dict[str, float] = {}
         weights = iter((self.weight, self.weight * self.lookahead))
-        for index, clause in enumerate(steps):
-            if index in done:
-                continue  # this instruction was carried out already
-            matches = {a: v for a in turn.valid_actions if (v := carries_out(a, clause, game))}
+        for index in _open(steps, done):
+            clause = steps[index]
+            subject = subject_of(clause, steps, done, game)
+            matches = {
+                a: v for a in turn.valid_actions if (v := carries_out(a, clause, game, subject))
+            }
             if not matches:
                 continue  # nothing here carries it out (yet): look further down the list
             weight = next(weights, None)

@@ -14,7 +14,9 @@ step the ``Explorer`` votes:
     gamble   one irreversible action per trial that no trial has taken, the closest in
              meaning to the task, from the second trial on whenever the last one did not
              raise the best score, taken as soon as the way to where it can be taken is
-             done (an elimination search: each loss is remembered for the variation)
+             done (an elimination search: each loss is remembered for the variation); and
+             off a way that took an irreversible action which paid, that action wherever
+             it is offered (the way broke; the right "focus on" is still right)
 
 This one voice replaces novelty, the loop guard, replayed experience and the single frontier
 gamble of earlier versions.
@@ -100,13 +102,16 @@ class Explorer:
 
     @staticmethod
     def _gamble(turn: Turn, plan: Plan) -> str | None:
-        """The plan's candidate, once its way is done, if this episode has not taken it.
-        Taken at once: coming back to it at the end of a trial (after exploring) was
-        measured worse on ScienceWorld — the way back is often not known."""
+        """Off the plan's way (or at its end), an irreversible action of the way that paid,
+        where it is offered; once the way is done, the plan's candidate. Each only if this
+        episode has not taken it, and at once: coming back to a candidate at the end of a
+        trial (after exploring) was measured worse on ScienceWorld — the way back is often
+        not known."""
+        for action in plan.commitments:
+            if not _took(turn, action) and (found := grounded(action, turn.valid_actions)):
+                return found
         candidate = plan.gamble
-        if candidate is None or len(turn.history) < len(plan.path):
-            return None
-        if any(_taken(step.action, candidate) is not None for step in turn.history):
+        if candidate is None or len(turn.history) < len(plan.path) or _took(turn, candidate):
             return None
         return grounded(candidate, turn.valid_actions)
 
@@ -154,6 +159,11 @@ def grounded(action: str, valid_actions: tuple[str, ...]) -> str | None:
     on brown bear", "focus on adult brown bear")."""
     found, match = closest(action, valid_actions)
     return found if match >= MATCH_THRESHOLD else None
+
+
+def _took(turn: Turn, action: str) -> bool:
+    """Has this episode taken ``action`` (named either way)?"""
+    return any(_taken(step.action, action) is not None for step in turn.history)
 
 
 def _taken(taken: str, planned: str) -> str | None:

@@ -35,6 +35,9 @@ class Plan:
     # The states the path is expected to pass through (a shortcut stitched from several
     # trials' steps may not lead where it did): off them, the plan is left for exploring.
     states: tuple[str, ...] = ()
+    # The irreversible actions on the path that did not lose (ScienceWorld's right "focus
+    # on"): if the way breaks, they are still taken where they are offered.
+    commitments: tuple[str, ...] = ()
 
     @property
     def memories(self) -> tuple[str, ...]:
@@ -59,7 +62,8 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     next candidate — the irreversible action no trial has taken that is closest in meaning
     to the task — and the way to the best cell where it can be taken. Else the cell to
     explore from: the highest score first, then the least explored (cells chosen
-    ``REPEATS`` times wait for the others), the nearest."""
+    ``REPEATS`` times wait for the others; before the others, those where the score was
+    raised), the nearest."""
     if archive is None or not archive.cells:
         return Plan()
     cells = archive.cells.values()
@@ -67,10 +71,14 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     won = [c for c in cells if c.won]
     if won:
         best = min(won, key=lambda c: len(c.path))
+        states: tuple[str, ...] = ()
         if archive.setbacks:  # a shortened way lost once: replay the way that won
-            return Plan(best.path, best.key, won=True, best_score=best_score)
-        path, states = shortest_form(best.path, archive)
-        return Plan(path, best.key, won=True, best_score=best_score, states=states)
+            path = best.path
+        else:
+            path, states = shortest_form(best.path, archive)
+        return Plan(
+            path, best.key, True, best_score, states=states, commitments=_commitments(path, archive)
+        )
     known = Knowledge(Experience.of_archive(archive), Experience())
     best = max(cells, key=lambda c: (c.score, -len(c.path)))
     gamble = None
@@ -84,22 +92,38 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     ways = shortcuts(archive)
     if gamble is not None and there is not None:
         path, states = _shortest(there, ways)
-        return Plan(path, there.key, best_score=best_score, gamble=gamble, states=states)
+        commitments = _commitments(path, archive)
+        return Plan(path, there.key, False, best_score, gamble, states, commitments)
     open_cells = [c for c in cells if _reachable(c, archive) and _promising(c, known)]
     if not open_cells:
         return Plan(best_score=best_score)
+    raised = _raised(archive)
     target = min(
         open_cells,
         key=lambda c: (
             -c.score,
             c.chosen >= REPEATS,
+            c.key not in raised,
             c.chosen,
             len(ways.get(c.key, c.path)),
             c.key,
         ),
     )
     path, states = _shortest(target, ways)
-    return Plan(path, target.key, best_score=best_score, states=states)
+    commitments = _commitments(path, archive)
+    return Plan(path, target.key, best_score=best_score, states=states, commitments=commitments)
+
+
+def _raised(archive: Archive) -> set[str]:
+    """Cells an action reached by raising the score: where progress was made, and the next
+    is likeliest (holding what was just picked up), before the cells wandered to after."""
+    cells = archive.cells
+    return {
+        o.next_cell
+        for cell in cells.values()
+        for o in cell.tried
+        if o.next_cell in cells and cells[o.next_cell].score > cell.score
+    }
 
 
 def _shortest(
@@ -115,25 +139,31 @@ def _shortest(
 
 def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """The shortest way to each cell over every step any trial took (breadth first over fine
-    states, never through an action that lost), with the states it should pass through.
-    Stitched from several trials, it may not hold (a door another trial opened): the
-    explorer checks the states as it goes. A won game has its own (``shortest_form``)."""
-    edges: dict[str, list[tuple[str, str, str]]] = {}
+    states with their cell, never through an action that lost), with the states it should
+    pass through. A step that only raised the score ("focus on X": same place, same view)
+    leads to another cell, so no way passes it by. Stitched from several trials, a way may
+    not hold (a door another trial opened): the explorer checks the states as it goes. A won
+    game has its own (``shortest_form``)."""
+    Node = tuple[str, str]  # (fine state, cell)
+    edges: dict[Node, list[tuple[str, Node]]] = {}
     for cell in archive.cells.values():
         for o in cell.tried:
             if not o.fatal:
-                edges.setdefault(o.state, []).append((o.action, o.next_state, o.next_cell))
+                edges.setdefault((o.state, cell.key), []).append(
+                    (o.action, (o.next_state, o.next_cell))
+                )
+    starts = [(archive.start, c.key) for c in archive.cells.values() if not c.path]
     found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    ways: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {archive.start: ((), ())}
-    queue = deque([archive.start])
+    ways: dict[Node, tuple[tuple[str, ...], tuple[str, ...]]] = {node: ((), ()) for node in starts}
+    queue = deque(sorted(starts))
     while queue:
-        state = queue.popleft()
-        actions, states = ways[state]
-        for action, next_state, next_cell in sorted(edges.get(state, [])):
-            if next_state not in ways:
-                ways[next_state] = ((*actions, action), (*states, next_state))
-                found.setdefault(next_cell, ways[next_state])
-                queue.append(next_state)
+        node = queue.popleft()
+        actions, states = ways[node]
+        for action, (next_state, next_cell) in sorted(edges.get(node, [])):
+            if (next_state, next_cell) not in ways:
+                ways[(next_state, next_cell)] = ((*actions, action), (*states, next_state))
+                found.setdefault(next_cell, ways[(next_state, next_cell)])
+                queue.append((next_state, next_cell))
     return found
 
 
@@ -199,8 +229,13 @@ def _stalled(archive: Archive) -> bool:
 def _committed(cell: Cell, archive: Archive) -> bool:
     """Does the way to ``cell`` take an irreversible action already (one that did not lose:
     ScienceWorld's task is focused on once)? Then there is nothing left to gamble on."""
+    return bool(_commitments(cell.path, archive))
+
+
+def _commitments(path: Sequence[str], archive: Archive) -> tuple[str, ...]:
+    """The irreversible actions a way takes (on a way to a cell, none of them lost)."""
     risky = {a for c in archive.cells.values() for a in c.risks}
-    return any(action in risky for action in cell.path)
+    return tuple(dict.fromkeys(action for action in path if action in risky))
 
 
 def _reachable(cell: Cell, archive: Archive) -> bool:

@@ -60,4 +60,45 @@ def test_after_the_focus_the_instructions_point_at_the_boxes() -> None:
     )
     best = max(scores, key=scores.__getitem__)
     assert best == "move paper clip to red box"
-    assert "disconnect paper clip" not in scores  # the paper clip's own clauses are done
+    assert scores["disconnect paper clip"] < scores[best]  # only prepares it
+    assert "look in red box" not in scores  # not about the paper clip
+
+
+def test_it_is_what_the_action_that_carried_out_a_generic_instruction_acted_on() -> None:
+    """ "Focus on the thing" names nothing of the game: any focus carries it out, and "move
+    it to the red box" is then about what was focused on."""
+    task = (
+        "Your task is to find a(n) living thing. First, focus on the thing. Then, move it "
+        "to the red box in the kitchen."
+    )
+    valid = (
+        "focus on baby beaver",
+        "pick up baby beaver",
+        "move baby beaver to red box",
+        "move baby beaver to kitchen",
+        "move red box to kitchen",
+        "look in red box",
+    )
+    history = (step(1, "focus on baby beaver"),)
+    scores = InstructionScorer().score(
+        Turn(task=task, observation="", valid_actions=valid, history=history)
+    )
+    assert max(scores, key=scores.__getitem__) == "move baby beaver to red box"
+    assert scores["pick up baby beaver"] > scores.get("move red box to kitchen", 0.0)
+    assert "look in red box" not in scores
+    moved = (*history, step(2, "move baby beaver to kitchen"))  # the kitchen, not the box
+    assert 2 not in carried_out(clauses(task), [a.action for a in moved], Game.of(valid))
+
+
+def test_the_instruction_after_the_last_one_carried_out_comes_before_one_passed_over() -> None:
+    """ "Find a living thing" is met by nothing in the kitchen; it does not take the weight
+    from "move it to the red box", the next instruction after the focus."""
+    task = (
+        "Your task is to find a(n) living thing. First, focus on the thing. Then, move it "
+        "to the red box in the kitchen."
+    )
+    valid = ("move baby beaver to red box", "go to living room", "look around")
+    history = (step(1, "focus on baby beaver"),)
+    turn = Turn(task=task, observation="", valid_actions=valid, history=history)
+    scores = InstructionScorer().score(turn)
+    assert scores["move baby beaver to red box"] > scores["go to living room"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 
 import pytest
@@ -9,9 +10,14 @@ import pytest
 from agent.acting.agent import Agent
 from agent.acting.episode import Episode
 from agent.acting.policy import Policy
+from agent.acting.state import Turn
 from agent.environments import parse
 from agent.environments.toy import ToyWorld
+from agent.learning.explore import Explorer
+from agent.learning.plans import Plan
+from agent.learning.recall import Recollection
 from agent.learning.scorers import policy_scorers
+from memory.records import Step
 
 ROOMS = 20
 
@@ -29,3 +35,32 @@ def test_a_maze_is_covered_in_about_twice_as_many_steps_as_it_has_rooms(seed: in
     places = [s.location for s in steps]
     moves = sum(a != b for a, b in pairwise(places))
     assert moves <= 2 * ROOMS  # about each corridor there and back
+
+
+def test_off_a_broken_way_the_irreversible_action_that_paid_is_still_taken() -> None:
+    """The way to the best cell focused on the right thing; this episode left the way (a
+    shortcut did not hold), but the focus is taken where it is offered, named either way."""
+    task = "Your task is to find a(n) living thing. First, focus on the thing."
+    plan = Plan(
+        path=("open door to outside", "go to outside", "focus on adult beaver"),
+        target="outside||75",
+        commitments=("focus on adult beaver",),
+    )
+    valid = ("look around", "focus on adult adult beaver", "focus on door", "go to kitchen")
+    off_the_way = (Step(1, "look around", "You are outside.", 0.0, 0.0, False, False, False),)
+    turn = Turn(
+        task=task,
+        observation="You are outside.",
+        valid_actions=valid,
+        history=off_the_way,
+        irreversible_actions=frozenset(a for a in valid if a.startswith("focus on")),
+        recollection=Recollection(plan=plan),
+    )
+    votes = Explorer().score(turn)
+    assert max(votes, key=lambda a: votes[a].value) == "focus on adult adult beaver"
+    focused = (
+        *off_the_way,
+        Step(2, "focus on adult adult beaver", "", 0.0, 0.0, False, False, False),
+    )
+    again = Explorer().score(replace(turn, history=focused))
+    assert "focus on adult adult beaver" not in again  # taken once: left to the dead-end guard

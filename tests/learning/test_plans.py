@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from agent.environments import parse
 from agent.environments.toy import OPPOSITE, ToyWorld
-from agent.learning.plans import choose_plan, shortest_form
+from agent.learning.plans import choose_plan, shortcuts, shortest_form
 from memory.archive import Archive, Cell, Outcome
 from memory.embedding import HashEmbedder
 from reflection.archiving import fold_trial
@@ -86,3 +86,86 @@ def test_each_lost_gamble_is_remembered_and_the_next_candidate_tried() -> None:
     start = risky_cell("den||0", candidates, tried, 9)
     exhausted = replace(archive, cells={start.key: start})
     assert choose_plan(exhausted, task, embedder).gamble is None
+
+
+def test_a_shortcut_does_not_skip_what_raised_the_score() -> None:
+    """Focusing changes neither the place nor what is seen (the fine state), only the
+    score: the way to the cell it reached must keep it, not pass it by as a detour."""
+    start, outside = "s0", "s1"
+    cells = {
+        "kitchen||0": Cell(
+            "kitchen||0",
+            "kitchen",
+            (),
+            0.0,
+            tried=(Outcome("go outside", start, outside, "outside||0", changed=True),),
+        ),
+        "outside||0": Cell(
+            "outside||0",
+            "outside",
+            (),
+            0.0,
+            path=("go outside",),
+            tried=(Outcome("focus on beaver", outside, outside, "outside||75", changed=True),),
+            risks=("focus on beaver",),
+        ),
+        "outside||75": Cell(
+            "outside||75",
+            "outside",
+            (),
+            75.0,
+            path=("go outside", "focus on beaver"),
+            tried=(Outcome("go foundry", outside, "s2", "foundry||75", changed=True),),
+        ),
+        "foundry||75": Cell(
+            "foundry||75",
+            "foundry",
+            (),
+            75.0,
+            path=("go outside", "wait", "focus on beaver", "go foundry"),
+        ),
+    }
+    archive = Archive("toy", "fetch", "1", start=start, trials=2, cells=cells)
+    assert shortcuts(archive)["foundry||75"][0] == ("go outside", "focus on beaver", "go foundry")
+
+
+def test_among_cells_of_the_best_score_the_one_where_it_was_raised_comes_first() -> None:
+    """Picking the beaver up raised the score; wandering on with it put down did not: the
+    next trial explores from where the progress was made, not from the farthest cell."""
+    held = Outcome("pick up beaver", "s1", "s2", "outside|beaver|83", changed=True)
+    dropped = Outcome("put down beaver", "s2", "s3", "outside||83", changed=True)
+    walked = Outcome("go to bedroom", "s3", "s4", "bedroom||83", changed=True)
+    cells = {
+        "outside||75": Cell("outside||75", "outside", (), 75.0, tried=(held,)),
+        "outside|beaver|83": Cell(
+            "outside|beaver|83",
+            "outside",
+            ("beaver",),
+            83.0,
+            path=("pick up beaver",),
+            tried=(dropped,),
+            offered=("look around", "go to kitchen"),
+        ),
+        "outside||83": Cell(
+            "outside||83",
+            "outside",
+            (),
+            83.0,
+            path=("pick up beaver", "put down beaver"),
+            tried=(walked,),
+            offered=("look around",),
+        ),
+        "bedroom||83": Cell(
+            "bedroom||83",
+            "bedroom",
+            (),
+            83.0,
+            path=("pick up beaver", "put down beaver", "go to bedroom"),
+            offered=("look around",),
+        ),
+    }
+    archive = Archive("toy", "fetch", "1", start="s1", trials=3, cells=cells)
+    plan = choose_plan(archive, "find a living thing")
+    assert plan.target == "outside|beaver|83"
+    chosen = {**cells, "outside|beaver|83": replace(cells["outside|beaver|83"], chosen=3)}
+    assert choose_plan(replace(archive, cells=chosen)).target != "outside|beaver|83"
