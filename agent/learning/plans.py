@@ -84,32 +84,32 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     gamble = None
     if _stalled(archive) and not _committed(best, archive):
         gamble = _next_candidate(archive, known, task, embedder)
+    ways = Ways(archive)
     there = min(
-        (c for c in cells if gamble in c.risks and _reachable(c, archive)),
+        (c for c in cells if gamble in c.risks and ways.to(c) is not None),
         key=lambda c: (-c.score, len(c.path)),
         default=None,
     )
-    ways = shortcuts(archive)
     if gamble is not None and there is not None:
-        path, states = _shortest(there, ways)
+        path, states = ways.to(there) or ((), ())
         commitments = _commitments(path, archive)
         return Plan(path, there.key, False, best_score, gamble, states, commitments)
-    open_cells = [c for c in cells if _reachable(c, archive) and _promising(c, known)]
+    open_cells = {c.key: way for c in cells if _promising(c, known) and (way := ways.to(c))}
     if not open_cells:
         return Plan(best_score=best_score)
     raised = _raised(archive)
     target = min(
-        open_cells,
+        (archive.cells[key] for key in open_cells),
         key=lambda c: (
             -c.score,
             c.chosen >= REPEATS,
             c.key not in raised,
             c.chosen,
-            len(ways.get(c.key, c.path)),
+            len(open_cells[c.key][0]),
             c.key,
         ),
     )
-    path, states = _shortest(target, ways)
+    path, states = open_cells[target.key]
     commitments = _commitments(path, archive)
     return Plan(path, target.key, best_score=best_score, states=states, commitments=commitments)
 
@@ -126,15 +126,25 @@ def _raised(archive: Archive) -> set[str]:
     }
 
 
-def _shortest(
-    cell: Cell, ways: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The way to ``cell``: a shortcut over all trials' steps if shorter than the way a trial
-    took (with the states to check), else that way."""
-    way = ways.get(cell.key)
-    if way is not None and len(way[0]) < len(cell.path):
-        return way
-    return cell.path, ()
+Way = tuple[tuple[str, ...], tuple[str, ...]]  # the actions, and the states to check
+
+
+class Ways:
+    """The known ways to the cells of a game: the way a trial took, or a shortcut over every
+    trial's steps if shorter (with the states to check); never through an action that lost
+    the game (``eat peanut oil`` once ended a trial: no way to anywhere takes it again)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.shortcuts = shortcuts(archive)
+        self.lost = {o.action for c in archive.cells.values() for o in c.tried if o.fatal}
+
+    def to(self, cell: Cell) -> Way | None:
+        shortcut = self.shortcuts.get(cell.key)
+        own = _reachable(cell, self.archive) and not self.lost.intersection(cell.path)
+        if shortcut is not None and (not own or len(shortcut[0]) < len(cell.path)):
+            return shortcut
+        return (cell.path, ()) if own else None
 
 
 def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

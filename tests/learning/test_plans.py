@@ -169,3 +169,18 @@ def test_among_cells_of_the_best_score_the_one_where_it_was_raised_comes_first()
     assert plan.target == "outside|beaver|83"
     chosen = {**cells, "outside|beaver|83": replace(cells["outside|beaver|83"], chosen=3)}
     assert choose_plan(replace(archive, cells=chosen)).target != "outside|beaver|83"
+
+
+def test_no_way_goes_through_an_action_that_lost_the_game() -> None:
+    """Eating the peanut oil ended a trial: the cell it led to is not returned to by taking
+    it again, though the cell has untried actions and looks least explored."""
+    ate = Outcome("eat peanut oil", "s1", "s2", "den||0", changed=True, fatal=True)
+    walked = Outcome("go east", "s1", "s3", "hall||0", changed=True)
+    cells = {
+        "barn||0": Cell("barn||0", "barn", (), 0.0, tried=(ate, walked), chosen=3),
+        "den||0": Cell("den||0", "den", (), 0.0, path=("eat peanut oil",), offered=("look",)),
+        "hall||0": Cell("hall||0", "hall", (), 0.0, path=("go east",), offered=("look",), chosen=1),
+    }
+    archive = Archive("toy", "maze", "1", start="s1", trials=2, cells=cells)
+    plan = choose_plan(archive, "find the coin")
+    assert plan.target == "hall||0" and plan.path == ("go east",)
