@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.environments import Environments, parse
+from agent.environments import Environments, EnvSpec, parse
 from agent.environments.registry import variation_named
-from agent.environments.textcraft import TextCraft
+from agent.environments.textcraft import TextCraft, seed_of
 from agent.errors import EnvError, SpecError
 from agent.learning.demonstrations import reserved_reason
+from agent.running.bench import load_suite
 from tests.support.cli import cairn, hash_home, one_error_line
 
 SPECS = [
@@ -195,3 +196,24 @@ def test_cairn_lists_textcraft_and_plays_it(tmp_path: Path, cache_root: Path) ->
     assert 1 <= trial["steps"] <= 5 and trial["score"] in (0, 100)
     wrong = cairn("run", "textcraft:gray_baner@1", "--home", str(home), cache=cache_root)
     one_error_line(wrong, "unknown TextCraft item", "did you mean gray_banner")
+
+
+def test_the_dev_suites_textcraft_rows_are_what_they_claim() -> None:
+    """GEN-ENV's test goals are made of what its training goals take; GEN-TASK's of none."""
+    suite = load_suite(Path(__file__).parents[2] / "bench" / "suites" / "dev.toml")
+    (group,) = [g for g in suite.groups if g.name == "textcraft"]
+    assert group.adapt and group.gen_env and group.gen_task
+
+    def ingredients(specs: tuple[EnvSpec, ...]) -> set[str]:
+        names = set()
+        for spec in specs:
+            assert seed_of(spec) < 10000  # seeds above are kept for evaluation
+            env = TextCraft(spec)
+            names |= {a.split(" ", 2)[2] for a in env.oracle_actions() or [] if a.startswith("get")}
+        return names
+
+    train, test = group.gen_env
+    assert all(ingredients((spec,)) & ingredients(train) for spec in test)
+    train, test = group.gen_task
+    assert not ingredients(test) & ingredients(train)
+    ingredients(group.adapt)
