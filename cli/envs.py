@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from rich.markup import escape
 from rich.table import Table
 
-from agent.environments import scienceworld, textworld, toy
+from agent.environments import scienceworld, textcraft, textworld, toy
 from cli.common import JsonFlag, out, print_json
 
 
@@ -42,6 +42,17 @@ def catalogue() -> list[Entry]:
         for task, challenge in textworld.CHALLENGES.items()
     ]
     entries.append(Entry("textworld", "PATH.z8 | PATH.ulx", "-"))
+    seed = f"seed (default {textcraft.DEFAULT_SEED})"
+    distractors = str(textcraft.MAX_DISTRACTORS)
+    entries += [  # the items are too many to list: an unknown one's error suggests the nearest
+        Entry(
+            "textcraft",
+            textcraft.ANY,
+            seed,
+            {"depth": "any | 2 | 3 | 4", "distractors": distractors},
+        ),
+        Entry("textcraft", "ITEM", seed, {"distractors": distractors}),
+    ]
     entries += [
         Entry("toy", task, f"seed (default {toy.DEFAULT_SEED})", {"rooms": str(rooms)})
         for task, rooms in toy.DEFAULT_ROOMS.items()
@@ -53,7 +64,8 @@ def envs(json_output: JsonFlag = False) -> None:
     """List the environments and tasks, with the options each accepts and their defaults.
 
     A spec is NAME:TASK\\[@VARIATION]\\[,key=value...], e.g. scienceworld:boil@dev:0,
-    textworld:treasure_hunter@7,level=5 or textworld:path/to/game.z8.
+    textworld:treasure_hunter@7,level=5, textworld:path/to/game.z8 or textcraft:gray_banner@3
+    (ITEM is a craftable item, words joined by _; textcraft:any@3 lets the seed pick one).
     """
     entries = catalogue()
     if json_output:

@@ -374,8 +374,8 @@ def demo(
 
     Plays each environment's own oracle path (ScienceWorld's gold path, TextWorld's
     walkthrough) and remembers it as an exemplar marked "demonstration", with the insights
-    it teaches. Test-split variations and TextWorld seeds >= 10000 are refused: they are kept
-    for evaluation.
+    it teaches. Test-split variations and TextWorld and TextCraft seeds >= 10000 are refused:
+    they are kept for evaluation.
     """
     specs = [parse(text) for text in envs]
     store = writable_store(home)

@@ -2,7 +2,7 @@
 
 ``Environments`` is a context manager: the ScienceWorld JVM it starts is shared by every
 ScienceWorld spec it opens and stopped when the block ends; TextWorld games are cached in
-``games_dir``.
+``games_dir``; TextCraft's recipes are read once per process.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
-from agent.environments import scienceworld, textworld, toy
+from agent.environments import scienceworld, textcraft, textworld, toy
 from agent.environments.base import TextEnv, variation_key
 from agent.environments.spec import EnvSpec
 from agent.errors import SpecError
 
-NAMES = ("scienceworld", "textworld", "toy")
+NAMES = ("scienceworld", "textworld", "textcraft", "toy")
 
 
 def validate(spec: EnvSpec) -> None:
@@ -24,6 +24,8 @@ def validate(spec: EnvSpec) -> None:
         scienceworld.validate(spec)
     elif spec.name == "textworld":
         textworld.validate(spec)
+    elif spec.name == "textcraft":
+        textcraft.validate(spec)
     elif spec.name == "toy":
         toy.validate(spec)
     else:
@@ -55,6 +57,8 @@ def variation_named(env_name: str, task: str, text: str) -> str:
         return variation_key(spec.variation.index, scienceworld.canonical_options(spec))
     if spec.name == "toy":
         return toy.variation_of(spec)
+    if spec.name == "textcraft":
+        return textcraft.variation_of(spec)
     found = textworld.variation_of(spec)
     assert found is not None  # a game file takes no variation: parse refused it
     return found
@@ -75,6 +79,8 @@ class Environments:
             env = scienceworld.ScienceWorld(spec, self._scienceworld)
         elif spec.name == "toy":
             env = toy.ToyWorld(spec)
+        elif spec.name == "textcraft":
+            env = textcraft.TextCraft(spec)
         else:
             env = textworld.TextWorld(spec, self._games)
         self._open.append(env)

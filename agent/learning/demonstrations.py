@@ -1,8 +1,8 @@
 """Demonstrations: an environment's own oracle path (ScienceWorld's gold path, TextWorld's
 walkthrough) played and remembered as an exemplar, its origin marked.
 
-Evaluation data stays out: ScienceWorld *test*-split variations and TextWorld games with
-seeds >= 10000 are refused, so nothing learned from them can inflate an evaluation.
+Evaluation data stays out: ScienceWorld *test*-split variations and TextWorld and TextCraft
+games with seeds >= 10000 are refused, so nothing learned from them can inflate an evaluation.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ RESERVED_SEED = 10_000
 
 def reserved_reason(env: TextEnv) -> str | None:
     """Why ``env`` is reserved for evaluation, or None."""
-    if env.spec.name == "textworld" and env.variation and seed_of(env.spec) >= RESERVED_SEED:
-        return f"TextWorld seeds >= {RESERVED_SEED} are reserved for evaluation"
+    seeded = {"textworld": "TextWorld", "textcraft": "TextCraft"}  # a seed names the game
+    name = seeded.get(env.spec.name)
+    if name and env.variation and seed_of(env.spec) >= RESERVED_SEED:
+        return f"{name} seeds >= {RESERVED_SEED} are reserved for evaluation"
     split_of = getattr(env, "split", None)
     if callable(split_of) and split_of() == "test":
         return "ScienceWorld test-split variations are reserved for evaluation"

@@ -141,7 +141,7 @@ def test_a_forgotten_insight_stays_forgotten_when_the_game_teaches_it_again(
     [
         (
             ("--scope", "environment", "--env", "nosuchenv"),
-            "use one of scienceworld, textworld, toy",
+            "use one of scienceworld, textworld, textcraft, toy",
         ),
         (("--scope", "task", "--env", "textworld", "--task", "nosuchtask"), "treasure_hunter"),
         (("--scope", "task", "--env", "scienceworld", "--task", "nosuchtask"), "boil"),

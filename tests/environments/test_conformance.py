@@ -23,6 +23,15 @@ def test_adapter_conforms(environments: Environments, text: str) -> None:
     check_env(environments.open(parse(text)), steps=8)
 
 
+# TextCraft needs no JVM and no build: its games conform in the fast tier.
+FAST_SPECS = ["textcraft:gray_banner@1", "textcraft:any@3,depth=4", "textcraft:any@8,distractors=0"]
+
+
+@pytest.mark.parametrize("text", FAST_SPECS)
+def test_a_fast_adapter_conforms(environments: Environments, text: str) -> None:
+    check_env(environments.open(parse(text)), steps=8)
+
+
 @pytest.mark.slow
 def test_a_game_file_conforms(environments: Environments) -> None:
     generated = environments.open(parse("textworld:simple@5"))
