@@ -32,6 +32,8 @@ class Experience:
     commands: dict[str, list[int]] = field(default_factory=dict)  # command -> [changed, tries]
     fatal: set[str] = field(default_factory=set)  # actions that lost the game
     taken: set[str] = field(default_factory=set)  # every action any trial took
+    # Commands that undid another (back to the state before it): ("lock", "unlock")...
+    undoes: set[tuple[str, str]] = field(default_factory=set)
 
     def add(
         self,
@@ -78,7 +80,22 @@ class Experience:
                     outcome.fatal,
                 )
             found.offered(cell.place, cell.offered)
+        found.undoes = _undoing(archive)
         return found
+
+
+def _undoing(archive: Archive | None) -> set[tuple[str, str]]:
+    """Pairs of commands one of which led back to the state the other was taken in, in any
+    trial ("drop egg" after "take egg", "lock hatch" after "unlock hatch")."""
+    if archive is None:
+        return set()
+    outcomes = [o for cell in archive.cells.values() for o in cell.tried]
+    back = {(o.state, o.next_state): o.action for o in outcomes if o.state != o.next_state}
+    return {
+        (template_of(undo), template_of(o.action))
+        for o in outcomes
+        if (undo := back.get((o.next_state, o.state))) is not None and undo != o.action
+    }
 
 
 def _situation(cell_key: str) -> Situation:
@@ -148,6 +165,11 @@ class Knowledge:
     @cached_property
     def fatal(self) -> set[str]:
         return self.past.fatal | self.now.fatal
+
+    def undoers(self, action: str) -> set[str]:
+        """Commands known to undo ``action``'s (in this episode or an earlier trial)."""
+        done = template_of(action)
+        return {undo for e in self.both for undo, of in e.undoes if of == done}
 
     @cached_property
     def deadly(self) -> set[str]:

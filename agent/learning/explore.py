@@ -9,8 +9,10 @@ step the ``Explorer`` votes:
     follow   the plan's next action, while the episode is on its way
     untried  actions never taken at this place first, scaled by how often their command has
              done anything; ways to places no one has reached a little more; what was taken
-             in this very cell down, more if it changed nothing, or undid the last action
+             in this very cell down, more if it changed nothing; what would undo the action
+             just taken (its command undid that one's in this trial or an earlier one) down
     route    nothing worth trying here: the first step towards the nearest place that has
+             something untried
     gamble   one irreversible action per trial that no trial has taken, the closest in
              meaning to the task, from the second trial on whenever the last one did not
              raise the best score, taken as soon as the way to where it can be taken is
@@ -48,11 +50,10 @@ FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
 
 
-def episode_experience(turn: Turn) -> tuple[Experience, list[tuple[str, str]]]:
-    """This episode's steps as experience, and the actions that undid the one before them
+def episode_experience(turn: Turn) -> Experience:
+    """This episode's steps as experience, with the actions that undid the one before them
     (a detour back to the state before: "close oven" right after "open oven")."""
     now = Experience()
-    undone: list[tuple[str, str]] = []
     before = turn.start
     states = [s.state_key for s in turn.history[1:]] + [turn.state_key] if turn.history else []
     for index, (step, next_state) in enumerate(zip(turn.history, states, strict=True)):
@@ -61,9 +62,10 @@ def episode_experience(turn: Turn) -> tuple[Experience, list[tuple[str, str]]]:
         now.add(before, step.state_key, step.action, after, changed, fatal=step.lost)
         now.offered(after.location, step.choices)
         if index and next_state == turn.history[index - 1].state_key:
-            undone.append((template_of(step.action), template_of(turn.history[index - 1].action)))
+            undone = turn.history[index - 1].action
+            now.undoes.add((template_of(step.action), template_of(undone)))
         before = after
-    return now, undone
+    return now
 
 
 class Explorer:
@@ -81,9 +83,9 @@ class Explorer:
         gamble = self._gamble(turn, plan)
         if gamble is not None:
             return {gamble: Vote(GAMBLE, plan.memories)}
-        now, undone = episode_experience(turn)
+        now = episode_experience(turn)
         now.offered(turn.situation.location, _reversible(turn))
-        return self._explore(turn, Knowledge(turn.recollection.experience, now), undone)
+        return self._explore(turn, Knowledge(turn.recollection.experience, now))
 
     @staticmethod
     def _follow(turn: Turn, plan: Plan) -> str | None:
@@ -116,11 +118,11 @@ class Explorer:
         return grounded(candidate, turn.valid_actions)
 
     @staticmethod
-    def _explore(turn: Turn, known: Knowledge, undone: list[tuple[str, str]]) -> dict[str, Vote]:
+    def _explore(turn: Turn, known: Knowledge) -> dict[str, Vote]:
         here, goal = turn.situation, goal_words(turn.task)
         tried_here = known.tried_at(here.location)
         last = turn.history[-1].action if turn.history else ""
-        undoers = {undo for undo, done in undone if done == template_of(last)}
+        undoers = known.undoers(last) if last else set()
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:

@@ -17,6 +17,7 @@ from agent.learning.explore import Explorer
 from agent.learning.plans import Plan
 from agent.learning.recall import Recollection
 from agent.learning.scorers import policy_scorers
+from memory.archive import Archive, Cell, Outcome
 from memory.records import Step
 
 ROOMS = 20
@@ -64,3 +65,25 @@ def test_off_a_broken_way_the_irreversible_action_that_paid_is_still_taken() -> 
     )
     again = Explorer().score(replace(turn, history=focused))
     assert "focus on adult adult beaver" not in again  # taken once: left to the dead-end guard
+
+
+def test_an_undo_learned_in_an_earlier_trial_is_not_taken_right_after_what_it_undoes() -> None:
+    """An earlier trial locked the hatch right after unlocking it and was back where it
+    began: after unlocking the door, locking it again is no way on."""
+    unlocked = Outcome("unlock hatch with passkey", "s1", "s2", "shower||0", changed=True)
+    locked = Outcome("lock hatch with passkey", "s2", "s1", "shower||0", changed=True)
+    opened = Outcome("open chest", "s2", "s3", "shower||0", changed=True)
+    cell = Cell("shower||0", "shower", (), 0.0, tried=(unlocked, locked, opened))
+    archive = Archive(
+        "textworld", "treasure_hunter", "1", start="s1", trials=1, cells={cell.key: cell}
+    )
+    valid = ("lock door with key", "open door")
+    turn = Turn(
+        task="Unlock the door, then open it.",
+        observation="",
+        valid_actions=valid,
+        history=(Step(1, "unlock door with key", "", 0.0, 0.0, False, False, False),),
+        recollection=Recollection(archive=archive),
+    )
+    votes = Explorer().score(turn)
+    assert votes["lock door with key"].value < votes["open door"].value
