@@ -8,7 +8,8 @@ reach carries out are passed over, so a goal sentence ("boil water") does not bl
 listed after it. A clause that says "it" is about the thing of the instruction before ("focus
 on the paper clip ... place it in the red box": only moving the paper clip there does it); if
 that instruction named no thing of the game ("focus on the thing"), "it" is what the action
-that carried it out acted on ("focus on baby beaver": move the baby beaver).
+that carried it out acted on ("focus on baby beaver": move the baby beaver). A text the task
+sends the player to read ("check the cookbook") is read as more instructions once it is.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from agent.acting.state import Turn
 from agent.acting.text import content_words, object_words, template_of, words
 
 _SPLIT = re.compile(
-    r"[.!?;]|\b(?:then|after that|after|once|and then|finally|first|next|with that done)\b",
+    r"[.!?;\n]|\b(?:then|after that|after|once|and then|finally|first|next|with that done)\b",
     re.IGNORECASE,
 )
 # Words that carry no instruction: filler of TextWorld's and ScienceWorld's task texts.
@@ -76,9 +77,19 @@ def clauses(task: str) -> tuple[Clause, ...]:
     return tuple(found)
 
 
+_INFLECTION = re.compile(r"(?:s|es|ed|d|ing|en)$")
+
+
 def _names(words: frozenset[str], verb: str) -> bool:
-    """Do the words name the verb ("unlock" in "unlocked"; short verbs exactly)?"""
-    return any(word.startswith(verb) for word in words) if len(verb) > 2 else verb in words
+    """Do the words name the verb, inflected or not ("unlocked", "unlocking", "chopped"; not
+    "cookbook" for "cook")?"""
+    if not verb:
+        return False
+    for word in words:
+        rest = word[len(verb) :] if word.startswith(verb) else None
+        if rest is not None and (not rest or _INFLECTION.fullmatch(rest.removeprefix(verb[-1]))):
+            return True
+    return False
 
 
 def _verb(action: str) -> str:
@@ -175,6 +186,22 @@ def _open(steps: tuple[Clause, ...], done: dict[int, str]) -> list[int]:
     return [i for i in waiting if i > last] + [i for i in waiting if i < last]
 
 
+READ_LINES = 3  # an answer of this many lines or more is a text to read, not an echo
+
+
+def _with_what_was_read(turn: Turn, game: Game) -> str:
+    """The task, and the text the task sent the player to read, if it was read: an action
+    that carried out one of the task's instructions ("check the cookbook": "examine
+    cookbook") answered with a text of several lines (its recipe's ingredients and
+    directions), which are instructions too, after the task's own."""
+    steps = clauses(turn.task)
+    for step in reversed(turn.history):
+        lines = [line for line in step.observation.splitlines() if line.strip()]
+        if len(lines) >= READ_LINES and any(fulfils(step.action, c, game) for c in steps):
+            return f"{turn.task}\n{step.observation}"
+    return turn.task
+
+
 class InstructionScorer:
     name = "instruction"
 
@@ -183,9 +210,10 @@ class InstructionScorer:
         self.lookahead = lookahead
 
     def score(self, turn: Turn) -> dict[str, float]:
-        steps = clauses(turn.task)
         game = Game.of(turn.valid_actions)
-        done = carried_out(steps, [step.action for step in turn.history], game)
+        actions = [step.action for step in turn.history]
+        steps = clauses(_with_what_was_read(turn, game))
+        done = carried_out(steps, actions, game)
         scores: dict[str, float] = {}
         weights = iter((self.weight, self.weight * self.lookahead))
         for index in _open(steps, done):

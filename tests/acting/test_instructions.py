@@ -102,3 +102,35 @@ def test_the_instruction_after_the_last_one_carried_out_comes_before_one_passed_
     turn = Turn(task=task, observation="", valid_actions=valid, history=history)
     scores = InstructionScorer().score(turn)
     assert scores["move baby beaver to red box"] > scores["go to living room"]
+
+
+COOKING = (
+    "You are hungry! Let's cook a delicious meal. Check the cookbook in the kitchen for the "
+    "recipe. Once done, enjoy your meal!"
+)
+RECIPE = """You open the copy of "Cooking: A Modern Approach (3rd Ed.)" and start reading:
+
+Recipe #1
+Gather all following ingredients and follow the directions to prepare this tasty meal.
+
+Ingredients:
+peanut oil
+  red onion
+
+Directions:
+chop the red onion
+  prepare meal"""
+
+
+def test_the_text_the_task_sends_the_player_to_read_gives_instructions_too() -> None:
+    """ "Check the cookbook" is done by examining it ("cookbook" does not name "cook"); the
+    recipe it shows lists what to take and do next."""
+    valid = ("take red onion from fridge", "take pork chop from fridge", "examine cookbook")
+    read = Step(1, "examine cookbook", RECIPE, 0.0, 0.0, False, False, False)
+    before = InstructionScorer().score(Turn(task=COOKING, observation="", valid_actions=valid))
+    after = InstructionScorer().score(
+        Turn(task=COOKING, observation=RECIPE, valid_actions=valid, history=(read,))
+    )
+    assert "take red onion from fridge" not in before
+    assert after["take red onion from fridge"] > after.get("take pork chop from fridge", 0.0)
+    assert "examine cookbook" not in after  # the instruction to read it was carried out
