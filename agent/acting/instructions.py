@@ -17,9 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from agent.acting.state import Turn
 from agent.acting.text import content_words, object_words, template_of, words
+
+if TYPE_CHECKING:  # a turn carries the trial's plan, which reads the instructions
+    from agent.acting.state import Turn
 
 _SPLIT = re.compile(
     r"[.!?;\n]|\b(?:then|after that|after|once|and then|finally|first|next|with that done)\b",

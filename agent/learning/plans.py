@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from agent.acting.grounding import MATCH_THRESHOLD, similarity
+from agent.acting.instructions import Game, carried_out, clauses
 from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge, names_a_place, ranked
 from memory.archive import Archive, Cell
@@ -62,8 +63,8 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     next candidate — the irreversible action no trial has taken that is closest in meaning
     to the task — and the way to the best cell where it can be taken. Else the cell to
     explore from: the highest score first, then the least explored (cells chosen
-    ``REPEATS`` times wait for the others; before the others, those where the score was
-    raised), the nearest."""
+    ``REPEATS`` times wait for the others; before the others, those furthest along the
+    task's instructions, then those where the score was raised), the nearest."""
     if archive is None or not archive.cells:
         return Plan()
     cells = archive.cells.values()
@@ -98,11 +99,13 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     if not open_cells:
         return Plan(best_score=best_score)
     raised = _raised(archive)
+    progress = _progress(task, [archive.cells[key] for key in open_cells], archive)
     target = min(
         (archive.cells[key] for key in open_cells),
         key=lambda c: (
             -c.score,
             c.chosen >= REPEATS,
+            -progress[c.key],
             c.key not in raised,
             c.chosen,
             len(open_cells[c.key][0]),
@@ -112,6 +115,16 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     path, states = open_cells[target.key]
     commitments = _commitments(path, archive)
     return Plan(path, target.key, best_score=best_score, states=states, commitments=commitments)
+
+
+def _progress(task: str, cells: list[Cell], archive: Archive) -> dict[str, int]:
+    """How many of the task's instructions the way to each cell carried out: where no score
+    tells cells apart (a treasure hunt scores only its end), the one furthest along what
+    the task says to do is the most promising (the judgement IGE asks a model for)."""
+    steps = clauses(task)
+    offered = {a for c in archive.cells.values() for a in (*c.offered, *c.risks)}
+    game = Game.of(tuple(sorted(offered | {a for c in cells for a in c.path})))
+    return {c.key: len(carried_out(steps, list(c.path), game)) for c in cells}
 
 
 def _raised(archive: Archive) -> set[str]:

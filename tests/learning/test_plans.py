@@ -184,3 +184,29 @@ def test_no_way_goes_through_an_action_that_lost_the_game() -> None:
     archive = Archive("toy", "maze", "1", start="s1", trials=2, cells=cells)
     plan = choose_plan(archive, "find the coin")
     assert plan.target == "hall||0" and plan.path == ("go east",)
+
+
+def test_where_no_score_tells_cells_apart_the_one_furthest_along_the_instructions_comes_first() -> (
+    None
+):
+    task = "First, go north. Then take the key. After that, unlock the chest with the key."
+    north = Outcome("go north", "s0", "s1", "hall||0", changed=True)
+    south = Outcome("go south", "s0", "s2", "den||0", changed=True)
+    key = Outcome("take key", "s1", "s3", "hall|key|0", changed=True)
+    offered = ("look", "unlock chest with key")
+    cells = {
+        "cellar||0": Cell("cellar||0", "cellar", (), 0.0, tried=(north, south), chosen=3),
+        "hall||0": Cell("hall||0", "hall", (), 0.0, path=("go north",), tried=(key,), chosen=3),
+        "hall|key|0": Cell(
+            "hall|key|0",
+            "hall",
+            ("key",),
+            0.0,
+            path=("go north", "take key"),
+            offered=offered,
+            chosen=1,
+        ),
+        "den||0": Cell("den||0", "den", (), 0.0, path=("go south",), offered=offered),
+    }
+    archive = Archive("textworld", "treasure_hunter", "1", start="s0", trials=2, cells=cells)
+    assert choose_plan(archive, task).target == "hall|key|0"
