@@ -152,20 +152,24 @@ def fulfils(
 def carried_out(
     steps: tuple[Clause, ...], actions: list[str], game: Game = Game()
 ) -> dict[int, str]:
-    """Which instructions the actions carried out, and by which action: each action the first
-    one not yet carried out that it fits best (one that names its verb before one that does
-    not; "go east" twice carries out "venture east" and then "move east", not both at
-    once). One passed over stays open for a later action: a task's goal sentence ("determine
-    if the paper clip is conductive") is met after the place it names."""
+    """Which instructions the actions carried out, and by which action: each action the next
+    one not yet carried out that it fulfils, in the order ``_open`` gives ("go east" twice
+    carries out "venture east" and then "move east", not both at once, nor a later "go
+    east"), unless it covers more of what a later one names ("focus on paper clip" carries
+    out "focus on the paper clip", not "the paper clip is in the workshop"). One passed over
+    stays open for a later action: a task's goal sentence ("determine if the paper clip is
+    conductive") is met after the place it names."""
     done: dict[int, str] = {}
     for action in actions:
-        fits = {}
-        for index, clause in enumerate(steps):
-            subject = subject_of(clause, steps, done, game)
-            if index not in done and fulfils(action, clause, game, subject):
-                fits[index] = carries_out(action, clause, game, subject)
-        if fits:
-            done[max(fits, key=lambda index: (fits[index], -index))] = action
+        fits = [
+            (index, _fit(action, steps[index], game, subject)[1])
+            for index in _open(steps, done)
+            if fulfils(
+                action, steps[index], game, subject := subject_of(steps[index], steps, done, game)
+            )
+        ]
+        if fits:  # the one it covers best, the next in order among equals
+            done[max(fits, key=lambda fit: fit[1])[0]] = action
     return done
 
 

@@ -134,3 +134,18 @@ def test_the_text_the_task_sends_the_player_to_read_gives_instructions_too() -> 
     assert "take red onion from fridge" not in before
     assert after["take red onion from fridge"] > after.get("take pork chop from fridge", 0.0)
     assert "examine cookbook" not in after  # the instruction to read it was carried out
+
+
+def test_directions_are_followed_in_the_order_given() -> None:
+    """ "go north" carries out the first "take a trip north", not the later "go north": the
+    next instruction is then "venture east"."""
+    task = (
+        "First step, take a trip north. Then, venture east. After that, go to the south. "
+        "And then, go north."
+    )
+    valid = ("go north", "go east", "go south", "look")
+    history = (step(1, "go north"),)
+    scores = InstructionScorer().score(
+        Turn(task=task, observation="", valid_actions=valid, history=history)
+    )
+    assert max(scores, key=scores.__getitem__) == "go east"
