@@ -76,7 +76,6 @@ def clauses(task: str) -> tuple[Clause, ...]:
         else:
             found.append(Clause(own))
             last = len(found) - 1
-
     return tuple(found)
 
 
@@ -161,13 +160,11 @@ def carried_out(
     conductive") is met after the place it names."""
     done: dict[int, str] = {}
     for action in actions:
-        fits = [
-            (index, _fit(action, steps[index], game, subject)[1])
-            for index in _open(steps, done)
-            if fulfils(
-                action, steps[index], game, subject := subject_of(steps[index], steps, done, game)
-            )
-        ]
+        fits: list[tuple[int, float]] = []  # (instruction, how much of it the action covers)
+        for index in _open(steps, done):
+            subject = subject_of(steps[index], steps, done, game)
+            if fulfils(action, steps[index], game, subject):
+                fits.append((index, _fit(action, steps[index], game, subject)[1]))
         if fits:  # the one it covers best, the next in order among equals
             done[max(fits, key=lambda fit: fit[1])[0]] = action
     return done
