@@ -95,6 +95,15 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
         path, states = ways.to(there) or ((), ())
         commitments = _commitments(path, archive)
         return Plan(path, there.key, False, best_score, gamble, states, commitments)
+    return _return_and_explore(archive, known, ways, task, best_score)
+
+
+def _return_and_explore(
+    archive: Archive, known: Knowledge, ways: Ways, task: str, best_score: float
+) -> Plan:
+    """Go-Explore's *select* and *return*: the most promising cell with untried actions left
+    and a way there (see ``choose_plan``), and that way."""
+    cells = archive.cells.values()
     open_cells = {c.key: way for c in cells if _promising(c, known) and (way := ways.to(c))}
     if not open_cells:
         return Plan(best_score=best_score)
