@@ -2,6 +2,7 @@
 
     python bench/transfer.py                       # the 5 dev-suite ScienceWorld tasks
     python bench/transfer.py --tasks melt,boil --test dev:1 --test dev:2 --json out.json
+    python bench/transfer.py --policy evidence     # no model: minutes, not an hour
 
 Everything goes through the `cairn` command, as a user would run it:
 
@@ -41,7 +42,7 @@ def cairn(*args: str) -> str:
     return result.stdout
 
 
-def first_trials(home: Path, specs: list[str], max_steps: int) -> dict[str, float]:
+def first_trials(home: Path, specs: list[str], max_steps: int, policy: str) -> dict[str, float]:
     report = json.loads(
         cairn(
             "run",
@@ -50,6 +51,8 @@ def first_trials(home: Path, specs: list[str], max_steps: int) -> dict[str, floa
             "1",
             "--max-steps",
             str(max_steps),
+            "--policy",
+            policy,
             "--home",
             str(home),
             "--json",
@@ -69,6 +72,7 @@ def main() -> None:
     parser.add_argument("--train-trials", type=int, default=2)
     parser.add_argument("--learn", choices=["trials", "demos"], default="trials")
     parser.add_argument("--max-steps", type=int, default=50)
+    parser.add_argument("--policy", choices=["llm", "evidence"], default="llm")
     parser.add_argument("--workdir", type=Path, help="Keep the homes and bundle here.")
     parser.add_argument("--json", type=Path, help="Write every score as JSON.")
     args = parser.parse_args()
@@ -95,6 +99,8 @@ def main() -> None:
                 str(args.train_trials),
                 "--max-steps",
                 str(args.max_steps),
+                "--policy",
+                args.policy,
                 "--home",
                 str(source),
             )
@@ -105,9 +111,9 @@ def main() -> None:
         taken = json.loads(cairn("import", str(bundle), "--home", str(imported), "--json"))
         print(f"3. first trials on {len(test)} new variations: B, C, A", flush=True)
         scores = {
-            "imported": first_trials(imported, test, args.max_steps),
-            "fresh": first_trials(fresh, test, args.max_steps),
-            "source": first_trials(source, test, args.max_steps),
+            "imported": first_trials(imported, test, args.max_steps, args.policy),
+            "fresh": first_trials(fresh, test, args.max_steps, args.policy),
+            "source": first_trials(source, test, args.max_steps, args.policy),
         }
 
     def mean(who: str, task: str | None = None) -> float:
