@@ -25,17 +25,19 @@ from agent.running.bench import (
 )
 from agent.running.config import PolicyName, RunConfig
 from cli.assemble import LocalPlayer, RayPlayer
-from cli.common import report_console, write_json
+from cli.bench_compare import comparison, comparison_tables, load_results
+from cli.common import fail, report_console, write_json
 from cli.progress import SuiteProgress
 from memory.embedding import MiniLMEmbedder
 from memory.store import Store
 
 SuiteArgument = Annotated[
-    Path,
+    Path | None,
     typer.Argument(
         help="A suite TOML file, e.g. bench/suites/dev.toml (its header documents the format).",
         exists=True,
         dir_okay=False,
+        show_default=False,
     ),
 ]
 
@@ -176,7 +178,7 @@ class SuitePlayer:
 
 
 def bench(
-    suite_path: SuiteArgument,
+    suite_path: SuiteArgument = None,
     trials: Annotated[
         int | None, typer.Option(min=1, help="Trials per env (suite's default: 5).")
     ] = None,
@@ -210,13 +212,27 @@ def bench(
         str | None,
         typer.Option(envvar="RAY_ADDRESS", help="Join this Ray cluster instead of a local one."),
     ] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(
+            help="Play nothing: print what changed between two --json results (A then B), "
+            "per setting and per environment.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Prove learning: the memory agent against the identical agent without memory.
 
     For each environment group of the suite: ADAPT (same variation repeated), GEN-ENV (new
     variations after training on others) and GEN-TASK (new tasks). Prints a table of mean
     score by trial; --plot draws the learning curves, --json keeps every score.
+    `cairn bench --compare A.json B.json` compares two such results instead.
     """
+    if compare is not None:
+        _compare(*compare, json_path)
+        return
+    if suite_path is None:
+        fail("give a suite file (e.g. bench/suites/dev.toml), or --compare A.json B.json")
     suite: Suite = load_suite(suite_path, trials)
     agents = ("memory", "no-memory")
     config = RunConfig(llm=llm, policy=policy, seed=seed, workers=workers, ray_address=ray_address)
@@ -234,3 +250,12 @@ def bench(
     if plot_path is not None:
         plot(results, plot_path)
         report.print(f"learning curves: {plot_path}")
+
+
+def _compare(before_path: Path, after_path: Path, json_path: Path | None) -> None:
+    found = comparison(load_results(before_path), load_results(after_path))
+    report = report_console(json_path)
+    for table in comparison_tables(found, before_path.name, after_path.name):
+        report.print(table)
+    if json_path is not None:
+        write_json(json_path, found)

@@ -184,6 +184,18 @@ class Results:
             )
         return {"suite": self.suite, "trials": self.trials, "results": rows}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Results:
+        """The results ``to_json`` wrote (``cairn bench --json``), read back."""
+        results = cls(str(data["suite"]), int(data["trials"]))
+        for row in data["results"]:
+            curve = results.curve(row["setting"], row["group"], row["agent"])
+            for env in row["envs"]:
+                curve.specs.append(env["env"])
+                steps = env.get("steps") or [0] * len(env["scores"])
+                curve.played.append(Played(list(env["scores"]), list(env["won"]), list(steps)))
+        return results
+
 
 # (specs, trials, max_steps, home, memory on?) -> what each spec's trials did
 Play = Callable[[Sequence[EnvSpec], int, int, Path, bool], list[Played]]

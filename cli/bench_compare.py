@@ -1,0 +1,124 @@
+"""``cairn bench --compare A.json B.json``: what changed between two bench results.
+
+Per setting, group and agent: the first and last trial's mean score in each, and the
+change; per environment: its last-trial score in each. An environment or curve only one of
+the two results has is listed as missing, not compared.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from agent.running.bench import Results
+from cli.common import fail
+
+
+def load_results(path: Path) -> Results:
+    """A ``cairn bench --json`` file, or one clear line saying what is wrong with it."""
+    try:
+        return Results.from_json(json.loads(path.read_text()))
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}")
+    except (ValueError, KeyError, TypeError):
+        fail(
+            f"{path} is not a `cairn bench --json` result: "
+            f"write one with `cairn bench SUITE --json {path}`"
+        )
+
+
+def comparison(before: Results, after: Results) -> dict[str, Any]:
+    """Every curve and environment of either result, with both sides' scores and the change
+    (None where one side has no such curve or environment)."""
+    curves, envs = [], []
+    for key in dict.fromkeys([*before.curves, *after.curves]):
+        a, b = before.curves.get(key), after.curves.get(key)
+        first = [c.mean_by_trial()[0] if c else None for c in (a, b)]
+        last = [c.mean_by_trial()[-1] if c else None for c in (a, b)]
+        setting, group, agent = key
+        curves.append(
+            {
+                "setting": setting,
+                "group": group,
+                "agent": agent,
+                "first": first,
+                "last": last,
+                "change": _change(last),
+            }
+        )
+        if agent == "no-memory":  # what retrying achieves, the bar learning must clear
+            best = [c.best_of_k_by_trial()[-1] if c else None for c in (a, b)]
+            curves.append(
+                {
+                    "setting": setting,
+                    "group": group,
+                    "agent": "best-of-k",
+                    "first": first,
+                    "last": best,
+                    "change": _change(best),
+                }
+            )
+        scores_a = {s: p.scores[-1] for s, p in zip(a.specs, a.played, strict=True)} if a else {}
+        scores_b = {s: p.scores[-1] for s, p in zip(b.specs, b.played, strict=True)} if b else {}
+        for spec in dict.fromkeys([*scores_a, *scores_b]):
+            last_env = [scores_a.get(spec), scores_b.get(spec)]
+            envs.append(
+                {
+                    "setting": setting,
+                    "group": group,
+                    "agent": agent,
+                    "env": spec,
+                    "last": last_env,
+                    "change": _change(last_env),
+                }
+            )
+    return {"before": before.suite, "after": after.suite, "curves": curves, "envs": envs}
+
+
+def _change(pair: list[float | None]) -> float | None:
+    before, after = pair
+    return None if before is None or after is None else after - before
+
+
+def comparison_tables(found: dict[str, Any], before: str, after: str) -> tuple[Table, Table]:
+    curves = Table(
+        title=f"{before} → {after}: mean score, first and last trial", title_justify="left"
+    )
+    for column in ("setting", "group", "agent"):
+        curves.add_column(column)
+    for column in ("first A", "first B", "last A", "last B", "change"):
+        curves.add_column(column, justify="right")
+    for row in found["curves"]:
+        curves.add_row(
+            row["setting"],
+            row["group"],
+            row["agent"],
+            *(_shown(v) for v in (*row["first"], *row["last"])),
+            _signed(row["change"]),
+        )
+    envs = Table(title="last trial by environment (changed or missing only)", title_justify="left")
+    for column in ("agent", "env"):
+        envs.add_column(column)
+    for column in ("A", "B", "change"):
+        envs.add_column(column, justify="right")
+    for row in found["envs"]:
+        if row["change"] != 0:
+            envs.add_row(
+                row["agent"], row["env"], *map(_shown, row["last"]), _signed(row["change"])
+            )
+    envs.caption = (
+        "A: the first file, B: the second. One run each: a change smaller than the spread "
+        "between seeds (bench with --seed) is no change."
+    )
+    return curves, envs
+
+
+def _shown(value: float | None) -> str:
+    return "missing" if value is None else f"{value:.1f}"
+
+
+def _signed(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.1f}"

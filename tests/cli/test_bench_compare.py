@@ -1,0 +1,50 @@
+"""``cairn bench --compare A.json B.json``: what changed between two real bench results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.cli import cairn, one_error_line
+
+SUITE = """name = "tiny"
+trials = 2
+
+[toy]
+max_steps = {steps}
+adapt = ["toy:maze@1,rooms=4", "toy:maze@2,rooms=4"]
+"""
+
+
+def bench(tmp_path: Path, name: str, steps: int) -> Path:
+    suite = tmp_path / f"{name}.toml"
+    suite.write_text(SUITE.format(steps=steps))
+    out = tmp_path / f"{name}.json"
+    result = cairn(
+        "bench", str(suite), "--policy", "evidence", "--json", str(out), cache=tmp_path / "cache"
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_two_results_are_compared_per_curve_and_per_environment(tmp_path: Path) -> None:
+    """A step budget too short to find the coin against one long enough: the change is
+    what the longer budget won, curve by curve and maze by maze."""
+    short, long = bench(tmp_path, "short", 1), bench(tmp_path, "long", 30)
+    result = cairn("bench", "--compare", str(short), str(long), "--json", "-", cache=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    memory = next(c for c in found["curves"] if c["agent"] == "memory")
+    assert memory["last"][0] < memory["last"][1] and memory["change"] > 0
+    envs = {e["env"] for e in found["envs"] if e["agent"] == "memory"}
+    assert envs == {"toy:maze@1,rooms=4", "toy:maze@2,rooms=4"}
+    shown = cairn("bench", "--compare", str(short), str(long), cache=tmp_path)
+    assert "toy:maze@1,rooms=4" in shown.stdout and "change" in shown.stdout
+
+
+def test_a_file_that_is_not_a_bench_result_is_one_clear_line(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"runs": []}')
+    result = cairn("bench", "--compare", str(junk), str(junk), cache=tmp_path)
+    one_error_line(result, "junk.json", "cairn bench SUITE --json")
+    one_error_line(cairn("bench", cache=tmp_path), "--compare")
