@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.table import Table
 
-from agent.running.bench import Results
+from agent.running.bench import Curve, Results
 from cli.common import fail
 
 
@@ -35,47 +35,45 @@ def comparison(before: Results, after: Results) -> dict[str, Any]:
     (None where one side has no such curve or environment)."""
     curves, envs = [], []
     for key in dict.fromkeys([*before.curves, *after.curves]):
-        a, b = before.curves.get(key), after.curves.get(key)
-        first = [c.mean_by_trial()[0] if c else None for c in (a, b)]
-        last = [c.mean_by_trial()[-1] if c else None for c in (a, b)]
+        pair = (before.curves.get(key), after.curves.get(key))
         setting, group, agent = key
-        curves.append(
-            {
-                "setting": setting,
-                "group": group,
-                "agent": agent,
-                "first": first,
-                "last": last,
-                "change": _change(last),
-            }
-        )
+        means = [c.mean_by_trial() if c else None for c in pair]
+        first = [m[0] if m else None for m in means]
+        rows = [(agent, [m[-1] if m else None for m in means])]
         if agent == "no-memory":  # what retrying achieves, the bar learning must clear
-            best = [c.best_of_k_by_trial()[-1] if c else None for c in (a, b)]
+            rows.append(("best-of-k", [c.best_of_k_by_trial()[-1] if c else None for c in pair]))
+        for name, last in rows:
             curves.append(
                 {
                     "setting": setting,
                     "group": group,
-                    "agent": "best-of-k",
+                    "agent": name,
                     "first": first,
-                    "last": best,
-                    "change": _change(best),
+                    "last": last,
+                    "change": _change(last),
                 }
             )
-        scores_a = {s: p.scores[-1] for s, p in zip(a.specs, a.played, strict=True)} if a else {}
-        scores_b = {s: p.scores[-1] for s, p in zip(b.specs, b.played, strict=True)} if b else {}
-        for spec in dict.fromkeys([*scores_a, *scores_b]):
-            last_env = [scores_a.get(spec), scores_b.get(spec)]
+        scores = [_last_scores(c) for c in pair]
+        for spec in dict.fromkeys([*scores[0], *scores[1]]):
+            last = [side.get(spec) for side in scores]
             envs.append(
                 {
                     "setting": setting,
                     "group": group,
                     "agent": agent,
                     "env": spec,
-                    "last": last_env,
-                    "change": _change(last_env),
+                    "last": last,
+                    "change": _change(last),
                 }
             )
     return {"before": before.suite, "after": after.suite, "curves": curves, "envs": envs}
+
+
+def _last_scores(curve: Curve | None) -> dict[str, float]:
+    """Each spec's last-trial score (none for a curve a result does not have)."""
+    if curve is None:
+        return {}
+    return {spec: p.scores[-1] for spec, p in zip(curve.specs, curve.played, strict=True)}
 
 
 def _change(pair: list[float | None]) -> float | None:
