@@ -3,6 +3,8 @@
     python bench/transfer.py                       # the 5 dev-suite ScienceWorld tasks
     python bench/transfer.py --tasks melt,boil --test dev:1 --test dev:2 --json out.json
     python bench/transfer.py --policy evidence     # no model: minutes, not an hour
+    python bench/transfer.py --policy evidence --bundle kept.zip --without insight
+                                                   # what was learned once, played without a voice
 
 Everything goes through the `cairn` command, as a user would run it:
 
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +45,9 @@ def cairn(*args: str) -> str:
     return result.stdout
 
 
-def first_trials(home: Path, specs: list[str], max_steps: int, policy: str) -> dict[str, float]:
+def first_trials(
+    home: Path, specs: list[str], max_steps: int, policy: str, without: str
+) -> dict[str, float]:
     report = json.loads(
         cairn(
             "run",
@@ -53,6 +58,8 @@ def first_trials(home: Path, specs: list[str], max_steps: int, policy: str) -> d
             str(max_steps),
             "--policy",
             policy,
+            "--without",
+            without,
             "--home",
             str(home),
             "--json",
@@ -74,6 +81,12 @@ def main() -> None:
     parser.add_argument("--max-steps", type=int, default=50)
     parser.add_argument("--policy", choices=["llm", "evidence"], default="llm")
     parser.add_argument("--workdir", type=Path, help="Keep the homes and bundle here.")
+    parser.add_argument(
+        "--bundle", type=Path, help="Import this bundle instead of learning (no source A)."
+    )
+    parser.add_argument(
+        "--without", default="", help="Voices switched off in the first trials (cairn run)."
+    )
     parser.add_argument("--json", type=Path, help="Write every score as JSON.")
     args = parser.parse_args()
     tasks = args.tasks.split(",")
@@ -87,34 +100,28 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = args.workdir or Path(scratch)
         source, imported, fresh = root / "A-learned", root / "B-imported", root / "C-fresh"
-        bundle = root / "scienceworld.cairn.zip"
-        print(f"1. home A learns ({args.learn}) on {len(train)} train variations", flush=True)
-        if args.learn == "demos":
-            cairn("memory", "demo", *train, "--home", str(source))
+        bundle = args.bundle or root / "scienceworld.cairn.zip"
+        if args.bundle:
+            print(f"1-2. import {bundle} into fresh home B", flush=True)
+            exported = {"counts": read_counts(bundle)}
         else:
-            cairn(
-                "run",
-                *train,
-                "--trials",
-                str(args.train_trials),
-                "--max-steps",
-                str(args.max_steps),
-                "--policy",
-                args.policy,
-                "--home",
-                str(source),
+            print(f"1. home A learns ({args.learn}) on {len(train)} train variations", flush=True)
+            learn(source, train, args)
+            print("2. export A, import into fresh home B", flush=True)
+            exported = json.loads(
+                cairn(
+                    "export", str(bundle), "--env", "scienceworld", "--home", str(source), "--json"
+                )
             )
-        print("2. export A, import into fresh home B", flush=True)
-        exported = json.loads(
-            cairn("export", str(bundle), "--env", "scienceworld", "--home", str(source), "--json")
-        )
         taken = json.loads(cairn("import", str(bundle), "--home", str(imported), "--json"))
         print(f"3. first trials on {len(test)} new variations: B, C, A", flush=True)
+        play = (test, args.max_steps, args.policy, args.without)
         scores = {
-            "imported": first_trials(imported, test, args.max_steps, args.policy),
-            "fresh": first_trials(fresh, test, args.max_steps, args.policy),
-            "source": first_trials(source, test, args.max_steps, args.policy),
+            "imported": first_trials(imported, *play),
+            "fresh": first_trials(fresh, *play),
         }
+        # Without a source home, A's column is B's: the bundle is all there is.
+        scores["source"] = scores["imported"] if args.bundle else first_trials(source, *play)
 
     def mean(who: str, task: str | None = None) -> float:
         chosen = [s for env, s in scores[who].items() if task is None or f":{task}@" in env]
@@ -135,12 +142,41 @@ def main() -> None:
     print(f"B better than C on {wins} of {len(test)} variations, worse on {losses}")
     if args.json:
         result: dict[str, Any] = {
-            "train": train,
+            "train": [] if args.bundle else train,
+            "bundle_file": str(args.bundle) if args.bundle else None,
+            "without": args.without,
             "test": test,
             "bundle": exported["counts"],
             "scores": scores,
         }
         args.json.write_text(json.dumps(result, indent=2))
+
+
+def learn(home: Path, train: list[str], args: argparse.Namespace) -> None:
+    """Home A learns on the train variations: by playing them, or from their gold paths."""
+    if args.learn == "demos":
+        cairn("memory", "demo", *train, "--home", str(home))
+        return
+    trials, steps = str(args.train_trials), str(args.max_steps)
+    cairn(
+        "run",
+        *train,
+        "--trials",
+        trials,
+        "--max-steps",
+        steps,
+        "--policy",
+        args.policy,
+        "--home",
+        str(home),
+    )
+
+
+def read_counts(bundle: Path) -> dict[str, int]:
+    """What a bundle holds, from its manifest."""
+    with zipfile.ZipFile(bundle) as archive:
+        counts: dict[str, int] = json.loads(archive.read("manifest.json"))["counts"]
+    return counts
 
 
 if __name__ == "__main__":

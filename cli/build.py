@@ -16,7 +16,7 @@ from agent.acting.decide import Decider, FreeDecider, MenuDecider
 from agent.acting.policy import Policy, RandomPolicy
 from agent.environments import Environments
 from agent.learning.learner import GRAPH_FILE, MemoryLearner
-from agent.learning.scorers import policy_scorers
+from agent.learning.scorers import check_voices, policy_scorers
 from agent.llm import LLM, open_llm
 from agent.running.config import Mode, PolicyName, RunConfig
 from agent.running.trials import Learner, NoLearning, Observer, Recorder, SilentObserver, TrialLoop
@@ -56,7 +56,7 @@ def build_agent(config: RunConfig, llm: LLM | None, embedder: Embedder | None = 
     on, from the game's archive too) and, with memory on, weighs insights, exemplars and the
     graph; a strong model reads memory in its prompt. ``embedder``: the one memory uses,
     shared to ground a strong model's free text."""
-    scorers = policy_scorers(config.memory)
+    scorers = policy_scorers(config.memory, config.without)
     seed = config.seed
     if config.policy is PolicyName.random:
         return Agent(RandomPolicy(seed=seed))
@@ -88,6 +88,15 @@ class Learning:
         if not isinstance(self.learner, MemoryLearner):
             raise RuntimeError("memory is switched off")
         return self.learner
+
+
+def voices(text: str) -> tuple[str, ...]:
+    """``--without``'s comma-separated voices of the policy, checked (one line if unknown)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    try:
+        return check_voices(names)
+    except ValueError as error:
+        fail(str(error))
 
 
 def home_embedder(store: Store) -> Embedder:

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from agent.environments import EnvSpec, parse
+from agent.learning.scorers import voice_names
 from agent.running.config import Mode, PolicyName, ReflectorName, RunConfig
 from cli.assemble import LocalPlayer, RayPlayer
+from cli.build import voices
 from cli.common import (
     DEFAULT_HOME,
     HomeOption,
@@ -99,6 +101,14 @@ def run(
             "local instance.",
         ),
     ] = None,
+    without: Annotated[
+        str,
+        typer.Option(
+            help="Switch these voices of the policy off, comma-separated (an ablation): "
+            f"{', '.join(voice_names())}. E.g. --without insight,exemplar.",
+            show_default=False,
+        ),
+    ] = "",
     json_path: Annotated[
         Path | None,
         typer.Option("--json", help="Also write the results as JSON to this file ('-': stdout)."),
@@ -123,6 +133,7 @@ def run(
         memory_url=memory_url,
         workers=workers,
         ray_address=ray_address,
+        without=voices(without),
     )
     store = writable_store(config.home)
     command = " ".join(["cairn", *sys.argv[1:]])

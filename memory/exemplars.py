@@ -69,6 +69,15 @@ class ExemplarStore:
         )
         return [_exemplar(row) for row in rows]
 
+    def descriptions(self, env_name: str, task: str) -> dict[str | None, str]:
+        """Each variation of a task that has a trajectory, and its task description."""
+        rows = self.db.execute(
+            "select variation, min(task_description) from exemplars "
+            "where env = ? and task = ? group by variation",
+            [env_name, task],
+        ).fetchall()
+        return {variation: description or "" for variation, description in rows}
+
     def by_ids(self, ids: list[int]) -> list[Exemplar]:
         if not ids:
             return []

@@ -16,6 +16,7 @@ from agent.acting.grounding import MATCH_THRESHOLD, similarity
 from agent.acting.instructions import Game, carried_out, clauses
 from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge, names_a_place, ranked
+from agent.learning.kinds import Kinds
 from memory.archive import Archive, Cell
 from memory.embedding import Embedder
 from memory.knowledge import Scope, Where
@@ -58,10 +59,16 @@ class Plan:
         return lines
 
 
-def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | None = None) -> Plan:
+def choose_plan(
+    archive: Archive | None,
+    task: str = "",
+    embedder: Embedder | None = None,
+    kinds: Kinds | None = None,
+) -> Plan:
     """A won game's shortest form. Else, from the second trial, the elimination search's
-    next candidate — the irreversible action no trial has taken that is closest in meaning
-    to the task — and the way to the best cell where it can be taken. Else the cell to
+    next candidate — the irreversible action no trial has taken that the task's other
+    variations point at most (``agent.learning.kinds``), then closest in meaning to the
+    task — and the way to the best cell where it can be taken. Else the cell to
     explore from: the highest score first, then the least explored (cells chosen
     ``REPEATS`` times wait for the others; before the others, those furthest along the
     task's instructions, then those where the score was raised), the nearest."""
@@ -84,7 +91,7 @@ def choose_plan(archive: Archive | None, task: str = "", embedder: Embedder | No
     best = max(cells, key=lambda c: (c.score, -len(c.path)))
     gamble = None
     if _stalled(archive) and not _committed(best, archive):
-        gamble = _next_candidate(archive, known, task, embedder)
+        gamble = _next_candidate(archive, known, task, embedder, kinds or Kinds())
     ways = Ways(archive)
     there = min(
         (c for c in cells if gamble in c.risks and ways.to(c) is not None),
@@ -283,11 +290,12 @@ UBIQUITOUS = 0.5  # share of places beyond which a thing is the player's own ("i
 
 
 def _next_candidate(
-    archive: Archive, known: Knowledge, task: str, embedder: Embedder | None
+    archive: Archive, known: Knowledge, task: str, embedder: Embedder | None, kinds: Kinds
 ) -> str | None:
-    """The untaken irreversible action seen in this game closest in meaning to the task.
-    Rooms and doors are where things are, not the thing; what is offered almost everywhere
-    ("focus on inventory", "focus on air") belongs to the player, not to a place."""
+    """The untaken irreversible action seen in this game that the task's other variations
+    point at most, closest in meaning to the task among equals. Rooms and doors are where
+    things are, not the thing; what is offered almost everywhere ("focus on inventory",
+    "focus on air") belongs to the player, not to a place."""
     if embedder is None:
         return None
     where: dict[str, set[str]] = {}
@@ -310,4 +318,7 @@ def _next_candidate(
         specific = [a for a in candidates if len(where[a]) <= UBIQUITOUS * len(places)]
         candidates = specific or candidates
     goal = goal_for(Where(Scope.VARIATION), task)  # "find a living thing", not the whole text
-    return ranked(embedder, goal, candidates)[0] if candidates else None
+    by_meaning = ranked(embedder, goal, candidates)
+    return min(
+        by_meaning, key=lambda a: -max(kinds.verdict(a, place) for place in where[a]), default=None
+    )

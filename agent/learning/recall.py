@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from agent.learning.experience import Experience
+from agent.learning.kinds import Kinds, asks_for_any
 from agent.learning.plans import Plan, choose_plan
 from knowledge_graph.graph import KnowledgeGraph
 from knowledge_graph.map import GameMap
@@ -39,6 +40,7 @@ class Recollection:
     chain: tuple[str, ...] = ()  # necessary actions in order, from the graph
     archive: Archive | None = None  # what exploring found in this game (None: memory off)
     plan: Plan = field(default_factory=Plan)  # what this trial sets out to do
+    kinds: Kinds = field(default_factory=Kinds)  # what paid and lost in the task's other games
 
     @cached_property
     def experience(self) -> Experience:
@@ -66,6 +68,7 @@ class Recollection:
             lines.append(f"A past attempt at {best.spec} scored {best.score:g} by: {path}")
         if self.archive is not None and self.archive.cells:
             lines += [f"Map: {fact}" for fact in GameMap.of(self.archive).facts(limit=8)]
+        lines += [f"In other variations of this task: {fact}" for fact in self.kinds.lines()[:6]]
         return lines + self.plan.lines()
 
 
@@ -91,6 +94,7 @@ class Recaller:
             self.memory.exemplars_for(env_name, task, variation, description, self.max_exemplars)
         )
         archive = self.memory.store.archives.load(env_name, task, variation)
+        kinds = self.kinds(env_name, task, variation, description)
         chain: tuple[str, ...] = ()
         if self.graph is not None:
             task_goal = goal_for(Where(Scope.TASK, env_name, task))
@@ -104,7 +108,28 @@ class Recaller:
             exemplars=exemplars,
             chain=chain,
             archive=archive,
-            plan=choose_plan(archive, description, self.embedder),
+            plan=choose_plan(archive, description, self.embedder, kinds),
+            kinds=kinds,
+        )
+
+    def kinds(self, env_name: str, task: str, variation: str | None, description: str) -> Kinds:
+        """What the task's other variations that ask for the same thing ("find a(n) living
+        thing", not "melt water" for "melt soap") learned of its kind."""
+        store = self.memory.store
+        goal = goal_for(Where(Scope.VARIATION), description)
+        same = {
+            other
+            for other, text in store.exemplars.descriptions(env_name, task).items()
+            if other != variation and goal_for(Where(Scope.VARIATION), text) == goal
+        }
+        games = store.archives.games()
+        return Kinds.of(
+            (
+                store.archives.load(env_name, task, game["variation"])
+                for game in games
+                if (game["env"], game["task"]) == (env_name, task) and game["variation"] in same
+            ),
+            any_member=asks_for_any(goal),
         )
 
 

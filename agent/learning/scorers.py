@@ -6,6 +6,10 @@
     exemplar    the next step of the best similar trajectories (their useful steps, in
                 order, rebound to this variation's objects)
     chain       the next undone action of the task's precondition chain (knowledge graph)
+    kind        what the task's other variations say of its kind (``agent.learning.kinds``):
+                the irreversible action on the thing most likely of the kind, on a new
+                variation's first trial too; things of a kind that lost held back; the way
+                to where the right things were found while none is offered here
 
 Every vote names the memories behind it, so each decision records what influenced it.
 What the archive of the game says (what each action did in each cell, the plan of the
@@ -14,13 +18,14 @@ trial) acts through the explorer (``agent.learning.explore``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
 from agent.acting.policy import Scorer, Vote, default_scorers
 from agent.acting.state import Turn
-from agent.acting.text import content_words, object_words
-from agent.learning.explore import Explorer
+from agent.acting.text import content_words, object_words, template_of
+from agent.learning.explore import Explorer, grounded
+from agent.learning.kinds import head_of, thing_of
 from agent.learning.recall import SCOPE_WEIGHT, Recollection, relation_weight
 from agent.learning.roles import bindings, rebind
 from memory.knowledge import Exemplar, Scope, normalise
@@ -149,13 +154,77 @@ class ChainScorer:
         return {}
 
 
+class KindScorer:
+    """The task's kind, as its other variations showed it (see the module docstring). Silent
+    once this episode has taken an action of the irreversible command ("focus on": one per
+    task), or when this game's own way to a win is known (the plan knows better)."""
+
+    name = "kind"
+
+    def __init__(self, take: float = 12.0, hold: float = 2.0, route: float = 3.0) -> None:
+        # Outweighs the dead-end guard (3) and what other variations' trajectories say
+        # together (up to about 6): other games showed the thing is right.
+        self.take = take
+        self.hold = hold
+        self.route_weight = route  # outweighs exploring's untried actions (about 2)
+
+    def score(self, turn: Turn) -> Mapping[str, Vote]:
+        recollection = turn.recollection
+        kinds = recollection.kinds
+        commands = {template_of(a) for a in turn.irreversible_actions}
+        if (
+            not kinds
+            or recollection.plan.won
+            or any(template_of(step.action) in commands for step in turn.history)
+        ):
+            return {}
+        here = turn.situation.location
+        lost = recollection.experience.fatal
+        votes, best, best_verdict = {}, None, 0.0
+        for action in sorted(turn.irreversible_actions - lost):
+            verdict = kinds.verdict(action, here)
+            memory = (f"kind:{head_of(thing_of(action))}",)
+            if verdict < 0:
+                votes[action] = Vote(-self.hold, memory)
+            elif verdict > best_verdict:
+                best, best_verdict = action, verdict
+        if best is not None:
+            memory = (f"kind:{head_of(thing_of(best))}",)
+            votes[best] = Vote(self.take + best_verdict, memory)
+            return votes
+        visited = {turn.start.location, here} | {step.location for step in turn.history}
+        found = kinds.route(here, visited)
+        if found and (first := grounded(found[1][0], turn.valid_actions)) is not None:
+            votes[first] = Vote(self.route_weight, (f"kind-place:{found[0]}",))
+        return votes
+
+
 def memory_scorers() -> list[Scorer]:
     """The scorers through which memory's insights, exemplars and graph act (the archive
     acts through the explorer, ``agent.learning.explore``, with memory on or off)."""
-    return [InsightScorer(), ExemplarScorer(), ChainScorer()]
+    return [InsightScorer(), ExemplarScorer(), ChainScorer(), KindScorer()]
 
 
-def policy_scorers(memory: bool) -> list[Scorer]:
+def policy_scorers(memory: bool, without: Collection[str] = ()) -> list[Scorer]:
     """Every voice of the policy: the priors of acting, the explorer (with memory off it
-    explores from what the episode saw), and memory's own scorers if memory is on."""
-    return [*default_scorers(), Explorer(), *(memory_scorers() if memory else [])]
+    explores from what the episode saw), and memory's own scorers if memory is on — but
+    those named in ``without`` (an ablation: ``check_voices`` first)."""
+    voices = [*default_scorers(), Explorer(), *(memory_scorers() if memory else [])]
+    return [voice for voice in voices if voice.name not in without]
+
+
+def voice_names() -> list[str]:
+    """The names ``--without`` takes: every voice of the policy with memory on."""
+    return [voice.name for voice in policy_scorers(True)]
+
+
+def check_voices(names: Iterable[str]) -> tuple[str, ...]:
+    """``names`` if each is a voice of the policy; else ``ValueError`` naming the choices."""
+    known = voice_names()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ValueError(
+            f"no voice of the policy is called {', '.join(map(repr, unknown))}: "
+            f"choose from {', '.join(known)}"
+        )
+    return tuple(names)

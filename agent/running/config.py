@@ -54,6 +54,7 @@ class RunConfig:
     memory_url: str | None = None
     workers: int = 0  # 0: play here, one environment after another
     ray_address: str | None = None
+    without: tuple[str, ...] = ()  # the policy's voices switched off, by name (an ablation)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "home", Path(self.home).expanduser())
@@ -102,4 +103,5 @@ class RunConfig:
             "memory": self.memory,
             "reflector": self.reflector.value,
             "workers": self.workers,
+            "without": list(self.without),
         }

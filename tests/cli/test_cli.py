@@ -239,6 +239,30 @@ def test_an_evidence_run_reports_logs_and_learns(tmp_path: Path, cache_root: Pat
     assert stats["exemplars"] == 2 and stats["insights"]["active"] > 0
 
 
+def test_without_switches_voices_off_and_the_run_record_says_which(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    home = hash_home(tmp_path / "home")
+    h = ("--home", str(home))
+    result = cairn(
+        "run", "toy:maze@1", "--policy", "evidence", "--trials", "2", "--without",
+        "explore,insight", *h, cache=cache_root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (run,) = cairn_json("logs", "runs", *h, cache=cache_root)
+    assert run["config"]["without"] == ["explore", "insight"]
+    trial = cairn_json("logs", "trials", *h, cache=cache_root)[1]
+    steps = cairn_json("logs", "steps", str(trial["id"]), *h, cache=cache_root)["steps"]
+    voices = {name for s in steps for c in s["candidates"] for name in c["evidence"]}
+    assert voices and not voices & {"explore", "insight"}
+    bad = tmp_path / "bad"
+    one_error_line(
+        cairn("run", "toy:maze@1", "--without", "insights", "--home", str(bad), cache=cache_root),
+        "'insights'", "exemplar",
+    )  # fmt: skip
+    assert not bad.exists()  # refused before anything was made
+
+
 def test_memory_is_on_by_default_and_off_with_no_memory(tmp_path: Path, cache_root: Path) -> None:
     for name, flags in (("on", []), ("off", ["--no-memory"])):
         result = cairn(

@@ -1,0 +1,164 @@
+"""Kinds learned from outcomes: which things turned out right or wrong for a task across its
+variations, and where the right ones were found.
+
+A task that names a category rather than a thing ("find a living thing", "focus on the
+animal with the longest life span") is answered by an irreversible action on one thing
+(ScienceWorld's ``focus on X``). Every variation's archive remembers what such an action did
+there: it raised the score (the thing is of the kind) or lost the game (it is not). Read
+across the variations that ask for the same thing, that is what the kind is made of
+("beaver: right twice"), and a new variation's first trial can use it:
+
+- a thing is recognised by its head noun: "baby beaver" is an "adult beaver";
+- where the task asks for *a* thing of the kind ("find a(n) living thing", not "the animal
+  with the longest life span"), any member will do: a thing never seen in any variation at
+  a place where a right thing was found is what differs between the variations there,
+  which is what the task is about — the animals outside, not the axe and the fire pit
+  every variation has (the world's roles, as ``agent.learning.roles`` finds the
+  description's);
+- the places where right things were found come first, reached by the map of the other
+  variations (their exits: the house is the same house).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from agent.acting.text import content_words, template_of, words
+from memory.archive import Archive
+
+_WHERE = re.compile(r"\s(?:in|on|at)\s")  # "living thing in flower pot 9": the thing, not the pot
+_ANY = re.compile(r"^\w+\s+(?:a|an|a\(n\)|any)\s+\w")  # "find a(n) living thing"
+
+KNOWN = 1.0  # a thing of a kind that paid more often than it lost
+NEW_THERE = 0.5  # a thing no variation had, where the kind's members were found
+
+
+def thing_of(action: str) -> str:
+    """What an action acts on: "focus on baby beaver" -> "baby beaver"."""
+    skip = len(template_of(action).split())
+    return " ".join(words(action)[skip:])
+
+
+def asks_for_any(goal: str) -> bool:
+    """Does the goal ask for any thing of a kind ("find a(n) plant"), not a particular one
+    ("find the animal with the longest life span", "melt soap")?"""
+    return bool(_ANY.match(goal.lower()))
+
+
+def head_of(thing: str) -> str:
+    """The noun a thing's name ends in (English names its kind last): "baby baby beaver" ->
+    "beaver", "flower pot 1" -> "pot"; "" if it has none."""
+    name = _WHERE.split(f" {thing} ")[0] if " " in thing else thing
+    found = [w for w in words(name) if w in content_words(name) and not w.isdigit()]
+    return found[-1] if found else ""
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """For one task: what irreversible actions on things of each head noun did over the
+    variations read, where the things that paid were, what every variation had at each
+    place, and the exits between places."""
+
+    right: Counter[str] = field(default_factory=Counter)  # head -> times it paid
+    wrong: Counter[str] = field(default_factory=Counter)  # head -> times it lost
+    examples: dict[str, str] = field(default_factory=dict)  # head -> a thing's full name
+    found_at: Counter[str] = field(default_factory=Counter)  # place -> right things taken there
+    lost_at: Counter[str] = field(default_factory=Counter)  # place -> wrong things taken there
+    fixtures: dict[str, set[str]] = field(default_factory=dict)  # place -> heads seen there
+    exits: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> action -> place
+    any_member: bool = False  # the task asks for any thing of the kind (``asks_for_any``)
+
+    @classmethod
+    def of(cls, archives: Iterable[Archive], any_member: bool = False) -> Kinds:
+        kinds = cls(any_member=any_member)
+        for archive in archives:
+            kinds._read(archive)
+        return kinds
+
+    def _read(self, archive: Archive) -> None:
+        for cell in archive.cells.values():
+            seen = self.fixtures.setdefault(cell.place, set())
+            seen.update(head_of(thing) for thing in cell.seen)
+            seen.update(head_of(thing_of(action)) for action in cell.risks)
+            risky = set(cell.risks)
+            for outcome in cell.tried:
+                place = outcome.next_cell.split("|", 1)[0]
+                if place != cell.place:
+                    self.exits.setdefault(cell.place, {}).setdefault(outcome.action, place)
+                head = head_of(thing_of(outcome.action))
+                after = archive.cells.get(outcome.next_cell)
+                if outcome.action not in risky or not head:
+                    continue
+                if outcome.fatal:
+                    self.wrong[head] += outcome.tries
+                    self.lost_at[cell.place] += outcome.tries
+                elif after is not None and after.score > cell.score:
+                    self.right[head] += outcome.tries
+                    self.found_at[cell.place] += outcome.tries
+                else:
+                    continue
+                self.examples.setdefault(head, thing_of(outcome.action))
+
+    def __bool__(self) -> bool:
+        return bool(self.right or self.wrong)
+
+    def verdict(self, action: str, place: str = "") -> float:
+        """How sure the other variations make it that ``action`` (taken at ``place``) is on
+        a thing of the kind: ``KNOWN`` for a kind that paid more often than it lost, minus
+        that for the reverse; where any member will do, ``NEW_THERE`` for a thing no
+        variation had at a place where right things were found and none lost; 0 when
+        nothing is known (or a kind paid as often as it lost)."""
+        head = head_of(thing_of(action))
+        if not head:
+            return 0.0
+        balance = self.right[head] - self.wrong[head]
+        if balance:
+            return KNOWN if balance > 0 else -KNOWN
+        if (
+            self.any_member
+            and self.found_at[place]
+            and not self.lost_at[place]
+            and head not in self.right
+        ):
+            return NEW_THERE if head not in self.fixtures.get(place, set()) else 0.0
+        return 0.0
+
+    def route(self, here: str, visited: set[str]) -> tuple[str, list[str]] | None:
+        """The nearest place where right things were found that this episode has not been
+        to, and the fewest known exits from ``here`` to it (through places where more were
+        found first, among equals)."""
+        targets = {p for p in self.found_at if p not in visited and p != here}
+        previous: dict[str, tuple[str, str]] = {}
+        queue, reached = deque([here]), {here}
+        while queue:
+            place = queue.popleft()
+            if place in targets:
+                target, way = place, []
+                while place != here:
+                    place, action = previous[place]
+                    way.append(action)
+                return target, way[::-1]
+            ways = self.exits.get(place, {})
+            for action, other in sorted(ways.items(), key=lambda w: -self.found_at[w[1]]):
+                if other not in reached:
+                    reached.add(other)
+                    previous[other] = (place, action)
+                    queue.append(other)
+        return None
+
+    def lines(self) -> list[str]:
+        """The kind facts in words, most evidence first, then where the right ones were."""
+        heads = sorted(
+            set(self.right) | set(self.wrong), key=lambda h: -self.right[h] - self.wrong[h]
+        )
+        lines = [
+            f"{self.examples.get(h, h)}: right {self.right[h]}, wrong {self.wrong[h]}"
+            for h in heads
+        ]
+        if self.found_at:
+            places = ", ".join(f"{p} ({n})" for p, n in self.found_at.most_common())
+            lines.append(f"right ones were found at: {places}")
+        return lines
