@@ -74,8 +74,9 @@ def check_task(store: Store, env_name: str, task: str) -> None:
 
 def recall_answer(recollection: Recollection, graph: KnowledgeGraph) -> dict[str, Any]:
     """What the agent would recall for a trial of this task, in a client's terms: the most
-    confident insights, this task's distinct best trajectories, and the precondition chains
-    of the goals its insights hold for."""
+    confident insights, this task's distinct best trajectories, the precondition chains
+    of the goals its insights hold for, and what the task's other variations asking for the
+    same thing showed of its kind."""
     ranked = sorted(recollection.insights, key=lambda i: -i.confidence)[:RECALLED_INSIGHTS]
     chains = goal_chains(recollection, graph)
     return {
@@ -94,6 +95,7 @@ def recall_answer(recollection: Recollection, graph: KnowledgeGraph) -> dict[str
         ],
         "precondition_chain": chains[0]["chain"] if chains else [],
         "chains": chains,
+        "kinds": recollection.kinds.facts(),
     }
 
 

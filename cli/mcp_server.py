@@ -88,7 +88,9 @@ class Tools:
         `cairn logs trials` shows it: "3", or "3,level=2" with the options that make it
         another game; a bare number is taken too): the most confident
         insights, this task's distinct best trajectories (`copies`: how many are stored),
-        and `precondition_chain`, the necessary actions in order (`chains`: per goal). An
+        `precondition_chain`, the necessary actions in order (`chains`: per goal), and
+        `kinds`: for the goal DESCRIPTION asks for, the things that turned out right and
+        wrong in the task's other variations, and where the right ones were found. An
         environment or task cairn does not know is refused with the known ones."""
         with self.lock:
             with refusing():

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from agent import __version__
+from agent.learning.kinds import goals_of, kinds_for
 from agent.learning.learner import GRAPH_FILE, load_graph, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
@@ -31,6 +32,31 @@ from memory.bundle_import import import_bundle
 from memory.files import write_atomically
 from memory.knowledge import Scope
 from memory.playbook import playbook
+from memory.store import Store
+
+
+def kinds_section(store: Store, filters: Filters) -> list[str]:
+    """The playbook's kinds (``agent.learning.kinds``): for each task and goal its
+    variations asked for, which things turned out right and wrong, and where the right ones
+    were found — one Markdown section each."""
+    sections = []
+    tasks = sorted({(g["env"], g["task"]) for g in store.archives.games()})
+    for env_name, task in tasks:
+        if filters.env not in (None, env_name) or filters.task not in (None, task):
+            continue
+        for goal, variations in sorted(goals_of(store, env_name, task).items()):
+            kinds = kinds_for(store, env_name, task, goal)
+            if kinds:
+                heading = f'### {env_name} {task}: "{goal}" ({len(variations)} variations)'
+                if kinds.any_member:
+                    heading += ": any thing of the kind will do"
+                body = "".join(f"- {line}\n" for line in kinds.lines())
+                sections.append(f"\n{heading}\n\n{body}")
+    if sections:
+        sections[0] = (
+            "\n## Kinds: what turned out right and wrong across variations\n" + sections[0]
+        )
+    return sections
 
 
 class ExportFormat(StrEnum):
@@ -81,11 +107,12 @@ def export(
     filters = Filters(scope, env_name, task)
     if fmt is ExportFormat.MARKDOWN:
         chosen = [i for i in store.insights.active() if filters.admits(i)]
+        kinds = kinds_section(store, filters)
         try:
-            write_atomically(target, playbook(chosen))
+            write_atomically(target, playbook(chosen) + "".join(kinds))
         except OSError as error:
             fail(f"cannot write {path}: {error.strerror}")
-        counts = {"insights": len(chosen)}
+        counts = {"insights": len(chosen), "kinds": len(kinds)}
     else:
         memory = open_memory(home, store)
         graph = load_graph(memory, home / GRAPH_FILE)

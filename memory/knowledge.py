@@ -199,3 +199,13 @@ class Exemplar:
 
     def useful_actions(self) -> list[str]:
         return [step.action for step in self.steps if step.useful]
+
+    def scoring_actions(self) -> list[str]:
+        """The steps that raised the score: what of this game carries to another one (the
+        rest of its useful steps were the way there, in its layout, with its habits)."""
+        raised, before = [], 0.0
+        for step in self.steps:
+            if step.useful and step.score > before:
+                raised.append(step.action)
+            before = step.score
+        return raised

@@ -25,9 +25,13 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from agent.acting.text import content_words, template_of, words
 from memory.archive import Archive
+from memory.knowledge import Scope, Where
+from memory.store import Store
+from reflection.trajectory import goal_for
 
 _WHERE = re.compile(r"\s(?:in|on|at)\s")  # "living thing in flower pot 9": the thing, not the pot
 _ANY = re.compile(r"^\w+\s+(?:a|an|a\(n\)|any)\s+\w")  # "find a(n) living thing"
@@ -70,6 +74,7 @@ class Kinds:
     fixtures: dict[str, set[str]] = field(default_factory=dict)  # place -> heads seen there
     exits: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> action -> place
     any_member: bool = False  # the task asks for any thing of the kind (``asks_for_any``)
+    games: list[str | None] = field(default_factory=list)  # the variations read
 
     @classmethod
     def of(cls, archives: Iterable[Archive], any_member: bool = False) -> Kinds:
@@ -79,6 +84,7 @@ class Kinds:
         return kinds
 
     def _read(self, archive: Archive) -> None:
+        self.games.append(archive.variation)
         for cell in archive.cells.values():
             seen = self.fixtures.setdefault(cell.place, set())
             seen.update(head_of(thing) for thing in cell.seen)
@@ -149,6 +155,22 @@ class Kinds:
                     queue.append(other)
         return None
 
+    def facts(self) -> dict[str, Any]:
+        """The kind as data (``cairn mcp``'s recall): each thing with how often it paid and
+        lost, where the right ones were found, and whether any member will do."""
+        heads = sorted(
+            set(self.right) | set(self.wrong), key=lambda h: -self.right[h] - self.wrong[h]
+        )
+        return {
+            "variations": self.games,
+            "any_member": self.any_member,
+            "things": [
+                {"thing": self.examples.get(h, h), "right": self.right[h], "wrong": self.wrong[h]}
+                for h in heads
+            ],
+            "found_at": dict(self.found_at.most_common()),
+        }
+
     def lines(self) -> list[str]:
         """The kind facts in words, most evidence first, then where the right ones were."""
         heads = sorted(
@@ -162,3 +184,26 @@ class Kinds:
             places = ", ".join(f"{p} ({n})" for p, n in self.found_at.most_common())
             lines.append(f"right ones were found at: {places}")
         return lines
+
+
+def goals_of(store: Store, env_name: str, task: str) -> dict[str, list[str | None]]:
+    """The goals the variations of a task with an archive ask for ("find a(n) living
+    thing"), each with those variations (their trajectories keep the task description)."""
+    described = store.exemplars.descriptions(env_name, task)
+    asked: dict[str, list[str | None]] = {}
+    for game in store.archives.games():
+        if (game["env"], game["task"]) == (env_name, task) and game["variation"] in described:
+            goal = goal_for(Where(Scope.VARIATION), described[game["variation"]])
+            asked.setdefault(goal, []).append(game["variation"])
+    return asked
+
+
+def kinds_for(
+    store: Store, env_name: str, task: str, goal: str, leave_out: str | None = None
+) -> Kinds:
+    """What the variations of a task asking for ``goal`` (other than ``leave_out``: a
+    variation's own game is not another's) learned of its kind. Only those that ask for the
+    same thing count: "melt water" says nothing of "melt soap"."""
+    variations = [v for v in goals_of(store, env_name, task).get(goal, []) if v != leave_out]
+    archives = (store.archives.load(env_name, task, v) for v in variations)
+    return Kinds.of(archives, any_member=asks_for_any(goal))

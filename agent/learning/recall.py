@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from agent.learning.experience import Experience
-from agent.learning.kinds import Kinds, asks_for_any
+from agent.learning.kinds import Kinds, kinds_for
 from agent.learning.plans import Plan, choose_plan
 from knowledge_graph.graph import KnowledgeGraph
 from knowledge_graph.map import GameMap
@@ -94,7 +94,8 @@ class Recaller:
             self.memory.exemplars_for(env_name, task, variation, description, self.max_exemplars)
         )
         archive = self.memory.store.archives.load(env_name, task, variation)
-        kinds = self.kinds(env_name, task, variation, description)
+        goal = goal_for(Where(Scope.VARIATION), description)
+        kinds = kinds_for(self.memory.store, env_name, task, goal, leave_out=variation)
         chain: tuple[str, ...] = ()
         if self.graph is not None:
             task_goal = goal_for(Where(Scope.TASK, env_name, task))
@@ -110,26 +111,6 @@ class Recaller:
             archive=archive,
             plan=choose_plan(archive, description, self.embedder, kinds),
             kinds=kinds,
-        )
-
-    def kinds(self, env_name: str, task: str, variation: str | None, description: str) -> Kinds:
-        """What the task's other variations that ask for the same thing ("find a(n) living
-        thing", not "melt water" for "melt soap") learned of its kind."""
-        store = self.memory.store
-        goal = goal_for(Where(Scope.VARIATION), description)
-        same = {
-            other
-            for other, text in store.exemplars.descriptions(env_name, task).items()
-            if other != variation and goal_for(Where(Scope.VARIATION), text) == goal
-        }
-        games = store.archives.games()
-        return Kinds.of(
-            (
-                store.archives.load(env_name, task, game["variation"])
-                for game in games
-                if (game["env"], game["task"]) == (env_name, task) and game["variation"] in same
-            ),
-            any_member=asks_for_any(goal),
         )
 
 

@@ -2,9 +2,11 @@
 ``Turn`` carries (``turn.recollection``; empty when memory is off, so they are silent).
 
     insight     actions named by insights: necessary ones not yet done up, fruitless and
-                fatal ones down; narrower scopes and higher confidence weigh more
+                fatal ones down; narrower scopes and higher confidence weigh more; of what
+                other games showed, only what raised their score
     exemplar    the next step of the best similar trajectories (their useful steps, in
-                order, rebound to this variation's objects)
+                order; of another variation's, the steps that raised its score, rebound to
+                this variation's objects)
     chain       the next undone action of the task's precondition chain (knowledge graph)
     kind        what the task's other variations say of its kind (``agent.learning.kinds``):
                 the irreversible action on the thing most likely of the kind, on a new
@@ -28,7 +30,7 @@ from agent.learning.explore import Explorer, grounded
 from agent.learning.kinds import head_of, thing_of
 from agent.learning.recall import SCOPE_WEIGHT, Recollection, relation_weight
 from agent.learning.roles import bindings, rebind
-from memory.knowledge import Exemplar, Scope, normalise
+from memory.knowledge import Exemplar, Relation, Scope, normalise
 
 
 class InsightScorer:
@@ -51,8 +53,12 @@ class InsightScorer:
                 if weight > 0:
                     if action in done:
                         continue  # necessary once is usually enough
-                    if risky and insight.where.scope is not Scope.VARIATION:
-                        continue  # true of other variations' objects, maybe not of this one
+                    if insight.where.scope is not Scope.VARIATION and (
+                        risky or insight.relation is Relation.MAY_BE_NECESSARY
+                    ):
+                        # True of other variations' objects, maybe not of this one; or on
+                        # the way to a gain in other games, not what raised the score.
+                        continue
                     value += weight * (2 * insight.confidence - 1)
                 else:
                     value += weight * insight.confidence
@@ -89,8 +95,11 @@ class ExemplarScorer:
     """Follow the best recalled trajectories of this task, Synapse-style.
 
     A trajectory of another variation is first rebound to this one (``agent.learning.roles``: its
-    "aluminum foil" becomes this task's "paper clip"); the vote goes to the first of its next
-    useful steps that can be taken here, so a step this layout does not offer is skipped.
+    "aluminum foil" becomes this task's "paper clip"), and only the steps that raised its
+    score are followed: the rest was the way there in another layout, with the habits of the
+    trials that found it ("eat orange" first), measured to cost new variations their first
+    trial (``bench/transfer.py``). The vote goes to the first of its next steps that can be
+    taken here, so a step this layout does not offer is skipped.
     The best few trajectories are tried in turn: where one has nothing to say, the next may.
     """
 
@@ -105,11 +114,12 @@ class ExemplarScorer:
         recollection = turn.recollection
         for exemplar in self._ranked(recollection)[: self.CONSULTED]:
             pairs = bindings(exemplar.task_description, turn.task)
-            useful = [rebind(action, pairs) for action in exemplar.useful_actions()]
             elsewhere = (exemplar.task, exemplar.variation) != (
                 recollection.task,
                 recollection.variation,
             )
+            steps = exemplar.scoring_actions() if elsewhere else exemplar.useful_actions()
+            useful = [rebind(action, pairs) for action in steps]
             position = progress(useful, history)
             for offset, target in enumerate(useful[position : position + LOOKAHEAD]):
                 action, match = closest(target, turn.valid_actions)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from agent.acting.policy import Policy
 from agent.acting.state import Turn
-from agent.learning.kinds import NEW_THERE, Kinds, asks_for_any, head_of, thing_of
+from agent.learning.kinds import NEW_THERE, Kinds, asks_for_any, head_of, kinds_for, thing_of
 from agent.learning.plans import choose_plan
 from agent.learning.recall import Recaller, Recollection
 from agent.learning.scorers import KindScorer, policy_scorers
@@ -142,9 +142,11 @@ def test_kinds_are_read_only_from_variations_asking_for_the_same_thing(tmp_path:
         store.exemplars.add(
             Exemplar("scienceworld", "find-living-thing", name, "s", description, 75, False, ())
         )
-    recaller = Recaller(memory, embedder=HashEmbedder())
-    kinds = recaller.kinds("scienceworld", "find-living-thing", "4", FIND)
+    find = "find a(n) living thing"
+    kinds = kinds_for(store, "scienceworld", "find-living-thing", find, leave_out="4")
     assert kinds.right["beaver"] == 2 and kinds.any_member  # from 1 and 2, not 3
-    own = recaller.kinds("scienceworld", "find-living-thing", "1", FIND)
+    assert kinds.facts()["variations"] == ["1", "2"]
+    own = kinds_for(store, "scienceworld", "find-living-thing", find, leave_out="1")
     assert own.right["beaver"] == 1  # a variation's own game is not "another variation"
+    recaller = Recaller(memory, embedder=HashEmbedder())
     assert recaller.recall("scienceworld", "find-living-thing", "4", FIND).kinds == kinds

@@ -53,15 +53,31 @@ def test_insights_push_necessary_actions_once_and_hold_back_fruitless_ones() -> 
     assert scorer.score(turn()) == {}  # the next trial's recollection, not this one's index
 
 
+def test_being_on_the_way_to_a_gain_in_other_games_is_not_a_reason_here() -> None:
+    task = Where(Scope.TASK, "scienceworld", "boil")
+    game = Where(Scope.VARIATION, "scienceworld", "boil", "3")
+    insights = (
+        Insight("eat orange", Relation.MAY_BE_NECESSARY, "g", task, 6, 0, id=1),
+        Insight("open fridge", Relation.MAY_BE_NECESSARY, "g", game, 2, 0, id=2),
+        Insight("go to kitchen", Relation.NECESSARY, "g", task, 2, 0, id=3),
+    )
+    votes = InsightScorer().score(turn(recollection=recalled(insights=insights)))
+    assert set(votes) == {"open fridge", "go to kitchen"}
+
+
 def test_exemplar_points_at_its_next_useful_step() -> None:
     walkthrough = exemplar(
         ExemplarStep("look around", "A hall.", 0, 0, useful=True, credit=1),
         ExemplarStep("go to kitchen", "You move.", 0, 40, useful=True, credit=40),
     )
-    memory, scorer = recalled(exemplars=(walkthrough,)), ExemplarScorer()
-    assert set(scorer.score(turn(recollection=memory))) == {"look around"}
+    same_game = recalled(task="boil", variation="3", exemplars=(walkthrough,))
+    scorer = ExemplarScorer()
+    assert set(scorer.score(turn(recollection=same_game))) == {"look around"}
     looked = (Step(1, "look around", "A hall.", 0, 0, False, False, False),)
-    assert set(scorer.score(turn(looked, memory))) == {"go to kitchen"}
+    assert set(scorer.score(turn(looked, same_game))) == {"go to kitchen"}
+    # Of another variation's trajectory, only what raised its score carries over.
+    other = recalled(task="boil", variation="4", exemplars=(walkthrough,))
+    assert set(scorer.score(turn(recollection=other))) == {"go to kitchen"}
 
 
 def test_chain_points_at_the_first_undone_precondition() -> None:

@@ -1,0 +1,44 @@
+"""Kinds learned on a task's variations reach other agents: in the Markdown playbook and in
+what `cairn mcp`'s recall answers (``agent.learning.kinds``). A real home that played the
+toy world's fetch task, where focusing on the named thing pays and on anything else loses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.learning.recall import Recaller
+from cli.mcp_answers import recall_answer
+from knowledge_graph.graph import KnowledgeGraph
+from memory.memory import Memory
+from memory.store import Store
+from tests.support.cli import cairn, hash_home
+
+GAME = "toy:fetch@3"
+
+
+def test_the_playbook_and_recall_carry_what_turned_out_right(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    home = hash_home(tmp_path / "home")
+    played = cairn(
+        "run", GAME, "--policy", "evidence", "--trials", "2", "--home", str(home),
+        cache=cache_root,
+    )  # fmt: skip
+    assert played.returncode == 0, played.stderr
+    store = Store.in_home(home)
+    (trial, *_) = store.db.execute("select task_description from trials limit 1").fetchone()
+    target = trial.split("find the ")[1].split(",")[0]  # "find the red key, take it, ..."
+
+    playbook = tmp_path / "playbook.md"
+    exported = cairn("export", str(playbook), "--home", str(home), cache=cache_root)
+    assert exported.returncode == 0, exported.stderr
+    text = playbook.read_text()
+    assert "## Kinds" in text and f'toy fetch: "find the {target}' in text
+    assert f"- {target}: right " in text
+
+    answer = recall_answer(
+        Recaller(Memory(store)).recall("toy", "fetch", None, trial), KnowledgeGraph()
+    )
+    kinds = answer["kinds"]
+    assert kinds["variations"] == ["3"] and not kinds["any_member"]  # "the red key"
+    assert kinds["things"][0]["thing"] == target and kinds["things"][0]["right"] >= 1
