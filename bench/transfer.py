@@ -5,6 +5,7 @@
     python bench/transfer.py --policy evidence     # no model: minutes, not an hour
     python bench/transfer.py --policy evidence --bundle kept.zip --without insight
                                                    # what was learned once, played without a voice
+    python bench/transfer.py --policy evidence --seeds 3   # the first trials with 3 seeds
 
 Everything goes through the `cairn` command, as a user would run it:
 
@@ -14,7 +15,9 @@ Everything goes through the `cairn` command, as a user would run it:
 3. first trial on new (dev) variations of the same tasks, by B (imported knowledge), by a
    fresh home C (knows nothing) and by A itself (what the bundle could at best carry).
 
-Prints the mean first-trial score of each, per task and overall, and the gain of B over C.
+Prints the mean first-trial score of each, per task and overall, and the gain of B over C;
+with ``--seeds N``, step 3 is played N times (policy seeds 0..N-1, fresh copies of A, B and
+C each time) and the gain is given with its standard deviation over the seeds.
 Train and dev variations only: test-split variations are reserved for evaluation.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +36,9 @@ from pathlib import Path
 from typing import Any
 
 TASKS = "find-living-thing,find-plant,melt,test-conductivity,lifespan-longest-lived"
+
+
+Scores = dict[str, float]  # env spec -> first-trial score
 
 
 def cairn(*args: str) -> str:
@@ -45,9 +52,8 @@ def cairn(*args: str) -> str:
     return result.stdout
 
 
-def first_trials(
-    home: Path, specs: list[str], max_steps: int, policy: str, without: str
-) -> dict[str, float]:
+def first_trials(home: Path, specs: list[str], args: argparse.Namespace, seed: int) -> Scores:
+    steps = str(args.max_steps)
     report = json.loads(
         cairn(
             "run",
@@ -55,11 +61,13 @@ def first_trials(
             "--trials",
             "1",
             "--max-steps",
-            str(max_steps),
+            steps,
             "--policy",
-            policy,
+            args.policy,
+            "--seed",
+            str(seed),
             "--without",
-            without,
+            args.without,
             "--home",
             str(home),
             "--json",
@@ -80,6 +88,7 @@ def main() -> None:
     parser.add_argument("--learn", choices=["trials", "demos"], default="trials")
     parser.add_argument("--max-steps", type=int, default=50)
     parser.add_argument("--policy", choices=["llm", "evidence"], default="llm")
+    parser.add_argument("--seeds", type=int, default=1, help="Play the first trials N times.")
     parser.add_argument("--workdir", type=Path, help="Keep the homes and bundle here.")
     parser.add_argument(
         "--bundle", type=Path, help="Import this bundle instead of learning (no source A)."
@@ -99,57 +108,80 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         root = args.workdir or Path(scratch)
-        source, imported, fresh = root / "A-learned", root / "B-imported", root / "C-fresh"
+        source = root / "A-learned"
         bundle = args.bundle or root / "scienceworld.cairn.zip"
         if args.bundle:
-            print(f"1-2. import {bundle} into fresh home B", flush=True)
-            exported = {"counts": read_counts(bundle)}
+            print(f"1-2. import {bundle} into fresh homes", flush=True)
+            counts = read_counts(bundle)
         else:
             print(f"1. home A learns ({args.learn}) on {len(train)} train variations", flush=True)
             learn(source, train, args)
-            print("2. export A, import into fresh home B", flush=True)
-            exported = json.loads(
-                cairn(
-                    "export", str(bundle), "--env", "scienceworld", "--home", str(source), "--json"
-                )
-            )
-        taken = json.loads(cairn("import", str(bundle), "--home", str(imported), "--json"))
-        print(f"3. first trials on {len(test)} new variations: B, C, A", flush=True)
-        play = (test, args.max_steps, args.policy, args.without)
-        scores = {
-            "imported": first_trials(imported, *play),
-            "fresh": first_trials(fresh, *play),
-        }
-        # Without a source home, A's column is B's: the bundle is all there is.
-        scores["source"] = scores["imported"] if args.bundle else first_trials(source, *play)
+            print("2. export A, to import into fresh homes B", flush=True)
+            command = ("export", str(bundle), "--env", "scienceworld", "--home", str(source))
+            counts = json.loads(cairn(*command, "--json"))["counts"]
+        runs = []
+        for seed in range(args.seeds):
+            print(f"3. first trials on {len(test)} new variations, seed {seed}: B, C, A")
+            runs.append(play_first_trials(root / f"seed-{seed}", test, bundle, source, args, seed))
 
-    def mean(who: str, task: str | None = None) -> float:
-        chosen = [s for env, s in scores[who].items() if task is None or f":{task}@" in env]
-        return statistics.fmean(chosen)
-
-    print(
-        f"\nbundle: {exported['counts']}; imported {taken['insights']} insights, "
-        f"{taken['exemplars']} exemplars"
-    )
-    print(f"{'task':28} {'fresh C':>8} {'imported B':>11} {'source A':>9} {'B - C':>7}")
-    for task in [*tasks, None]:
-        row = [mean(w, task) for w in ("fresh", "imported", "source")]
-        print(
-            f"{task or 'all':28} {row[0]:8.1f} {row[1]:11.1f} {row[2]:9.1f} {row[1] - row[0]:+7.1f}"
-        )
-    wins = sum(scores["imported"][e] > scores["fresh"][e] for e in test)
-    losses = sum(scores["imported"][e] < scores["fresh"][e] for e in test)
-    print(f"B better than C on {wins} of {len(test)} variations, worse on {losses}")
+    print(f"\nbundle: {counts}")
+    report(tasks, test, runs)
     if args.json:
         result: dict[str, Any] = {
             "train": [] if args.bundle else train,
             "bundle_file": str(args.bundle) if args.bundle else None,
             "without": args.without,
             "test": test,
-            "bundle": exported["counts"],
-            "scores": scores,
+            "bundle": counts,
+            "scores": runs[0],
+            "seeds": runs,
         }
         args.json.write_text(json.dumps(result, indent=2))
+
+
+def play_first_trials(
+    root: Path, test: list[str], bundle: Path, source: Path, args: argparse.Namespace, seed: int
+) -> dict[str, Scores]:
+    """One seed's first trials: B (the bundle imported into a fresh home), C (a fresh
+    home) and A (a copy of the home that learned; without one, A's column is B's)."""
+    imported, fresh, learned = root / "B-imported", root / "C-fresh", root / "A-learned"
+    cairn("import", str(bundle), "--home", str(imported), "--json")
+    scores = {
+        "imported": first_trials(imported, test, args, seed),
+        "fresh": first_trials(fresh, test, args, seed),
+    }
+    if args.bundle:
+        scores["source"] = scores["imported"]
+    else:
+        shutil.copytree(source, learned)
+        scores["source"] = first_trials(learned, test, args, seed)
+    return scores
+
+
+def report(tasks: list[str], test: list[str], runs: list[dict[str, Scores]]) -> None:
+    """Mean first-trial scores per task and overall (over variations and seeds), the gain of
+    B over C, and with several seeds its standard deviation over them."""
+
+    def mean(scores: Scores, task: str | None) -> float:
+        chosen = [s for env, s in scores.items() if task is None or f":{task}@" in env]
+        return statistics.fmean(chosen)
+
+    print(f"{'task':28} {'fresh C':>8} {'imported B':>11} {'source A':>9} {'B - C':>13}")
+    for task in [*tasks, None]:
+        row = [statistics.fmean(mean(r[w], task) for r in runs) for w in WHO]
+        gains = [mean(r["imported"], task) - mean(r["fresh"], task) for r in runs]
+        spread = f" ±{statistics.stdev(gains):4.1f}" if len(runs) > 1 else ""
+        print(
+            f"{task or 'all':28} {row[0]:8.1f} {row[1]:11.1f} {row[2]:9.1f} "
+            f"{row[1] - row[0]:+7.1f}{spread}"
+        )
+    wins = sum(r["imported"][e] > r["fresh"][e] for r in runs for e in test)
+    losses = sum(r["imported"][e] < r["fresh"][e] for r in runs for e in test)
+    total = len(test) * len(runs)
+    print(f"B better than C on {wins} of {total} first trials, worse on {losses}")
+
+
+WHO = ("fresh", "imported", "source")
 
 
 def learn(home: Path, train: list[str], args: argparse.Namespace) -> None:

@@ -293,7 +293,8 @@ def _next_candidate(
     archive: Archive, known: Knowledge, task: str, embedder: Embedder | None, kinds: Kinds
 ) -> str | None:
     """The untaken irreversible action seen in this game that the task's other variations
-    point at most, closest in meaning to the task among equals. Rooms and doors are where
+    point at most; among equals, one on a thing the goal names by a word of its name, then
+    the closest in meaning to the goal. Rooms and doors are where
     things are, not the thing; what is offered almost everywhere ("focus on inventory",
     "focus on air") belongs to the player, not to a place."""
     if embedder is None:
@@ -318,7 +319,13 @@ def _next_candidate(
         specific = [a for a in candidates if len(where[a]) <= UBIQUITOUS * len(places)]
         candidates = specific or candidates
     goal = goal_for(Where(Scope.VARIATION), task)  # "find a living thing", not the whole text
+    asked = content_words(goal)
     by_meaning = ranked(embedder, goal, candidates)
     return min(
-        by_meaning, key=lambda a: -max(kinds.verdict(a, place) for place in where[a]), default=None
+        by_meaning,
+        key=lambda a: (
+            -max(kinds.verdict(a, place) for place in where[a]),
+            not object_words(a) & asked,  # "adult pea plant" for "find a(n) plant"
+        ),
+        default=None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from agent.environments import parse
@@ -86,6 +87,32 @@ def test_each_lost_gamble_is_remembered_and_the_next_candidate_tried() -> None:
     start = risky_cell("den||0", candidates, tried, 9)
     exhausted = replace(archive, cells={start.key: start})
     assert choose_plan(exhausted, task, embedder).gamble is None
+
+
+class Leaning:
+    """A real embedder of the interface with a bias: every text is ``lean``-like (to see
+    the rule that comes before meaning)."""
+
+    name, dimension = "leaning", 2
+
+    def __init__(self, lean: str) -> None:
+        self.lean = lean
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return [[1.0, 0.0] if self.lean in t or "find" in t else [0.0, 1.0] for t in texts]
+
+
+def test_the_search_tries_a_thing_the_goal_names_before_the_closest_in_meaning() -> None:
+    task = "Your task is to find a(n) plant. First, focus on the thing."
+    candidates = ("focus on potato", "focus on adult pea plant", "focus on flower pot 6")
+    tried = (Outcome("look around", "s0", "s0", "den||0", changed=False),)
+    archive = Archive("toy", "fetch", "1", start="s0", trials=1)
+    archive = replace(archive, cells={"den||0": risky_cell("den||0", candidates, tried, 1)})
+    assert choose_plan(archive, task, Leaning("potato")).gamble == "focus on adult pea plant"
+    without_name = replace(
+        archive, cells={"den||0": risky_cell("den||0", candidates[::2], tried, 1)}
+    )
+    assert choose_plan(without_name, task, Leaning("potato")).gamble == "focus on potato"
 
 
 def test_a_shortcut_does_not_skip_what_raised_the_score() -> None:
