@@ -43,7 +43,10 @@ SuiteArgument = Annotated[
 
 
 def results_table(results: Results) -> Table:
-    table = Table(title=f"suite {results.suite}: mean score by trial", title_justify="left")
+    seeds = len(results.seeds())
+    title = f"suite {results.suite}: mean score by trial"
+    title += f" (± standard deviation over {seeds} seeds)" if seeds > 1 else ""
+    table = Table(title=title, title_justify="left")
     for column in ("setting", "group", "agent"):
         table.add_column(column)
     for trial in range(1, results.trials + 1):
@@ -56,7 +59,7 @@ def results_table(results: Results) -> Table:
             setting,
             group,
             agent,
-            *(f"{m:.1f}" for m in means),
+            *_with_spread(means, curve.sd_by_trial(), seeds),
             f"{means[-1] - means[0]:+.1f}",
             f"{100 * curve.win_rate_by_trial()[-1]:.0f}%",
             *_first_wins(curve),
@@ -68,7 +71,7 @@ def results_table(results: Results) -> Table:
                 setting,
                 group,
                 "best-of-k",
-                *(f"{m:.1f}" for m in best),
+                *_with_spread(best, curve.best_of_k_sd_by_trial(), seeds),
                 f"{best[-1] - best[0]:+.1f}",
             )
     table.caption = (
@@ -77,6 +80,12 @@ def results_table(results: Results) -> Table:
         "lost after their spec was first won."
     )
     return table
+
+
+def _with_spread(means: list[float], spreads: list[float], seeds: int) -> list[str]:
+    if seeds < 2:
+        return [f"{m:.1f}" for m in means]
+    return [f"{m:.1f}±{sd:.1f}" for m, sd in zip(means, spreads, strict=True)]
 
 
 def _first_wins(curve: Curve) -> tuple[str, str]:
@@ -110,9 +119,14 @@ def plot(results: Results, path: Path) -> None:
             for agent, style in (("memory", "-o"), ("no-memory", "--s")):
                 curve = results.curves.get((setting, group, agent))
                 if curve is not None:
-                    ax.plot(trials, curve.mean_by_trial(), style, label=agent)
+                    sd = curve.sd_by_trial()
+                    ax.errorbar(
+                        trials, curve.mean_by_trial(), sd, fmt=style, label=agent, capsize=3
+                    )
                 if curve is not None and agent == "no-memory":
-                    ax.plot(trials, curve.best_of_k_by_trial(), ":^", label="best-of-k retry")
+                    sd = curve.best_of_k_sd_by_trial()
+                    best = curve.best_of_k_by_trial()
+                    ax.errorbar(trials, best, sd, fmt=":^", label="best-of-k retry", capsize=3)
             ax.set_title(f"{setting.upper().replace('_', '-')} · {group}", fontsize=10)
             ax.set_ylim(-3, 103)
             ax.set_xticks(trials)
@@ -148,9 +162,17 @@ class SuitePlayer:
         self.player.close()
 
     def play(
-        self, specs: Sequence[EnvSpec], trials: int, max_steps: int, home: Path, memory: bool
+        self,
+        specs: Sequence[EnvSpec],
+        trials: int,
+        max_steps: int,
+        home: Path,
+        memory: bool,
+        seed: int,
     ) -> list[Played]:
-        config = replace(self.config, trials=trials, max_steps=max_steps, home=home, memory=memory)
+        config = replace(
+            self.config, trials=trials, max_steps=max_steps, home=home, memory=memory, seed=seed
+        )
         store = Store.in_home(home)
         label = "memory" if memory else "no-memory"
         if isinstance(self.player, RayPlayer):
@@ -189,6 +211,15 @@ def bench(
         PolicyName, typer.Option(help="llm | evidence (no model) | random.")
     ] = PolicyName.llm,
     seed: Annotated[int, typer.Option(help="Seed for the policy's tie-breaking.")] = 0,
+    seeds: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Play every setting with this many seeds (--seed, --seed+1, ...), each in "
+            "fresh homes; tables and plots show the mean ± standard deviation over them, the "
+            "JSON keeps every run.",
+        ),
+    ] = 1,
     workdir: Annotated[
         Path | None,
         typer.Option(help="Keep every agent's home here (default: a temporary folder)."),
@@ -239,10 +270,11 @@ def bench(
     with tempfile.TemporaryDirectory() as scratch:
         root = (workdir or Path(scratch)).expanduser()
         with (
-            SuiteProgress(planned_trials(suite, agents)) as bars,
+            SuiteProgress(planned_trials(suite, agents, seeds)) as bars,
             SuitePlayer(config, bars) as player,
         ):
-            results = run_suite(suite, player.play, root, agents)
+            played = range(seed, seed + seeds)
+            results = run_suite(suite, player.play, root, agents, tuple(played))
     report = report_console(json_path)
     report.print(results_table(results))
     if json_path is not None:

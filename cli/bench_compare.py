@@ -39,10 +39,15 @@ def comparison(before: Results, after: Results) -> dict[str, Any]:
         setting, group, agent = key
         means = [c.mean_by_trial() if c else None for c in pair]
         first = [m[0] if m else None for m in means]
-        rows = [(agent, [m[-1] if m else None for m in means])]
+        spreads = [c.sd_by_trial()[-1] if c else 0.0 for c in pair]
+        rows = [(agent, [m[-1] if m else None for m in means], spreads)]
         if agent == "no-memory":  # what retrying achieves, the bar learning must clear
-            rows.append(("best-of-k", [c.best_of_k_by_trial()[-1] if c else None for c in pair]))
-        for name, last in rows:
+            best = [c.best_of_k_by_trial()[-1] if c else None for c in pair]
+            rows.append(
+                ("best-of-k", best, [c.best_of_k_sd_by_trial()[-1] if c else 0.0 for c in pair])
+            )
+        for name, last, spread in rows:
+            change = _change(last)
             curves.append(
                 {
                     "setting": setting,
@@ -50,7 +55,10 @@ def comparison(before: Results, after: Results) -> dict[str, Any]:
                     "agent": name,
                     "first": first,
                     "last": last,
-                    "change": _change(last),
+                    "sd_last": spread,
+                    "change": change,
+                    # Within the spread between seeds, a change is no difference.
+                    "differs": change is not None and abs(change) > max(spread),
                 }
             )
         scores = [_last_scores(c) for c in pair]
@@ -70,10 +78,14 @@ def comparison(before: Results, after: Results) -> dict[str, Any]:
 
 
 def _last_scores(curve: Curve | None) -> dict[str, float]:
-    """Each spec's last-trial score (none for a curve a result does not have)."""
+    """Each spec's last-trial score, the mean over seeds (none for a curve a result does not
+    have)."""
     if curve is None:
         return {}
-    return {spec: p.scores[-1] for spec, p in zip(curve.specs, curve.played, strict=True)}
+    scores: dict[str, list[float]] = {}
+    for spec, played in zip(curve.specs, curve.played, strict=True):
+        scores.setdefault(spec, []).append(played.scores[-1])
+    return {spec: sum(found) / len(found) for spec, found in scores.items()}
 
 
 def _change(pair: list[float | None]) -> float | None:
@@ -90,12 +102,21 @@ def comparison_tables(found: dict[str, Any], before: str, after: str) -> tuple[T
     for column in ("first A", "first B", "last A", "last B", "change"):
         curves.add_column(column, justify="right")
     for row in found["curves"]:
+        seeded = any(row["sd_last"])
+        last = [
+            f"{_shown(v)}±{sd:.1f}" if seeded else _shown(v)
+            for v, sd in zip(row["last"], row["sd_last"], strict=True)
+        ]
+        change = _signed(row["change"])
+        if seeded and row["change"] is not None and not row["differs"]:
+            change += " (no difference)"
         curves.add_row(
             row["setting"],
             row["group"],
             row["agent"],
-            *(_shown(v) for v in (*row["first"], *row["last"])),
-            _signed(row["change"]),
+            *(_shown(v) for v in row["first"]),
+            *last,
+            change,
         )
     envs = Table(title="last trial by environment (changed or missing only)", title_justify="left")
     for column in ("agent", "env"):
@@ -108,8 +129,8 @@ def comparison_tables(found: dict[str, Any], before: str, after: str) -> tuple[T
                 row["agent"], row["env"], *map(_shown, row["last"]), _signed(row["change"])
             )
     envs.caption = (
-        "A: the first file, B: the second. One run each: a change smaller than the spread "
-        "between seeds (bench with --seed) is no change."
+        "A: the first file, B: the second; with several seeds (bench --seeds N), means over "
+        "them, and a change within the spread between seeds is no difference."
     )
     return curves, envs
 

@@ -9,7 +9,9 @@ A suite (a small TOML file) names environment groups, and for each the envs of t
 Both agents get the same number of trials; the no-memory agent starts every trial knowing
 nothing, with a new seed for its tie-breaks: its best score over the first k trials
 (best-of-k) is what retrying alone achieves, and learning has to beat it. Each (setting,
-group) gets fresh homes, so settings do not leak into each other.
+group) gets fresh homes, so settings do not leak into each other. With several seeds, every
+setting is played once per seed (fresh homes each time), and each mean comes with its
+standard deviation over the seeds.
 
     [scienceworld]
     max_steps = 50
@@ -115,13 +117,33 @@ class Played(NamedTuple):
 
 @dataclass
 class Curve:
-    """Scores of one agent in one (setting, group): one list of trial scores per spec."""
+    """Scores of one agent in one (setting, group): one list of trial scores per spec and
+    seed."""
 
     specs: list[str] = field(default_factory=list)  # each spec's text
     played: list[Played] = field(default_factory=list)
+    seeds: list[int] = field(default_factory=list)  # the policy seed each was played with
 
     def mean_by_trial(self) -> list[float]:
         return _means(p.scores for p in self.played)
+
+    def sd_by_trial(self) -> list[float]:
+        """The standard deviation over seeds of the mean score by trial (0 with one seed)."""
+        return _spread(self._by_seed(lambda c: c.mean_by_trial()))
+
+    def best_of_k_sd_by_trial(self) -> list[float]:
+        return _spread(self._by_seed(lambda c: c.best_of_k_by_trial()))
+
+    def seed_list(self) -> list[int]:
+        """Each played spec's seed (0 for results written before seeds were kept)."""
+        return self.seeds or [0] * len(self.played)
+
+    def _by_seed(self, measure: Callable[[Curve], list[float]]) -> list[list[float]]:
+        played = list(zip(self.seed_list(), self.played, strict=True))
+        return [
+            measure(Curve(played=[p for s, p in played if s == seed]))
+            for seed in dict.fromkeys(s for s, _ in played)
+        ]
 
     def win_rate_by_trial(self) -> list[float]:
         return _means(p.wins for p in self.played)
@@ -149,6 +171,12 @@ def _means(columns: Iterable[Sequence[float]]) -> list[float]:
     return [statistics.mean(column) for column in zip(*columns, strict=True)]
 
 
+def _spread(rows: list[list[float]]) -> list[float]:
+    if len(rows) < 2:
+        return [0.0] * (len(rows[0]) if rows else 0)
+    return [statistics.stdev(column) for column in zip(*rows, strict=True)]
+
+
 @dataclass
 class Results:
     suite: str
@@ -167,22 +195,36 @@ class Results:
                     "group": group,
                     "agent": agent,
                     "mean_by_trial": curve.mean_by_trial(),
+                    "sd_by_trial": curve.sd_by_trial(),
                     "best_of_k_by_trial": curve.best_of_k_by_trial(),
+                    "best_of_k_sd_by_trial": curve.best_of_k_sd_by_trial(),
                     "win_rate_by_trial": curve.win_rate_by_trial(),
                     "lost_after_won": curve.relapses(),
                     "envs": [
                         {
                             "env": spec,
+                            "seed": seed,
                             "scores": p.scores,
                             "won": p.wins,
                             "steps": p.steps,
                             "first_win": first_win(p),
                         }
-                        for spec, p in zip(curve.specs, curve.played, strict=True)
+                        for spec, p, seed in zip(
+                            curve.specs, curve.played, curve.seed_list(), strict=True
+                        )
                     ],
                 }
             )
-        return {"suite": self.suite, "trials": self.trials, "results": rows}
+        return {
+            "suite": self.suite,
+            "trials": self.trials,
+            "seeds": self.seeds(),
+            "results": rows,
+        }
+
+    def seeds(self) -> list[int]:
+        """The seeds every setting was played with."""
+        return sorted({s for curve in self.curves.values() for s in curve.seed_list()})
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Results:
@@ -192,17 +234,18 @@ class Results:
             curve = results.curve(row["setting"], row["group"], row["agent"])
             for env in row["envs"]:
                 curve.specs.append(env["env"])
+                curve.seeds.append(int(env.get("seed", 0)))
                 steps = env.get("steps") or [0] * len(env["scores"])
                 curve.played.append(Played(list(env["scores"]), list(env["won"]), list(steps)))
         return results
 
 
-# (specs, trials, max_steps, home, memory on?) -> what each spec's trials did
-Play = Callable[[Sequence[EnvSpec], int, int, Path, bool], list[Played]]
+# (specs, trials, max_steps, home, memory on?, seed) -> what each spec's trials did
+Play = Callable[[Sequence[EnvSpec], int, int, Path, bool, int], list[Played]]
 
 
-def planned_trials(suite: Suite, agents: Sequence[str]) -> int:
-    """How many trials ``run_suite`` will play (for a progress bar)."""
+def planned_trials(suite: Suite, agents: Sequence[str], seeds: int = 1) -> int:
+    """How many trials ``run_suite`` will play with ``seeds`` seeds (for a progress bar)."""
     total = 0
     for group in suite.groups:
         for setting in SETTINGS:
@@ -210,25 +253,31 @@ def planned_trials(suite: Suite, agents: Sequence[str]) -> int:
                 for agent in agents:
                     total += len(test) * suite.trials
                     total += len(train) * suite.train_trials if agent == "memory" else 0
-    return total
+    return total * seeds
 
 
-def run_suite(suite: Suite, play: Play, workdir: Path, agents: Sequence[str]) -> Results:
-    """Play every setting of every group with each agent ("memory", "no-memory")."""
+def run_suite(
+    suite: Suite, play: Play, workdir: Path, agents: Sequence[str], seeds: Sequence[int] = (0,)
+) -> Results:
+    """Play every setting of every group with each agent ("memory", "no-memory"), once per
+    seed, each in fresh homes."""
     results = Results(suite.name, suite.trials)
     for group in suite.groups:
         for setting in SETTINGS:
             for agent in agents:
                 memory = agent == "memory"
                 curve = results.curve(setting, group.name, agent)
-                for index, (train, test) in enumerate(_plan(group, setting)):
-                    home = workdir / f"{setting}-{group.name}-{agent}-{index}"
-                    if train and memory:
-                        play(train, suite.train_trials, group.max_steps, home, True)
-                    played = play(test, suite.trials, group.max_steps, home, memory)
-                    for spec, trials in zip(test, played, strict=True):
-                        curve.specs.append(str(spec))
-                        curve.played.append(trials)
+                for seed in seeds:
+                    for index, (train, test) in enumerate(_plan(group, setting)):
+                        name = f"{setting}-{group.name}-{agent}-{index}"
+                        home = workdir / (name if seed == seeds[0] else f"{name}-seed{seed}")
+                        if train and memory:
+                            play(train, suite.train_trials, group.max_steps, home, True, seed)
+                        played = play(test, suite.trials, group.max_steps, home, memory, seed)
+                        for spec, trials in zip(test, played, strict=True):
+                            curve.specs.append(str(spec))
+                            curve.played.append(trials)
+                            curve.seeds.append(seed)
                 if not curve.specs:
                     del results.curves[(setting, group.name, agent)]
     return results

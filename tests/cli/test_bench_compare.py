@@ -16,13 +16,14 @@ adapt = ["toy:maze@1,rooms=4", "toy:maze@2,rooms=4"]
 """
 
 
-def bench(tmp_path: Path, name: str, steps: int) -> Path:
+def bench(tmp_path: Path, name: str, steps: int, *flags: str) -> Path:
     suite = tmp_path / f"{name}.toml"
     suite.write_text(SUITE.format(steps=steps))
     out = tmp_path / f"{name}.json"
     result = cairn(
-        "bench", str(suite), "--policy", "evidence", "--json", str(out), cache=tmp_path / "cache"
-    )
+        "bench", str(suite), "--policy", "evidence", "--json", str(out), *flags,
+        cache=tmp_path / "cache",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return out
 
@@ -48,3 +49,21 @@ def test_a_file_that_is_not_a_bench_result_is_one_clear_line(tmp_path: Path) -> 
     result = cairn("bench", "--compare", str(junk), str(junk), cache=tmp_path)
     one_error_line(result, "junk.json", "cairn bench SUITE --json")
     one_error_line(cairn("bench", cache=tmp_path), "--compare")
+
+
+def test_with_seeds_every_setting_is_played_per_seed_and_shown_with_its_spread(
+    tmp_path: Path,
+) -> None:
+    """A budget the maze is sometimes found in: seeds differ, and the spread says how much."""
+    out = bench(tmp_path, "seeded", 6, "--seeds", "3", "--seed", "4", "--workdir", str(tmp_path))
+    found = json.loads(out.read_text())
+    assert found["seeds"] == [4, 5, 6]
+    memory = next(r for r in found["results"] if r["agent"] == "memory")
+    assert sorted((e["env"], e["seed"]) for e in memory["envs"]) == sorted(
+        (f"toy:maze@{m},rooms=4", s) for m in (1, 2) for s in (4, 5, 6)
+    )
+    assert len(memory["sd_by_trial"]) == 2 and all(sd >= 0 for sd in memory["sd_by_trial"])
+    homes = {p.name for p in tmp_path.iterdir() if p.name.startswith("adapt-")}
+    assert {"adapt-toy-memory-0", "adapt-toy-memory-0-seed5", "adapt-toy-memory-0-seed6"} <= homes
+    again = cairn("bench", "--compare", str(out), str(out), "--json", "-", cache=tmp_path)
+    assert not any(c["differs"] for c in json.loads(again.stdout)["curves"])

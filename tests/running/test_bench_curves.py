@@ -1,0 +1,43 @@
+"""A bench curve's numbers (``agent.running.bench``): means by trial, what retrying achieves,
+and the spread over seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.running.bench import Curve, Played, Results
+
+
+def played(*scores: float) -> Played:
+    return Played(list(scores), [s == 100 for s in scores], [10] * len(scores))
+
+
+def test_the_spread_is_over_seeds_of_the_mean_not_over_environments() -> None:
+    curve = Curve(
+        specs=["a", "b", "a", "b"],
+        played=[played(0, 100), played(50, 0), played(100, 100), played(50, 50)],
+        seeds=[0, 0, 1, 1],
+    )
+    assert curve.mean_by_trial() == [50.0, 62.5]
+    # seed 0 means [25, 50], seed 1 means [75, 75]
+    assert curve.sd_by_trial() == pytest.approx([35.355, 17.678], abs=1e-3)
+    assert curve.best_of_k_by_trial() == [50.0, 75.0]
+    assert curve.best_of_k_sd_by_trial() == pytest.approx([35.355, 0.0], abs=1e-3)
+    one_seed = Curve(specs=["a", "b"], played=curve.played[:2], seeds=[0, 0])
+    assert one_seed.sd_by_trial() == [0.0, 0.0]
+
+
+def test_seeds_survive_the_json_and_old_results_read_as_seed_0() -> None:
+    results = Results("s", 2)
+    curve = results.curve("adapt", "toy", "memory")
+    curve.specs += ["a", "a"]
+    curve.played += [played(0, 100), played(100, 100)]
+    curve.seeds += [3, 4]
+    data = results.to_json()
+    assert data["seeds"] == [3, 4]
+    again = Results.from_json(data)
+    assert again.curves[("adapt", "toy", "memory")].sd_by_trial() == curve.sd_by_trial()
+    for row in data["results"]:
+        for env in row["envs"]:
+            del env["seed"]
+    assert Results.from_json(data).seeds() == [0]
