@@ -23,6 +23,7 @@ from cli import (
     memory_admin,
     memory_archive,
     memory_edit,
+    memory_kinds,
     run,
     serve,
     share,
@@ -59,7 +60,12 @@ app.command("import")(share.import_)
 app.command("mcp")(mcp_server.mcp)
 app.command("serve")(serve.serve)
 app.add_typer(logs.app, name="logs")
-for command in (*memory_edit.COMMANDS, *memory_admin.COMMANDS, *memory_archive.COMMANDS):
+for command in (
+    *memory_edit.COMMANDS,
+    *memory_admin.COMMANDS,
+    *memory_archive.COMMANDS,
+    *memory_kinds.COMMANDS,
+):
     memory.app.command()(command)
 app.add_typer(memory.app, name="memory")
 app.add_typer(graph.app, name="graph")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from agent import __version__
-from agent.learning.kinds import goals_of, kinds_for
+from agent.learning.kinds import home_kinds
 from agent.learning.learner import GRAPH_FILE, load_graph, rebuild_graph
 from cli.build import open_memory
 from cli.common import (
@@ -40,23 +40,23 @@ def kinds_section(store: Store, filters: Filters) -> list[str]:
     variations asked for, which things turned out right and wrong, and where the right ones
     were found — one Markdown section each."""
     sections = []
-    tasks = sorted({(g["env"], g["task"]) for g in store.archives.games()})
-    for env_name, task in tasks:
-        if filters.env not in (None, env_name) or filters.task not in (None, task):
-            continue
-        for goal, variations in sorted(goals_of(store, env_name, task).items()):
-            kinds = kinds_for(store, env_name, task, goal)
-            if kinds:
-                heading = f'### {env_name} {task}: "{goal}" ({len(variations)} variations)'
-                if kinds.any_member:
-                    heading += ": any thing of the kind will do"
-                body = "".join(f"- {line}\n" for line in kinds.lines())
-                sections.append(f"\n{heading}\n\n{body}")
+    for found in home_kinds(store, filters.env, filters.task):
+        kinds = found.kinds
+        heading = f'### {found.env} {found.task}: "{found.goal}" ({len(kinds.games)} variations)'
+        if kinds.any_member:
+            heading += ": any thing of the kind will do"
+        body = "".join(f"- {line}\n" for line in kinds.lines())
+        sections.append(f"\n{heading}\n\n{body}")
     if sections:
-        sections[0] = (
-            "\n## Kinds: what turned out right and wrong across variations\n" + sections[0]
-        )
+        sections[0] = KINDS_HEADING + sections[0]
     return sections
+
+
+KINDS_HEADING = (
+    "\n## Kinds: what turned out right and wrong across variations\n\n"
+    "How often the irreversible action on each thing (ScienceWorld's `focus on`) raised the "
+    "score (right) or lost the game (wrong), by the goal the task's variations asked for.\n"
+)
 
 
 class ExportFormat(StrEnum):

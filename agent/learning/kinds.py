@@ -207,3 +207,29 @@ def kinds_for(
     variations = [v for v in goals_of(store, env_name, task).get(goal, []) if v != leave_out]
     archives = (store.archives.load(env_name, task, v) for v in variations)
     return Kinds.of(archives, any_member=asks_for_any(goal))
+
+
+@dataclass(frozen=True)
+class TaskKinds:
+    """A task's kind for one goal its variations ask for, as ``home_kinds`` lists them."""
+
+    env: str
+    task: str
+    goal: str
+    kinds: Kinds
+
+
+def home_kinds(
+    store: Store, env_name: str | None = None, task: str | None = None
+) -> list[TaskKinds]:
+    """Every kind this home learned (of one environment or task, if given) that has a
+    thing that paid or lost, by environment, task and goal."""
+    found = []
+    for env, name in sorted({(g["env"], g["task"]) for g in store.archives.games()}):
+        if env_name not in (None, env) or task not in (None, name):
+            continue
+        for goal in sorted(goals_of(store, env, name)):
+            kinds = kinds_for(store, env, name, goal)
+            if kinds:
+                found.append(TaskKinds(env, name, goal, kinds))
+    return found

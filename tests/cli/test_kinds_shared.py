@@ -1,6 +1,7 @@
-"""Kinds learned on a task's variations reach other agents: in the Markdown playbook and in
-what `cairn mcp`'s recall answers (``agent.learning.kinds``). A real home that played the
-toy world's fetch task, where focusing on the named thing pays and on anything else loses."""
+"""Kinds learned on a task's variations reach people and other agents: `cairn memory kinds`,
+the Markdown playbook and what `cairn mcp`'s recall answers (``agent.learning.kinds``). A
+real home that played the toy world's fetch task, where focusing on the named thing pays
+and on anything else loses."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from cli.mcp_answers import recall_answer
 from knowledge_graph.graph import KnowledgeGraph
 from memory.memory import Memory
 from memory.store import Store
-from tests.support.cli import cairn, hash_home
+from tests.support.cli import cairn, cairn_json, hash_home
 
 GAME = "toy:fetch@3"
 
@@ -35,6 +36,14 @@ def test_the_playbook_and_recall_carry_what_turned_out_right(
     text = playbook.read_text()
     assert "## Kinds" in text and f'toy fetch: "find the {target}' in text
     assert f"- {target}: right " in text
+
+    h = ("--home", str(home))
+    (listed,) = cairn_json("memory", "kinds", *h, cache=cache_root)
+    assert (listed["env"], listed["task"], listed["variations"]) == ("toy", "fetch", ["3"])
+    assert listed["things"][0]["thing"] == target
+    shown = cairn("memory", "kinds", "--task", "fetch", *h, cache=cache_root)
+    assert target in shown.stdout and "right" in shown.stdout
+    assert cairn_json("memory", "kinds", "--task", "maze", *h, cache=cache_root) == []
 
     answer = recall_answer(
         Recaller(Memory(store)).recall("toy", "fetch", None, trial), KnowledgeGraph()
