@@ -208,7 +208,10 @@ def bench(
         str, typer.Option(help="embedded | embedded:smollm2-135m | openai:MODEL.")
     ] = "embedded",
     policy: Annotated[
-        PolicyName, typer.Option(help="llm | evidence (no model) | random.")
+        PolicyName,
+        typer.Option(
+            help="llm | model (its action as it is, memory in its prompt) | evidence | random."
+        ),
     ] = PolicyName.llm,
     seed: Annotated[int, typer.Option(help="Seed for the policy's tie-breaking.")] = 0,
     seeds: Annotated[

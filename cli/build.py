@@ -13,7 +13,7 @@ from pathlib import Path
 
 from agent.acting.agent import Agent
 from agent.acting.decide import Decider, FreeDecider, MenuDecider
-from agent.acting.policy import Policy, RandomPolicy
+from agent.acting.policy import Policy, RandomPolicy, default_scorers
 from agent.environments import Environments
 from agent.learning.learner import GRAPH_FILE, MemoryLearner
 from agent.learning.scorers import check_voices, policy_scorers
@@ -62,6 +62,8 @@ def build_agent(config: RunConfig, llm: LLM | None, embedder: Embedder | None = 
         return Agent(RandomPolicy(seed=seed))
     if config.policy is PolicyName.evidence or llm is None:
         return Agent(Policy(scorers, seed=seed))
+    if config.policy is PolicyName.model:
+        return model_agent(config, llm, embedder)
     decider: Decider
     if config.decider_mode is Mode.menu:
         decider = MenuDecider(llm)
@@ -69,6 +71,22 @@ def build_agent(config: RunConfig, llm: LLM | None, embedder: Embedder | None = 
     decider = FreeDecider(llm, embedder=embedder or MiniLMEmbedder())
     # A model that writes its own action is trusted more than a menu pick by a tiny one.
     return Agent(Policy(scorers, seed=seed, llm_weight=4.0), decider, menu_size=15)
+
+
+# The model's say outweighs any sum of evidence: its action is taken as it is.
+AS_IT_IS = 1000.0
+
+
+def model_agent(config: RunConfig, llm: LLM, embedder: Embedder | None) -> Agent:
+    """The published prompt-only design (CLIN, Reflexion): the model's grounded action is
+    taken as it is, and memory reaches it only through its prompt. The menu it sees is
+    ranked by the priors of acting alone (no memory, no archive), so memory cannot move the
+    choice any other way; what the model writes that grounds to nothing falls back to the
+    menu's first action."""
+    policy = Policy(default_scorers(), seed=config.seed, llm_weight=AS_IT_IS)
+    if config.decider_mode is Mode.menu:
+        return Agent(policy, MenuDecider(llm))
+    return Agent(policy, FreeDecider(llm, embedder=embedder or MiniLMEmbedder()), menu_size=15)
 
 
 @dataclass

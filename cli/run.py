@@ -56,8 +56,10 @@ def run(
     policy: Annotated[
         PolicyName,
         typer.Option(
-            help="llm: the model's preference plus the evidence; evidence: the evidence alone, "
-            "no model; random: uniformly random valid actions (a baseline for scale)."
+            help="llm: the model's preference plus the evidence (memory among it); model: the "
+            "model's action as it is, memory only in its prompt (CLIN's design, for comparing "
+            "with it; needs a model that reads, e.g. openai:MODEL); evidence: the evidence "
+            "alone, no model; random: uniformly random valid actions (a baseline for scale)."
         ),
     ] = PolicyName.llm,
     mode: Annotated[

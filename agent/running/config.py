@@ -22,7 +22,8 @@ from agent.environments.spec import EnvSpec
 
 
 class PolicyName(StrEnum):
-    llm = "llm"
+    llm = "llm"  # the model's preference plus the evidence, memory's voices among it
+    model = "model"  # the model's action as it is; memory reaches it only in its prompt (CLIN)
     evidence = "evidence"
     random = "random"
 
@@ -66,7 +67,7 @@ class RunConfig:
 
     @property
     def acts_with_model(self) -> bool:
-        return self.policy is PolicyName.llm
+        return self.policy in (PolicyName.llm, PolicyName.model)
 
     @property
     def reflects_with_model(self) -> bool:

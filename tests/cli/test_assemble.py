@@ -11,15 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from agent.acting.state import Turn
 from agent.running.config import Mode, PolicyName, ReflectorName, RunConfig
 from cli.build import build_agent
 from memory.embedding import HashEmbedder
 from memory.store import Store
+from tests.fakes import ScriptedLLM
 from tests.llm.servers import ScriptedHTTPServer, completion_body
 from tests.support.cli import cairn
 
 DEFAULTS = ["relevance", "instruction", "template", "dead_end", "explore"]
-MEMORY = ["insight", "exemplar", "chain"]
+MEMORY = ["insight", "exemplar", "chain", "kind"]
 ROOT = Path(__file__).parents[2]
 
 
@@ -49,6 +51,45 @@ def test_whether_the_model_reflects_is_one_decision_of_the_config(
     assert config.reflects_with_model is reflects
     assert config.uses_model is (reflects or policy is PolicyName.llm)
     assert config.record([])["llm"] == (llm if config.uses_model else None)
+
+
+def test_the_model_policy_weighs_no_memory_and_takes_the_models_action() -> None:
+    config = RunConfig(llm="openai:m", policy=PolicyName.model)
+    llm = ScriptedLLM()
+    agent = build_agent(config, llm, HashEmbedder())
+    assert [scorer.name for scorer in agent.policy.scorers] == DEFAULTS[:-1]  # no explore
+    assert config.acts_with_model and config.reflects_with_model
+    valid = ("look around", "focus on red box", "go north")
+    turn = Turn("Find the key.", "A hall.", valid, irreversible_actions=frozenset(valid[1:2]))
+    llm.enqueue("Action: focus on red box")  # what the dead-end guard holds back
+    assert agent.act(turn).action == "focus on red box"
+
+
+@pytest.mark.slow
+def test_with_the_model_policy_memory_reaches_the_model_only_in_its_prompt(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    """CLIN's design against a real server: every step is what the model wrote, though the
+    evidence would rather explore than check the inventory three times; the second trial's
+    prompt shows what the first taught."""
+    server = ScriptedHTTPServer([(200, completion_body("Action: inventory"))] * 6)
+    home = tmp_path / "home"
+    try:
+        result = cairn(
+            "run", "toy:fetch@3", "--trials", "2", "--max-steps", "3", "--policy", "model",
+            "--reflector", "evidence", "--llm", "openai:m", "--base-url", server.url,
+            "--home", str(home), cache=cache_root,
+        )  # fmt: skip
+    finally:
+        server.close()
+    assert result.returncode == 0, result.stderr
+    store = Store.in_home(home)
+    steps = store.db.execute("select action, grounding from steps order by id").fetchall()
+    assert steps == [("inventory", "exact")] * 6
+    prompts = [json.dumps(request["messages"]) for request in server.requests]
+    assert "What you learned before" not in prompts[0]
+    assert "What you learned before" in prompts[3] and "inventory" in prompts[3]
+    store.close()
 
 
 def test_auto_mode_gives_embedded_models_a_menu() -> None:
