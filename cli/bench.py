@@ -83,9 +83,10 @@ def results_table(results: Results) -> Table:
 
 
 def _with_spread(means: list[float], spreads: list[float], seeds: int) -> list[str]:
+    """Each mean, and with several seeds its spread under it (the table stays narrow)."""
     if seeds < 2:
         return [f"{m:.1f}" for m in means]
-    return [f"{m:.1f}±{sd:.1f}" for m, sd in zip(means, spreads, strict=True)]
+    return [f"{m:.1f}\n±{sd:.1f}" for m, sd in zip(means, spreads, strict=True)]
 
 
 def _first_wins(curve: Curve) -> tuple[str, str]:
