@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -14,6 +14,7 @@ from rich.table import Table
 from agent import __version__
 from agent.environments import EnvSpec
 from agent.running.bench import (
+    STREAMS,
     Curve,
     Played,
     Results,
@@ -54,6 +55,8 @@ def results_table(results: Results) -> Table:
     for column in ("t1→last", "wins last", "won", "first win", "lost after"):
         table.add_column(column, justify="right")
     for (setting, group, agent), curve in results.curves.items():
+        if setting in STREAMS:
+            continue  # one trial per environment: ``stream_tables`` shows them by position
         means = curve.mean_by_trial()
         table.add_row(
             setting,
@@ -82,6 +85,48 @@ def results_table(results: Results) -> Table:
     return table
 
 
+def stream_tables(results: Results) -> list[Table]:
+    """Each group's stream by position: every environment's score with memory carried along
+    and without, the mean so far, and the same environment's score when the stream was
+    played in reverse (how much the order matters)."""
+    tables = []
+    for group in sorted({g for s, g, _ in results.curves if s == "stream"}):
+        curves = {(s, a): c for (s, g, a), c in results.curves.items() if g == group}
+        memory = curves.get(("stream", "memory"))
+        if memory is None:
+            continue
+        none = curves.get(("stream", "no-memory"))
+        columns = {
+            "memory": memory.by_position(),
+            "no memory": _positions(none),
+            "steps, memory": memory.steps_by_position(),
+            "steps, none": none.steps_by_position() if none else [],
+            "memory so far": memory.cumulative_by_position(),
+            "no memory so far": _positions(none, so_far=True),
+            # the environment at this position, played at the mirrored one
+            "memory, reversed": _positions(curves.get(("stream_reversed", "memory")))[::-1],
+        }
+        table = Table("#", "env", *columns, title=f"stream {group}: score by position")
+        table.title_justify = "left"
+        for index, spec in enumerate(memory.specs[: len(columns["memory"])]):
+            cells = [f"{c[index]:.1f}" if c else "-" for c in columns.values()]
+            table.add_row(str(index + 1), spec, *cells)
+        means = {"memory": columns["memory so far"], "no memory": columns["no memory so far"]}
+        means["memory in reverse order"] = _positions(
+            curves.get(("stream_reversed", "memory")), so_far=True
+        )
+        shown = [f"{name} {found[-1]:.1f}" for name, found in means.items() if found]
+        table.caption = "mean over the stream: " + ", ".join(shown)
+        tables.append(table)
+    return tables
+
+
+def _positions(curve: Curve | None, so_far: bool = False) -> list[float]:
+    if curve is None:
+        return []
+    return curve.cumulative_by_position() if so_far else curve.by_position()
+
+
 def _with_spread(means: list[float], spreads: list[float], seeds: int) -> list[str]:
     """Each mean, and with several seeds its spread under it (the table stays narrow)."""
     if seeds < 2:
@@ -99,12 +144,15 @@ def _first_wins(curve: Curve) -> tuple[str, str]:
 
 
 def plot(results: Results, path: Path) -> None:
+    """One panel per setting and group: mean score by trial (with the spread over seeds);
+    a stream's panel: the mean score so far by position, in order and reversed."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    settings = sorted({k[0] for k in results.curves}, key=["adapt", "gen_env", "gen_task"].index)
+    order = ["adapt", "gen_env", "gen_task", "stream"]
+    settings = sorted({k[0] for k in results.curves} - {"stream_reversed"}, key=order.index)
     groups = sorted({k[1] for k in results.curves})
     figure, axes = plt.subplots(
         len(settings),
@@ -113,34 +161,53 @@ def plot(results: Results, path: Path) -> None:
         squeeze=False,
         sharey=True,
     )
-    trials = list(range(1, results.trials + 1))
     for row, setting in enumerate(settings):
         for column, group in enumerate(groups):
             ax = axes[row][column]
-            for agent, style in (("memory", "-o"), ("no-memory", "--s")):
-                curve = results.curves.get((setting, group, agent))
-                if curve is not None:
-                    sd = curve.sd_by_trial()
-                    ax.errorbar(
-                        trials, curve.mean_by_trial(), sd, fmt=style, label=agent, capsize=3
-                    )
-                if curve is not None and agent == "no-memory":
-                    sd = curve.best_of_k_sd_by_trial()
-                    best = curve.best_of_k_by_trial()
-                    ax.errorbar(trials, best, sd, fmt=":^", label="best-of-k retry", capsize=3)
+            if setting == "stream":
+                _plot_stream(ax, results, group)
+            else:
+                _plot_trials(ax, results, setting, group)
             ax.set_title(f"{setting.upper().replace('_', '-')} · {group}", fontsize=10)
             ax.set_ylim(-3, 103)
-            ax.set_xticks(trials)
             ax.grid(alpha=0.3)
-            if row == len(settings) - 1:
-                ax.set_xlabel("trial")
             if column == 0:
                 ax.set_ylabel("mean score")
-    axes[0][0].legend(loc="upper left", fontsize=8)
+            if column == 0 or setting == "stream":
+                ax.legend(loc="upper left", fontsize=7)
     figure.suptitle(f"cairn {__version__} · suite {results.suite}", fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def _plot_trials(ax: Any, results: Results, setting: str, group: str) -> None:
+    trials = list(range(1, results.trials + 1))
+    for agent, style in (("memory", "-o"), ("no-memory", "--s")):
+        curve = results.curves.get((setting, group, agent))
+        if curve is None:
+            continue
+        means, sd = curve.mean_by_trial(), curve.sd_by_trial()
+        ax.errorbar(trials, means, sd, fmt=style, label=agent, capsize=3)
+        if agent == "no-memory":
+            best, sd = curve.best_of_k_by_trial(), curve.best_of_k_sd_by_trial()
+            ax.errorbar(trials, best, sd, fmt=":^", label="best-of-k retry", capsize=3)
+    ax.set_xticks(trials)
+    ax.set_xlabel("trial")
+
+
+def _plot_stream(ax: Any, results: Results, group: str) -> None:
+    lines = (
+        ("stream", "memory", "-o", "memory"),
+        ("stream", "no-memory", "--s", "no memory"),
+        ("stream_reversed", "memory", ":^", "memory, reversed order"),
+    )
+    for setting, agent, style, label in lines:
+        curve = results.curves.get((setting, group, agent))
+        if curve is not None:
+            so_far = curve.cumulative_by_position()
+            ax.plot(range(1, len(so_far) + 1), so_far, style, label=label)
+    ax.set_xlabel("position in the stream (mean so far)")
 
 
 class SuitePlayer:
@@ -281,6 +348,8 @@ def bench(
             results = run_suite(suite, player.play, root, agents, tuple(played))
     report = report_console(json_path)
     report.print(results_table(results))
+    for table in stream_tables(results):
+        report.print(table)
     if json_path is not None:
         write_json(json_path, results.to_json())
     if plot_path is not None:

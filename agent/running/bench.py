@@ -1,10 +1,13 @@
 """The proof that memory helps: the same agent with and without memory, trial after trial.
 
-A suite (a small TOML file) names environment groups, and for each the envs of three settings:
+A suite (a small TOML file) names environment groups, and for each the envs of its settings:
 
     ADAPT     the same variation, N trials; memory from earlier trials of it
     GEN-ENV   new variations of tasks learned first on ``train`` variations (memory carried)
     GEN-TASK  new tasks, after learning on ``train`` tasks (memory carried)
+    STREAM    an ordered stream of environments (variations of several tasks, interleaved),
+              each played once with memory carried along, as Evo-Memory evaluates; and the
+              same stream reversed, for how much the order matters
 
 Both agents get the same number of trials; the no-memory agent starts every trial knowing
 nothing, with a new seed for its tie-breaks: its best score over the first k trials
@@ -18,6 +21,7 @@ standard deviation over the seeds.
     adapt = ["scienceworld:melt@dev:0"]
     gen_env = {train = ["scienceworld:melt@train:0"], test = ["scienceworld:melt@dev:1"]}
     gen_task = {train = ["scienceworld:boil@train:0"], test = ["scienceworld:freeze@dev:0"]}
+    stream = ["scienceworld:melt@dev:1", "scienceworld:boil@dev:1", "scienceworld:melt@dev:2"]
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from agent.environments import EnvSpec
 from agent.environments.registry import parse
 from agent.errors import SpecError
 
-SETTINGS = ("adapt", "gen_env", "gen_task")
+SETTINGS = ("adapt", "gen_env", "gen_task", "stream", "stream_reversed")
+STREAMS = ("stream", "stream_reversed")  # each environment played once, in order
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Group:
     adapt: tuple[EnvSpec, ...] = ()
     gen_env: tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]] | None = None  # (train, test)
     gen_task: tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]] | None = None
+    stream: tuple[EnvSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,10 @@ def load_suite(path: Path, trials: int | None = None) -> Suite:
     for name, table in data.items():
         if not isinstance(table, dict):
             continue
-        unknown = set(table) - {"max_steps", *SETTINGS}
+        keys = {"max_steps", "adapt", "gen_env", "gen_task", "stream"}
+        unknown = set(table) - keys
         if unknown:
-            known = ", ".join(("max_steps", *SETTINGS))
+            known = ", ".join(sorted(keys))
             raise SpecError(
                 f"suite {path}: unknown key(s) {', '.join(sorted(unknown))} in [{name}]: "
                 f"use {known}"
@@ -80,6 +87,7 @@ def load_suite(path: Path, trials: int | None = None) -> Suite:
                 adapt=tuple(parse(s) for s in table.get("adapt", [])),
                 gen_env=_split(table.get("gen_env"), f"{name}.gen_env"),
                 gen_task=_split(table.get("gen_task"), f"{name}.gen_task"),
+                stream=_specs(table.get("stream", []), f"stream in [{name}]", path),
             )
         )
     if not groups:
@@ -97,6 +105,12 @@ def _count(value: Any, what: str, path: Path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise SpecError(f"suite {path}: {what} must be a whole number of at least 1, e.g. 5")
     return value
+
+
+def _specs(value: Any, what: str, path: Path) -> tuple[EnvSpec, ...]:
+    if not isinstance(value, list):
+        raise SpecError(f'suite {path}: {what} must be a list of specs, e.g. ["toy:maze@1"]')
+    return tuple(parse(str(spec)) for spec in value)
 
 
 def _split(table: Any, where: str) -> tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]] | None:
@@ -133,6 +147,20 @@ class Curve:
 
     def best_of_k_sd_by_trial(self) -> list[float]:
         return _spread(self._by_seed(lambda c: c.best_of_k_by_trial()))
+
+    def by_position(self) -> list[float]:
+        """A stream's score at each position (its first trial), the mean over seeds."""
+        runs = self._by_seed(lambda c: [p.scores[0] for p in c.played])
+        return _means(runs) if runs else []
+
+    def steps_by_position(self) -> list[float]:
+        """A stream's steps at each position, the mean over seeds."""
+        runs = self._by_seed(lambda c: [float(p.steps[0]) for p in c.played])
+        return _means(runs) if runs else []
+
+    def cumulative_by_position(self) -> list[float]:
+        """A stream's mean score over its first k environments, for each k."""
+        return [total / k for k, total in enumerate(accumulate(self.by_position()), 1)]
 
     def seed_list(self) -> list[int]:
         """Each played spec's seed (0 for results written before seeds were kept)."""
@@ -200,6 +228,15 @@ class Results:
                     "best_of_k_sd_by_trial": curve.best_of_k_sd_by_trial(),
                     "win_rate_by_trial": curve.win_rate_by_trial(),
                     "lost_after_won": curve.relapses(),
+                    **(
+                        {
+                            "by_position": curve.by_position(),
+                            "steps_by_position": curve.steps_by_position(),
+                            "cumulative_by_position": curve.cumulative_by_position(),
+                        }
+                        if setting in STREAMS
+                        else {}
+                    ),
                     "envs": [
                         {
                             "env": spec,
@@ -251,7 +288,7 @@ def planned_trials(suite: Suite, agents: Sequence[str], seeds: int = 1) -> int:
         for setting in SETTINGS:
             for train, test in _plan(group, setting):
                 for agent in agents:
-                    total += len(test) * suite.trials
+                    total += len(test) * _trials(suite, setting)
                     total += len(train) * suite.train_trials if agent == "memory" else 0
     return total * seeds
 
@@ -273,7 +310,8 @@ def run_suite(
                         home = workdir / (name if seed == seeds[0] else f"{name}-seed{seed}")
                         if train and memory:
                             play(train, suite.train_trials, group.max_steps, home, True, seed)
-                        played = play(test, suite.trials, group.max_steps, home, memory, seed)
+                        count = _trials(suite, setting)
+                        played = play(test, count, group.max_steps, home, memory, seed)
                         for spec, trials in zip(test, played, strict=True):
                             curve.specs.append(str(spec))
                             curve.played.append(trials)
@@ -283,9 +321,16 @@ def run_suite(
     return results
 
 
+def _trials(suite: Suite, setting: str) -> int:
+    return 1 if setting in STREAMS else suite.trials
+
+
 def _plan(group: Group, setting: str) -> list[tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]]]:
     """(train, test) batches, each played in its own home."""
     if setting == "adapt":
         return [((), (spec,)) for spec in group.adapt]  # each variation learns alone
+    if setting in STREAMS:
+        order = group.stream if setting == "stream" else group.stream[::-1]
+        return [((), order)] if order else []
     split = group.gen_env if setting == "gen_env" else group.gen_task
     return [split] if split else []

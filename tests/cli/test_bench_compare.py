@@ -67,3 +67,37 @@ def test_with_seeds_every_setting_is_played_per_seed_and_shown_with_its_spread(
     assert {"adapt-toy-memory-0", "adapt-toy-memory-0-seed5", "adapt-toy-memory-0-seed6"} <= homes
     again = cairn("bench", "--compare", str(out), str(out), "--json", "-", cache=tmp_path)
     assert not any(c["differs"] for c in json.loads(again.stdout)["curves"])
+
+
+def test_a_stream_is_played_once_each_in_order_and_reversed(tmp_path: Path) -> None:
+    """Evo-Memory's protocol: a maze met again later in the stream is found from memory."""
+    suite = tmp_path / "stream.toml"
+    suite.write_text(
+        'name = "stream"\ntrials = 3\n[toy]\nmax_steps = 12\n'
+        'stream = ["toy:maze@2,rooms=8", "toy:fetch@3", "toy:maze@2,rooms=8"]\n'
+    )
+    out = tmp_path / "stream.json"
+    result = cairn(
+        "bench", str(suite), "--policy", "evidence", "--json", str(out), cache=tmp_path / "cache"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "stream toy: score by position" in result.stdout
+    rows = {(r["setting"], r["agent"]): r for r in json.loads(out.read_text())["results"]}
+    forward, backward = rows[("stream", "memory")], rows[("stream_reversed", "memory")]
+    assert [e["env"] for e in forward["envs"]] == [
+        "toy:maze@2,rooms=8", "toy:fetch@3", "toy:maze@2,rooms=8"
+    ]  # fmt: skip
+    assert [e["env"] for e in backward["envs"]] == [e["env"] for e in forward["envs"]][::-1]
+    assert all(len(e["scores"]) == 1 for e in forward["envs"])  # once each, not 3 trials
+    assert len(forward["by_position"]) == len(forward["cumulative_by_position"]) == 3
+    first, _, again = forward["steps_by_position"]
+    assert again < first or forward["by_position"][2] > forward["by_position"][0]
+    assert ("stream", "no-memory") in rows
+
+
+def test_a_stream_that_is_not_a_list_of_specs_is_one_line(tmp_path: Path) -> None:
+    suite = tmp_path / "bad.toml"
+    suite.write_text('[toy]\nstream = ["toy:nowhere@1"]\n')
+    one_error_line(cairn("bench", str(suite), cache=tmp_path), "nowhere")
+    suite.write_text('[toy]\nstream = "toy:maze@1"\n')
+    one_error_line(cairn("bench", str(suite), cache=tmp_path), "must be a list of specs")

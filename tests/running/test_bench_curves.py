@@ -41,3 +41,14 @@ def test_seeds_survive_the_json_and_old_results_read_as_seed_0() -> None:
         for env in row["envs"]:
             del env["seed"]
     assert Results.from_json(data).seeds() == [0]
+
+
+def test_a_streams_scores_by_position_and_the_mean_so_far_over_seeds() -> None:
+    curve = Curve(
+        specs=["a", "b", "a", "a", "b", "a"],
+        played=[played(s) for s in (0, 50, 100, 50, 50, 100)],
+        seeds=[0, 0, 0, 1, 1, 1],
+    )
+    assert curve.by_position() == [25.0, 50.0, 100.0]
+    assert curve.cumulative_by_position() == [25.0, 37.5, 175 / 3]
+    assert curve.steps_by_position() == [10.0, 10.0, 10.0]
