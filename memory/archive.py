@@ -165,6 +165,19 @@ class ArchiveStore:
             )
         )
 
+    def variations(self, env: str, task: str) -> list[str | None]:
+        """The variations of a task that have an archive (one indexed query: recall asks)."""
+        rows = self.db.execute(
+            "select variation from games where env = ? and task = ? order by variation",
+            [env, task],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def tasks(self) -> list[tuple[str, str]]:
+        """Every (env, task) with an archive."""
+        rows = self.db.execute("select distinct env, task from games order by env, task")
+        return [(row[0], row[1]) for row in rows.fetchall()]
+
     def all(self) -> list[Archive]:
         return [self.load(g["env"], g["task"], g["variation"]) for g in self.games()]
 

@@ -155,12 +155,15 @@ class Kinds:
                     queue.append(other)
         return None
 
+    def _heads(self) -> list[str]:
+        """The heads of things an outcome is known for, most evidence first."""
+        known = set(self.right) | set(self.wrong)
+        return sorted(known, key=lambda h: (-self.right[h] - self.wrong[h], h))
+
     def facts(self) -> dict[str, Any]:
         """The kind as data (``cairn mcp``'s recall): each thing with how often it paid and
         lost, where the right ones were found, and whether any member will do."""
-        heads = sorted(
-            set(self.right) | set(self.wrong), key=lambda h: -self.right[h] - self.wrong[h]
-        )
+        heads = self._heads()
         return {
             "variations": self.games,
             "any_member": self.any_member,
@@ -173,12 +176,9 @@ class Kinds:
 
     def lines(self) -> list[str]:
         """The kind facts in words, most evidence first, then where the right ones were."""
-        heads = sorted(
-            set(self.right) | set(self.wrong), key=lambda h: -self.right[h] - self.wrong[h]
-        )
         lines = [
             f"{self.examples.get(h, h)}: right {self.right[h]}, wrong {self.wrong[h]}"
-            for h in heads
+            for h in self._heads()
         ]
         if self.found_at:
             places = ", ".join(f"{p} ({n})" for p, n in self.found_at.most_common())
@@ -191,10 +191,10 @@ def goals_of(store: Store, env_name: str, task: str) -> dict[str, list[str | Non
     thing"), each with those variations (their trajectories keep the task description)."""
     described = store.exemplars.descriptions(env_name, task)
     asked: dict[str, list[str | None]] = {}
-    for game in store.archives.games():
-        if (game["env"], game["task"]) == (env_name, task) and game["variation"] in described:
-            goal = goal_for(Where(Scope.VARIATION), described[game["variation"]])
-            asked.setdefault(goal, []).append(game["variation"])
+    for variation in store.archives.variations(env_name, task):
+        if variation in described:
+            goal = goal_for(Where(Scope.VARIATION), described[variation])
+            asked.setdefault(goal, []).append(variation)
     return asked
 
 
@@ -225,11 +225,12 @@ def home_kinds(
     """Every kind this home learned (of one environment or task, if given) that has a
     thing that paid or lost, by environment, task and goal."""
     found = []
-    for env, name in sorted({(g["env"], g["task"]) for g in store.archives.games()}):
+    for env, name in store.archives.tasks():
         if env_name not in (None, env) or task not in (None, name):
             continue
-        for goal in sorted(goals_of(store, env, name)):
-            kinds = kinds_for(store, env, name, goal)
+        for goal, variations in sorted(goals_of(store, env, name).items()):
+            archives = (store.archives.load(env, name, v) for v in variations)
+            kinds = Kinds.of(archives, any_member=asks_for_any(goal))
             if kinds:
                 found.append(TaskKinds(env, name, goal, kinds))
     return found
