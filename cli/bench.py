@@ -22,11 +22,14 @@ from agent.running.bench import (
     first_win,
     load_suite,
     planned_trials,
+    remembers,
     run_suite,
+    voices_off,
 )
 from agent.running.config import PolicyName, RunConfig
 from cli.assemble import LocalPlayer, RayPlayer
 from cli.bench_compare import comparison, comparison_tables, load_results
+from cli.build import voices
 from cli.common import fail, report_console, write_json
 from cli.progress import SuiteProgress
 from memory.embedding import MiniLMEmbedder
@@ -183,10 +186,10 @@ def plot(results: Results, path: Path) -> None:
 
 def _plot_trials(ax: Any, results: Results, setting: str, group: str) -> None:
     trials = list(range(1, results.trials + 1))
-    for agent, style in (("memory", "-o"), ("no-memory", "--s")):
-        curve = results.curves.get((setting, group, agent))
-        if curve is None:
-            continue
+    agents = [a for s, g, a in results.curves if (s, g) == (setting, group)]
+    for agent in agents:
+        curve = results.curves[(setting, group, agent)]
+        style = {"memory": "-o", "no-memory": "--s"}.get(agent, "-.x")  # -.x: an ablation
         means, sd = curve.mean_by_trial(), curve.sd_by_trial()
         ax.errorbar(trials, means, sd, fmt=style, label=agent, capsize=3)
         if agent == "no-memory":
@@ -235,14 +238,20 @@ class SuitePlayer:
         trials: int,
         max_steps: int,
         home: Path,
-        memory: bool,
+        agent: str,
         seed: int,
     ) -> list[Played]:
         config = replace(
-            self.config, trials=trials, max_steps=max_steps, home=home, memory=memory, seed=seed
+            self.config,
+            trials=trials,
+            max_steps=max_steps,
+            home=home,
+            memory=remembers(agent),
+            seed=seed,
+            without=voices_off(agent),
         )
         store = Store.in_home(home)
-        label = "memory" if memory else "no-memory"
+        label = agent
         if isinstance(self.player, RayPlayer):
             self.bars.label = f"{label} on {config.workers} workers"
             start = self.bars.completed()
@@ -282,6 +291,15 @@ def bench(
         ),
     ] = PolicyName.llm,
     seed: Annotated[int, typer.Option(help="Seed for the policy's tie-breaking.")] = 0,
+    ablation: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Also play the memory agent without these voices, comma-separated; repeat "
+            "for more ablations (e.g. --ablation insight --ablation exemplar,chain). A suite "
+            'may list its own: ablations = ["insight"]. Voices: see `cairn run --help`.',
+            show_default=False,
+        ),
+    ] = None,
     seeds: Annotated[
         int,
         typer.Option(
@@ -336,7 +354,9 @@ def bench(
     if suite_path is None:
         fail("give a suite file (e.g. bench/suites/dev.toml), or --compare A.json B.json")
     suite: Suite = load_suite(suite_path, trials)
-    agents = ("memory", "no-memory")
+    more = tuple(voices(text) for text in ablation or [])
+    suite = replace(suite, ablations=(*suite.ablations, *more))
+    agents = suite.agents
     config = RunConfig(llm=llm, policy=policy, seed=seed, workers=workers, ray_address=ray_address)
     with tempfile.TemporaryDirectory() as scratch:
         root = (workdir or Path(scratch)).expanduser()

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 from agent.environments import EnvSpec
 from agent.environments.registry import parse
 from agent.errors import SpecError
+from agent.learning.scorers import check_voices
 
 SETTINGS = ("adapt", "gen_env", "gen_task", "stream", "stream_reversed")
 STREAMS = ("stream", "stream_reversed")  # each environment played once, in order
@@ -58,6 +59,27 @@ class Suite:
     trials: int
     train_trials: int
     groups: tuple[Group, ...]
+    ablations: tuple[tuple[str, ...], ...] = ()  # voices switched off, one memory agent each
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """Who plays: the memory agent, one per ablation, and the agent without memory."""
+        return ("memory", *(ablated(voices) for voices in self.ablations), "no-memory")
+
+
+def ablated(voices: Sequence[str]) -> str:
+    """The name of the memory agent without these voices ("memory without insight")."""
+    return "memory without " + ",".join(voices)
+
+
+def voices_off(agent: str) -> tuple[str, ...]:
+    """The voices an agent plays without (none for "memory" and "no-memory")."""
+    rest = agent.removeprefix("memory without ")
+    return tuple(rest.split(",")) if rest != agent else ()
+
+
+def remembers(agent: str) -> bool:
+    return agent != "no-memory"
 
 
 def load_suite(path: Path, trials: int | None = None) -> Suite:
@@ -97,7 +119,20 @@ def load_suite(path: Path, trials: int | None = None) -> Suite:
         trials=trials or _count(data.get("trials", 5), "trials", path),
         train_trials=_count(data.get("train_trials", 2), "train_trials", path),
         groups=tuple(groups),
+        ablations=_ablations(data.get("ablations", []), path),
     )
+
+
+def _ablations(value: Any, path: Path) -> tuple[tuple[str, ...], ...]:
+    """``ablations = ["insight", "exemplar,chain"]``: each a memory agent without those."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SpecError(
+            f'suite {path}: ablations must be a list like ["insight", "exemplar,chain"]'
+        )
+    try:
+        return tuple(check_voices([n.strip() for n in v.split(",") if n.strip()]) for v in value)
+    except ValueError as error:
+        raise SpecError(f"suite {path}: ablations: {error}") from None
 
 
 def _count(value: Any, what: str, path: Path) -> int:
@@ -277,8 +312,8 @@ class Results:
         return results
 
 
-# (specs, trials, max_steps, home, memory on?, seed) -> what each spec's trials did
-Play = Callable[[Sequence[EnvSpec], int, int, Path, bool, int], list[Played]]
+# (specs, trials, max_steps, home, agent, seed) -> what each spec's trials did
+Play = Callable[[Sequence[EnvSpec], int, int, Path, str, int], list[Played]]
 
 
 def planned_trials(suite: Suite, agents: Sequence[str], seeds: int = 1) -> int:
@@ -289,29 +324,29 @@ def planned_trials(suite: Suite, agents: Sequence[str], seeds: int = 1) -> int:
             for train, test in _plan(group, setting):
                 for agent in agents:
                     total += len(test) * _trials(suite, setting)
-                    total += len(train) * suite.train_trials if agent == "memory" else 0
+                    total += len(train) * suite.train_trials if remembers(agent) else 0
     return total * seeds
 
 
 def run_suite(
     suite: Suite, play: Play, workdir: Path, agents: Sequence[str], seeds: Sequence[int] = (0,)
 ) -> Results:
-    """Play every setting of every group with each agent ("memory", "no-memory"), once per
-    seed, each in fresh homes."""
+    """Play every setting of every group with each agent ("memory", "no-memory", a memory
+    agent without some voices), once per seed, each in fresh homes."""
     results = Results(suite.name, suite.trials)
     for group in suite.groups:
         for setting in SETTINGS:
             for agent in agents:
-                memory = agent == "memory"
                 curve = results.curve(setting, group.name, agent)
+                folder = agent.replace("memory without ", "memory-without-").replace(",", "+")
                 for seed in seeds:
                     for index, (train, test) in enumerate(_plan(group, setting)):
-                        name = f"{setting}-{group.name}-{agent}-{index}"
+                        name = f"{setting}-{group.name}-{folder}-{index}"
                         home = workdir / (name if seed == seeds[0] else f"{name}-seed{seed}")
-                        if train and memory:
-                            play(train, suite.train_trials, group.max_steps, home, True, seed)
+                        if train and remembers(agent):
+                            play(train, suite.train_trials, group.max_steps, home, agent, seed)
                         count = _trials(suite, setting)
-                        played = play(test, count, group.max_steps, home, memory, seed)
+                        played = play(test, count, group.max_steps, home, agent, seed)
                         for spec, trials in zip(test, played, strict=True):
                             curve.specs.append(str(spec))
                             curve.played.append(trials)

@@ -101,3 +101,26 @@ def test_a_stream_that_is_not_a_list_of_specs_is_one_line(tmp_path: Path) -> Non
     one_error_line(cairn("bench", str(suite), cache=tmp_path), "nowhere")
     suite.write_text('[toy]\nstream = "toy:maze@1"\n')
     one_error_line(cairn("bench", str(suite), cache=tmp_path), "must be a list of specs")
+
+
+def test_ablations_play_the_memory_agent_again_without_the_voices_named(tmp_path: Path) -> None:
+    """The suite's own ablation and one from the command line, each its own curve: without
+    the explorer, nothing finds the coin in this maze."""
+    suite = tmp_path / "ablations.toml"
+    suite.write_text(
+        'name = "ablations"\ntrials = 2\nablations = ["explore"]\n'
+        '[toy]\nmax_steps = 30\nadapt = ["toy:maze@2,rooms=8"]\n'
+    )
+    out = tmp_path / "ablations.json"
+    result = cairn(
+        "bench", str(suite), "--policy", "evidence", "--ablation", "insight,exemplar",
+        "--json", str(out), cache=tmp_path / "cache",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {r["agent"]: r for r in json.loads(out.read_text())["results"]}
+    assert set(rows) == {
+        "memory", "memory without explore", "memory without insight,exemplar", "no-memory"
+    }  # fmt: skip
+    assert rows["memory without explore"]["mean_by_trial"][-1] < rows["memory"]["mean_by_trial"][-1]
+    suite.write_text('ablations = ["insights"]\n[toy]\nadapt = ["toy:maze@1"]\n')
+    one_error_line(cairn("bench", str(suite), cache=tmp_path), "'insights'", "exemplar")
