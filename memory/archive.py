@@ -166,9 +166,11 @@ class ArchiveStore:
         )
 
     def variations(self, env: str, task: str) -> list[str | None]:
-        """The variations of a task that have an archive (one indexed query: recall asks)."""
+        """The variations of a task that have an archive, the latest played first (one
+        indexed query: recall asks before every trial)."""
         rows = self.db.execute(
-            "select variation from games where env = ? and task = ? order by variation",
+            "select variation from games where env = ? and task = ? "
+            "order by updated_at desc, variation",
             [env, task],
         ).fetchall()
         return [row[0] for row in rows]

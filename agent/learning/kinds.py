@@ -37,6 +37,7 @@ _WHERE = re.compile(r"\s(?:in|on|at)\s")  # "living thing in flower pot 9": the 
 _ANY = re.compile(r"^\w+\s+(?:a|an|a\(n\)|any)\s+\w")  # "find a(n) living thing"
 
 KNOWN = 1.0  # a thing of a kind that paid more often than it lost
+MAX_GAMES = 50  # variations a trial reads (the latest played): recall stays cheap at scale
 NEW_THERE = 0.5  # a thing no variation had, where the kind's members were found
 
 
@@ -205,7 +206,7 @@ def kinds_for(
     variation's own game is not another's) learned of its kind. Only those that ask for the
     same thing count: "melt water" says nothing of "melt soap"."""
     variations = [v for v in goals_of(store, env_name, task).get(goal, []) if v != leave_out]
-    archives = (store.archives.load(env_name, task, v) for v in variations)
+    archives = (store.archives.load(env_name, task, v) for v in variations[:MAX_GAMES])
     return Kinds.of(archives, any_member=asks_for_any(goal))
 
 
