@@ -104,6 +104,7 @@ def test_an_mcp_client_searches_and_recalls_what_cairn_learned(
         "exemplars": [],  # no other task's trajectories passed off as this one's
         "precondition_chain": [],
         "chains": [],
+        "kinds": {"variations": [], "any_member": False, "things": [], "found_at": {}},
     }
     assert any(f["other"] == "action:take bug" for f in answers["facts"])
     assert "take bug" in answers["playbook"]
