@@ -294,9 +294,9 @@ def _next_candidate(
 ) -> str | None:
     """The untaken irreversible action seen in this game that the task's other variations
     point at most; among equals, one on a thing the goal names by a word of its name, then
-    the closest in meaning to the goal. Rooms and doors are where
-    things are, not the thing; what is offered almost everywhere ("focus on inventory",
-    "focus on air") belongs to the player, not to a place."""
+    the closest in meaning to the goal. Rooms and doors are where things are, not the
+    thing; what is offered almost everywhere ("focus on inventory", "focus on air") belongs
+    to the player, not to a place."""
     if embedder is None:
         return None
     where: dict[str, set[str]] = {}

@@ -193,20 +193,22 @@ class KindScorer:
         votes, best, best_verdict = {}, None, 0.0
         for action in sorted(turn.irreversible_actions - lost):
             verdict = kinds.verdict(action, here)
-            memory = (f"kind:{head_of(thing_of(action))}",)
             if verdict < 0:
-                votes[action] = Vote(-self.hold, memory)
+                votes[action] = Vote(-self.hold, _kind_memory(action))
             elif verdict > best_verdict:
                 best, best_verdict = action, verdict
         if best is not None:
-            memory = (f"kind:{head_of(thing_of(best))}",)
-            votes[best] = Vote(self.take + best_verdict, memory)
+            votes[best] = Vote(self.take + best_verdict, _kind_memory(best))
             return votes
         visited = {turn.start.location, here} | {step.location for step in turn.history}
         found = kinds.route(here, visited)
         if found and (first := grounded(found[1][0], turn.valid_actions)) is not None:
             votes[first] = Vote(self.route_weight, (f"kind-place:{found[0]}",))
         return votes
+
+
+def _kind_memory(action: str) -> tuple[str, ...]:
+    return (f"kind:{head_of(thing_of(action))}",)
 
 
 def memory_scorers() -> list[Scorer]:
@@ -230,7 +232,7 @@ def voice_names() -> list[str]:
 
 def check_voices(names: Iterable[str]) -> tuple[str, ...]:
     """``names`` if each is a voice of the policy; else ``ValueError`` naming the choices."""
-    known = voice_names()
+    names, known = list(names), voice_names()
     unknown = [name for name in names if name not in known]
     if unknown:
         raise ValueError(
