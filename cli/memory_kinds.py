@@ -3,8 +3,8 @@
 For each task and goal its variations asked for ("find a(n) living thing"), the things an
 irreversible action (ScienceWorld's ``focus on``) was taken on, how often that raised the
 score and how often it lost the game, and where the right ones were found: what a new
-variation's first trial goes by (``agent.learning.kinds``). Read from the archives, so
-forgetting a game's archive forgets what it taught here too.
+variation's first trial goes by (``agent.learning.kinds``). Read from the archives
+(`cairn memory archive`), where these outcomes are kept: nothing here is stored twice.
 """
 
 from __future__ import annotations
