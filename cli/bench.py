@@ -344,8 +344,11 @@ def bench(
     """Prove learning: the memory agent against the identical agent without memory.
 
     For each environment group of the suite: ADAPT (same variation repeated), GEN-ENV (new
-    variations after training on others) and GEN-TASK (new tasks). Prints a table of mean
-    score by trial; --plot draws the learning curves, --json keeps every score.
+    variations after training on others), GEN-TASK (new tasks) and STREAM (each env once,
+    in order, memory carried along; then reversed). Prints a table of mean score by trial,
+    with the no-memory agent's best-of-k (what retrying achieves) and, with --seeds, the
+    spread; --plot draws the learning curves, --json keeps every score.
+    Example: cairn bench bench/suites/dev.toml --seeds 3 --ablation insight --plot dev.png.
     `cairn bench --compare A.json B.json` compares two such results instead.
     """
     if compare is not None:
