@@ -101,25 +101,32 @@ def stream_tables(results: Results) -> list[Table]:
         none = curves.get(("stream", "no-memory"))
         columns = {
             "memory": memory.by_position(),
-            "no memory": _positions(none),
-            "steps, memory": memory.steps_by_position(),
-            "steps, none": none.steps_by_position() if none else [],
-            "memory so far": memory.cumulative_by_position(),
-            "no memory so far": _positions(none, so_far=True),
+            "none": _positions(none),
+            "steps": memory.steps_by_position(),
+            "steps none": none.steps_by_position() if none else [],
+            "mean so far": memory.cumulative_by_position(),
+            "none so far": _positions(none, so_far=True),
             # the environment at this position, played at the mirrored one
-            "memory, reversed": _positions(curves.get(("stream_reversed", "memory")))[::-1],
+            "reversed": _positions(curves.get(("stream_reversed", "memory")))[::-1],
         }
-        table = Table("#", "env", *columns, title=f"stream {group}: score by position")
-        table.title_justify = "left"
+        table = Table(title=f"stream {group}: score by position", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("env", no_wrap=True)
+        for name in columns:
+            table.add_column(name, justify="right")
         for index, spec in enumerate(memory.specs[: len(columns["memory"])]):
             cells = [f"{c[index]:.1f}" if c else "-" for c in columns.values()]
-            table.add_row(str(index + 1), spec, *cells)
-        means = {"memory": columns["memory so far"], "no memory": columns["no memory so far"]}
+            table.add_row(str(index + 1), spec.partition(":")[2] or spec, *cells)  # task@...
+        table.caption = (
+            "memory / none: the score with memory carried along / without; steps likewise; "
+            "reversed: the same environment's score (memory) when the stream ran backwards."
+        )
+        means = {"memory": columns["mean so far"], "no memory": columns["none so far"]}
         means["memory in reverse order"] = _positions(
             curves.get(("stream_reversed", "memory")), so_far=True
         )
         shown = [f"{name} {found[-1]:.1f}" for name, found in means.items() if found]
-        table.caption = "mean over the stream: " + ", ".join(shown)
+        table.caption += " Mean over the stream: " + ", ".join(shown) + "."
         tables.append(table)
     return tables
 
