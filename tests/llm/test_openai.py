@@ -11,7 +11,9 @@ import pytest
 
 from agent.errors import LLMError, LLMUnavailable
 from agent.llm.openai_backend import OpenAILLM
+from memory.store import Store
 from tests.llm.servers import ScriptedHTTPServer, completion_body, free_port, start_llama_server
+from tests.support.cli import cairn
 
 QUESTION = [{"role": "user", "content": "Which is a fruit? 1. chair 2. apple. Answer 1 or 2."}]
 
@@ -24,6 +26,29 @@ def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/v1"
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_the_model_policy_plays_on_a_real_server_with_memory_in_its_prompt(
+    llama_url: str, tmp_path: Path, cache_root: Path
+) -> None:
+    """`--policy model` (CLIN's design) against llama.cpp's server: every step asks the model,
+    and from the second trial on its prompt carries what the first taught."""
+    home = tmp_path / "home"
+    result = cairn(
+        "run", "toy:fetch@3", "--policy", "model", "--llm", "openai:smollm2", "--base-url",
+        llama_url, "--reflector", "evidence", "--trials", "2", "--max-steps", "3",
+        "--home", str(home), cache=cache_root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    store = Store.in_home(home)
+    calls = list(store.llm_calls())
+    steps = store.db.execute("select trial_id, idx from steps order by id").fetchall()
+    assert [(c["trial_id"], c["step"]) for c in calls] == steps  # one call per step, no other
+    second = next(c for c in calls if c["trial_id"] != calls[0]["trial_id"])
+    assert "What you learned before" not in str(calls[0]["messages"])
+    assert "What you learned before" in str(second["messages"])
+    store.close()
 
 
 @pytest.mark.slow
