@@ -94,10 +94,10 @@ def load_suite(path: Path, trials: int | None = None) -> Suite:
     for name, table in data.items():
         if not isinstance(table, dict):
             continue
-        keys = {"max_steps", "adapt", "gen_env", "gen_task", "stream"}
-        unknown = set(table) - keys
+        keys = ("max_steps", "adapt", "gen_env", "gen_task", "stream")
+        unknown = set(table) - set(keys)
         if unknown:
-            known = ", ".join(sorted(keys))
+            known = ", ".join(keys)
             raise SpecError(
                 f"suite {path}: unknown key(s) {', '.join(sorted(unknown))} in [{name}]: "
                 f"use {known}"

@@ -40,6 +40,8 @@ COMMANDS = [
     ["memory", "forget"],
     ["memory", "restore"],
     ["memory", "reindex", "--check"],
+    ["memory", "kinds"],
+    ["memory", "archive"],
     ["graph", "show"],
     ["graph", "export"],
     ["logs", "runs"],
