@@ -22,6 +22,7 @@ from cli import (
     memory,
     memory_admin,
     memory_archive,
+    memory_demo,
     memory_edit,
     memory_kinds,
     run,
@@ -64,6 +65,7 @@ for command in (
     *memory_edit.COMMANDS,
     *memory_admin.COMMANDS,
     *memory_archive.COMMANDS,
+    *memory_demo.COMMANDS,
     *memory_kinds.COMMANDS,
 ):
     memory.app.command()(command)
