@@ -13,7 +13,8 @@ Everything goes through the `cairn` command, as a user would run it:
    `--learn demos` from their gold paths (`cairn memory demo`);
 2. `cairn export` A's ScienceWorld knowledge to a bundle; `cairn import` it into fresh home B;
 3. first trial on new (dev) variations of the same tasks, by B (imported knowledge), by a
-   fresh home C (knows nothing) and by A itself (what the bundle could at best carry).
+   fresh home C (knows nothing) and by A itself (what the bundle could at best carry), each
+   with `--frozen`: no variation learns from the one played before it.
 
 Prints the mean first-trial score of each, per task and overall, and the gain of B over C;
 with ``--seeds N``, step 3 is played N times (policy seeds 0..N-1, fresh copies of A, B and
@@ -53,6 +54,8 @@ def cairn(*args: str) -> str:
 
 
 def first_trials(home: Path, specs: list[str], args: argparse.Namespace, seed: int) -> Scores:
+    """Each spec's first trial, all from the memory ``home`` holds now (``--frozen``): a new
+    variation sees what was transferred, not what its neighbours in the run taught."""
     steps = str(args.max_steps)
     report = json.loads(
         cairn(
@@ -68,6 +71,7 @@ def first_trials(home: Path, specs: list[str], args: argparse.Namespace, seed: i
             str(seed),
             "--without",
             args.without,
+            "--frozen",
             "--home",
             str(home),
             "--json",

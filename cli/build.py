@@ -19,7 +19,15 @@ from agent.learning.learner import GRAPH_FILE, MemoryLearner
 from agent.learning.scorers import check_voices, policy_scorers
 from agent.llm import LLM, open_llm
 from agent.running.config import Mode, PolicyName, RunConfig
-from agent.running.trials import Learner, NoLearning, Observer, Recorder, SilentObserver, TrialLoop
+from agent.running.trials import (
+    Frozen,
+    Learner,
+    NoLearning,
+    Observer,
+    Recorder,
+    SilentObserver,
+    TrialLoop,
+)
 from cli.common import fail
 from memory.embedding import DEFAULT_EMBEDDER, Embedder, MiniLMEmbedder, embedder_named
 from memory.memory import Memory
@@ -161,7 +169,7 @@ def build_learning(
         llm_reflector = LLMReflector(llm)
     graph_path = config.home / GRAPH_FILE
     learner = MemoryLearner(memory, graph_path=graph_path, llm_reflector=llm_reflector)
-    return Learning(learner, memory)
+    return Learning(Frozen(learner) if config.frozen else learner, memory)
 
 
 def trial_loop(

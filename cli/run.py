@@ -77,6 +77,14 @@ def run(
             help="Run the identical agent with memory off: nothing recalled, nothing learned.",
         ),
     ] = False,
+    frozen: Annotated[
+        bool,
+        typer.Option(
+            "--frozen",
+            help="Recall from memory but learn nothing: every trial starts from the memory the "
+            "home holds now (to measure what it knows, e.g. an imported bundle, unchanged).",
+        ),
+    ] = False,
     reflector: Annotated[
         ReflectorName,
         typer.Option(
@@ -136,6 +144,7 @@ def run(
         workers=workers,
         ray_address=ray_address,
         without=voices(without),
+        frozen=frozen,
     )
     store = writable_store(config.home)
     command = " ".join(["cairn", *sys.argv[1:]])

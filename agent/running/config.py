@@ -56,6 +56,7 @@ class RunConfig:
     workers: int = 0  # 0: play here, one environment after another
     ray_address: str | None = None
     without: tuple[str, ...] = ()  # the policy's voices switched off, by name (an ablation)
+    frozen: bool = False  # memory recalled, nothing learned (evaluation of what a home knows)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "home", Path(self.home).expanduser())
@@ -105,4 +106,5 @@ class RunConfig:
             "reflector": self.reflector.value,
             "workers": self.workers,
             "without": list(self.without),
+            "frozen": self.frozen,
         }

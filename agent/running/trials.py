@@ -99,6 +99,30 @@ class NoLearning:
         pass
 
 
+class Frozen:
+    """Recall without learning (``cairn run --frozen``): every trial starts from the memory
+    the home held when the run began, so what a home knows is measured without changing it
+    (the first trial of each new variation sees what was transferred, not its neighbours)."""
+
+    def __init__(self, learner: Learner) -> None:
+        self.learner = learner
+
+    def before_trial(self, context: TrialContext) -> Recollection:
+        return self.learner.before_trial(context)
+
+    def after_trial(
+        self,
+        context: TrialContext,
+        recollection: Recollection,
+        steps: Sequence[Step],
+        outcome: TrialOutcome,
+    ) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
 class Recorder(Protocol):
     """Where a trial is written down: the store itself, or the memory service of a
     distributed run (``agent.running.distributed``), which writes for every worker."""

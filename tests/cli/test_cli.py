@@ -263,6 +263,26 @@ def test_without_switches_voices_off_and_the_run_record_says_which(
     assert not bad.exists()  # refused before anything was made
 
 
+def test_a_frozen_run_recalls_what_the_home_knows_and_learns_nothing(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    home, report = hash_home(tmp_path / "home"), tmp_path / "frozen.json"
+    h = ("--home", str(home))
+    run = ("run", "toy:maze@1", "--policy", "evidence", *h)
+    assert cairn(*run, "--trials", "1", cache=cache_root).returncode == 0
+    learned = cairn_json("memory", "stats", *h, cache=cache_root)
+    result = cairn(*run, "--trials", "2", "--frozen", "--json", str(report), cache=cache_root)
+    assert result.returncode == 0, result.stderr
+    assert cairn_json("memory", "stats", *h, cache=cache_root) == learned
+    (env,) = json.loads(report.read_text())["runs"]
+    first, second = env["trials"]
+    assert first["won"] and first["steps"] == second["steps"]  # the same memory, twice
+    trials = cairn_json("logs", "trials", *h, cache=cache_root)
+    steps = cairn_json("logs", "steps", str(trials[1]["id"]), *h, cache=cache_root)["steps"]
+    assert any(c["memories"] for s in steps for c in s["candidates"])  # it did recall
+    assert cairn_json("logs", "runs", *h, cache=cache_root)[0]["config"]["frozen"] is True
+
+
 def test_memory_is_on_by_default_and_off_with_no_memory(tmp_path: Path, cache_root: Path) -> None:
     for name, flags in (("on", []), ("off", ["--no-memory"])):
         result = cairn(
