@@ -3,8 +3,9 @@
 A suite (a small TOML file) names environment groups, and for each the envs of its settings:
 
     ADAPT     the same variation, N trials; memory from earlier trials of it
-    GEN-ENV   new variations of tasks learned first on ``train`` variations (memory carried)
-    GEN-TASK  new tasks, after learning on ``train`` tasks (memory carried)
+    GEN-ENV   new variations of tasks learned first on ``train`` variations (memory carried;
+              each new variation from its own copy of the trained home)
+    GEN-TASK  new tasks, after learning on ``train`` tasks (likewise)
     STREAM    an ordered stream of environments (variations of several tasks, interleaved),
               each played once with memory carried along, as Evo-Memory evaluates; and the
               same stream reversed, for how much the order matters
@@ -26,6 +27,7 @@ standard deviation over the seeds.
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
@@ -346,7 +348,13 @@ def run_suite(
                         if train and remembers(agent):
                             play(train, suite.train_trials, group.max_steps, home, agent, seed)
                         count = _trials(suite, setting)
-                        played = play(test, count, group.max_steps, home, agent, seed)
+                        played = [
+                            trials
+                            for batch, batch_home in _batches(test, home, setting)
+                            for trials in play(
+                                batch, count, group.max_steps, batch_home, agent, seed
+                            )
+                        ]
                         for spec, trials in zip(test, played, strict=True):
                             curve.specs.append(str(spec))
                             curve.played.append(trials)
@@ -358,6 +366,22 @@ def run_suite(
 
 def _trials(suite: Suite, setting: str) -> int:
     return 1 if setting in STREAMS else suite.trials
+
+
+def _batches(
+    test: tuple[EnvSpec, ...], home: Path, setting: str
+) -> Iterable[tuple[tuple[EnvSpec, ...], Path]]:
+    """Where ``test`` is played: a stream in ``home`` itself (memory carried along); a new
+    variation or task each from its own copy of ``home`` as training left it, so no test
+    env learns from another (its first trial shows what training carried, nothing more)."""
+    if setting in STREAMS or setting == "adapt":
+        yield test, home
+        return
+    for index, spec in enumerate(test):
+        copy = home.with_name(f"{home.name}-test{index}")
+        if home.exists():
+            shutil.copytree(home, copy)
+        yield (spec,), copy
 
 
 def _plan(group: Group, setting: str) -> list[tuple[tuple[EnvSpec, ...], tuple[EnvSpec, ...]]]:

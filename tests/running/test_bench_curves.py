@@ -3,9 +3,11 @@ and the spread over seeds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from agent.running.bench import Curve, Played, Results
+from agent.running.bench import Curve, Played, Results, load_suite, run_suite
 
 
 def played(*scores: float) -> Played:
@@ -52,3 +54,29 @@ def test_a_streams_scores_by_position_and_the_mean_so_far_over_seeds() -> None:
     assert curve.by_position() == [25.0, 50.0, 100.0]
     assert curve.cumulative_by_position() == [25.0, 37.5, 175 / 3]
     assert curve.steps_by_position() == [10.0, 10.0, 10.0]
+
+
+def test_each_new_variation_starts_from_what_training_left_and_a_stream_carries_on(
+    tmp_path: Path,
+) -> None:
+    suite = tmp_path / "suite.toml"
+    suite.write_text(
+        'name = "s"\ntrials = 1\ntrain_trials = 1\n[toy]\nmax_steps = 5\n'
+        'gen_env = {train = ["toy:maze@1"], test = ["toy:maze@2", "toy:maze@3"]}\n'
+        'stream = ["toy:maze@4", "toy:maze@5"]\n'
+    )
+    seen: dict[tuple[str, str], list[str]] = {}  # (setting, spec) -> what its home held
+
+    def play(specs, trials, max_steps, home, agent, seed):  # type: ignore[no-untyped-def]
+        # A home "remembers" the specs it played, one file each.
+        home.mkdir(parents=True, exist_ok=True)
+        for spec in specs:
+            seen[home.name.split("-")[0], str(spec)] = sorted(p.name for p in home.iterdir())
+            (home / str(spec).replace(":", "_")).write_text("learned")
+        return [played(50) for _ in specs]
+
+    run_suite(load_suite(suite), play, tmp_path / "work", ["memory"])
+    gen, stream, reversed_ = "gen_env", "stream", "stream_reversed"
+    assert seen[gen, "toy:maze@2"] == seen[gen, "toy:maze@3"] == ["toy_maze@1"]  # training only
+    assert seen[stream, "toy:maze@5"] == ["toy_maze@4"]  # a stream carries memory along
+    assert seen[reversed_, "toy:maze@4"] == ["toy_maze@5"]
