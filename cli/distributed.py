@@ -28,7 +28,7 @@ class MemoryServiceFactory:
 
     def __call__(self) -> tuple[Recorder, Learner]:
         config = self.config
-        store = Store.in_home(config.home)
+        store = Store.in_home(config.home, any_thread=True)  # its calls come on threads
         reflects = config.reflects_with_model
         model = open_model(config.llm, config.base_url, config.seed) if reflects else None
         return store, build_learning(config, store, model).learner

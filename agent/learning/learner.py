@@ -18,13 +18,14 @@ half-saw is not learned.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from agent.learning.recall import Recaller, Recollection
-from agent.running.trials import TrialContext
+from agent.running.trials import Finished, TrialContext
 from knowledge_graph.graph import KnowledgeGraph
 from knowledge_graph.map import GameMap
 from memory.archive import Archive
@@ -34,7 +35,7 @@ from memory.memory import Memory
 from memory.records import Step, TrialOutcome
 from reflection.archiving import fold_trial
 from reflection.citations import citation_updates
-from reflection.evidence import EvidenceReflector
+from reflection.evidence import EvidenceReflector, Reflection
 from reflection.llm import LLMReflection, LLMReflector
 from reflection.promotion import promote
 from reflection.trajectory import Trajectory
@@ -69,6 +70,32 @@ def save_graph(graph: KnowledgeGraph, memory: Memory, path: Path | None) -> None
         graph.save(path)
 
 
+@dataclass(frozen=True)
+class _Lesson:
+    """What one trajectory teaches, reflected on and not yet written."""
+
+    trajectory: Trajectory
+    reflection: Reflection
+    written: LLMReflection | None
+    origin: str
+    target: str | None
+
+
+def _trajectory(trial: Finished) -> Trajectory:
+    context = trial.context
+    return Trajectory(
+        env=context.spec.name,
+        task=context.spec.task,
+        variation=context.variation,
+        spec=str(context.spec),
+        task_description=context.task_description,
+        initial_observation=context.observation,
+        steps=tuple(trial.steps),
+        trial_id=context.trial_id,
+        start=context.start,
+    )
+
+
 class MemoryLearner:
     def __init__(
         self,
@@ -101,18 +128,19 @@ class MemoryLearner:
         steps: Sequence[Step],
         outcome: TrialOutcome,
     ) -> None:
-        trajectory = Trajectory(
-            env=context.spec.name,
-            task=context.spec.task,
-            variation=context.variation,
-            spec=str(context.spec),
-            task_description=context.task_description,
-            initial_observation=context.observation,
-            steps=tuple(steps),
-            trial_id=context.trial_id,
-            start=context.start,
-        )
-        self.learn_from(trajectory, context, target=recollection.plan.target)
+        self.after_trials([Finished(context, recollection, steps, outcome)])
+
+    def after_trials(self, trials: Sequence[Finished]) -> None:
+        """Several trials' lessons in one transaction (one commit, one index write): all of
+        them or none. The model reflects on each before it, as for one trial."""
+        lessons = [
+            self._reflect(_trajectory(t), t.context, Origin.TRIAL, t.recollection.plan.target)
+            for t in trials
+        ]
+        with self._transaction():
+            learned = [self._store(lesson) for lesson in lessons]
+        for ops, exemplar, archive in learned:
+            self._after_commit(ops, exemplar, archive)
 
     def learn_from(
         self,
@@ -130,34 +158,60 @@ class MemoryLearner:
         interrupt or an error during learning keeps every lesson of the trial — evidence,
         citations, the model's insights, the exemplar, promotions — or none. The model
         reflects before the transaction, so no write lock is held while it thinks."""
+        lesson = self._reflect(trajectory, context, origin, target)
+        with self._transaction():
+            ops, exemplar, archive = self._store(lesson)
+        self._after_commit(ops, exemplar, archive)
+        return exemplar
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """``Memory.transaction``; rolled back, it leaves the learner as it was too."""
+        promoted_all = self._promoted_all
+        try:
+            with self.memory.transaction():
+                yield
+        except BaseException:
+            self._promoted_all = promoted_all  # the catch-up promotion was rolled back
+            raise
+
+    def _reflect(
+        self, trajectory: Trajectory, context: TrialContext | None, origin: str, target: str | None
+    ) -> _Lesson:
+        """What a trajectory teaches, before anything is written."""
         reflection = self.evidence.reflect(trajectory)
         written = self._reflect_with_model(trajectory, context)
+        return _Lesson(trajectory, reflection, written, origin, target)
+
+    def _store(self, lesson: _Lesson) -> tuple[list[Operation], Exemplar, Archive]:
+        """Write a lesson (inside the caller's transaction)."""
+        trajectory, reflection, origin = lesson.trajectory, lesson.reflection, lesson.origin
         store = self.memory.store
         actor = Origin.EVIDENCE if origin == Origin.TRIAL else origin
         updates = [replace(u, origin=actor) for u in reflection.updates]
-        with self.memory.transaction():
-            ops = self.memory.learn(updates, actor=actor)
-            ops += self.memory.learn(
-                citation_updates(trajectory, reflection.exemplar, store.insights.get),
-                Origin.CITATION,
-            )
-            if written is not None:
-                ops += self._learn_model_reflection(written, trajectory.trial_id)
-            exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
-            # The first promotion reads every subject (catching up on edits and imports made
-            # between runs); later ones only the subjects this trial changed.
-            subjects = self._subjects(ops) if self._promoted_all else None
-            promoted = promote(
-                store.insights, trajectory.env, trajectory.task, trajectory.trial_id, subjects
-            )
-            self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
-            ops += promoted
-            archive = self._archive(trajectory, target)
+        ops = self.memory.learn(updates, actor=actor)
+        ops += self.memory.learn(
+            citation_updates(trajectory, reflection.exemplar, store.insights.get),
+            Origin.CITATION,
+        )
+        if lesson.written is not None:
+            ops += self._learn_model_reflection(lesson.written, trajectory.trial_id)
+        exemplar = self.memory.remember(replace(reflection.exemplar, origin=origin))
+        # The first promotion reads every subject (catching up on edits and imports made
+        # between runs); later ones only the subjects this trial changed.
+        subjects = self._subjects(ops) if self._promoted_all else None
+        promoted = promote(
+            store.insights, trajectory.env, trajectory.task, trajectory.trial_id, subjects
+        )
+        self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
         self._promoted_all = True
+        return ops + promoted, exemplar, self._archive(trajectory, lesson.target)
+
+    def _after_commit(self, ops: list[Operation], exemplar: Exemplar, archive: Archive) -> None:
+        """The graph and its map follow what SQLite committed."""
         self.graph.add_map(GameMap.of(archive))
         self._update_graph(ops, exemplar)
         self.last_operations = ops
-        return exemplar
 
     def _archive(self, trajectory: Trajectory, target: str | None) -> Archive:
         """The trial folded into its game's archive, and the changed cells stored."""

@@ -4,9 +4,11 @@
       ├── MemoryService   one actor: owns the store and memory; records every trial and
       │                   step, recalls before a trial (the recollection is its answer to
       │                   the worker, like any other result) and reflects after it (given
-      │                   the recollection back) — one call at a time, so writes are
-      │                   serialised by design (Chroma's embedded index is not
-      │                   process-safe; SQLite has one writer)
+      │                   the recollection back). Workers call it at once; one lock
+      │                   serialises every use of the store, so there is one writer by
+      │                   design (Chroma's embedded index is not process-safe; SQLite
+      │                   has one writer), and trials handed back while it learns are
+      │                   learned together, in one transaction (group commit)
       └── TrialWorker ×N  one actor each: its own environments (one JVM) and model; plays
                           all the trials of one environment spec with a fresh trial loop
                           (and agent), then takes the next (a WorkerPool keeps workers
@@ -38,9 +40,11 @@ from agent.environments import Environments
 from agent.environments.spec import EnvSpec
 from agent.errors import DistributedError
 from agent.learning.recall import Recollection
+from agent.running.commits import GroupCommit
 from agent.running.config import RunConfig
 from agent.running.trials import (
     EnvResult,
+    Finished,
     Learner,
     Recorder,
     TrialContext,
@@ -55,40 +59,58 @@ MakeLoop = Callable[[RunConfig, Environments, Recorder, Learner, int], TrialLoop
 
 
 class Service:
-    """The memory service's body (a plain class, so it is also usable without Ray)."""
+    """The memory service's body (a plain class, so it is also usable without Ray).
+
+    Its calls may come at once (the actor serves several threads): every use of the store
+    holds one lock, so there is still one writer. Trials handed back to be learned while a
+    batch is being learned are learned together in the next one (``GroupCommit``); each
+    caller returns once its trial is committed."""
 
     def __init__(self, make_service: MakeService) -> None:
         self.recorder, self.learner = make_service()
+        self.lock = threading.RLock()
+        self.commits = GroupCommit(self._learn_batch, self._learn_one)
         self.running: dict[str, int] = {}  # spec -> trial id in progress
         self.finished: dict[str, list[TrialOutcome]] = {}
         self.trial_ids: dict[int, str] = {}
 
     # Recorder, for the workers
     def start_trial(self, run_id: int, spec: str, trial: int, *, seed: int | None = None) -> int:
-        trial_id = self.recorder.start_trial(run_id, spec, trial, seed=seed)
-        self.running[spec], self.trial_ids[trial_id] = trial_id, spec
-        return trial_id
+        with self.lock:
+            trial_id = self.recorder.start_trial(run_id, spec, trial, seed=seed)
+            self.running[spec], self.trial_ids[trial_id] = trial_id, spec
+            return trial_id
 
     def describe_trial(self, trial_id: int, **fields: Any) -> None:
-        self.recorder.describe_trial(trial_id, **fields)
+        with self.lock:
+            self.recorder.describe_trial(trial_id, **fields)
 
     def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
-        self.recorder.add_step(run_id, trial_id, step)
+        self.add_steps(run_id, trial_id, (step,))
+
+    def add_steps(self, run_id: int, trial_id: int, steps: Sequence[Step]) -> None:
+        """Several steps of one trial in one call (a worker sends them a few at a time)."""
+        with self.lock:
+            for step in steps:
+                self.recorder.add_step(run_id, trial_id, step)
 
     def add_llm_calls(
         self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
     ) -> None:
-        self.recorder.add_llm_calls(run_id, trial_id, step, calls)
+        with self.lock:
+            self.recorder.add_llm_calls(run_id, trial_id, step, calls)
 
     def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
-        self.recorder.finish_trial(trial_id, outcome)
-        spec = self.trial_ids.pop(trial_id, "")
-        self.running.pop(spec, None)
-        self.finished.setdefault(spec, []).append(outcome)
+        with self.lock:
+            self.recorder.finish_trial(trial_id, outcome)
+            spec = self.trial_ids.pop(trial_id, "")
+            self.running.pop(spec, None)
+            self.finished.setdefault(spec, []).append(outcome)
 
     # Learner, for the workers
     def recall(self, context: TrialContext) -> Recollection:
-        return self.learner.before_trial(context)
+        with self.lock:
+            return self.learner.before_trial(context)
 
     def after_trial(
         self,
@@ -97,10 +119,19 @@ class Service:
         steps: Sequence[Step],
         outcome: TrialOutcome,
     ) -> None:
-        self.learner.after_trial(context, recollection, steps, outcome)
+        self.commits.submit(Finished(context, recollection, steps, outcome))
+
+    def _learn_batch(self, trials: Sequence[Finished]) -> None:
+        with self.lock:
+            self.learner.after_trials(trials)
+
+    def _learn_one(self, trial: Finished) -> None:
+        with self.lock:
+            self.learner.after_trial(*trial)
 
     def finish(self) -> None:
-        self.learner.finish()
+        with self.lock:
+            self.learner.finish()
 
     # For the driver
     def interrupt(self, reason: str) -> None:
@@ -111,31 +142,45 @@ class Service:
             )
 
     def progress(self) -> int:
-        return sum(len(outcomes) for outcomes in self.finished.values())
+        with self.lock:
+            return sum(len(outcomes) for outcomes in self.finished.values())
 
     def fail_rest(self, run_id: int, spec: str, trials: int, reason: str) -> EnvResult:
         """A worker died while playing ``spec``: its running trial and the ones it did not
         reach are recorded as failed."""
         failed = TrialOutcome(0.0, False, 0, 0.0, RunStatus.FAILED, reason)
-        running = self.running.get(spec)
-        if running is not None:
-            self.finish_trial(running, failed)
-        while len(self.finished.get(spec, [])) < trials:
-            trial = len(self.finished.get(spec, [])) + 1
-            self.finish_trial(self.start_trial(run_id, spec, trial), failed)
-        return EnvResult(spec, tuple(self.finished[spec]))
+        with self.lock:
+            running = self.running.get(spec)
+            if running is not None:
+                self.finish_trial(running, failed)
+            while len(self.finished.get(spec, [])) < trials:
+                trial = len(self.finished.get(spec, [])) + 1
+                self.finish_trial(self.start_trial(run_id, spec, trial), failed)
+            return EnvResult(spec, tuple(self.finished[spec]))
 
 
 class RemoteRecorder:
-    """A worker's ``Recorder``: every write goes to the memory service."""
+    """A worker's ``Recorder``: every write goes to the memory service, steps a few at a
+    time (a worker that dies loses at most the last few steps of the trial it fails)."""
+
+    STEPS_PER_CALL = 10
 
     def __init__(self, service: Any) -> None:
         self.service = service
+        self._steps: list[Step] = []
+        self._trial: tuple[int, int] = (0, 0)  # run id, trial id of the steps kept
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         import ray
 
+        if method != "add_steps":
+            self._send_steps()  # the record stays in order
         return ray.get(getattr(self.service, method).remote(*args, **kwargs))
+
+    def _send_steps(self) -> None:
+        if self._steps:
+            steps, self._steps = tuple(self._steps), []
+            self._call("add_steps", *self._trial, steps)
 
     def start_trial(self, run_id: int, spec: str, trial: int, *, seed: int | None = None) -> int:
         return int(self._call("start_trial", run_id, spec, trial, seed=seed))
@@ -153,7 +198,12 @@ class RemoteRecorder:
         )
 
     def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
-        self._call("add_step", run_id, trial_id, step)
+        if (run_id, trial_id) != self._trial:
+            self._send_steps()
+            self._trial = (run_id, trial_id)
+        self._steps.append(step)
+        if len(self._steps) >= self.STEPS_PER_CALL:
+            self._send_steps()
 
     def add_llm_calls(
         self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
@@ -180,6 +230,10 @@ class RemoteLearner(RemoteRecorder):
         outcome: TrialOutcome,
     ) -> None:
         self._call("after_trial", context, recollection, tuple(steps), outcome)
+
+    def after_trials(self, trials: Sequence[Finished]) -> None:
+        for trial in trials:
+            self.after_trial(*trial)
 
     def finish(self) -> None:
         self._call("finish")
@@ -300,7 +354,10 @@ class WorkerPool:
         import ray
         from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
-        service: Any = ray.remote(num_cpus=0)(Service).remote(make_service)  # one call at a time
+        # Calls come at once from every worker (the service serialises its store itself).
+        threads = self.size + 4
+        actor: Any = ray.remote(Service)
+        service = actor.options(num_cpus=0, max_concurrency=threads).remote(make_service)
         queue = list(enumerate(plan.specs))
         results: dict[int, EnvResult] = {}
         playing: dict[Any, tuple[int, EnvSpec, Any]] = {}

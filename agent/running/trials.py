@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from agent.acting.agent import Agent
 from agent.acting.episode import Episode, start_of
@@ -60,6 +60,15 @@ class TrialContext:
         return str(self.spec)
 
 
+class Finished(NamedTuple):
+    """A trial to learn from, as ``Learner.after_trial`` takes it."""
+
+    context: TrialContext
+    recollection: Recollection
+    steps: Sequence[Step]
+    outcome: TrialOutcome
+
+
 class Learner(Protocol):
     """Where learning plugs in: recall before a trial, reflection after it."""
 
@@ -75,6 +84,10 @@ class Learner(Protocol):
         outcome: TrialOutcome,
     ) -> None:
         """Learn from a finished trial; ``recollection`` is what ``before_trial`` gave it."""
+
+    def after_trials(self, trials: Sequence[Finished]) -> None:
+        """Learn from several finished trials at once (all or nothing where it can: the
+        memory service learns what arrives together in one transaction)."""
 
     def finish(self) -> None:
         """The trials are over: write what was put off (e.g. a large graph's save)."""
@@ -93,6 +106,9 @@ class NoLearning:
         steps: Sequence[Step],
         outcome: TrialOutcome,
     ) -> None:
+        pass
+
+    def after_trials(self, trials: Sequence[Finished]) -> None:
         pass
 
     def finish(self) -> None:
@@ -117,6 +133,9 @@ class Frozen:
         steps: Sequence[Step],
         outcome: TrialOutcome,
     ) -> None:
+        pass
+
+    def after_trials(self, trials: Sequence[Finished]) -> None:
         pass
 
     def finish(self) -> None:

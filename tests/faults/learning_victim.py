@@ -1,13 +1,15 @@
 """A process that does nothing but learn from trials, for ``test_learning_kills`` to kill.
 
-    python -m tests.faults.learning_victim HOME SEED TRIALS
+    python -m tests.faults.learning_victim HOME SEED TRIALS [BATCH]
 
 It builds learning the way ``cairn run`` does (``build_learning``: SQLite, Chroma on disk
 with the hashing embedder, the repair of a crashed run's index, the evidence and the LLM
 reflector) and then, TRIALS times, records a finished trial and hands it to the learner.
 First it prints ``drift JSON``, how far the index it found is from SQLite; before each
 trial's learning ``learning TRIAL_ID``, after it ``learned TRIAL_ID``, so the test can kill
-it in between.
+it in between. With BATCH > 1 it hands the trials over BATCH at a time, as the memory
+service learns trials that arrive together (``after_trials``), and prints their ids
+comma-separated.
 The trials are made up (random actions, rising scores, citations of stored insights) but
 everything that learns from them is the real thing.
 """
@@ -23,7 +25,7 @@ from agent.environments.spec import EnvSpec
 from agent.learning.recall import Recollection
 from agent.llm.base import Backend, Completion, Request
 from agent.running.config import ReflectorName, RunConfig
-from agent.running.trials import TrialContext
+from agent.running.trials import Finished, TrialContext
 from cli.build import build_learning, open_memory
 from memory.embedding import HashEmbedder
 from memory.records import Step, TrialOutcome
@@ -72,7 +74,7 @@ def made_up_steps(chooser: random.Random, stored_insights: int) -> list[Step]:
     return steps
 
 
-def main(home: Path, seed: int, trials: int) -> None:
+def main(home: Path, seed: int, trials: int, batch: int = 1) -> None:
     store = Store.in_home(home)
     store.set_setting("embedder", HashEmbedder.name)  # `cairn memory reindex` reads it too
     print(f"drift {json.dumps(open_memory(home, store).drift())}", flush=True)
@@ -80,6 +82,7 @@ def main(home: Path, seed: int, trials: int) -> None:
     learning = build_learning(config, store, Reflecting())
     chooser = random.Random(seed)
     run_id = store.start_run("learning victim", {"seed": seed}, "test")
+    finished: list[Finished] = []
     for number in range(1, trials + 1):
         variation = number % 4  # promotion needs two variations to agree
         spec = EnvSpec.parse(f"scienceworld:boil@{variation}")
@@ -93,10 +96,15 @@ def main(home: Path, seed: int, trials: int) -> None:
         outcome = TrialOutcome(steps[-1].score, False, len(steps), 1.0)
         store.finish_trial(trial_id, outcome)
         context = TrialContext(run_id, trial_id, spec, 1, variation, TASK, "A room.")
-        print(f"learning {trial_id}", flush=True)
-        learning.learner.after_trial(context, Recollection(), steps, outcome)
-        print(f"learned {trial_id}", flush=True)
+        finished.append(Finished(context, Recollection(), steps, outcome))
+        if len(finished) < batch:
+            continue
+        ids = ",".join(str(trial.context.trial_id) for trial in finished)
+        print(f"learning {ids}", flush=True)
+        learning.learner.after_trials(finished)
+        print(f"learned {ids}", flush=True)
+        finished = []
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    main(Path(sys.argv[1]), *map(int, sys.argv[2:]))

@@ -29,10 +29,10 @@ KILLS = int(os.environ.get("CAIRN_LEARNING_KILLS", "25"))
 
 
 class Victim:
-    def __init__(self, home: Path, seed: int, trials: int) -> None:
+    def __init__(self, home: Path, seed: int, trials: int, batch: int = 1) -> None:
         command = [sys.executable, "-m", "tests.faults.learning_victim", str(home)]
         self.process = subprocess.Popen(
-            [*command, str(seed), str(trials)],
+            [*command, str(seed), str(trials), str(batch)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -52,6 +52,16 @@ class Victim:
         self.process.send_signal(signal.SIGKILL)
         rest, _ = self.process.communicate()
         return rest
+
+
+def exemplars_by_trial(home: Path) -> dict[int, int]:
+    """How many exemplars each trial left (learned twice, a trial would have two)."""
+    db = sqlite3.connect(home / "cairn.db")
+    try:
+        rows = db.execute("SELECT trial_id, COUNT(*) FROM exemplars GROUP BY trial_id")
+        return {trial: count for trial, count in rows}
+    finally:
+        db.close()
 
 
 def learned_by_trial(home: Path) -> dict[int, tuple[bool, bool, bool]]:
@@ -110,3 +120,33 @@ def test_a_kill_during_learning_keeps_a_trials_lessons_whole_or_not_at_all(
     check = cairn("memory", "reindex", "--check", "--home", str(home), "--json", cache=cache_root)
     assert check.returncode == 0, check.stdout + check.stderr  # index and SQLite agree
     print(f"{KILLS} kills, {cut_short} during learning, {len(learned_by_trial(home))} trials")
+
+
+@pytest.mark.slow
+def test_a_kill_mid_batch_keeps_the_whole_batch_or_none_of_it_and_nothing_twice(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    """The memory service learns the trials that arrive together in one transaction: a kill
+    in the middle of such a batch keeps every trial of it or none, and none is learned twice."""
+    home, chooser = tmp_path / "home", random.Random(12)
+    spread = 3 * 1.2 * learning_seconds(home)
+    cut_short = 0
+    for kill in range(1, KILLS // 2 + 1):
+        victim = Victim(home, seed=kill, trials=1000, batch=3)
+        for _ in range(chooser.randint(1, 2)):
+            batch = [int(t) for t in victim.line("learning").strip().split(",")]
+        time.sleep(chooser.uniform(0, spread))
+        rest = victim.kill()
+        cut_short += f"learned {','.join(map(str, batch))}" not in rest
+        check_store(home)
+        learned = {t for t, (exemplar, _, _) in learned_by_trial(home).items() if exemplar}
+        assert set(batch) <= learned or not set(batch) & learned, (
+            f"kill {kill}: batch {batch} was learned in part: {sorted(set(batch) & learned)}"
+        )
+        twice = {t: n for t, n in exemplars_by_trial(home).items() if n > 1}
+        assert not twice, f"kill {kill}: trials learned twice: {twice}"
+    assert cut_short > 0, "no kill landed during a batch: the test did not test"
+    last = Victim(home, seed=0, trials=3, batch=3)
+    assert last.process.wait(timeout=60) == 0, last.process.communicate()[1]
+    check = cairn("memory", "reindex", "--check", "--home", str(home), "--json", cache=cache_root)
+    assert check.returncode == 0, check.stdout + check.stderr
