@@ -22,11 +22,11 @@ from collections.abc import Callable, Sequence
 from agent.environments import Environments, EnvSpec
 from agent.llm import LLM
 from agent.running.config import RunConfig
-from agent.running.distributed import Plan, WorkerPool
+from agent.running.distributed import Plan, StartUp, WorkerPool
 from agent.running.trials import EnvResult, Observer
 from cli.build import build_agent, build_learning, cache_dir, model_for, trial_loop
 from cli.common import recorded_run
-from cli.distributed import MemoryServiceFactory, worker_loop
+from cli.distributed import MemoryServiceFactory, warm_worker, worker_loop
 from cli.stopping import Checkpoints
 from memory.embedding import Embedder
 from memory.store import Store
@@ -106,6 +106,11 @@ class RayPlayer:
         if self._pool is not None:
             self._pool.close()
 
+    @property
+    def startups(self) -> list[StartUp]:
+        """How long each worker started so far took to be ready."""
+        return list(self._pool.startups) if self._pool is not None else []
+
     def play(
         self,
         config: RunConfig,
@@ -118,6 +123,6 @@ class RayPlayer:
         with recorded_run(store, command, config.record(specs)) as run_id:
             if self._pool is None:
                 size, address = self.config.workers, self.config.ray_address
-                self._pool = WorkerPool(worker_loop, self.games, size, address)
+                self._pool = WorkerPool(worker_loop, self.games, size, address, warm_worker)
             plan = Plan(tuple(specs), run_id, config, self.games)
             return run_id, self._pool.run(plan, MemoryServiceFactory(config), on_progress)

@@ -49,6 +49,12 @@ def worker_loop(
     return trial_loop(config, environments, agent, recorder, learner, run_id)
 
 
+def warm_worker(config: RunConfig) -> None:
+    """Load the model a worker's trials act with, before its first trial."""
+    if config.acts_with_model:
+        _model(config.llm, config.base_url, config.seed)
+
+
 @functools.cache
 def _model(llm: str, base_url: str | None, seed: int) -> LLM:
     return open_model(llm, base_url, seed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from agent.environments import EnvSpec, parse
 from agent.learning.scorers import voice_names
 from agent.running.config import Mode, PolicyName, ReflectorName, RunConfig
+from agent.running.distributed import StartUp
 from cli.assemble import LocalPlayer, RayPlayer
 from cli.build import voices
 from cli.common import (
@@ -148,13 +150,30 @@ def run(
     )
     store = writable_store(config.home)
     command = " ".join(["cairn", *sys.argv[1:]])
+    startups: list[StartUp] = []
     if workers:
         total = len(specs) * trials
         with RayPlayer(config) as on_ray, TrialCounter(total, f"{workers} workers") as counter:
             run_id, results = on_ray.play(config, specs, store, command, counter.update)
+            startups = on_ray.startups
+        say_startups(startups)
     else:
         with LocalPlayer(config) as here, ProgressObserver() as bars:
             run_id, results = here.play(config, specs, store, command, bars)
     report_console(json_path).print(results_table(results, run_id))
     if json_path is not None:
-        write_json(json_path, results_json(results, run_id))
+        report = results_json(results, run_id)
+        if workers:
+            report["workers"] = [asdict(startup) for startup in startups]
+        write_json(json_path, report)
+
+
+def say_startups(startups: list[StartUp]) -> None:
+    """One line on stderr: how long the workers took to be ready (the slowest decides)."""
+    if startups:
+        slowest = max(startups, key=lambda s: s.ready)
+        print(
+            f"{len(startups)} workers ready in {slowest.ready:.1f} s at most "
+            f"(process {slowest.process:.1f} s, model {slowest.loading:.1f} s)",
+            file=sys.stderr,
+        )

@@ -74,6 +74,13 @@ def _gemma(messages: Sequence[Message]) -> str:
     return text + "<start_of_turn>model\n"
 
 
+def cpu_share() -> int:
+    """The cores this process may use: what Ray gave a worker (it sets OMP_NUM_THREADS to
+    the actor's CPUs), else up to two (more buys llama.cpp little on a small model)."""
+    given = os.environ.get("OMP_NUM_THREADS", "")
+    return int(given) if given.isdigit() and int(given) > 0 else min(2, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class ModelFile:
     locate: Callable[[Path], Path]
@@ -108,7 +115,7 @@ class EmbeddedLLM(Backend):
         self.name = f"embedded:{model}"
         self._file = MODELS[model]
         path = self._file.locate(cache_dir)
-        threads = threads or min(2, os.cpu_count() or 1)
+        threads = threads or cpu_share()
         from llama_cpp import Llama
 
         try:

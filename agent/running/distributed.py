@@ -31,6 +31,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,15 +245,39 @@ class Worker:
     spec is played by a fresh loop and agent (the factory may reuse a loaded model), so a
     result does not depend on which worker played it, or what it played before."""
 
-    def __init__(self, make_loop: MakeLoop, games_dir: Path) -> None:
+    def __init__(self, make_loop: MakeLoop, games_dir: Path, asked_at: float) -> None:
         self.make_loop = make_loop
         self.environments = Environments(games_dir)
+        self.asked_at = asked_at  # when the driver asked Ray for this worker (wall clock)
+        self.started = time.time() - asked_at  # until its process could take a call
+
+    def warm(self, config: RunConfig, warm_up: WarmUp) -> StartUp:
+        """Load what the run's trials use (the model) before the first: how long it took
+        this worker to be ready, from the moment it was asked for."""
+        loading = time.time()
+        warm_up(config)
+        now = time.time()
+        return StartUp(self.started, now - loading, now - self.asked_at)
 
     def play(self, service: Any, spec: EnvSpec, run_id: int, config: RunConfig) -> EnvResult:
         recorder, learner = RemoteRecorder(service), RemoteLearner(service)
         loop = self.make_loop(config, self.environments, recorder, learner, run_id)
         (result,) = loop.run([spec])
         return result
+
+
+@dataclass(frozen=True)
+class StartUp:
+    """A worker's start-up, in seconds: its process (Ray's scheduling, Python, imports),
+    then loading what it uses (the model), and the two from when it was asked for."""
+
+    process: float
+    loading: float
+    ready: float
+
+
+# Loads what a worker's trials will use (e.g. the model), once per worker process.
+WarmUp = Callable[[RunConfig], None]
 
 
 @dataclass(frozen=True)
@@ -309,17 +334,24 @@ class WorkerPool:
     starting a worker — its process, model and JVM — can cost more than its trials."""
 
     def __init__(
-        self, make_loop: MakeLoop, games_dir: Path, size: int, address: str | None = None
+        self,
+        make_loop: MakeLoop,
+        games_dir: Path,
+        size: int,
+        address: str | None = None,
+        warm_up: WarmUp = lambda config: None,
     ) -> None:
         with contextlib.redirect_stdout(sys.stderr):  # Ray's messages; stdout is the caller's
             start_ray(address, size)  # first: it sets what Ray reads on import
         import ray
 
-        self.size = size
+        self.size, self.warm_up = size, warm_up
         self._new = lambda: ray.remote(num_cpus=1, max_restarts=0)(Worker).remote(
-            make_loop, games_dir
+            make_loop, games_dir, time.time()
         )
         self.idle: list[Any] = []
+        self._starting: list[Any] = []  # the new workers' start-ups, not yet read
+        self.startups: list[StartUp] = []  # of every worker started, in order
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -334,8 +366,22 @@ class WorkerPool:
             ray.kill(worker)
         self.idle = []
 
-    def _worker(self) -> Any:
-        return self.idle.pop() if self.idle else self._new()
+    def _worker(self, config: RunConfig) -> Any:
+        """An idle worker, or a new one that loads what ``config``'s trials use first (all
+        new workers at once: each in its own process)."""
+        if self.idle:
+            return self.idle.pop()
+        worker: Any = self._new()
+        self._starting.append(worker.warm.remote(config, self.warm_up))
+        return worker
+
+    def _read_startups(self) -> None:
+        import ray
+
+        ready, self._starting = ray.wait(self._starting, num_returns=len(self._starting))[0], []
+        for future in ready:
+            with contextlib.suppress(Exception):  # a worker that died did not start
+                self.startups.append(ray.get(future))
 
     def run(
         self,
@@ -365,7 +411,7 @@ class WorkerPool:
             while queue or playing:
                 while queue and len(playing) < self.size:
                     index, spec = queue.pop(0)
-                    worker = self._worker()
+                    worker = self._worker(plan.config)
                     future = worker.play.remote(service, spec, plan.run_id, plan.config)
                     playing[future] = (index, spec, worker)
                 done, _ = ray.wait(list(playing), num_returns=1, timeout=0.5)
@@ -384,6 +430,7 @@ class WorkerPool:
                             )
                         )
             on_progress(ray.get(service.progress.remote()))
+            self._read_startups()
         except KeyboardInterrupt as stop:
             self._interrupt(service, [w for _, _, w in playing.values()], interruption_reason(stop))
             raise

@@ -79,8 +79,12 @@ def test_workers_play_in_parallel_and_one_service_writes_everything(
         cache=cache_root,
     )
     assert result.returncode == 0, result.stderr
-    runs = json.loads(result.stdout)["runs"]
+    report = json.loads(result.stdout)
+    runs = report["runs"]
     assert [r["env"] for r in runs] == GAMES  # in the order asked, whoever played them
+    assert len(report["workers"]) == 2  # each worker's start-up, reported
+    assert all(0 < w["process"] <= w["ready"] and w["loading"] >= 0 for w in report["workers"])
+    assert "2 workers ready in" in result.stderr
     assert all([t["trial"] for t in r["trials"]] == [1, 2] for r in runs)
     counts = check_store(home)
     assert counts["trials"] == 6 and counts["insights"] > 0
