@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -216,33 +216,41 @@ class Store:
 
     def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
         """Record a step and the LLM calls behind it in one transaction."""
+        self.add_steps(run_id, trial_id, (step,))
+
+    def add_steps(self, run_id: int, trial_id: int, steps: Sequence[Step]) -> None:
+        """Record steps of one trial and the LLM calls behind them in one transaction."""
         with self.db.atomic():
-            self.db.table("steps").insert(
-                {
-                    "trial_id": trial_id,
-                    "idx": step.index,
-                    "action": step.action,
-                    "observation": step.observation,
-                    "reward": step.reward,
-                    "score": step.score,
-                    "won": int(step.won),
-                    "lost": int(step.lost),
-                    "terminated": int(step.terminated),
-                    "truncated": int(step.truncated),
-                    "proposal": step.proposal,
-                    "grounding": step.grounding,
-                    "note": step.note,
-                    "candidates": json.dumps([asdict(c) for c in step.candidates]),
-                    "env_seconds": step.env_seconds,
-                    "llm_seconds": step.llm_seconds,
-                    "agent_seconds": step.agent_seconds,
-                    "state_key": step.state_key,
-                    "cited": json.dumps(list(step.cited)),
-                    "location": step.location,
-                    "inventory": json.dumps(list(step.inventory)),
-                }
-            )
-            self._insert_llm_calls(run_id, trial_id, step.index, step.llm_calls)
+            for step in steps:
+                self._insert_step(run_id, trial_id, step)
+
+    def _insert_step(self, run_id: int, trial_id: int, step: Step) -> None:
+        self.db.table("steps").insert(
+            {
+                "trial_id": trial_id,
+                "idx": step.index,
+                "action": step.action,
+                "observation": step.observation,
+                "reward": step.reward,
+                "score": step.score,
+                "won": int(step.won),
+                "lost": int(step.lost),
+                "terminated": int(step.terminated),
+                "truncated": int(step.truncated),
+                "proposal": step.proposal,
+                "grounding": step.grounding,
+                "note": step.note,
+                "candidates": json.dumps([asdict(c) for c in step.candidates]),
+                "env_seconds": step.env_seconds,
+                "llm_seconds": step.llm_seconds,
+                "agent_seconds": step.agent_seconds,
+                "state_key": step.state_key,
+                "cited": json.dumps(list(step.cited)),
+                "location": step.location,
+                "inventory": json.dumps(list(step.inventory)),
+            }
+        )
+        self._insert_llm_calls(run_id, trial_id, step.index, step.llm_calls)
 
     def add_llm_calls(
         self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]

@@ -92,8 +92,7 @@ class Service:
     def add_steps(self, run_id: int, trial_id: int, steps: Sequence[Step]) -> None:
         """Several steps of one trial in one call (a worker sends them a few at a time)."""
         with self.lock:
-            for step in steps:
-                self.recorder.add_step(run_id, trial_id, step)
+            self.recorder.add_steps(run_id, trial_id, steps)
 
     def add_llm_calls(
         self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
@@ -197,6 +196,10 @@ class RemoteRecorder:
             description=description,
             observation=observation,
         )
+
+    def add_steps(self, run_id: int, trial_id: int, steps: Sequence[Step]) -> None:
+        for step in steps:
+            self.add_step(run_id, trial_id, step)
 
     def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
         if (run_id, trial_id) != self._trial:
