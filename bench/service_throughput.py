@@ -27,16 +27,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from recall_overhead import fill
 
 from agent.environments.spec import EnvSpec, Variation
-from agent.learning.learner import GRAPH_FILE, MemoryLearner
+from agent.running.config import PolicyName, RunConfig
 from agent.running.distributed import RemoteRecorder, Service
 from agent.running.trials import TrialContext
+from cli.distributed import MemoryServiceFactory
 from memory.embedding import HashEmbedder
 from memory.memory import Memory
 from memory.records import Situation, Start, Step, TrialOutcome
@@ -49,16 +49,9 @@ STEPS = 30
 PER_CALL = RemoteRecorder.STEPS_PER_CALL
 
 
-@dataclass(frozen=True)
-class BenchService:
-    """The memory service's factory for the filled home (hash embedder, index on disk)."""
-
-    home: Path
-
-    def __call__(self) -> tuple[Any, Any]:
-        store = Store.in_home(self.home, any_thread=True)
-        memory = Memory(store, VectorIndex(HashEmbedder(), self.home / "chroma"))
-        return store, MemoryLearner(memory, graph_path=self.home / GRAPH_FILE)
+def service_factory(home: Path) -> MemoryServiceFactory:
+    """The memory service's factory, as ``cairn run --workers`` builds it, for the home."""
+    return MemoryServiceFactory(RunConfig(policy=PolicyName.evidence, home=home))
 
 
 def prepare(home: Path, size: int) -> None:
@@ -68,6 +61,7 @@ def prepare(home: Path, size: int) -> None:
         return
     home.mkdir(parents=True, exist_ok=True)
     store = Store.in_home(home)
+    store.set_setting("embedder", HashEmbedder.name)  # the service opens the home with it
     fill(store, size, random.Random(size))
     memory = Memory(store, VectorIndex(HashEmbedder(), home / "chroma"))
     started = time.perf_counter()
@@ -136,7 +130,7 @@ def replay(
 def callers(home: Path, in_process: bool) -> tuple[Call, Callable[[], None]]:
     """Calls into one memory service, and how to stop it."""
     if in_process:
-        here = Service(BenchService(home))
+        here = Service(service_factory(home))
 
         def call_here(method: str, *args: Any) -> Any:
             return getattr(here, method)(*args)
@@ -146,7 +140,7 @@ def callers(home: Path, in_process: bool) -> tuple[Call, Callable[[], None]]:
 
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     service: Any = ray.remote(Service)  # as the workers' service is started
-    actor = service.options(num_cpus=0, max_concurrency=64).remote(BenchService(home))
+    actor = service.options(num_cpus=0, max_concurrency=64).remote(service_factory(home))
 
     def call_ray(method: str, *args: Any) -> Any:
         return ray.get(getattr(actor, method).remote(*args))

@@ -8,6 +8,7 @@ follows, and can always be rebuilt from SQLite (``rebuild_index``). Inside ``tra
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -30,10 +31,22 @@ class _Deferred:
 
 
 class Memory:
-    def __init__(self, store: Store, index: VectorIndex | None = None) -> None:
+    """``index_lag``: how many seconds the index may trail SQLite. 0 (the default): each
+    commit's entries are written at once. The memory service gives it a few seconds: an
+    index write costs ~25 ms however few entries it has, so the entries of many trials are
+    written together (recall reads SQLite, which is never behind; a crash leaves the index
+    behind, and ``repair`` catches it up)."""
+
+    MAX_LAGGING = 256  # entries: written then, whatever their age
+
+    def __init__(
+        self, store: Store, index: VectorIndex | None = None, *, index_lag: float = 0.0
+    ) -> None:
         self.store = store
         self.index = index
+        self.index_lag = index_lag
         self._deferred: _Deferred | None = None
+        self._lagging, self._lagging_since = _Deferred(), 0.0
         if index is not None and not index.matches_embedder():
             self.rebuild_index()  # built by another embedding model: re-embed from SQLite
 
@@ -55,9 +68,36 @@ class Memory:
                 yield
         finally:
             self._deferred = None
-        self.reindex(deferred.insights)
-        if self.index is not None:
-            self.index.add_exemplars(deferred.exemplars)
+        self._write_index(deferred)
+
+    def _write_index(self, entries: _Deferred) -> None:
+        """Committed entries to the index: now, or with the others lagging (``index_lag``)."""
+        if self.index is None:
+            return
+        if not self.index_lag:
+            self._index_now(entries)
+            return
+        lagging = self._lagging
+        if not (lagging.insights or lagging.exemplars):
+            self._lagging_since = time.monotonic()
+        lagging.insights |= entries.insights
+        lagging.exemplars += entries.exemplars
+        old = time.monotonic() - self._lagging_since >= self.index_lag
+        if old or len(lagging.insights) + len(lagging.exemplars) >= self.MAX_LAGGING:
+            self.flush_index()
+
+    def flush_index(self) -> None:
+        """Write what the index lags behind SQLite (``index_lag``)."""
+        lagging, self._lagging = self._lagging, _Deferred()
+        self._index_now(lagging)
+
+    def _index_now(self, entries: _Deferred) -> None:
+        assert self.index is not None
+        if entries.insights:
+            changed = [self.store.insights.get(i) for i in sorted(entries.insights)]
+            self.index.add_insights([i for i in changed if i is not None])
+        if entries.exemplars:
+            self.index.add_exemplars(entries.exemplars)
 
     def learn(self, updates: Iterable[InsightUpdate], actor: str | None = None) -> list[Operation]:
         ops: list[Operation] = []
@@ -97,7 +137,9 @@ class Memory:
         found = []
         for hit in self.index.similar(INSIGHTS, text, k=5, where={"status": "active"}):
             found.append((self.store.insights.get(hit.id), hit.similarity))
-        pending = sorted(self._deferred.insights) if self._deferred else []
+        pending = sorted(
+            self._lagging.insights | (self._deferred.insights if self._deferred else set())
+        )
         changed = [i for i in map(self.store.insights.get, pending) if i is not None]
         if changed:
             query, *vectors = self.index.embedder.embed([text, *(i.text for i in changed)])
@@ -108,8 +150,8 @@ class Memory:
         stored = replace(exemplar, id=self.store.exemplars.add(exemplar))
         if self._deferred is not None:
             self._deferred.exemplars.append(stored)
-        elif self.index is not None:
-            self.index.add_exemplars([stored])
+        else:
+            self._write_index(_Deferred(exemplars=[stored]))
         return stored
 
     def reindex(self, insight_ids: set[int]) -> None:
@@ -117,11 +159,8 @@ class Memory:
         a ``transaction``, once it commits)."""
         if self._deferred is not None:
             self._deferred.insights |= insight_ids
-            return
-        if self.index is None or not insight_ids:
-            return
-        changed = [self.store.insights.get(i) for i in sorted(insight_ids)]
-        self.index.add_insights([i for i in changed if i is not None])
+        elif insight_ids:
+            self._write_index(_Deferred(insights=set(insight_ids)))
 
     def stamp(self) -> dict[str, int]:
         """Where SQLite is now; a derived index saved with another stamp is stale."""

@@ -267,6 +267,7 @@ class MemoryLearner:
             self._save_graph()
 
     def finish(self) -> None:
+        self.memory.flush_index()
         if self._graph_unsaved:
             self._save_graph()
 

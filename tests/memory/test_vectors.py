@@ -45,6 +45,27 @@ def test_index_follows_sqlite_and_rebuilds_from_it(store: Store, tmp_path: Path)
     assert reopened.count(INSIGHTS) == 2
 
 
+def test_a_lagging_index_writes_many_commits_at_once_and_when_flushed(
+    store: Store, tmp_path: Path
+) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"), index_lag=3600)
+    for subject in ("open cupboard", "go to kitchen"):
+        with memory.transaction():
+            memory.learn([InsightUpdate(subject, Relation.NECESSARY, "boil water", HERE)])
+    memory.remember(exemplar("boil", "Your task is to boil water.", 50.0))
+    assert memory.index is not None
+    assert (memory.index.count(INSIGHTS), memory.index.count(EXEMPLARS)) == (0, 0)  # trailing
+    assert [i.subject for i in memory.insights_for("scienceworld", "boil", "3")] == [
+        "open cupboard",
+        "go to kitchen",
+    ]  # recall reads SQLite, which is never behind
+    memory.flush_index()
+    assert (memory.index.count(INSIGHTS), memory.index.count(EXEMPLARS)) == (2, 1)
+    memory.MAX_LAGGING = 1  # a lag that is full is written whatever its age
+    memory.learn([InsightUpdate("heat pot", Relation.NECESSARY, "boil water", HERE)])
+    assert memory.index.count(INSIGHTS) == 3
+
+
 def test_repair_brings_an_index_a_crash_left_behind_level_with_sqlite(
     store: Store, tmp_path: Path
 ) -> None:
