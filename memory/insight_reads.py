@@ -219,16 +219,23 @@ class InsightReads:
         return [{**row, "steps": json.loads(row["steps"] or "[]")} for row in rows]
 
 
+# Stored words to their enums by lookup: recall reads a thousand rows or more each time, and
+# calling an Enum is the slow way.
+_RELATIONS = {relation.value: relation for relation in Relation}
+_SCOPES = {scope.value: scope for scope in Scope}
+_STATUSES = {status.value: status for status in Status}
+
+
 def insight_from_row(row: dict[str, Any]) -> Insight:
     return Insight(
         subject=row["subject"],
-        relation=Relation(row["relation"]),
+        relation=_RELATIONS[row["relation"]],
         goal=row["goal"],
-        where=Where(Scope(row["scope"]), row["env"], row["task"], row["variation"]),
+        where=Where(_SCOPES[row["scope"]], row["env"], row["task"], row["variation"]),
         support=float(row["support"] or 0),
         refute=float(row["refute"] or 0),
         id=int(row["id"]),
-        status=Status(row["status"]),
+        status=_STATUSES[row["status"]],
         origin=row["origin"] or "",
         pinned=bool(row["pinned"]),
         order=row["ord"],

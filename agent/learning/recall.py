@@ -42,6 +42,11 @@ class Recollection:
     plan: Plan = field(default_factory=Plan)  # what this trial sets out to do
     kinds: Kinds = field(default_factory=Kinds)  # what paid and lost in the task's other games
 
+    def for_learning(self) -> Recollection:
+        """What learning after the trial reads of it (the plan the trial set out with): what
+        a worker hands back to the memory service, not the insights and archive it got."""
+        return Recollection(self.goal, self.env, self.task, self.variation, plan=self.plan)
+
     @cached_property
     def experience(self) -> Experience:
         """What actions did in this game, tallied once per trial from its archive."""

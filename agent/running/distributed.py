@@ -233,7 +233,7 @@ class RemoteLearner(RemoteRecorder):
         steps: Sequence[Step],
         outcome: TrialOutcome,
     ) -> None:
-        self._call("after_trial", context, recollection, tuple(steps), outcome)
+        self._call("after_trial", context, recollection.for_learning(), tuple(steps), outcome)
 
     def after_trials(self, trials: Sequence[Finished]) -> None:
         for trial in trials:
