@@ -159,15 +159,15 @@ def build_learning(
     llm: LLM | None = None,
     embedder: Embedder | None = None,
     *,
-    index_lag: float = 0.0,
+    lag: float = 0.0,
 ) -> Learning:
     """The run's learner on ``config.home``'s memory (``embedder``: the home's own unless
-    given), reflecting with ``llm`` too when the config says so; its index may trail SQLite
-    by ``index_lag`` seconds (``Memory``)."""
+    given), reflecting with ``llm`` too when the config says so; what is derived or broad
+    may trail SQLite by ``lag`` seconds (``Memory``)."""
     if not config.memory:
         return Learning(NoLearning())
     memory = open_memory(config.home, store, embedder, config.memory_url)
-    memory.index_lag = index_lag
+    memory.lag = lag
     memory.repair()  # a crashed run may have left the index behind SQLite
     llm_reflector = None
     if config.reflects_with_model:

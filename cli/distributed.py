@@ -31,12 +31,12 @@ class MemoryServiceFactory:
         store = Store.in_home(config.home, any_thread=True)  # its calls come on threads
         reflects = config.reflects_with_model
         model = open_model(config.llm, config.base_url, config.seed) if reflects else None
-        return store, build_learning(config, store, model, index_lag=INDEX_LAG).learner
+        return store, build_learning(config, store, model, lag=LAG).learner
 
 
-# Seconds the memory service's vector index may trail SQLite: trials arriving within them
-# share one index write (see ``memory.memory.Memory``).
-INDEX_LAG = 2.0
+# Seconds the memory service's index and broad insights may trail SQLite: trials arriving
+# within them share one index write and one read of the broad scopes (``memory.memory``).
+LAG = 2.0
 
 
 def worker_loop(

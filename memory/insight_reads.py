@@ -67,22 +67,41 @@ class InsightReads:
         environment's and global ones, narrowest scope first. Each scope gives at most
         ``per_scope``, pinned then most confident first, so recall costs the same with a
         thousand insights stored or a million."""
+        return self.narrow(env_name, task, variation, per_scope) + self.broad(env_name, per_scope)
+
+    def narrow(
+        self, env_name: str, task: str, variation: str | None, per_scope: int = RECALL_PER_SCOPE
+    ) -> list[Insight]:
+        """``for_task``'s variation and task scopes."""
+        return self._best(
+            ("variation", "env = ? and task = ? and variation is ?", [env_name, task, variation]),
+            ("task", "env = ? and task = ?", [env_name, task]),
+            per_scope=per_scope,
+        )
+
+    def broad(self, env_name: str, per_scope: int = RECALL_PER_SCOPE) -> list[Insight]:
+        """``for_task``'s environment and global scopes (the same for every task)."""
+        return self._best(
+            ("environment", "env = ?", [env_name]), ("global", "1", []), per_scope=per_scope
+        )
+
+    def _best(self, *scopes: tuple[str, str, list[Any]], per_scope: int) -> list[Insight]:
+        """The best ``per_scope`` active insights of each (scope, condition, arguments), in
+        that order of scopes."""
         # Rank on the covering index (narrow rows), then read the chosen rows whole.
         rank = f"pinned desc, {CONFIDENCE} desc, support desc, id"
         best = f"order by {rank} limit {int(per_scope)}"
+        chosen = " union all ".join(
+            f"select id from (select id from insights where status = 'active' "
+            f"and scope = '{scope}' and {condition} {best})"
+            for scope, condition, _ in scopes
+        )
+        order = " ".join(f"when '{scope}' then {n}" for n, (scope, _, _) in enumerate(scopes))
+        arguments = [argument for _, _, given in scopes for argument in given]
         rows = self.db.query(
-            f"""select * from insights where id in (
-                  select id from (select id from insights where status = 'active'
-                    and scope = 'variation' and env = ? and task = ? and variation is ? {best})
-                  union all select id from (select id from insights where status = 'active'
-                    and scope = 'task' and env = ? and task = ? {best})
-                  union all select id from (select id from insights where status = 'active'
-                    and scope = 'environment' and env = ? {best})
-                  union all select id from (select id from insights where status = 'active'
-                    and scope = 'global' {best}))
-                order by case scope when 'variation' then 0 when 'task' then 1
-                  when 'environment' then 2 else 3 end, {rank}""",
-            [env_name, task, variation, env_name, task, env_name],
+            f"select * from insights where id in ({chosen}) "
+            f"order by case scope {order} end, {rank}",
+            arguments,
         )
         return [insight_from_row(r) for r in rows]
 

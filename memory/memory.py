@@ -31,22 +31,26 @@ class _Deferred:
 
 
 class Memory:
-    """``index_lag``: how many seconds the index may trail SQLite. 0 (the default): each
-    commit's entries are written at once. The memory service gives it a few seconds: an
-    index write costs ~25 ms however few entries it has, so the entries of many trials are
-    written together (recall reads SQLite, which is never behind; a crash leaves the index
-    behind, and ``repair`` catches it up)."""
+    """``lag``: how many seconds what is derived or broad may trail SQLite. 0 (the
+    default): nothing does. The memory service, which learns a cluster's trials, gives it a
+    few seconds, and then:
+
+    - the index is written for many commits at once (a write costs ~25 ms however few
+      entries it has); a crash leaves it behind, and ``repair`` catches it up;
+    - the environment- and global-scope insights recall reads (up to 2,000 rows, the same
+      for every task) are read again once they are that old; a variation's and its task's
+      own insights are always read fresh, so trial 2 still learns from trial 1.
+    """
 
     MAX_LAGGING = 256  # entries: written then, whatever their age
 
-    def __init__(
-        self, store: Store, index: VectorIndex | None = None, *, index_lag: float = 0.0
-    ) -> None:
+    def __init__(self, store: Store, index: VectorIndex | None = None, *, lag: float = 0.0) -> None:
         self.store = store
         self.index = index
-        self.index_lag = index_lag
+        self.lag = lag
         self._deferred: _Deferred | None = None
         self._lagging, self._lagging_since = _Deferred(), 0.0
+        self._broad: dict[str, tuple[float, list[Insight]]] = {}  # env -> (read at, insights)
         if index is not None and not index.matches_embedder():
             self.rebuild_index()  # built by another embedding model: re-embed from SQLite
 
@@ -71,10 +75,10 @@ class Memory:
         self._write_index(deferred)
 
     def _write_index(self, entries: _Deferred) -> None:
-        """Committed entries to the index: now, or with the others lagging (``index_lag``)."""
+        """Committed entries to the index: now, or with the others lagging (``lag``)."""
         if self.index is None:
             return
-        if not self.index_lag:
+        if not self.lag:
             self._index_now(entries)
             return
         lagging = self._lagging
@@ -82,12 +86,12 @@ class Memory:
             self._lagging_since = time.monotonic()
         lagging.insights |= entries.insights
         lagging.exemplars += entries.exemplars
-        old = time.monotonic() - self._lagging_since >= self.index_lag
+        old = time.monotonic() - self._lagging_since >= self.lag
         if old or len(lagging.insights) + len(lagging.exemplars) >= self.MAX_LAGGING:
             self.flush_index()
 
     def flush_index(self) -> None:
-        """Write what the index lags behind SQLite (``index_lag``)."""
+        """Write what the index lags behind SQLite (``lag``)."""
         lagging, self._lagging = self._lagging, _Deferred()
         self._index_now(lagging)
 
@@ -208,7 +212,15 @@ class Memory:
     # --- recalling -----------------------------------------------------------------------
 
     def insights_for(self, env_name: str, task: str, variation: str | None) -> list[Insight]:
-        return self.store.insights.for_task(env_name, task, variation)
+        """What holds for the variation, narrowest scope first (broad ones up to ``lag`` old)."""
+        insights = self.store.insights
+        if not self.lag:
+            return insights.for_task(env_name, task, variation)
+        read_at, broad = self._broad.get(env_name, (0.0, []))
+        if time.monotonic() - read_at >= self.lag:
+            read_at, broad = time.monotonic(), insights.broad(env_name)
+            self._broad[env_name] = (read_at, broad)
+        return insights.narrow(env_name, task, variation) + broad
 
     def exemplars_for(
         self, env_name: str, task: str, variation: str | None, description: str, limit: int = 5

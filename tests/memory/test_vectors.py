@@ -48,7 +48,7 @@ def test_index_follows_sqlite_and_rebuilds_from_it(store: Store, tmp_path: Path)
 def test_a_lagging_index_writes_many_commits_at_once_and_when_flushed(
     store: Store, tmp_path: Path
 ) -> None:
-    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"), index_lag=3600)
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"), lag=3600)
     for subject in ("open cupboard", "go to kitchen"):
         with memory.transaction():
             memory.learn([InsightUpdate(subject, Relation.NECESSARY, "boil water", HERE)])
@@ -64,6 +64,22 @@ def test_a_lagging_index_writes_many_commits_at_once_and_when_flushed(
     memory.MAX_LAGGING = 1  # a lag that is full is written whatever its age
     memory.learn([InsightUpdate("heat pot", Relation.NECESSARY, "boil water", HERE)])
     assert memory.index.count(INSIGHTS) == 3
+
+
+def test_a_lagging_memory_reads_broad_insights_again_only_once_they_are_old(
+    store: Store,
+) -> None:
+    memory = Memory(store, lag=3600)
+    broad = Where(Scope.ENVIRONMENT, "scienceworld")
+    memory.learn([InsightUpdate("look around", Relation.NECESSARY, "win", broad)])
+    assert [i.subject for i in memory.insights_for("scienceworld", "boil", "3")] == ["look around"]
+    memory.learn([InsightUpdate("wait", Relation.NECESSARY, "win", broad)])
+    memory.learn([InsightUpdate("open cupboard", Relation.NECESSARY, "boil water", HERE)])
+    recalled = [i.subject for i in memory.insights_for("scienceworld", "boil", "3")]
+    assert recalled == ["open cupboard", "look around"]  # the variation's fresh, broad ones kept
+    memory.lag = 1e-9
+    recalled = [i.subject for i in memory.insights_for("scienceworld", "boil", "3")]
+    assert recalled[0] == "open cupboard" and set(recalled[1:]) == {"look around", "wait"}
 
 
 def test_repair_brings_an_index_a_crash_left_behind_level_with_sqlite(
