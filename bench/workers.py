@@ -5,7 +5,8 @@
     python bench/workers.py --specs scienceworld:melt@dev:0 scienceworld:boil@dev:0 ...
 
 Each configuration is one `cairn run ... --workers N` in a fresh home, timed from the command's
-start to its end (Ray's start-up included), so the number is what a user gets. TextWorld
+start to its end (Ray's start-up included), so the number is what a user gets; "ready s" is
+the slowest worker's start-up, from when it was asked for to its model loaded. TextWorld
 seeds < 10000 only (seeds >= 10000 are reserved for evaluation).
 """
 
@@ -55,7 +56,10 @@ def main() -> None:
             home,
         ]
         subprocess.run(warm, capture_output=True, check=True)
-    print(f"{'workers':>8} {'wall s':>8} {'trials/hour':>12} {'mean score':>11} {'failed':>7}")
+    print(
+        f"{'workers':>8} {'wall s':>8} {'trials/hour':>12} {'mean score':>11} {'failed':>7} "
+        f"{'ready s':>8}"
+    )
     for workers in args.workers:
         with tempfile.TemporaryDirectory() as home:
             command = [
@@ -82,12 +86,14 @@ def main() -> None:
             wall = time.perf_counter() - started
         if done.returncode != 0:
             sys.exit(f"workers={workers} failed:\n{done.stderr[-2000:]}")
-        trials = [t for run in json.loads(done.stdout)["runs"] for t in run["trials"]]
+        report = json.loads(done.stdout)
+        trials = [t for run in report["runs"] for t in run["trials"]]
         failed = sum(t["status"] == "failed" for t in trials)
         mean = sum(t["score"] for t in trials) / len(trials)
+        ready = max((w["ready"] for w in report.get("workers", [])), default=None)
         print(
             f"{workers or 'here':>8} {wall:8.0f} {total / wall * 3600:12.0f} {mean:11.1f} "
-            f"{failed:7d}",
+            f"{failed:7d} {'-' if ready is None else f'{ready:.1f}':>8}",
             flush=True,
         )
 

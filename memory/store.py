@@ -112,6 +112,12 @@ class WritersWaitDatabase(Database):
             raise refused from error
 
 
+# SQLite keeps 2 MB of pages by default: with a million insights, recall's pages and
+# learning's evict each other on every trial. These are ceilings, used as the file grows.
+CACHE_KIB = 256 * 1024
+MMAP_BYTES = 1024**3
+
+
 class Store:
     """Runs, trials, steps and LLM calls, insights and exemplars, in one SQLite database."""
 
@@ -124,6 +130,8 @@ class Store:
             self.db = WritersWaitDatabase(connection, self.path.parent)
             with self.db.refusals():
                 self.db.execute("PRAGMA busy_timeout = 10000")
+                self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                self.db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
                 self.db.enable_wal()
                 MIGRATIONS.apply(self.db)
         except sqlite3.DatabaseError as error:
