@@ -35,7 +35,7 @@ from recall_overhead import fill
 
 from agent.environments.spec import EnvSpec, Variation
 from agent.running.config import PolicyName, RunConfig
-from agent.running.distributed import RemoteRecorder, Service
+from agent.running.service import RemoteRecorder, Service
 from agent.running.trials import TrialContext
 from cli.distributed import MemoryServiceFactory
 from memory.embedding import HashEmbedder

@@ -32,7 +32,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,207 +40,18 @@ from typing import Any
 from agent.environments import Environments
 from agent.environments.spec import EnvSpec
 from agent.errors import DistributedError
-from agent.learning.recall import Recollection
-from agent.running.commits import GroupCommit
 from agent.running.config import RunConfig
+from agent.running.service import MakeService, RemoteLearner, RemoteRecorder, Service
 from agent.running.trials import (
     EnvResult,
-    Finished,
     Learner,
     Recorder,
-    TrialContext,
     TrialLoop,
     interruption_reason,
 )
-from memory.records import LLMCall, RunStatus, Step, TrialOutcome
 
-MakeService = Callable[[], tuple[Recorder, Learner]]
 # A worker's trial loop for a run: (config, environments, recorder, learner, run id) -> loop
 MakeLoop = Callable[[RunConfig, Environments, Recorder, Learner, int], TrialLoop]
-
-
-class Service:
-    """The memory service's body (a plain class, so it is also usable without Ray).
-
-    Its calls may come at once (the actor serves several threads): every use of the store
-    holds one lock, so there is still one writer. Trials handed back to be learned while a
-    batch is being learned are learned together in the next one (``GroupCommit``); each
-    caller returns once its trial is committed."""
-
-    def __init__(self, make_service: MakeService) -> None:
-        self.recorder, self.learner = make_service()
-        self.lock = threading.RLock()
-        self.commits = GroupCommit(self._learn_batch, self._learn_one)
-        self.running: dict[str, int] = {}  # spec -> trial id in progress
-        self.finished: dict[str, list[TrialOutcome]] = {}
-        self.trial_ids: dict[int, str] = {}
-
-    # Recorder, for the workers
-    def start_trial(self, run_id: int, spec: str, trial: int, *, seed: int | None = None) -> int:
-        with self.lock:
-            trial_id = self.recorder.start_trial(run_id, spec, trial, seed=seed)
-            self.running[spec], self.trial_ids[trial_id] = trial_id, spec
-            return trial_id
-
-    def describe_trial(self, trial_id: int, **fields: Any) -> None:
-        with self.lock:
-            self.recorder.describe_trial(trial_id, **fields)
-
-    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
-        self.add_steps(run_id, trial_id, (step,))
-
-    def add_steps(self, run_id: int, trial_id: int, steps: Sequence[Step]) -> None:
-        """Several steps of one trial in one call (a worker sends them a few at a time)."""
-        with self.lock:
-            self.recorder.add_steps(run_id, trial_id, steps)
-
-    def add_llm_calls(
-        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
-    ) -> None:
-        with self.lock:
-            self.recorder.add_llm_calls(run_id, trial_id, step, calls)
-
-    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
-        with self.lock:
-            self.recorder.finish_trial(trial_id, outcome)
-            spec = self.trial_ids.pop(trial_id, "")
-            self.running.pop(spec, None)
-            self.finished.setdefault(spec, []).append(outcome)
-
-    # Learner, for the workers
-    def recall(self, context: TrialContext) -> Recollection:
-        with self.lock:
-            return self.learner.before_trial(context)
-
-    def after_trial(
-        self,
-        context: TrialContext,
-        recollection: Recollection,
-        steps: Sequence[Step],
-        outcome: TrialOutcome,
-    ) -> None:
-        self.commits.submit(Finished(context, recollection, steps, outcome))
-
-    def _learn_batch(self, trials: Sequence[Finished]) -> None:
-        with self.lock:
-            self.learner.after_trials(trials)
-
-    def _learn_one(self, trial: Finished) -> None:
-        with self.lock:
-            self.learner.after_trial(*trial)
-
-    def finish(self) -> None:
-        with self.lock:
-            self.learner.finish()
-
-    # For the driver
-    def interrupt(self, reason: str) -> None:
-        """The run was interrupted (Ctrl-C, SIGTERM): its running trials end as such."""
-        for trial_id in list(self.running.values()):
-            self.finish_trial(
-                trial_id, TrialOutcome(0.0, False, 0, 0.0, RunStatus.INTERRUPTED, reason)
-            )
-
-    def progress(self) -> int:
-        with self.lock:
-            return sum(len(outcomes) for outcomes in self.finished.values())
-
-    def fail_rest(self, run_id: int, spec: str, trials: int, reason: str) -> EnvResult:
-        """A worker died while playing ``spec``: its running trial and the ones it did not
-        reach are recorded as failed."""
-        failed = TrialOutcome(0.0, False, 0, 0.0, RunStatus.FAILED, reason)
-        with self.lock:
-            running = self.running.get(spec)
-            if running is not None:
-                self.finish_trial(running, failed)
-            while len(self.finished.get(spec, [])) < trials:
-                trial = len(self.finished.get(spec, [])) + 1
-                self.finish_trial(self.start_trial(run_id, spec, trial), failed)
-            return EnvResult(spec, tuple(self.finished[spec]))
-
-
-class RemoteRecorder:
-    """A worker's ``Recorder``: every write goes to the memory service, steps a few at a
-    time (a worker that dies loses at most the last few steps of the trial it fails)."""
-
-    STEPS_PER_CALL = 10
-
-    def __init__(self, service: Any) -> None:
-        self.service = service
-        self._steps: list[Step] = []
-        self._trial: tuple[int, int] = (0, 0)  # run id, trial id of the steps kept
-
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        import ray
-
-        if method != "add_steps":
-            self._send_steps()  # the record stays in order
-        return ray.get(getattr(self.service, method).remote(*args, **kwargs))
-
-    def _send_steps(self) -> None:
-        if self._steps:
-            steps, self._steps = tuple(self._steps), []
-            self._call("add_steps", *self._trial, steps)
-
-    def start_trial(self, run_id: int, spec: str, trial: int, *, seed: int | None = None) -> int:
-        return int(self._call("start_trial", run_id, spec, trial, seed=seed))
-
-    def describe_trial(
-        self, trial_id: int, *, task: str, variation: str | None, description: str, observation: str
-    ) -> None:
-        self._call(
-            "describe_trial",
-            trial_id,
-            task=task,
-            variation=variation,
-            description=description,
-            observation=observation,
-        )
-
-    def add_steps(self, run_id: int, trial_id: int, steps: Sequence[Step]) -> None:
-        for step in steps:
-            self.add_step(run_id, trial_id, step)
-
-    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
-        if (run_id, trial_id) != self._trial:
-            self._send_steps()
-            self._trial = (run_id, trial_id)
-        self._steps.append(step)
-        if len(self._steps) >= self.STEPS_PER_CALL:
-            self._send_steps()
-
-    def add_llm_calls(
-        self, run_id: int, trial_id: int | None, step: int | None, calls: tuple[LLMCall, ...]
-    ) -> None:
-        self._call("add_llm_calls", run_id, trial_id, step, calls)
-
-    def finish_trial(self, trial_id: int, outcome: TrialOutcome) -> None:
-        self._call("finish_trial", trial_id, outcome)
-
-
-class RemoteLearner(RemoteRecorder):
-    """A worker's ``Learner``: recall and reflection happen in the memory service; the
-    recollection is the service's answer, and goes back to it with the finished trial."""
-
-    def before_trial(self, context: TrialContext) -> Recollection:
-        recollection: Recollection = self._call("recall", context)
-        return recollection
-
-    def after_trial(
-        self,
-        context: TrialContext,
-        recollection: Recollection,
-        steps: Sequence[Step],
-        outcome: TrialOutcome,
-    ) -> None:
-        self._call("after_trial", context, recollection.for_learning(), tuple(steps), outcome)
-
-    def after_trials(self, trials: Sequence[Finished]) -> None:
-        for trial in trials:
-            self.after_trial(*trial)
-
-    def finish(self) -> None:
-        self._call("finish")
 
 
 class Worker:
