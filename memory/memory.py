@@ -141,7 +141,9 @@ class Memory:
         transaction under way changed (which the index has not seen yet)."""
         assert self.index is not None
         found = []
-        for hit in self.index.similar(INSIGHTS, text, k=5, where={"status": "active"}):
+        # Over-fetch rather than filter in Chroma (see ``exemplars_for``); the inactive
+        # ones are dropped below.
+        for hit in self.index.similar(INSIGHTS, text, k=OVER_FETCH * 5):
             found.append((self.store.insights.get(hit.id), hit.similarity))
         pending = sorted(
             self._lagging.insights | (self._deferred.insights if self._deferred else set())
