@@ -57,8 +57,10 @@ def test_what_arrives_during_a_batch_is_done_together_in_the_next() -> None:
     assert work.started.wait(timeout=10)  # "a" is being done, alone
     waiting = threading.Thread(target=lambda: submit_all(commits, ["b", "c", "d"]))
     waiting.start()
-    while commits.waiting() < 3:
-        threading.Event().wait(0.01)  # until the three callers wait
+    for _ in range(1000):  # until the three callers wait (10 s at most)
+        if commits.waiting() == 3:
+            break
+        threading.Event().wait(0.01)
     work.go.set()
     first.join(timeout=10)
     waiting.join(timeout=10)
