@@ -49,9 +49,6 @@ class Service:
         with self.lock:
             self.recorder.describe_trial(trial_id, **fields)
 
-    def add_step(self, run_id: int, trial_id: int, step: Step) -> None:
-        self.add_steps(run_id, trial_id, (step,))
-
     def add_steps(self, run_id: int, trial_id: int, steps: Sequence[Step]) -> None:
         """Several steps of one trial in one call (a worker sends them a few at a time)."""
         with self.lock:
@@ -99,10 +96,11 @@ class Service:
     # For the driver
     def interrupt(self, reason: str) -> None:
         """The run was interrupted (Ctrl-C, SIGTERM): its running trials end as such."""
-        for trial_id in list(self.running.values()):
-            self.finish_trial(
-                trial_id, TrialOutcome(0.0, False, 0, 0.0, RunStatus.INTERRUPTED, reason)
-            )
+        with self.lock:
+            for trial_id in list(self.running.values()):
+                self.finish_trial(
+                    trial_id, TrialOutcome(0.0, False, 0, 0.0, RunStatus.INTERRUPTED, reason)
+                )
 
     def progress(self) -> int:
         with self.lock:
