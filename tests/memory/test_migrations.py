@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from memory.knowledge import Scope, Status, Where
-from memory.migrations import MIGRATIONS, legacy_variation_key
+from memory.legacy_variations import legacy_variation_key
+from memory.migrations import MIGRATIONS
 from memory.store import Store
 
 LEVEL_2, LEVEL_8, DEFAULT = (
