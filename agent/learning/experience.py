@@ -225,16 +225,28 @@ class Knowledge:
         return self.likely_moves.get(place, {}).get(action) in self.visited
 
     @cached_property
-    def places(self) -> frozenset[str]:
-        """Words of places: visited ones, and what moving commands lead to ("teleport to
-        kitchen") — where things are, never the thing a task asks for."""
-        words = content_words(" ".join(self.visited)) | {"door"}
+    def places(self) -> frozenset[frozenset[str]]:
+        """Names of places, as their words: visited ones, and what moving commands lead to
+        ("teleport to kitchen") — where things are, never the thing a task asks for."""
+        names = {content_words(p) for p in self.visited} | {frozenset({"door"})}
         for e in self.both:
             for offered in e.offered_at_place.values():
-                words |= {
-                    w for a in offered if template_of(a) in self.movers for w in object_words(a)
-                }
-        return words
+                names |= {object_words(a) for a in offered if template_of(a) in self.movers}
+        return frozenset(name for name in names if name)
+
+    @cached_property
+    def unentered(self) -> frozenset[str]:
+        """Words of places no trial has entered that a move offered somewhere names, by a
+        way no trial has followed ("teleport to greenhouse", "go east"): the world still
+        unseen."""
+        entered = content_words(" ".join(self.visited)) | {"door"}
+        found: set[str] = set()
+        for e in self.both:
+            for place, offered in e.offered_at_place.items():
+                for action in offered:
+                    if self.leads_somewhere_new(place, action):
+                        found |= object_words(action) - entered
+        return frozenset(found)
 
     def frontier(self, place: str) -> bool:
         """Is there an action at ``place`` no one has taken there that may do something?"""
@@ -265,7 +277,10 @@ class Knowledge:
 
 
 def names_a_place(action: str, known: Knowledge) -> bool:
-    return bool(object_words(action) & known.places)
+    """Is it on a place, a door or a way ("focus on living room", "focus on door to
+    hallway"), not a thing that shares a word with one ("living thing in flower pot 3")?"""
+    named = object_words(action)
+    return any(place <= named for place in known.places)
 
 
 def ranked(embedder: Embedder, task: str, actions: Sequence[str]) -> list[str]:

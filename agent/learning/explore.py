@@ -18,7 +18,9 @@ step the ``Explorer`` votes:
              raise the best score, taken as soon as the way to where it can be taken is
              done (an elimination search: each loss is remembered for the variation); and
              off a way that took an irreversible action which paid, that action wherever
-             it is offered (the way broke; the right "focus on" is still right)
+             it is offered (the way broke; the right "focus on" is still right); and a
+             thing of the kind the goal names, as soon as it is seen ("focus on adult pea
+             plant" for "find a(n) plant"), in any trial
 
 This one voice replaces novelty, the loop guard, replayed experience and the single frontier
 gamble of earlier versions.
@@ -33,7 +35,10 @@ from agent.acting.policy import Vote
 from agent.acting.state import Turn
 from agent.acting.text import goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge
+from agent.learning.kinds import named_by_goal
 from agent.learning.plans import Plan
+from memory.knowledge import Scope, Where
+from reflection.trajectory import goal_for
 
 # In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
 UNTRIED = 1.0  # never taken at this place, times its command's promise: what exploring is
@@ -120,6 +125,8 @@ class Explorer:
     @staticmethod
     def _explore(turn: Turn, known: Knowledge) -> dict[str, Vote]:
         here, goal = turn.situation, goal_words(turn.task)
+        asked = goal_for(Where(Scope.VARIATION), turn.task)  # "find a(n) plant"
+        committed = {template_of(step.action) for step in turn.history}
         tried_here = known.tried_at(here.location)
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
@@ -131,6 +138,8 @@ class Explorer:
                 votes[action] = Vote(-FATAL)
                 continue
             if action in turn.irreversible_actions and not named:
+                if named_by_goal(action, asked) and template_of(action) not in committed:
+                    votes[action] = Vote(GAMBLE)  # the kind the goal asks for: a sure bet
                 continue  # a gamble: left to the elimination search
             if action not in tried_here and known.leads_back(here.location, action):
                 value = 0.0  # a known way to a known place: no news

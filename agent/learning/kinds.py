@@ -47,6 +47,13 @@ def thing_of(action: str) -> str:
     return " ".join(words(action)[skip:])
 
 
+def named_by_goal(action: str, goal: str) -> bool:
+    """Does the goal name the kind of thing the action is on, by its head noun ("focus on
+    adult pea plant" for "find a(n) plant")?"""
+    head = head_of(thing_of(action))
+    return bool(head) and head in content_words(goal)
+
+
 def asks_for_any(goal: str) -> bool:
     """Does the goal ask for any thing of a kind ("find a(n) plant"), not a particular one
     ("find the animal with the longest life span", "melt soap")?"""

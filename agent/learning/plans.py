@@ -68,7 +68,9 @@ def choose_plan(
     """A won game's shortest form. Else, from the second trial, the elimination search's
     next candidate — the irreversible action no trial has taken that the task's other
     variations point at most (``agent.learning.kinds``), then closest in meaning to the
-    task — and the way to the best cell where it can be taken. Else the cell to
+    task — and the way to the best cell where it can be taken; unless nothing but its
+    meaning points at it while moves lead to places no trial has entered (look before
+    leaping: the thing asked for may be there). Else the cell to
     explore from: the highest score first, then the least explored (cells chosen
     ``REPEATS`` times wait for the others; before the others, those furthest along the
     task's instructions, then those where the score was raised), the nearest."""
@@ -91,7 +93,9 @@ def choose_plan(
     best = max(cells, key=lambda c: (c.score, -len(c.path)))
     gamble = None
     if _stalled(archive) and not _committed(best, archive):
-        gamble = _next_candidate(archive, known, task, embedder, kinds or Kinds())
+        gamble, sure = _next_candidate(archive, known, task, embedder, kinds or Kinds())
+        if not sure and known.unentered:
+            gamble = None  # look before leaping: nothing points at it, and places are unseen
     ways = Ways(archive)
     there = min(
         (c for c in cells if gamble in c.risks and ways.to(c) is not None),
@@ -291,14 +295,16 @@ UBIQUITOUS = 0.5  # share of places beyond which a thing is the player's own ("i
 
 def _next_candidate(
     archive: Archive, known: Knowledge, task: str, embedder: Embedder | None, kinds: Kinds
-) -> str | None:
+) -> tuple[str | None, bool]:
     """The untaken irreversible action seen in this game that the task's other variations
-    point at most; among equals, one on a thing the goal names by a word of its name, then
-    the closest in meaning to the goal. Rooms and doors are where things are, not the
+    point at most, after those on things whose kind (head noun) lost here; among equals,
+    one on a thing the goal names by a word of its name, then the closest in meaning to
+    the goal. Rooms and doors are where things are, not the
     thing; what is offered almost everywhere ("focus on inventory", "focus on air") belongs
-    to the player, not to a place."""
+    to the player, not to a place. And whether anything points at it (the other
+    variations, or the goal naming it) beyond its closeness in meaning."""
     if embedder is None:
-        return None
+        return None, False
     where: dict[str, set[str]] = {}
     for cell in archive.cells.values():
         for action in cell.risks:
@@ -321,11 +327,16 @@ def _next_candidate(
     goal = goal_for(Where(Scope.VARIATION), task)  # "find a living thing", not the whole text
     asked = content_words(goal)
     by_meaning = ranked(embedder, goal, candidates)
-    return min(
+    verdict = {a: max(kinds.verdict(a, place) for place in where[a]) for a in candidates}
+    here = Kinds.of([archive])  # "flower in pea" lost here: "flower in apple tree" waits
+    best = min(
         by_meaning,
         key=lambda a: (
-            -max(kinds.verdict(a, place) for place in where[a]),
+            here.verdict(a) < 0,
+            -verdict[a],
             not object_words(a) & asked,  # "adult pea plant" for "find a(n) plant"
         ),
         default=None,
     )
+    sure = best is not None and (verdict[best] > 0 or bool(object_words(best) & asked))
+    return best, sure

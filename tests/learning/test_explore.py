@@ -67,6 +67,29 @@ def test_off_a_broken_way_the_irreversible_action_that_paid_is_still_taken() -> 
     assert "focus on adult adult beaver" not in again  # taken once: left to the dead-end guard
 
 
+def test_a_thing_of_the_kind_the_goal_names_is_focused_on_when_seen_once_per_trial() -> None:
+    task = (
+        "Your task is to find a(n) plant. First, focus on the thing. Then, move it to the red box."
+    )
+    valid = ("look around", "focus on adult pea plant", "focus on red box", "focus on potato")
+    turn = Turn(
+        task=task,
+        observation="You are in the greenhouse.",
+        valid_actions=valid,
+        irreversible_actions=frozenset(a for a in valid if a.startswith("focus on")),
+    )
+    votes = Explorer().score(turn)
+    assert max(votes, key=lambda a: votes[a].value) == "focus on adult pea plant"
+    assert "focus on red box" not in votes and "focus on potato" not in votes
+    focused = (Step(1, "focus on adult pea plant", "", 25.0, 25.0, False, False, False),)
+    more = (*valid, "focus on tree plant")
+    irreversible = frozenset(a for a in more if a.startswith("focus on"))
+    again = Explorer().score(
+        replace(turn, history=focused, valid_actions=more, irreversible_actions=irreversible)
+    )
+    assert "focus on tree plant" not in again  # one thing of the kind per trial
+
+
 def test_an_undo_learned_in_an_earlier_trial_is_not_taken_right_after_what_it_undoes() -> None:
     """An earlier trial locked the hatch right after unlocking it and was back where it
     began: after unlocking the door, locking it again is no way on."""

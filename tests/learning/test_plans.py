@@ -115,6 +115,49 @@ def test_the_search_tries_a_thing_the_goal_names_before_the_closest_in_meaning()
     assert choose_plan(without_name, task, Leaning("potato")).gamble == "focus on potato"
 
 
+def test_a_candidate_only_its_meaning_points_at_waits_while_places_are_unseen() -> None:
+    """Look before leaping: "focus on potato" for "find a(n) plant" is a guess, and a move
+    leads to a place no trial has entered; a thing of the kind the goal names is not."""
+    task = "Your task is to find a(n) plant. First, focus on the thing."
+    moved = Outcome("go to hallway", "s0", "s1", "hallway||0", changed=True)
+    hallway = Cell("hallway||0", "hallway", (), 0.0, path=("go to hallway",), first_trial=1)
+
+    def plan_with(candidates: tuple[str, ...], offered: tuple[str, ...]) -> str | None:
+        den = replace(risky_cell("den||0", candidates, (moved,), 1), offered=offered)
+        archive = Archive("toy", "fetch", "1", start="s0", trials=1)
+        archive = replace(archive, cells={den.key: den, hallway.key: hallway})
+        return choose_plan(archive, task, Leaning("potato")).gamble
+
+    unseen = ("go to hallway", "go to greenhouse")
+    assert plan_with(("focus on potato",), unseen) is None  # explore the greenhouse first
+    assert plan_with(("focus on potato",), ("go to hallway",)) == "focus on potato"
+    named = ("focus on potato", "focus on adult pea plant")
+    assert plan_with(named, unseen) == "focus on adult pea plant"
+
+
+def test_a_thing_that_shares_a_word_with_a_place_is_still_a_candidate() -> None:
+    """ "living thing in flower pot 3" is a thing (ScienceWorld's pea plant, grown), though
+    "living room" is a place; "focus on living room" and its door are not candidates."""
+    task = "Your task is to find a(n) plant. First, focus on the thing."
+    risks = ("focus on door to living room", "focus on living room", "focus on living thing")
+    moved = Outcome("go to living room", "s0", "s1", "living room||0", changed=True)
+    den = replace(risky_cell("den||0", risks, (moved,), 1), offered=("go to living room",))
+    room = Cell("living room||0", "living room", (), 0.0, path=("go to living room",))
+    archive = Archive("toy", "fetch", "1", start="s0", trials=1)
+    archive = replace(archive, cells={den.key: den, room.key: room})
+    assert choose_plan(archive, task, Leaning("living")).gamble == "focus on living thing"
+
+
+def test_after_a_loss_things_of_the_same_kind_wait_for_the_others() -> None:
+    """ "flower in pea" lost: "flower in apple tree" is a flower too, "apple tree" is not."""
+    task = "Your task is to find a(n) plant. First, focus on the thing."
+    risks = ("focus on flower in pea", "focus on flower in apple tree", "focus on apple tree")
+    lost = Outcome("focus on flower in pea", "s0", "s0#end", "den||0", changed=True, fatal=True)
+    archive = Archive("toy", "fetch", "1", start="s0", trials=2)
+    archive = replace(archive, cells={"den||0": risky_cell("den||0", risks, (lost,), 2)})
+    assert choose_plan(archive, task, Leaning("flower")).gamble == "focus on apple tree"
+
+
 def test_a_shortcut_does_not_skip_what_raised_the_score() -> None:
     """Focusing changes neither the place nor what is seen (the fine state), only the
     score: the way to the cell it reached must keep it, not pass it by as a detour."""
