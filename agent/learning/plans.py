@@ -68,9 +68,10 @@ def choose_plan(
     """A won game's shortest form. Else, from the second trial, the elimination search's
     next candidate — the irreversible action no trial has taken that the task's other
     variations point at most (``agent.learning.kinds``), then closest in meaning to the
-    task — and the way to the best cell where it can be taken; unless nothing but its
-    meaning points at it while moves lead to places no trial has entered (look before
-    leaping: the thing asked for may be there). Else the cell to
+    task — and the way to the best cell where it can be taken; but the second trial
+    explores instead if nothing but its meaning points at it while moves lead to places
+    no trial has entered (look before leaping: the thing asked for may be there; once, as
+    a task that names where to look may not be looked at otherwise). Else the cell to
     explore from: the highest score first, then the least explored (cells chosen
     ``REPEATS`` times wait for the others; before the others, those furthest along the
     task's instructions, then those where the score was raised), the nearest."""
@@ -94,8 +95,8 @@ def choose_plan(
     gamble = None
     if _stalled(archive) and not _committed(best, archive):
         gamble, sure = _next_candidate(archive, known, task, embedder, kinds or Kinds())
-        if not sure and known.unentered:
-            gamble = None  # look before leaping: nothing points at it, and places are unseen
+        if not sure and known.unentered and archive.trials == 1:
+            gamble = None  # look before leaping, once: nothing points at it, places unseen
     ways = Ways(archive)
     there = min(
         (c for c in cells if gamble in c.risks and ways.to(c) is not None),
