@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from agent.environments.textworld import seed_of
 from agent.running.bench import Curve, Played, Results, load_suite, run_suite
+
+SUITES = Path(__file__).parents[2] / "bench" / "suites"
 
 
 def played(*scores: float) -> Played:
@@ -80,3 +83,24 @@ def test_each_new_variation_starts_from_what_training_left_and_a_stream_carries_
     assert seen[gen, "toy:maze@2"] == seen[gen, "toy:maze@3"] == ["toy_maze@1"]  # training only
     assert seen[stream, "toy:maze@5"] == ["toy_maze@4"]  # a stream carries memory along
     assert seen[reversed_, "toy:maze@4"] == ["toy_maze@5"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in sorted(SUITES.glob("*.toml")) if p.name != "baseline.toml"],  # baseline.py's own
+    ids=lambda p: p.name,
+)
+def test_every_committed_suite_loads_with_dev_data_only(path: Path) -> None:
+    specs = [
+        spec
+        for group in load_suite(path).groups
+        for settings in (group.adapt, group.stream, *(group.gen_env or ()), *(group.gen_task or ()))
+        for spec in settings
+    ]
+    assert specs
+    reserved = [
+        str(s)
+        for s in specs
+        if "@test" in str(s) or (s.name in ("textworld", "textcraft") and seed_of(s) >= 10_000)
+    ]
+    assert not reserved, "test variations and seeds >= 10000 are reserved for evaluation"
