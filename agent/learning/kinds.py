@@ -119,12 +119,13 @@ class Kinds:
     def __bool__(self) -> bool:
         return bool(self.right or self.wrong)
 
-    def verdict(self, action: str, place: str = "") -> float:
+    def verdict(self, action: str, place: str = "", held: Iterable[str] = ()) -> float:
         """How sure the other variations make it that ``action`` (taken at ``place``) is on
         a thing of the kind: ``KNOWN`` for a kind that paid more often than it lost, minus
         that for the reverse; where any member will do, ``NEW_THERE`` for a thing no
-        variation had at a place where right things were found and none lost; 0 when
-        nothing is known (or a kind paid as often as it lost)."""
+        variation had at a place where right things were found and none lost — not one
+        the player holds (``held``: it came along, it is not the place's); 0 when nothing
+        is known (or a kind paid as often as it lost)."""
         head = head_of(thing_of(action))
         if not head:
             return 0.0
@@ -136,6 +137,7 @@ class Kinds:
             and self.found_at[place]
             and not self.lost_at[place]
             and head not in self.right
+            and head not in {head_of(thing) for thing in held}
         ):
             return NEW_THERE if head not in self.fixtures.get(place, set()) else 0.0
         return 0.0

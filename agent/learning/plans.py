@@ -300,10 +300,10 @@ def _next_candidate(
     """The untaken irreversible action seen in this game that the task's other variations
     point at most, after those on things whose kind (head noun) lost here; among equals,
     one on a thing the goal names by a word of its name, then the closest in meaning to
-    the goal. Rooms and doors are where things are, not the
-    thing; what is offered almost everywhere ("focus on inventory", "focus on air") belongs
-    to the player, not to a place. And whether anything points at it (the other
-    variations, or the goal naming it) beyond its closeness in meaning."""
+    the goal. Rooms and doors are where things are, not the thing; what is offered almost
+    everywhere ("focus on inventory", "focus on air") belongs to the player, not to a
+    place. And whether anything but its meaning points at it (the other variations, or
+    the goal naming it)."""
     if embedder is None:
         return None, False
     where: dict[str, set[str]] = {}
@@ -328,7 +328,12 @@ def _next_candidate(
     goal = goal_for(Where(Scope.VARIATION), task)  # "find a living thing", not the whole text
     asked = content_words(goal)
     by_meaning = ranked(embedder, goal, candidates)
-    verdict = {a: max(kinds.verdict(a, place) for place in where[a]) for a in candidates}
+    verdict = {
+        a: max(
+            kinds.verdict(a, c.place, c.inventory) for c in archive.cells.values() if a in c.risks
+        )
+        for a in candidates
+    }
     here = Kinds.of([archive])  # "flower in pea" lost here: "flower in apple tree" waits
     best = min(
         by_meaning,

@@ -192,7 +192,7 @@ class KindScorer:
         lost = recollection.experience.fatal
         votes, best, best_verdict = {}, None, 0.0
         for action in sorted(turn.irreversible_actions - lost):
-            verdict = kinds.verdict(action, here)
+            verdict = kinds.verdict(action, here, turn.situation.inventory)
             if verdict < 0:
                 votes[action] = Vote(-self.hold, _kind_memory(action))
             elif verdict > best_verdict:

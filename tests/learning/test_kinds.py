@@ -94,6 +94,7 @@ def test_where_any_member_will_do_a_thing_new_where_they_were_found_is_one() -> 
     assert kinds.verdict("focus on baby beaver", "outside") == NEW_THERE
     assert kinds.verdict("focus on axe", "outside") == 0  # every variation has one there
     assert kinds.verdict("focus on baby beaver", "kitchen") == 0  # no member was found there
+    assert kinds.verdict("focus on orange", "outside", held=("orange",)) == 0  # it came along
     particular = Kinds.of(games, any_member=False)  # "the animal with the longest life span"
     assert particular.verdict("focus on baby beaver", "outside") == 0
     lost_there = Kinds.of([*games, variation("3", "butterfly", "ant")], any_member=True)
