@@ -33,7 +33,8 @@ from memory.knowledge import Scope, Where
 from memory.store import Store
 from reflection.trajectory import goal_for
 
-_WHERE = re.compile(r"\s(?:in|on|at)\s")  # "living thing in flower pot 9": the thing, not the pot
+# "living thing in flower pot 9", "metal pot containing ice cream": the first thing named
+_WHERE = re.compile(r"\s(?:in|on|at|containing)\s")
 _ANY = re.compile(r"^\w+\s+(?:a|an|a\(n\)|any)\s+\w")  # "find a(n) living thing"
 
 KNOWN = 1.0  # a thing of a kind that paid more often than it lost

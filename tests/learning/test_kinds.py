@@ -69,6 +69,7 @@ def test_a_things_kind_is_its_head_noun() -> None:
     assert head_of(thing_of("focus on baby baby beaver")) == "beaver"
     assert head_of(thing_of("focus on flower pot 1")) == "pot"
     assert head_of(thing_of("focus on living thing in flower pot 9")) == "thing"
+    assert head_of(thing_of("focus on metal pot containing ice cream")) == "pot"
 
 
 def test_a_goal_asks_for_any_member_or_a_particular_one() -> None:
