@@ -48,20 +48,11 @@ def thing_of(action: str) -> str:
     return " ".join(words(action)[skip:])
 
 
-EMPTY_NOUNS = frozenset({"thing", "object", "item", "something", "stuff"})  # name no kind
-
-
-def vaguely_named(action: str) -> bool:
-    """Is the thing named only by a noun that names no kind ("living thing in flower pot
-    3")? What it is cannot be learned from its name, so nothing about it carries."""
-    return head_of(thing_of(action)) in EMPTY_NOUNS
-
-
 def named_by_goal(action: str, goal: str) -> bool:
     """Does the goal name the kind of thing the action is on, by its head noun ("focus on
-    adult pea plant" for "find a(n) plant"; "thing" names no kind)?"""
+    adult pea plant" for "find a(n) plant")?"""
     head = head_of(thing_of(action))
-    return bool(head) and head not in EMPTY_NOUNS and head in content_words(goal)
+    return bool(head) and head in content_words(goal)
 
 
 def asks_for_any(goal: str) -> bool:

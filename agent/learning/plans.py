@@ -16,7 +16,7 @@ from agent.acting.grounding import MATCH_THRESHOLD, similarity
 from agent.acting.instructions import Game, carried_out, clauses
 from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge, names_a_place, ranked
-from agent.learning.kinds import Kinds, vaguely_named
+from agent.learning.kinds import Kinds
 from memory.archive import Archive, Cell
 from memory.embedding import Embedder
 from memory.knowledge import Scope, Where
@@ -299,9 +299,8 @@ def _next_candidate(
 ) -> tuple[str | None, bool]:
     """The untaken irreversible action seen in this game that the task's other variations
     point at most, after those on things whose kind (head noun) lost here; among equals,
-    one on a thing named by its kind before one named vaguely ("living thing"), then one
-    on a thing the goal names by a word of its name, then the closest in meaning to the
-    goal. Rooms and doors are where things are, not the thing; what is offered almost
+    one on a thing the goal names by a word of its name, then the closest in meaning to
+    the goal. Rooms and doors are where things are, not the thing; what is offered almost
     everywhere ("focus on inventory", "focus on air") belongs to the player, not to a
     place. And whether anything but its meaning points at it (the other variations, or
     the goal naming it)."""
@@ -341,7 +340,6 @@ def _next_candidate(
         key=lambda a: (
             here.verdict(a) < 0,
             -verdict[a],
-            vaguely_named(a),  # a thing whose kind can be learned first: it carries
             not object_words(a) & asked,  # "adult pea plant" for "find a(n) plant"
         ),
         default=None,

@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from agent.environments import parse
 from agent.environments.toy import OPPOSITE, ToyWorld
-from agent.learning.kinds import named_by_goal
 from agent.learning.plans import choose_plan, shortcuts, shortest_form
 from memory.archive import Archive, Cell, Outcome
 from memory.embedding import HashEmbedder
@@ -151,19 +150,6 @@ def test_a_thing_that_shares_a_word_with_a_place_is_still_a_candidate() -> None:
     archive = Archive("toy", "fetch", "1", start="s0", trials=1)
     archive = replace(archive, cells={den.key: den, room.key: room})
     assert choose_plan(archive, task, Leaning("living")).gamble == "focus on living thing"
-
-
-def test_a_thing_named_by_its_kind_comes_before_one_named_vaguely() -> None:
-    """ "living thing in flower pot 3" may be right, but nothing learned from it carries to
-    another variation (its kind is not in its name): a butterfly is tried first."""
-    task = "Your task is to find a(n) living thing. First, focus on the thing."
-    risks = ("focus on living thing in flower pot 3", "focus on butterfly")
-    tried = (Outcome("look around", "s0", "s0", "den||0", changed=False),)
-    archive = Archive("toy", "fetch", "1", start="s0", trials=1)
-    archive = replace(archive, cells={"den||0": risky_cell("den||0", risks, tried, 1)})
-    assert choose_plan(archive, task, Leaning("living")).gamble == "focus on butterfly"
-    assert not named_by_goal("focus on living thing in flower pot 3", "find a(n) living thing")
-    assert named_by_goal("focus on adult pea plant", "find a(n) plant")
 
 
 def test_after_a_loss_things_of_the_same_kind_wait_for_the_others() -> None:
