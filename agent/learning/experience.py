@@ -234,20 +234,6 @@ class Knowledge:
                 names |= {object_words(a) for a in offered if template_of(a) in self.movers}
         return frozenset(name for name in names if name)
 
-    @cached_property
-    def unentered(self) -> frozenset[str]:
-        """Words of places no trial has entered that a move offered somewhere names, by a
-        way no trial has followed ("teleport to greenhouse", "go east"): the world still
-        unseen."""
-        entered = content_words(" ".join(self.visited)) | {"door"}
-        found: set[str] = set()
-        for e in self.both:
-            for place, offered in e.offered_at_place.items():
-                for action in offered:
-                    if self.leads_somewhere_new(place, action):
-                        found |= object_words(action) - entered
-        return frozenset(found)
-
     def frontier(self, place: str) -> bool:
         """Is there an action at ``place`` no one has taken there that may do something?"""
         offered = set().union(*(e.offered_at_place.get(place, set()) for e in self.both))

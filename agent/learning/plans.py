@@ -68,10 +68,7 @@ def choose_plan(
     """A won game's shortest form. Else, from the second trial, the elimination search's
     next candidate — the irreversible action no trial has taken that the task's other
     variations point at most (``agent.learning.kinds``), then closest in meaning to the
-    task — and the way to the best cell where it can be taken; but the second trial
-    explores instead if nothing but its meaning points at it while moves lead to places
-    no trial has entered (look before leaping: the thing asked for may be there; once, as
-    a task that names where to look may not be looked at otherwise). Else the cell to
+    task — and the way to the best cell where it can be taken. Else the cell to
     explore from: the highest score first, then the least explored (cells chosen
     ``REPEATS`` times wait for the others; before the others, those furthest along the
     task's instructions, then those where the score was raised), the nearest."""
@@ -94,9 +91,7 @@ def choose_plan(
     best = max(cells, key=lambda c: (c.score, -len(c.path)))
     gamble = None
     if _stalled(archive) and not _committed(best, archive):
-        gamble, sure = _next_candidate(archive, known, task, embedder, kinds or Kinds())
-        if not sure and known.unentered and archive.trials == 1:
-            gamble = None  # look before leaping, once: nothing points at it, places unseen
+        gamble = _next_candidate(archive, known, task, embedder, kinds or Kinds())
     ways = Ways(archive)
     there = min(
         (c for c in cells if gamble in c.risks and ways.to(c) is not None),
@@ -296,16 +291,15 @@ UBIQUITOUS = 0.5  # share of places beyond which a thing is the player's own ("i
 
 def _next_candidate(
     archive: Archive, known: Knowledge, task: str, embedder: Embedder | None, kinds: Kinds
-) -> tuple[str | None, bool]:
+) -> str | None:
     """The untaken irreversible action seen in this game that the task's other variations
     point at most, after those on things whose kind (head noun) lost here; among equals,
     one on a thing the goal names by a word of its name, then the closest in meaning to
     the goal. Rooms and doors are where things are, not the thing; what is offered almost
     everywhere ("focus on inventory", "focus on air") belongs to the player, not to a
-    place. And whether anything but its meaning points at it (the other variations, or
-    the goal naming it)."""
+    place."""
     if embedder is None:
-        return None, False
+        return None
     where: dict[str, set[str]] = {}
     for cell in archive.cells.values():
         for action in cell.risks:
@@ -335,7 +329,7 @@ def _next_candidate(
         for a in candidates
     }
     here = Kinds.of([archive])  # "flower in pea" lost here: "flower in apple tree" waits
-    best = min(
+    return min(
         by_meaning,
         key=lambda a: (
             here.verdict(a) < 0,
@@ -344,5 +338,3 @@ def _next_candidate(
         ),
         default=None,
     )
-    sure = best is not None and (verdict[best] > 0 or bool(object_words(best) & asked))
-    return best, sure

@@ -115,30 +115,6 @@ def test_the_search_tries_a_thing_the_goal_names_before_the_closest_in_meaning()
     assert choose_plan(without_name, task, Leaning("potato")).gamble == "focus on potato"
 
 
-def test_a_candidate_only_its_meaning_points_at_waits_while_places_are_unseen() -> None:
-    """Look before leaping, for one trial: "focus on potato" for "find a(n) plant" is a
-    guess, and a move leads to a place no trial has entered; a thing of the kind the goal
-    names is not a guess."""
-    task = "Your task is to find a(n) plant. First, focus on the thing."
-    moved = Outcome("go to hallway", "s0", "s1", "hallway||0", changed=True)
-    hallway = Cell("hallway||0", "hallway", (), 0.0, path=("go to hallway",), first_trial=1)
-
-    def plan_with(
-        candidates: tuple[str, ...], offered: tuple[str, ...], trials: int = 1
-    ) -> str | None:
-        den = replace(risky_cell("den||0", candidates, (moved,), trials), offered=offered)
-        archive = Archive("toy", "fetch", "1", start="s0", trials=trials)
-        archive = replace(archive, cells={den.key: den, hallway.key: hallway})
-        return choose_plan(archive, task, Leaning("potato")).gamble
-
-    unseen = ("go to hallway", "go to greenhouse")
-    assert plan_with(("focus on potato",), unseen) is None  # explore the greenhouse first
-    assert plan_with(("focus on potato",), ("go to hallway",)) == "focus on potato"
-    assert plan_with(("focus on potato",), unseen, trials=2) == "focus on potato"  # once only
-    named = ("focus on potato", "focus on adult pea plant")
-    assert plan_with(named, unseen) == "focus on adult pea plant"
-
-
 def test_a_thing_that_shares_a_word_with_a_place_is_still_a_candidate() -> None:
     """ "living thing in flower pot 3" is a thing (ScienceWorld's pea plant, grown), though
     "living room" is a place; "focus on living room" and its door are not candidates."""
