@@ -300,10 +300,11 @@ def _next_candidate(
     place."""
     if embedder is None:
         return None
-    where: dict[str, set[str]] = {}
+    offered_in: dict[str, list[Cell]] = {}  # each candidate's cells, for its places and holdings
     for cell in archive.cells.values():
         for action in cell.risks:
-            where.setdefault(action, set()).add(cell.place)
+            offered_in.setdefault(action, []).append(cell)
+    where = {action: {c.place for c in cells} for action, cells in offered_in.items()}
     places = {c.place for c in archive.cells.values()}
     tried = known.past.taken | known.fatal
     destinations = content_words(task) - goal_words(task)  # "...to the red box"
@@ -323,10 +324,7 @@ def _next_candidate(
     asked = content_words(goal)
     by_meaning = ranked(embedder, goal, candidates)
     verdict = {
-        a: max(
-            kinds.verdict(a, c.place, c.inventory) for c in archive.cells.values() if a in c.risks
-        )
-        for a in candidates
+        a: max(kinds.verdict(a, c.place, c.inventory) for c in offered_in[a]) for a in candidates
     }
     here = Kinds.of([archive])  # "flower in pea" lost here: "flower in apple tree" waits
     return min(
