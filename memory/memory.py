@@ -8,6 +8,7 @@ follows, and can always be rebuilt from SQLite (``rebuild_index``). Inside ``tra
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -220,7 +221,7 @@ class Memory:
         insights = self.store.insights
         if not self.lag:
             return insights.for_task(env_name, task, variation)
-        read_at, broad = self._broad.get(env_name, (0.0, []))
+        read_at, broad = self._broad.get(env_name, (-math.inf, []))  # never read: read now
         if time.monotonic() - read_at >= self.lag:
             read_at, broad = time.monotonic(), insights.broad(env_name)
             self._broad[env_name] = (read_at, broad)
