@@ -39,6 +39,9 @@ class Outcome:
     changed: bool  # did the situation or what can be done change?
     fatal: bool = False  # it lost the game
     tries: int = 1
+    # It led elsewhere in another try from the same state: where it leads depends on more
+    # than the state shows (a key dropped in another room), so no way is stitched through it.
+    varied: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,12 @@ def _merged(our: Cell, their: Cell) -> Cell:
         tried[(o.action, o.state)] = (
             o
             if old is None
-            else replace(old, tries=max(old.tries, o.tries), fatal=old.fatal or o.fatal)
+            else replace(
+                old,
+                tries=max(old.tries, o.tries),
+                fatal=old.fatal or o.fatal,
+                varied=old.varied or o.varied or old.next_state != o.next_state,
+            )
         )
     return replace(
         our,
@@ -233,7 +241,17 @@ def _outcome_row(outcome: Outcome) -> list[Any]:
         int(outcome.changed),
         int(outcome.fatal),
         outcome.tries,
+        int(outcome.varied),
     ]
+
+
+def _outcome(values: list[Any]) -> Outcome:
+    """An outcome row; rows written before ``varied`` was kept have seven values."""
+    action, state, next_state, next_cell, changed, fatal, tries, *rest = values
+    varied = bool(rest[0]) if rest else False
+    return Outcome(
+        action, state, next_state, next_cell, bool(changed), bool(fatal), int(tries), varied
+    )
 
 
 def _cell(row: dict[str, Any]) -> Cell:
@@ -246,10 +264,7 @@ def _cell(row: dict[str, Any]) -> Cell:
         reached=int(row["reached"]),
         chosen=int(row["chosen"]),
         won=bool(row["won"]),
-        tried=tuple(
-            Outcome(a, s, n, c, bool(ch), bool(f), int(t))
-            for a, s, n, c, ch, f, t in json.loads(row["tried"])
-        ),
+        tried=tuple(_outcome(values) for values in json.loads(row["tried"])),
         offered=tuple(json.loads(row["offered"])),
         seen=tuple(json.loads(row["seen"])),
         risks=tuple(json.loads(row["risks"] or "[]")),

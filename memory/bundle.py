@@ -20,7 +20,9 @@ A bundle is a zip of JSON-lines files and a manifest::
 Format 2 added the names (``uid``, ``residuals``, ``home_id``): with them the importer
 counts each piece of evidence once, whichever bundle brings it (``memory.bundle_import``).
 Format 1 bundles still import, but name nothing, so only a byte-identical one is known again.
-Format 3 added the archives; bundles of formats 1 and 2 import without them.
+Format 3 added the archives; bundles of formats 1 and 2 import without them. Format 4 marks
+the outcomes that led to different states from the same state (``varied``); older archives
+import as if none did.
 
 Embeddings are not in it: the importing home embeds with its own model. Import is a trust
 boundary: every file is checked (names, sizes, checksums, schema) before anything is written,
@@ -61,7 +63,7 @@ from memory.knowledge import Insight, Scope
 from memory.store import Store
 
 FORMAT = "cairn-bundle"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MEMBERS = ("insights.jsonl", "evidence.jsonl", "exemplars.jsonl", "operations.jsonl", "graph.json")
 ADDED = {"archives.jsonl": 3}  # members a later format added: the format they came with
 

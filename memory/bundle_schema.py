@@ -134,6 +134,7 @@ class OutcomeRecord(_Strict):
     changed: bool
     fatal: bool = False
     tries: int = Field(default=1, ge=1, le=2**62)
+    varied: bool = False  # from format 4
 
 
 class CellRecord(_Strict):

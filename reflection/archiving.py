@@ -109,6 +109,11 @@ def _tried(cell: Cell, outcome: Outcome) -> Cell:
     tried = list(cell.tried)
     for index, old in enumerate(tried):
         if (old.action, old.state) == (outcome.action, outcome.state):
-            tried[index] = replace(outcome, tries=old.tries + 1, fatal=old.fatal or outcome.fatal)
+            tried[index] = replace(
+                outcome,
+                tries=old.tries + 1,
+                fatal=old.fatal or outcome.fatal,
+                varied=old.varied or old.next_state != outcome.next_state,
+            )
             return replace(cell, tried=tuple(tried))
     return replace(cell, tried=(*tried, outcome))

@@ -15,11 +15,13 @@ sends the player to read ("check the cookbook") is read as more instructions onc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from agent.acting.text import content_words, object_words, template_of, words
+from knowledge_graph.entities import objects_of
 
 if TYPE_CHECKING:  # a turn carries the trial's plan, which reads the instructions
     from agent.acting.state import Turn
@@ -50,16 +52,32 @@ class Clause:
 
 @dataclass(frozen=True)
 class Game:
-    """What the game offers now: the verbs of its commands and the words of its things."""
+    """What the game offers now: the verbs of its commands, the words of its things, which
+    command acts on which word ("take" on "latchkey", never on "east"), and the things'
+    names as their words ({"red", "onion"})."""
 
     commands: frozenset[str] = frozenset()
     things: frozenset[str] = frozenset()
+    reach: frozenset[tuple[str, str]] = frozenset()
+    names: frozenset[frozenset[str]] = frozenset()
 
     @classmethod
-    def of(cls, valid_actions: tuple[str, ...]) -> Game:
+    def of(cls, valid_actions: tuple[str, ...], held: tuple[str, ...] = ()) -> Game:
+        """From the actions the game offers (or offered), and the things held."""
+        reach = frozenset(
+            (verb, word)
+            for action in valid_actions
+            if (verb := _verb(action))
+            for word in object_words(action)
+        )
         commands = frozenset(v.split()[0] for v in map(template_of, valid_actions) if v)
-        things = frozenset(w for action in valid_actions for w in object_words(action))
-        return cls(commands, things)
+        names = {content_words(name) for action in valid_actions for name in objects_of(action)}
+        names |= {content_words(name) for name in held}
+        return cls(commands, frozenset(word for _, word in reach), reach, frozenset(names))
+
+    def acts_on(self, command: str, things: frozenset[str]) -> bool:
+        """Can ``command`` act on any of ``things`` here (on anything, if none is named)?"""
+        return not things or any((command, thing) in self.reach for thing in things)
 
 
 @lru_cache(maxsize=1024)
@@ -99,11 +117,20 @@ def _verb(action: str) -> str:
 
 
 def _asks_another_command(action: str, clause: Clause, game: Game) -> bool:
-    """The clause names one of the game's commands, not the action's ("focus on the paper
-    clip" is not done by "pick up paper clip")."""
+    """The clause names one of the game's commands, not the action's, and that command can
+    act on what the clause names ("focus on the paper clip" is not done by "pick up paper
+    clip"; "take a trip east" is done by "go east": nothing takes "east")."""
+    own = clause.words & game.things
     return not _names(clause.words, _verb(action)) and any(
-        _names(clause.words, command) for command in game.commands
+        _names(clause.words, command) and game.acts_on(command, own) for command in game.commands
     )
+
+
+def _patient(action: str) -> frozenset[str]:
+    """What the action acts on, without the instrument it uses ("unlock chest with key": the
+    chest), so naming the tool is not asked of an instruction ("unlock the chest")."""
+    head, _, _ = action.partition(" with ")
+    return object_words(head) or object_words(action)
 
 
 def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tuple[float, float]:
@@ -114,6 +141,9 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     is not done by "look in red box"); one that acts on it alone only prepares it
     (``PARTIAL``: "pick up paper clip")."""
     objects = object_words(action)
+    if _listed(clause, game):
+        on_it = any(content_words(name) == clause.words for name in objects_of(action))
+        return (1.0, 1.0) if on_it else (0.0, 0.0)
     if not objects or (subject and not subject & objects):
         return 0.0, 0.0
     own = clause.words & game.things
@@ -122,7 +152,8 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
         return PARTIAL, 0.0  # whatever its command: "pick up baby beaver" before moving it
     if _asks_another_command(action, clause, game):
         return 0.0, coverage
-    share = len(objects & (clause.words | subject)) / len(objects)
+    acted = _patient(action)
+    share = len(acted & (clause.words | subject)) / len(acted)
     if share < 0.5:
         return 0.0, coverage
     return share * (1.2 if _names(clause.words, _verb(action)) else 1.0), coverage
@@ -149,7 +180,11 @@ def fulfils(
 
 
 def carried_out(
-    steps: tuple[Clause, ...], actions: list[str], game: Game = Game()
+    steps: tuple[Clause, ...],
+    actions: list[str],
+    game: Game = Game(),
+    settled: frozenset[int] = frozenset(),
+    idle: frozenset[int] = frozenset(),
 ) -> dict[int, str]:
     """Which instructions the actions carried out, and by which action: each action the next
     one not yet carried out that it fulfils, in the order ``_open`` gives ("go east" twice
@@ -157,17 +192,86 @@ def carried_out(
     east"), unless it covers more of what a later one names ("focus on paper clip" carries
     out "focus on the paper clip", not "the paper clip is in the workshop"). One passed over
     stays open for a later action: a task's goal sentence ("determine if the paper clip is
-    conductive") is met after the place it names."""
+    conductive") is met after the place it names. Those ``settled`` by what is held and
+    seen are done already; an item of a list is done only while held (``settled``), and an
+    action that did nothing (its index in ``idle``: "prepare meal" answered "You still miss
+    something") carries nothing out."""
+    return _follow(steps, actions, game, settled, idle)[0]
+
+
+def _follow(
+    steps: tuple[Clause, ...],
+    actions: list[str],
+    game: Game,
+    settled: frozenset[int],
+    idle: frozenset[int],
+) -> tuple[dict[int, str], set[int]]:
+    """``carried_out``, and the instructions an action that did nothing tried to carry out."""
     done: dict[int, str] = {}
-    for action in actions:
+    failed: set[int] = set()
+    for position, action in enumerate(actions):
         fits: list[tuple[int, float]] = []  # (instruction, how much of it the action covers)
-        for index in _open(steps, done):
-            subject = subject_of(steps[index], steps, done, game)
-            if fulfils(action, steps[index], game, subject):
-                fits.append((index, _fit(action, steps[index], game, subject)[1]))
+        for index in _open(steps, done, settled):
+            clause, subject = steps[index], subject_of(steps[index], steps, done, game)
+            if not _listed(clause, game) and fulfils(action, clause, game, subject):
+                fits.append((index, _fit(action, clause, game, subject)[1]))
         if fits:  # the one it covers best, the next in order among equals
-            done[max(fits, key=lambda fit: fit[1])[0]] = action
-    return done
+            best = max(fits, key=lambda fit: fit[1])[0]
+            if position in idle:
+                failed.add(best)
+            else:
+                done[best] = action
+    return done, failed - set(done)
+
+
+def _listed(clause: Clause, game: Game) -> bool:
+    """Is it an item of a list, a thing's name and nothing else ("red onion" under
+    "Ingredients:")? Done while held (``settled``), and only an action on that very thing
+    does anything for it ("drop olive oil" does nothing for "peanut oil")."""
+    return clause.words in game.names
+
+
+def settled(
+    steps: tuple[Clause, ...], held: tuple[str, ...], seen: str, game: Game
+) -> frozenset[int]:
+    """Instructions the world already satisfies, as a person reading it would see: an item
+    of a list (a clause that names only things: "red onion" under "Ingredients:") while
+    the player holds it, and a direction whose thing was seen described as done ("chop the
+    red onion": "the fridge contains a chopped roasted red onion")."""
+    holding = content_words(" ".join(held))
+    described = _descriptions(seen)
+
+    def satisfied(clause: Clause) -> bool:
+        if _listed(clause, game) and clause.words <= holding:
+            return True
+        return any(
+            things <= after
+            for verb in clause.words
+            if (things := clause.words - {verb})
+            for form in _participles(verb)
+            for after in described.get(form, ())
+        )
+
+    return frozenset(index for index, clause in enumerate(steps) if satisfied(clause))
+
+
+DESCRIBED_WITHIN = 4  # words from "chopped" to the thing it describes ("chopped roasted red onion")
+
+
+@lru_cache(maxsize=256)
+def _descriptions(seen: str) -> dict[str, list[frozenset[str]]]:
+    """Each word of ``seen`` that may be a participle ("chopped"), with the words after it."""
+    tokens = words(seen)
+    found: dict[str, list[frozenset[str]]] = {}
+    for i, word in enumerate(tokens):
+        if word.endswith("ed"):
+            found.setdefault(word, []).append(frozenset(tokens[i + 1 : i + 1 + DESCRIBED_WITHIN]))
+    return found
+
+
+def _participles(verb: str) -> tuple[str, ...]:
+    """ "chop" -> "chopped", "dice" -> "diced", "fry" -> "fried", "roast" -> "roasted"."""
+    return (verb + "ed", verb + "d", verb + verb[-1] + "ed", verb[:-1] + "ied")
 
 
 def subject_of(
@@ -182,11 +286,13 @@ def subject_of(
     return named or (object_words(action) if action else frozenset())
 
 
-def _open(steps: tuple[Clause, ...], done: dict[int, str]) -> list[int]:
+def _open(
+    steps: tuple[Clause, ...], done: dict[int, str], settled: frozenset[int] = frozenset()
+) -> list[int]:
     """The instructions not carried out, next first: those after the last one carried out,
     in order, then those passed over (a goal sentence nothing has met yet)."""
     last = max(done, default=-1)
-    waiting = [index for index in range(len(steps)) if index not in done]
+    waiting = [index for index in range(len(steps)) if index not in done and index not in settled]
     return [i for i in waiting if i > last] + [i for i in waiting if i < last]
 
 
@@ -196,17 +302,81 @@ READ_LINES = 3  # an answer of this many lines or more is a text to read, not an
 def _with_what_was_read(turn: Turn, game: Game) -> str:
     """The task, and the text the task sent the player to read, if it was read: an action
     that carried out one of the task's instructions ("check the cookbook": "examine
-    cookbook") answered with a text of several lines (its recipe's ingredients and
-    directions), which are instructions too, after the task's own."""
-    steps = clauses(turn.task)
-    for step in reversed(turn.history):
+    cookbook") and changed nothing but answered with a text of several lines (its recipe's
+    ingredients and directions), which are instructions too, in the place of the sentence
+    that sent the player to read it (before "Once done, enjoy your meal!")."""
+    for step, moved in reversed(list(zip(turn.history, _moved(turn), strict=True))):
         lines = [line for line in step.observation.splitlines() if line.strip()]
-        if len(lines) >= READ_LINES and any(fulfils(step.action, c, game) for c in steps):
-            return f"{turn.task}\n{step.observation}"
+        if len(lines) < READ_LINES or moved:
+            continue  # not a text, or not only a text: a room walked into is no recipe
+        sentences = re.split(r"(?<=[.!?\n])", turn.task)
+        for end, sentence in enumerate(sentences, 1):
+            if any(fulfils(step.action, c, game) for c in clauses(sentence)):
+                before, after = "".join(sentences[:end]), "".join(sentences[end:])
+                return f"{before}\n{step.observation}\n{after}"
     return turn.task
 
 
+def _moved(turn: Turn) -> list[bool]:
+    """For each step of the episode: was the state after it known to differ from before?"""
+    after = [step.state_key for step in turn.history[1:]] + [turn.state_key]
+    return [
+        bool(step.state_key and state) and state != step.state_key
+        for step, state in zip(turn.history, after, strict=False)
+    ]
+
+
+def _idle(turn: Turn) -> frozenset[int]:
+    """The episode's steps that did nothing: the state (known) and score were the same
+    after them, and the answer was not a text to read ("You still miss something.")."""
+    found, score = set(), turn.start.score
+    for index, (step, moved) in enumerate(zip(turn.history, _moved(turn), strict=True)):
+        text = [line for line in step.observation.splitlines() if line.strip()]
+        if step.state_key and not moved and step.score == score and len(text) < READ_LINES:
+            found.add(index)
+        score = step.score
+    return frozenset(found)
+
+
+def _seen(turn: Turn) -> str:
+    """Everything the episode has shown the player."""
+    shown = (turn.initial_observation, *(step.observation for step in turn.history))
+    return "\n".join((*shown, turn.observation))
+
+
+def _current(turn: Turn) -> Iterator[tuple[Clause, Game, frozenset[str], bool]]:
+    """The open instructions in the order a reader takes them, each with what stands for its
+    "it" and whether an action tried it and failed ("prepare meal": "You still miss
+    something"): after the last one carried out, then those passed over, then the failed
+    ones, which may need the others."""
+    actions = [step.action for step in turn.history]
+    held = (*turn.start.inventory, *(name for step in turn.history for name in step.inventory))
+    game = Game.of((*turn.valid_actions, *actions), held)  # each was offered when taken
+    steps = clauses(_with_what_was_read(turn, game))
+    already = settled(steps, turn.situation.inventory, _seen(turn), game)
+    done, failed = _follow(steps, actions, game, already, _idle(turn))
+    # A list the steps after it have used ("prepare meal" took the ingredients) is done.
+    used = max(done, default=-1)
+    already |= {i for i, clause in enumerate(steps) if _listed(clause, game) and i < used}
+    for index in sorted(_open(steps, done, already), key=lambda i: i in failed):
+        yield steps[index], game, subject_of(steps[index], steps, done, game), index in failed
+
+
+def instructed(turn: Turn) -> frozenset[str]:
+    """The valid actions that fully carry out the next instruction something here carries
+    out at all, unless it was tried and failed: what a person following the task would do
+    now (none: the task is silent, or what it says did not work)."""
+    for clause, game, subject, failed in _current(turn):
+        fits = {a: carries_out(a, clause, game, subject) for a in turn.valid_actions}
+        if any(fits.values()):
+            return frozenset() if failed else frozenset(a for a, v in fits.items() if v >= 1)
+    return frozenset()
+
+
 class InstructionScorer:
+    """The task's next instruction in reach (``_current``) gets ``weight``, the one after it
+    ``lookahead`` of that; one that was tried and failed gets no more than the lookahead."""
+
     name = "instruction"
 
     def __init__(self, weight: float = 1.5, lookahead: float = 0.4) -> None:
@@ -214,15 +384,9 @@ class InstructionScorer:
         self.lookahead = lookahead
 
     def score(self, turn: Turn) -> dict[str, float]:
-        game = Game.of(turn.valid_actions)
-        actions = [step.action for step in turn.history]
-        steps = clauses(_with_what_was_read(turn, game))
-        done = carried_out(steps, actions, game)
         scores: dict[str, float] = {}
         weights = iter((self.weight, self.weight * self.lookahead))
-        for index in _open(steps, done):
-            clause = steps[index]
-            subject = subject_of(clause, steps, done, game)
+        for clause, game, subject, failed in _current(turn):
             matches = {
                 a: v for a in turn.valid_actions if (v := carries_out(a, clause, game, subject))
             }
@@ -231,6 +395,7 @@ class InstructionScorer:
             weight = next(weights, None)
             if weight is None:
                 break
+            weight = min(weight, self.weight * self.lookahead) if failed else weight
             for action, value in matches.items():
                 scores[action] = max(scores.get(action, 0.0), weight * value)
         return scores

@@ -34,6 +34,7 @@ class Experience:
     taken: set[str] = field(default_factory=set)  # every action any trial took
     # Commands that undid another (back to the state before it): ("lock", "unlock")...
     undoes: set[tuple[str, str]] = field(default_factory=set)
+    releases: set[str] = field(default_factory=set)  # commands that left something held behind
 
     def add(
         self,
@@ -53,6 +54,8 @@ class Experience:
         self.tried_at_place.setdefault(before.location, set()).add(action)
         if after.location != before.location:
             self.moves.setdefault(before.location, {})[action] = after.location
+        if set(before.inventory) - set(after.inventory):
+            self.releases.add(template_of(action))
         counts = self.commands.setdefault(template_of(action), [0, 0])
         counts[0] += tries if changed else 0
         counts[1] += tries
@@ -170,6 +173,11 @@ class Knowledge:
         """Commands known to undo ``action``'s (in this episode or an earlier trial)."""
         done = template_of(action)
         return {undo for e in self.both for undo, of in e.undoes if of == done}
+
+    @cached_property
+    def releases(self) -> set[str]:
+        """Commands known to leave something held behind ("drop X", "put X on Y")."""
+        return self.past.releases | self.now.releases
 
     @cached_property
     def deadly(self) -> set[str]:

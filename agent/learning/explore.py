@@ -10,7 +10,9 @@ step the ``Explorer`` votes:
     untried  actions never taken at this place first, scaled by how often their command has
              done anything; ways to places no one has reached a little more; what was taken
              in this very cell down, more if it changed nothing; what would undo the action
-             just taken (its command undid that one's in this trial or an earlier one) down
+             just taken (its command undid that one's in this trial or an earlier one) down,
+             and what would leave behind a thing taken when the score rose; all of it
+             muted while the task's next instruction names what to do
     route    nothing worth trying here: the first step towards the nearest place that has
              something untried
     gamble   one irreversible action per trial that no trial has taken, the closest in
@@ -31,9 +33,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
+from agent.acting.instructions import instructed
 from agent.acting.policy import Vote
 from agent.acting.state import Turn
-from agent.acting.text import goal_words, object_words, template_of
+from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge
 from agent.learning.kinds import named_by_goal
 from agent.learning.plans import Plan
@@ -48,9 +51,12 @@ NEW_IN_CELL = 0.3  # taken at this place, but not in this state (other things he
 TRIED = 0.6  # per earlier try in this very state: the next untried action comes first
 IDLE = 1.5  # ...more if it changed nothing there (the loop guard)
 UNDO = 1.0  # it would undo the action just taken ("drop egg" right after "take egg")
+KEEP = 1.5  # it would leave behind a thing taken when the score rose (the instructions, which
+# may say where it goes, outweigh it: "move it to the red box")
 RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not name it
 FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
+YIELD = 0.25  # while the task's next instruction says what to do, curiosity counts this much
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
 
@@ -130,6 +136,7 @@ class Explorer:
         tried_here = known.tried_at(here.location)
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
+        kept = _gained(turn)
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:
@@ -156,12 +163,34 @@ class Explorer:
                 value -= IDLE if known.idle_in_state(turn.state_key, action) else 0.0
             if template_of(action) in undoers and object_words(action) & object_words(last):
                 value -= UNDO
+            if template_of(action) in known.releases and any(
+                thing <= object_words(action) for thing in kept
+            ):
+                value -= KEEP
             votes[action] = Vote(value)
         if best_untried < UNTRIED * PROMISING:  # nothing here is worth a try: move on
             route = known.route(here.location, turn.irreversible_actions)
             if route and route[0] in votes:
                 votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
+        told = instructed(turn) - turn.irreversible_actions
+        if told:  # the task says what to do next ("recover the passkey"): no fiddling first
+            votes = {
+                a: Vote(v.value * YIELD) if v.value > 0 and a not in told else v
+                for a, v in votes.items()
+            }
         return votes
+
+
+def _gained(turn: Turn) -> list[frozenset[str]]:
+    """The things (as words) taken by a step that raised the score and still held: progress
+    the episode keeps ("take red onion from fridge" scored; dropping it undoes the gain)."""
+    before, score, gained = turn.start.inventory, turn.start.score, []
+    for step in turn.history:
+        if step.score > score:
+            gained += [content_words(thing) for thing in set(step.inventory) - set(before)]
+        before, score = step.inventory, step.score
+    held = set(turn.situation.inventory)
+    return [words for words in gained if any(content_words(h) == words for h in held)]
 
 
 def grounded(action: str, valid_actions: tuple[str, ...]) -> str | None:

@@ -181,13 +181,14 @@ def shortcuts(archive: Archive) -> dict[str, tuple[tuple[str, ...], tuple[str, .
     states with their cell, never through an action that lost), with the states it should
     pass through. A step that only raised the score ("focus on X": same place, same view)
     leads to another cell, so no way passes it by. Stitched from several trials, a way may
-    not hold (a door another trial opened): the explorer checks the states as it goes. A won
-    game has its own (``shortest_form``)."""
+    not hold (a door another trial opened): it never takes a step that led to different
+    states in different trials, and the explorer checks the states as it goes. A won game
+    has its own (``shortest_form``)."""
     Node = tuple[str, str]  # (fine state, cell)
     edges: dict[Node, list[tuple[str, Node]]] = {}
     for cell in archive.cells.values():
         for o in cell.tried:
-            if not o.fatal:
+            if not (o.fatal or o.varied):
                 edges.setdefault((o.state, cell.key), []).append(
                     (o.action, (o.next_state, o.next_cell))
                 )
@@ -219,6 +220,8 @@ def shortest_form(path: Sequence[str], archive: Archive) -> tuple[tuple[str, ...
     for cell in archive.cells.values():
         for o in cell.tried:
             after.setdefault((o.state, o.action), set()).add(o.next_state)
+            if o.varied:  # it led elsewhere once: as good as unseen
+                after[(o.state, o.action)].add("")
             place_of[o.state] = cell.place
             if not o.changed:
                 idle.add((o.state, o.action))
