@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from agent.acting.text import content_words, object_words, template_of, words
@@ -205,8 +206,11 @@ def _follow(
     game: Game,
     settled: frozenset[int],
     idle: frozenset[int],
+    renewed: frozenset[int] = frozenset(),
 ) -> tuple[dict[int, str], set[int]]:
-    """``carried_out``, and the instructions an action that did nothing tried to carry out."""
+    """``carried_out``, and the instructions an action that did nothing tried to carry out
+    since the last progress: an instruction carried out, or a step in ``renewed`` (what the
+    player holds changed: "prepare meal" may work now)."""
     done: dict[int, str] = {}
     failed: set[int] = set()
     for position, action in enumerate(actions):
@@ -215,12 +219,13 @@ def _follow(
             clause, subject = steps[index], subject_of(steps[index], steps, done, game)
             if not _listed(clause, game) and fulfils(action, clause, game, subject):
                 fits.append((index, _fit(action, clause, game, subject)[1]))
-        if fits:  # the one it covers best, the next in order among equals
-            best = max(fits, key=lambda fit: fit[1])[0]
-            if position in idle:
-                failed.add(best)
-            else:
-                done[best] = action
+        if position in idle:
+            failed |= {index for index, _ in fits}  # "prepare meal" failed each it stands for
+        elif fits:  # the one it covers best, the next in order among equals
+            done[max(fits, key=lambda fit: fit[1])[0]] = action
+            failed = set()
+        if position in renewed:
+            failed = set()
     return done, failed - set(done)
 
 
@@ -354,7 +359,9 @@ def _current(turn: Turn) -> Iterator[tuple[Clause, Game, frozenset[str], bool]]:
     game = Game.of((*turn.valid_actions, *actions), held)  # each was offered when taken
     steps = clauses(_with_what_was_read(turn, game))
     already = settled(steps, turn.situation.inventory, _seen(turn), game)
-    done, failed = _follow(steps, actions, game, already, _idle(turn))
+    holdings = [turn.start.inventory, *(step.inventory for step in turn.history)]
+    renewed = frozenset(i for i, (a, b) in enumerate(pairwise(holdings)) if set(a) != set(b))
+    done, failed = _follow(steps, actions, game, already, _idle(turn), renewed)
     # A list the steps after it have used ("prepare meal" took the ingredients) is done.
     used = max(done, default=-1)
     already |= {i for i, clause in enumerate(steps) if _listed(clause, game) and i < used}

@@ -8,8 +8,9 @@ step the ``Explorer`` votes:
 
     follow   the plan's next action, while the episode is on its way
     untried  actions never taken at this place first, scaled by how often their command has
-             done anything; ways to places no one has reached a little more; what was taken
-             in this very cell down, more if it changed nothing; what would undo the action
+             done anything and shared with that command's actions taken here before; ways
+             to places no one has reached a little more; what was taken in this very cell
+             down, more if it changed nothing; what would undo the action
              just taken (its command undid that one's in this trial or an earlier one) down,
              and what would leave behind a thing taken when the score rose; all of it
              muted while the task's next instruction names what to do
@@ -30,6 +31,7 @@ gamble of earlier versions.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
@@ -44,7 +46,8 @@ from memory.knowledge import Scope, Where
 from reflection.trajectory import goal_for
 
 # In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
-UNTRIED = 1.0  # never taken at this place, times its command's promise: what exploring is
+UNTRIED = 1.0  # never taken at this place, times its command's promise, shared by the
+# command's actions taken here already: what exploring is
 EXIT = 0.6  # ...and it leads somewhere no trial has been: new places before new actions
 NEW_COMMAND = 0.25  # ...shared by the tries of its command: every command gets a go early
 NEW_IN_CELL = 0.3  # taken at this place, but not in this state (other things held or seen)
@@ -134,6 +137,9 @@ class Explorer:
         asked = goal_for(Where(Scope.VARIATION), turn.task)  # "find a(n) plant"
         committed = {template_of(step.action) for step in turn.history}
         tried_here = known.tried_at(here.location)
+        # The more of a command's actions were taken here, the less the next one can teach
+        # ("put apple on chair", "put tuna on chair"...): new places before more of the same.
+        here_by_command = Counter(template_of(action) for action in tried_here)
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
         kept = _gained(turn)
@@ -151,7 +157,8 @@ class Explorer:
             if action not in tried_here and known.leads_back(here.location, action):
                 value = 0.0  # a known way to a known place: no news
             elif action not in tried_here:
-                value = UNTRIED * known.promise(action) + NEW_COMMAND / (1 + known.tries(action))
+                value = UNTRIED * known.promise(action) / (1 + here_by_command[template_of(action)])
+                value += NEW_COMMAND / (1 + known.tries(action))
                 value += EXIT if known.leads_somewhere_new(here.location, action) else 0.0
                 if template_of(action) in known.deadly and not named:
                     value -= RISKY

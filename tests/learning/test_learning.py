@@ -23,7 +23,8 @@ from memory.store import Store
 from memory.vectors import VectorIndex
 from tests.support.envs import DyingEnv
 
-PARTLY = "toy:fetch@3,rooms=10"  # a first trial of 30 steps takes the thing (50), no more
+PARTLY = "toy:fetch@4,rooms=10"  # a first trial of 20 steps takes the thing (50), no more
+PARTLY_STEPS = 20
 MAZE = "toy:maze@1"  # the evidence policy wins it in its first trial
 LONG_MAZE = "toy:maze@2,rooms=10"  # ...this one too, by a way a retry would not repeat
 
@@ -35,7 +36,7 @@ def open_memory(home: Path) -> Memory:
 
 
 def learning_loop(
-    environments: Environments, home: Path, trials: int, *, memory: bool = True
+    environments: Environments, home: Path, trials: int, *, memory: bool = True, steps: int = 30
 ) -> tuple[TrialLoop, Store]:
     """The agent `cairn run --policy evidence` builds, with memory on (or off)."""
     learned = open_memory(home)
@@ -46,7 +47,7 @@ def learning_loop(
     store = learned.store
     run_id = store.start_run("test", {}, "test")
     loop = TrialLoop(
-        environments, Agent(Policy(scorers, seed=0)), store, run_id, trials, 30, learner=learner
+        environments, Agent(Policy(scorers, seed=0)), store, run_id, trials, steps, learner=learner
     )
     return loop, store
 
@@ -62,7 +63,7 @@ def memories_used(store: Store, trial_id: int) -> set[str]:
 def test_the_second_trial_reaches_the_first_ones_score_faster(
     environments: Environments, tmp_path: Path
 ) -> None:
-    loop, store = learning_loop(environments, tmp_path, trials=3)
+    loop, store = learning_loop(environments, tmp_path, trials=3, steps=PARTLY_STEPS)
     (result,) = loop.run([parse(PARTLY)])
     first, *later = result.outcomes
     assert 0 < first.score < 100, "the game should be neither lost nor won in trial 1"
