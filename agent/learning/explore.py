@@ -57,6 +57,8 @@ UNDO = 1.0  # it would undo the action just taken ("drop egg" right after "take 
 KEEP = 1.5  # it would leave behind a thing taken when the score rose (the instructions, which
 # may say where it goes, outweigh it: "move it to the red box")
 RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not name it
+CAUTION = 0.6  # a command never tried, in a game where a command with no warning lost: the
+# known ones first (a second surprise costs a second trial)
 FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
 YIELD = 0.25  # while the task's next instruction says what to do, curiosity counts this much
@@ -139,10 +141,15 @@ class Explorer:
         tried_here = known.tried_at(here.location)
         # The more of a command's actions were taken here, the less the next one can teach
         # ("put apple on chair", "put tuna on chair"...): new places before more of the same.
-        here_by_command = Counter(template_of(action) for action in tried_here)
+        # Moves are exempt: each leads somewhere else.
+        here_by_command = Counter(
+            command for action in tried_here if (command := template_of(action)) not in known.movers
+        )
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
         kept = _gained(turn)
+        warned = {template_of(action) for action in turn.irreversible_actions}
+        surprised = any(template_of(action) not in warned for action in known.fatal)
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:
@@ -162,6 +169,8 @@ class Explorer:
                 value += EXIT if known.leads_somewhere_new(here.location, action) else 0.0
                 if template_of(action) in known.deadly and not named:
                     value -= RISKY
+                elif surprised and not known.tries(action):
+                    value -= CAUTION
                 best_untried = max(best_untried, value)
             elif not known.tries_in_state(turn.state_key, action):
                 value = NEW_IN_CELL  # taken here, but with other things held, or seen
