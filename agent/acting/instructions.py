@@ -18,8 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agent.acting.text import content_words, object_words, template_of, words
 from knowledge_graph.entities import objects_of
@@ -206,27 +205,29 @@ def _follow(
     game: Game,
     settled: frozenset[int],
     idle: frozenset[int],
-    renewed: frozenset[int] = frozenset(),
+    holdings: tuple[frozenset[str], ...] = (),
 ) -> tuple[dict[int, str], set[int]]:
     """``carried_out``, and the instructions an action that did nothing tried to carry out
-    since the last progress: an instruction carried out, or a step in ``renewed`` (what the
-    player holds changed: "prepare meal" may work now)."""
+    since the last one carried out, unless the player now holds something it did not hold
+    then (``holdings``: what was held before each action, and now, last): "prepare meal"
+    may work with the onion, not with the cookbook picked up and dropped again."""
     done: dict[int, str] = {}
-    failed: set[int] = set()
+    failed: dict[int, list[frozenset[str]]] = {}  # instruction -> what was held as it failed
     for position, action in enumerate(actions):
         fits: list[tuple[int, float]] = []  # (instruction, how much of it the action covers)
         for index in _open(steps, done, settled):
             clause, subject = steps[index], subject_of(steps[index], steps, done, game)
             if not _listed(clause, game) and fulfils(action, clause, game, subject):
                 fits.append((index, _fit(action, clause, game, subject)[1]))
-        if position in idle:
-            failed |= {index for index, _ in fits}  # "prepare meal" failed each it stands for
+        if position in idle:  # "prepare meal" failed each instruction it stands for
+            held = holdings[position] if position < len(holdings) else frozenset()
+            for index, _ in fits:
+                failed.setdefault(index, []).append(held)
         elif fits:  # the one it covers best, the next in order among equals
             done[max(fits, key=lambda fit: fit[1])[0]] = action
-            failed = set()
-        if position in renewed:
-            failed = set()
-    return done, failed - set(done)
+            failed.clear()
+    now = holdings[-1] if holdings else frozenset()
+    return done, {i for i, held in failed.items() if any(now <= h for h in held)} - set(done)
 
 
 def _listed(clause: Clause, game: Game) -> bool:
@@ -359,14 +360,34 @@ def _current(turn: Turn) -> Iterator[tuple[Clause, Game, frozenset[str], bool]]:
     game = Game.of((*turn.valid_actions, *actions), held)  # each was offered when taken
     steps = clauses(_with_what_was_read(turn, game))
     already = settled(steps, turn.situation.inventory, _seen(turn), game)
-    holdings = [turn.start.inventory, *(step.inventory for step in turn.history)]
-    renewed = frozenset(i for i, (a, b) in enumerate(pairwise(holdings)) if set(a) != set(b))
-    done, failed = _follow(steps, actions, game, already, _idle(turn), renewed)
+    holdings = tuple(
+        frozenset(held) for held in (turn.start.inventory, *(s.inventory for s in turn.history))
+    )
+    done, failed = _follow(steps, actions, game, already, _idle(turn), holdings)
     # A list the steps after it have used ("prepare meal" took the ingredients) is done.
     used = max(done, default=-1)
     already |= {i for i, clause in enumerate(steps) if _listed(clause, game) and i < used}
     for index in sorted(_open(steps, done, already), key=lambda i: i in failed):
         yield steps[index], game, subject_of(steps[index], steps, done, game), index in failed
+
+
+class Pending(NamedTuple):
+    """An open instruction not tried and failed, with what its "it" stands for, and whether
+    it is an item of a list (a thing to have: "red onion" under "Ingredients:")."""
+
+    clause: Clause
+    game: Game
+    it: frozenset[str]
+    listed: bool
+
+
+def pending(turn: Turn) -> list[Pending]:
+    """The open instructions not tried and failed, in the order a reader takes them."""
+    return [
+        Pending(clause, game, it, _listed(clause, game))
+        for clause, game, it, failed in _current(turn)
+        if not failed
+    ]
 
 
 def instructed(turn: Turn) -> frozenset[str]:

@@ -6,7 +6,7 @@ is still untried, what lost)."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -252,11 +252,17 @@ class Knowledge:
 
     def route(self, start: str, irreversible: frozenset[str]) -> list[str]:
         """Actions leading from ``start`` to the nearest other place with untried actions."""
+        return self.route_to(start, self.frontier, irreversible)
+
+    def route_to(
+        self, start: str, wanted: Callable[[str], bool], irreversible: frozenset[str]
+    ) -> list[str]:
+        """Actions leading from ``start`` to the nearest other place that is ``wanted``."""
         previous: dict[str, tuple[str, str]] = {}
         queue, seen = deque([start]), {start}
         while queue:
             place = queue.popleft()
-            if place != start and self.frontier(place):
+            if place != start and wanted(place):
                 path = []
                 while place != start:
                     place, action = previous[place]
@@ -268,6 +274,10 @@ class Knowledge:
                     previous[other] = (place, action)
                     queue.append(other)
         return []
+
+    def offered_at(self, place: str) -> set[str]:
+        """Every action seen valid at ``place``, in any trial."""
+        return set().union(*(e.offered_at_place.get(place, set()) for e in self.both))
 
 
 def names_a_place(action: str, known: Knowledge) -> bool:

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
-from agent.acting.instructions import instructed
+from agent.acting.instructions import Pending, carries_out, instructed, pending
 from agent.acting.policy import Vote
 from agent.acting.state import Turn
 from agent.acting.text import content_words, goal_words, object_words, template_of
@@ -184,10 +184,13 @@ class Explorer:
             ):
                 value -= KEEP
             votes[action] = Vote(value)
-        if best_untried < UNTRIED * PROMISING:  # nothing here is worth a try: move on
+        # Where the task's next instruction can be carried out ("prepare meal": the kitchen),
+        # else, if nothing here is worth a try, the nearest place that has something.
+        route = _towards_instruction(turn, known)
+        if not route and best_untried < UNTRIED * PROMISING:
             route = known.route(here.location, turn.irreversible_actions)
-            if route and route[0] in votes:
-                votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
+        if route and route[0] in votes:
+            votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
         told = instructed(turn) - turn.irreversible_actions
         if told:  # the task says what to do next ("recover the passkey"): no fiddling first
             votes = {
@@ -195,6 +198,29 @@ class Explorer:
                 for a, v in votes.items()
             }
         return votes
+
+
+def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
+    """The way to the nearest place where an action seen there carries out one of the task's
+    open instructions, none of which anything here carries out: a thing a list names first
+    (the egg left in the bathroom, before the kitchen where the meal is prepared), then the
+    next instruction ("prepare meal" once the onion is held, from the garden)."""
+    todo = pending(turn)
+    for step in todo:
+        if any(carries_out(a, step.clause, step.game, step.it) for a in turn.valid_actions):
+            return []
+    for step in sorted(todo, key=lambda step: not step.listed):
+
+        def doable(place: str, step: Pending = step) -> bool:
+            return any(
+                carries_out(a, step.clause, step.game, step.it) >= 1
+                for a in known.offered_at(place)
+            )
+
+        route = known.route_to(turn.situation.location, doable, turn.irreversible_actions)
+        if route:
+            return route
+    return []
 
 
 def _gained(turn: Turn) -> list[frozenset[str]]:
