@@ -15,13 +15,14 @@ sends the player to read ("check the cookbook") is read as more instructions onc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from agent.acting.text import content_words, object_words, template_of, words
 from knowledge_graph.entities import objects_of
+from memory.knowledge import Exemplar
 
 if TYPE_CHECKING:  # a turn carries the trial's plan, which reads the instructions
     from agent.acting.state import Turn
@@ -141,7 +142,7 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     is not done by "look in red box"); one that acts on it alone only prepares it
     (``PARTIAL``: "pick up paper clip")."""
     objects = object_words(action)
-    if _listed(clause, game):
+    if listed(clause, game):
         on_it = any(content_words(name) == clause.words for name in objects_of(action))
         return (1.0, 1.0) if on_it else (0.0, 0.0)
     if not objects or (subject and not subject & objects):
@@ -217,7 +218,7 @@ def _follow(
         fits: list[tuple[int, float]] = []  # (instruction, how much of it the action covers)
         for index in _open(steps, done, settled):
             clause, subject = steps[index], subject_of(steps[index], steps, done, game)
-            if not _listed(clause, game) and fulfils(action, clause, game, subject):
+            if not listed(clause, game) and fulfils(action, clause, game, subject):
                 fits.append((index, _fit(action, clause, game, subject)[1]))
         if position in idle:  # "prepare meal" failed each instruction it stands for
             held = holdings[position] if position < len(holdings) else frozenset()
@@ -230,7 +231,7 @@ def _follow(
     return done, {i for i, held in failed.items() if any(now <= h for h in held)} - set(done)
 
 
-def _listed(clause: Clause, game: Game) -> bool:
+def listed(clause: Clause, game: Game) -> bool:
     """Is it an item of a list, a thing's name and nothing else ("red onion" under
     "Ingredients:")? Done while held (``settled``), and only an action on that very thing
     does anything for it ("drop olive oil" does nothing for "peanut oil")."""
@@ -248,7 +249,7 @@ def settled(
     described = _descriptions(seen)
 
     def satisfied(clause: Clause) -> bool:
-        if _listed(clause, game) and clause.words <= holding:
+        if listed(clause, game) and clause.words <= holding:
             return True
         return any(
             things <= after
@@ -310,17 +311,50 @@ def _with_what_was_read(turn: Turn, game: Game) -> str:
     that carried out one of the task's instructions ("check the cookbook": "examine
     cookbook") and changed nothing but answered with a text of several lines (its recipe's
     ingredients and directions), which are instructions too, in the place of the sentence
-    that sent the player to read it (before "Once done, enjoy your meal!")."""
-    for step, moved in reversed(list(zip(turn.history, _moved(turn), strict=True))):
-        lines = [line for line in step.observation.splitlines() if line.strip()]
-        if len(lines) < READ_LINES or moved:
-            continue  # not a text, or not only a text: a room walked into is no recipe
-        sentences = re.split(r"(?<=[.!?\n])", turn.task)
+    that sent the player to read it (before "Once done, enjoy your meal!"). Read in this
+    episode, or remembered from an earlier trial of this game (the same game, the same
+    text): a player who read the recipe yesterday knows what to gather today."""
+    return with_text_read(turn.task, _texts_read(turn), game)
+
+
+def with_text_read(task: str, texts: Iterable[tuple[str, str]], game: Game) -> str:
+    """``task`` with the first of ``texts`` ((action, text) pairs) that an action carrying
+    out one of its instructions got, in the place of that instruction's sentence."""
+    sentences = re.split(r"(?<=[.!?\n])", task)
+    for action, text in texts:
         for end, sentence in enumerate(sentences, 1):
-            if any(fulfils(step.action, c, game) for c in clauses(sentence)):
+            if any(fulfils(action, c, game) for c in clauses(sentence)):
                 before, after = "".join(sentences[:end]), "".join(sentences[end:])
-                return f"{before}\n{step.observation}\n{after}"
-    return turn.task
+                return f"{before}\n{text}\n{after}"
+    return task
+
+
+def _texts_read(turn: Turn) -> Iterator[tuple[str, str]]:
+    """(action, text) for each step answered with a text of several lines that changed
+    nothing else: this episode's, latest first, then those of this game's remembered trials."""
+    episode = zip(turn.history, _moved(turn), strict=True)
+    for step, moved in reversed(list(episode)):
+        if not moved and _is_text(step.observation):
+            yield step.action, step.observation
+    recalled = turn.recollection
+    yield from texts_remembered(recalled.exemplars, recalled.task, recalled.variation)
+
+
+def texts_remembered(
+    exemplars: Iterable[Exemplar], task: str, variation: str | None
+) -> Iterator[tuple[str, str]]:
+    """(action, text) for each step of this game's remembered trials that was answered with
+    a text to read and changed nothing else; another game's text is about another game."""
+    for exemplar in exemplars:
+        if (exemplar.task, exemplar.variation) == (task, variation):
+            for done, after in zip(exemplar.steps, exemplar.steps[1:], strict=False):
+                if done.state_key == after.state_key and _is_text(done.observation):
+                    yield done.action, done.observation
+
+
+def _is_text(observation: str) -> bool:
+    """An answer of several lines: a text to read, not an echo ("You take the knife.")."""
+    return sum(1 for line in observation.splitlines() if line.strip()) >= READ_LINES
 
 
 def _moved(turn: Turn) -> list[bool]:
@@ -337,8 +371,7 @@ def _idle(turn: Turn) -> frozenset[int]:
     after them, and the answer was not a text to read ("You still miss something.")."""
     found, score = set(), turn.start.score
     for index, (step, moved) in enumerate(zip(turn.history, _moved(turn), strict=True)):
-        text = [line for line in step.observation.splitlines() if line.strip()]
-        if step.state_key and not moved and step.score == score and len(text) < READ_LINES:
+        if step.state_key and not moved and step.score == score and not _is_text(step.observation):
             found.add(index)
         score = step.score
     return frozenset(found)
@@ -350,11 +383,31 @@ def _seen(turn: Turn) -> str:
     return "\n".join((*shown, turn.observation))
 
 
-def _current(turn: Turn) -> Iterator[tuple[Clause, Game, frozenset[str], bool]]:
-    """The open instructions in the order a reader takes them, each with what stands for its
-    "it" and whether an action tried it and failed ("prepare meal": "You still miss
-    something"): after the last one carried out, then those passed over, then the failed
-    ones, which may need the others."""
+@dataclass(frozen=True)
+class Pending:
+    """An open instruction, with what its "it" stands for, whether an action tried it and
+    failed ("prepare meal": "You still miss something"), and whether it is an item of a list
+    (a thing to have: "red onion" under "Ingredients:")."""
+
+    clause: Clause
+    game: Game
+    it: frozenset[str]
+    failed: bool
+    listed: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How far an episode is through its task's instructions (``Turn.reading``)."""
+
+    open: tuple[Pending, ...]  # in the order a reader takes them
+    listed: tuple[frozenset[str], ...]  # the things the instructions list, as their words
+
+
+def read(turn: Turn) -> Reading:
+    """The task's instructions (with the text it sent the player to read) against what the
+    episode did, held and saw. The open ones come after the last one carried out, then
+    those passed over, then the failed ones, which may need the others."""
     actions = [step.action for step in turn.history]
     held = (*turn.start.inventory, *(name for step in turn.history for name in step.inventory))
     game = Game.of((*turn.valid_actions, *actions), held)  # each was offered when taken
@@ -366,38 +419,32 @@ def _current(turn: Turn) -> Iterator[tuple[Clause, Game, frozenset[str], bool]]:
     done, failed = _follow(steps, actions, game, already, _idle(turn), holdings)
     # A list the steps after it have used ("prepare meal" took the ingredients) is done.
     used = max(done, default=-1)
-    already |= {i for i, clause in enumerate(steps) if _listed(clause, game) and i < used}
-    for index in sorted(_open(steps, done, already), key=lambda i: i in failed):
-        yield steps[index], game, subject_of(steps[index], steps, done, game), index in failed
-
-
-class Pending(NamedTuple):
-    """An open instruction not tried and failed, with what its "it" stands for, and whether
-    it is an item of a list (a thing to have: "red onion" under "Ingredients:")."""
-
-    clause: Clause
-    game: Game
-    it: frozenset[str]
-    listed: bool
+    items = [i for i, clause in enumerate(steps) if listed(clause, game)]
+    already |= {i for i in items if i < used}
+    return Reading(
+        tuple(
+            Pending(
+                steps[i], game, subject_of(steps[i], steps, done, game), i in failed, i in items
+            )
+            for i in sorted(_open(steps, done, already), key=lambda i: i in failed)
+        ),
+        tuple(steps[i].words for i in items),
+    )
 
 
 def pending(turn: Turn) -> list[Pending]:
-    """The open instructions not tried and failed, in the order a reader takes them."""
-    return [
-        Pending(clause, game, it, _listed(clause, game))
-        for clause, game, it, failed in _current(turn)
-        if not failed
-    ]
+    """The open instructions not tried and failed, in order."""
+    return [step for step in turn.reading.open if not step.failed]
 
 
 def instructed(turn: Turn) -> frozenset[str]:
     """The valid actions that fully carry out the next instruction something here carries
     out at all, unless it was tried and failed: what a person following the task would do
     now (none: the task is silent, or what it says did not work)."""
-    for clause, game, subject, failed in _current(turn):
-        fits = {a: carries_out(a, clause, game, subject) for a in turn.valid_actions}
+    for step in turn.reading.open:
+        fits = {a: carries_out(a, step.clause, step.game, step.it) for a in turn.valid_actions}
         if any(fits.values()):
-            return frozenset() if failed else frozenset(a for a, v in fits.items() if v >= 1)
+            return frozenset() if step.failed else frozenset(a for a, v in fits.items() if v >= 1)
     return frozenset()
 
 
@@ -414,16 +461,18 @@ class InstructionScorer:
     def score(self, turn: Turn) -> dict[str, float]:
         scores: dict[str, float] = {}
         weights = iter((self.weight, self.weight * self.lookahead))
-        for clause, game, subject, failed in _current(turn):
+        for step in turn.reading.open:
             matches = {
-                a: v for a in turn.valid_actions if (v := carries_out(a, clause, game, subject))
+                a: v
+                for a in turn.valid_actions
+                if (v := carries_out(a, step.clause, step.game, step.it))
             }
             if not matches:
                 continue  # nothing here carries it out (yet): look further down the list
             weight = next(weights, None)
             if weight is None:
                 break
-            weight = min(weight, self.weight * self.lookahead) if failed else weight
+            weight = min(weight, self.weight * self.lookahead) if step.failed else weight
             for action, value in matches.items():
                 scores[action] = max(scores.get(action, 0.0), weight * value)
         return scores

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from agent.acting.instructions import Reading, read
 from agent.learning.recall import Recollection
 from memory.records import Situation, Step
 
@@ -42,6 +43,11 @@ class Turn:
     @cached_property
     def state_key(self) -> str:
         return state_key(self.valid_actions, self.situation, self.view)
+
+    @cached_property
+    def reading(self) -> Reading:
+        """How far the episode is through the task's instructions (read once per turn)."""
+        return read(self)
 
     @property
     def index(self) -> int:

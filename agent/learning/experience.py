@@ -242,12 +242,24 @@ class Knowledge:
                 names |= {object_words(a) for a in offered if template_of(a) in self.movers}
         return frozenset(name for name in names if name)
 
+    def novelty(self, place: str, action: str) -> float:
+        """What an action untried at ``place`` may teach: its command's promise, shared by
+        that command's actions taken there already ("put apple on chair", "put tuna on
+        chair"...: new places before more of the same); a move keeps it (each leads
+        somewhere else)."""
+        command = template_of(action)
+        if command in self.movers:
+            return self.promise(action)
+        done_here = sum(1 for a in self.tried_at(place) if template_of(a) == command)
+        return self.promise(action) / (1 + done_here)
+
     def frontier(self, place: str) -> bool:
-        """Is there an action at ``place`` no one has taken there that may do something?"""
-        offered = set().union(*(e.offered_at_place.get(place, set()) for e in self.both))
-        untried = offered - self.tried_at(place) - self.fatal
+        """Is there an action at ``place`` no one has taken there that may well do something
+        (the explorer's own measure, ``novelty``)?"""
+        untried = self.offered_at(place) - self.tried_at(place) - self.fatal
         return any(
-            self.promise(a) >= PROMISING and template_of(a) not in self.deadly for a in untried
+            self.novelty(place, a) >= PROMISING and template_of(a) not in self.deadly
+            for a in untried
         )
 
     def route(self, start: str, irreversible: frozenset[str]) -> list[str]:

@@ -12,7 +12,8 @@ step the ``Explorer`` votes:
              to places no one has reached a little more; what was taken in this very cell
              down, more if it changed nothing; what would undo the action
              just taken (its command undid that one's in this trial or an earlier one) down,
-             and what would leave behind a thing taken when the score rose; all of it
+             and what would leave behind a thing taken when the score rose or one the
+             instructions list; all of it
              muted while the task's next instruction names what to do
     route    nothing worth trying here: the first step towards the nearest place that has
              something untried
@@ -31,7 +32,6 @@ gamble of earlier versions.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
@@ -54,8 +54,9 @@ NEW_IN_CELL = 0.3  # taken at this place, but not in this state (other things he
 TRIED = 0.6  # per earlier try in this very state: the next untried action comes first
 IDLE = 1.5  # ...more if it changed nothing there (the loop guard)
 UNDO = 1.0  # it would undo the action just taken ("drop egg" right after "take egg")
-KEEP = 1.5  # it would leave behind a thing taken when the score rose (the instructions, which
-# may say where it goes, outweigh it: "move it to the red box")
+KEEP = 1.5  # it would leave behind a thing taken when the score rose or that the task's
+# instructions list ("Ingredients: ..."); the instructions, which may say where it goes,
+# outweigh it ("move it to the red box")
 RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not name it
 CAUTION = 0.6  # a command never tried, in a game where a command with no warning lost: the
 # known ones first (a second surprise costs a second trial)
@@ -139,15 +140,9 @@ class Explorer:
         asked = goal_for(Where(Scope.VARIATION), turn.task)  # "find a(n) plant"
         committed = {template_of(step.action) for step in turn.history}
         tried_here = known.tried_at(here.location)
-        # The more of a command's actions were taken here, the less the next one can teach
-        # ("put apple on chair", "put tuna on chair"...): new places before more of the same.
-        # Moves are exempt: each leads somewhere else.
-        here_by_command = Counter(
-            command for action in tried_here if (command := template_of(action)) not in known.movers
-        )
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
-        kept = _gained(turn)
+        kept = _gained(turn) + list(turn.reading.listed)  # what scored, and what to gather
         warned = {template_of(action) for action in turn.irreversible_actions}
         surprised = any(template_of(action) not in warned for action in known.fatal)
         votes: dict[str, Vote] = {}
@@ -164,7 +159,7 @@ class Explorer:
             if action not in tried_here and known.leads_back(here.location, action):
                 value = 0.0  # a known way to a known place: no news
             elif action not in tried_here:
-                value = UNTRIED * known.promise(action) / (1 + here_by_command[template_of(action)])
+                value = UNTRIED * known.novelty(here.location, action)
                 value += NEW_COMMAND / (1 + known.tries(action))
                 value += EXIT if known.leads_somewhere_new(here.location, action) else 0.0
                 if template_of(action) in known.deadly and not named:

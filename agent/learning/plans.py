@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from agent.acting.grounding import MATCH_THRESHOLD, similarity
-from agent.acting.instructions import Game, carried_out, clauses
+from agent.acting.instructions import Game, carried_out, clauses, listed, with_text_read
 from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge, names_a_place, ranked
 from agent.learning.kinds import Kinds
@@ -64,6 +64,7 @@ def choose_plan(
     task: str = "",
     embedder: Embedder | None = None,
     kinds: Kinds | None = None,
+    read: Sequence[tuple[str, str]] = (),
 ) -> Plan:
     """A won game's shortest form. Else, from the second trial, the elimination search's
     next candidate — the irreversible action no trial has taken that the task's other
@@ -102,11 +103,16 @@ def choose_plan(
         path, states = ways.to(there) or ((), ())
         commitments = _commitments(path, archive)
         return Plan(path, there.key, False, best_score, gamble, states, commitments)
-    return _return_and_explore(archive, known, ways, task, best_score)
+    return _return_and_explore(archive, known, ways, task, best_score, read)
 
 
 def _return_and_explore(
-    archive: Archive, known: Knowledge, ways: Ways, task: str, best_score: float
+    archive: Archive,
+    known: Knowledge,
+    ways: Ways,
+    task: str,
+    best_score: float,
+    read: Sequence[tuple[str, str]],
 ) -> Plan:
     """Go-Explore's *select* and *return*: the most promising cell with untried actions left
     and a way there (see ``choose_plan``), and that way."""
@@ -115,7 +121,7 @@ def _return_and_explore(
     if not open_cells:
         return Plan(best_score=best_score)
     raised = _raised(archive)
-    progress = _progress(task, [archive.cells[key] for key in open_cells], archive)
+    progress = _progress(task, [archive.cells[key] for key in open_cells], archive, read)
     target = min(
         (archive.cells[key] for key in open_cells),
         key=lambda c: (
@@ -133,14 +139,24 @@ def _return_and_explore(
     return Plan(path, target.key, best_score=best_score, states=states, commitments=commitments)
 
 
-def _progress(task: str, cells: list[Cell], archive: Archive) -> dict[str, int]:
-    """How many of the task's instructions the way to each cell carried out: where no score
-    tells cells apart (a treasure hunt scores only its end), the one furthest along what
-    the task says to do is the most promising (the judgement IGE asks a model for)."""
-    steps = clauses(task)
+def _progress(
+    task: str, cells: list[Cell], archive: Archive, read: Sequence[tuple[str, str]]
+) -> dict[str, int]:
+    """How many of the task's instructions the way to each cell carried out, with the things
+    they list that it holds (of the text the task sent the player to read, remembered:
+    ``read``): where no score tells cells apart (a treasure hunt scores only its end), the
+    one furthest along what the task says to do is the most promising (the judgement IGE
+    asks a model for); holding the recipe's ingredients is further than having dropped one."""
     offered = {a for c in archive.cells.values() for a in (*c.offered, *c.risks)}
-    game = Game.of(tuple(sorted(offered | {a for c in cells for a in c.path})))
-    return {c.key: len(carried_out(steps, list(c.path), game)) for c in cells}
+    held = tuple({name for c in archive.cells.values() for name in c.inventory})
+    game = Game.of(tuple(sorted(offered | {a for c in cells for a in c.path})), held)
+    steps = clauses(with_text_read(task, read, game))
+    items = [clause.words for clause in steps if listed(clause, game)]
+    return {
+        c.key: len(carried_out(steps, list(c.path), game))
+        + sum(1 for item in items if item <= content_words(" ".join(c.inventory)))
+        for c in cells
+    }
 
 
 def _raised(archive: Archive) -> set[str]:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from agent.acting.instructions import texts_remembered
 from agent.learning.experience import Experience
 from agent.learning.kinds import Kinds, kinds_for
 from agent.learning.plans import Plan, choose_plan
@@ -99,6 +100,7 @@ class Recaller:
             self.memory.exemplars_for(env_name, task, variation, description, self.max_exemplars)
         )
         archive = self.memory.store.archives.load(env_name, task, variation)
+        read = tuple(texts_remembered(exemplars, task, variation))  # a recipe read before
         goal = goal_for(Where(Scope.VARIATION), description)
         kinds = kinds_for(self.memory.store, env_name, task, goal, leave_out=variation)
         chain: tuple[str, ...] = ()
@@ -114,7 +116,7 @@ class Recaller:
             exemplars=exemplars,
             chain=chain,
             archive=archive,
-            plan=choose_plan(archive, description, self.embedder, kinds),
+            plan=choose_plan(archive, description, self.embedder, kinds, read),
             kinds=kinds,
         )
 
