@@ -16,6 +16,10 @@ from memory.embedding import Embedder, cosine
 from memory.records import Situation
 
 PROMISING = 0.5  # a command is worth trying where it did something at least half the time
+# Of an untried command's novelty, what is left once a command the game gave no warning of
+# (not an irreversible one) lost it: below PROMISING, so the known commands come first
+# everywhere (a second surprise costs a second trial).
+CAUTIOUS = 0.4
 
 
 @dataclass
@@ -35,6 +39,7 @@ class Experience:
     # Commands that undid another (back to the state before it): ("lock", "unlock")...
     undoes: set[tuple[str, str]] = field(default_factory=set)
     releases: set[str] = field(default_factory=set)  # commands that left something held behind
+    warned: set[str] = field(default_factory=set)  # commands the game said were irreversible
 
     def add(
         self,
@@ -83,6 +88,7 @@ class Experience:
                     outcome.fatal,
                 )
             found.offered(cell.place, cell.offered)
+            found.warned.update(template_of(action) for action in cell.risks)
         found.undoes = _undoing(archive)
         return found
 
@@ -242,16 +248,24 @@ class Knowledge:
                 names |= {object_words(a) for a in offered if template_of(a) in self.movers}
         return frozenset(name for name in names if name)
 
+    @cached_property
+    def surprised(self) -> bool:
+        """Did a command the game gave no warning of lose it ("eat X"; not "focus on X")?"""
+        warned = self.past.warned | self.now.warned
+        return any(template_of(action) not in warned for action in self.fatal)
+
     def novelty(self, place: str, action: str) -> float:
         """What an action untried at ``place`` may teach: its command's promise, shared by
         that command's actions taken there already ("put apple on chair", "put tuna on
         chair"...: new places before more of the same); a move keeps it (each leads
-        somewhere else)."""
+        somewhere else). A command never tried keeps less once the game has surprised
+        (``CAUTIOUS``)."""
         command = template_of(action)
         if command in self.movers:
             return self.promise(action)
         done_here = sum(1 for a in self.tried_at(place) if template_of(a) == command)
-        return self.promise(action) / (1 + done_here)
+        caution = CAUTIOUS if self.surprised and not self.tries(action) else 1.0
+        return caution * self.promise(action) / (1 + done_here)
 
     def frontier(self, place: str) -> bool:
         """Is there an action at ``place`` no one has taken there that may well do something

@@ -58,8 +58,6 @@ KEEP = 1.5  # it would leave behind a thing taken when the score rose or that th
 # instructions list ("Ingredients: ..."); the instructions, which may say where it goes,
 # outweigh it ("move it to the red box")
 RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not name it
-CAUTION = 0.6  # a command never tried, in a game where a command with no warning lost: the
-# known ones first (a second surprise costs a second trial)
 FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
 YIELD = 0.25  # while the task's next instruction says what to do, curiosity counts this much
@@ -102,6 +100,7 @@ class Explorer:
             return {gamble: Vote(GAMBLE, plan.memories)}
         now = episode_experience(turn)
         now.offered(turn.situation.location, _reversible(turn))
+        now.warned.update(template_of(action) for action in turn.irreversible_actions)
         return self._explore(turn, Knowledge(turn.recollection.experience, now))
 
     @staticmethod
@@ -143,8 +142,6 @@ class Explorer:
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
         kept = _gained(turn) + list(turn.reading.listed)  # what scored, and what to gather
-        warned = {template_of(action) for action in turn.irreversible_actions}
-        surprised = any(template_of(action) not in warned for action in known.fatal)
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:
@@ -160,12 +157,11 @@ class Explorer:
                 value = 0.0  # a known way to a known place: no news
             elif action not in tried_here:
                 value = UNTRIED * known.novelty(here.location, action)
-                value += NEW_COMMAND / (1 + known.tries(action))
+                if not known.surprised:  # once surprised, a new command is a risk, not a bonus
+                    value += NEW_COMMAND / (1 + known.tries(action))
                 value += EXIT if known.leads_somewhere_new(here.location, action) else 0.0
                 if template_of(action) in known.deadly and not named:
                     value -= RISKY
-                elif surprised and not known.tries(action):
-                    value -= CAUTION
                 best_untried = max(best_untried, value)
             elif not known.tries_in_state(turn.state_key, action):
                 value = NEW_IN_CELL  # taken here, but with other things held, or seen
