@@ -207,13 +207,14 @@ def _follow(
     settled: frozenset[int],
     idle: frozenset[int],
     holdings: tuple[frozenset[str], ...] = (),
-) -> tuple[dict[int, str], set[int]]:
-    """``carried_out``, and the instructions an action that did nothing tried to carry out
+) -> tuple[dict[int, str], dict[int, frozenset[str]]]:
+    """``carried_out``, and for each instruction the actions that tried it and did nothing
     since the last one carried out, unless the player now holds something it did not hold
     then (``holdings``: what was held before each action, and now, last): "prepare meal"
     may work with the onion, not with the cookbook picked up and dropped again."""
     done: dict[int, str] = {}
-    failed: dict[int, list[frozenset[str]]] = {}  # instruction -> what was held as it failed
+    # instruction -> (action, what was held) for each try that did nothing
+    failed: dict[int, list[tuple[str, frozenset[str]]]] = {}
     for position, action in enumerate(actions):
         fits: list[tuple[int, float]] = []  # (instruction, how much of it the action covers)
         for index in _open(steps, done, settled):
@@ -223,12 +224,13 @@ def _follow(
         if position in idle:  # "prepare meal" failed each instruction it stands for
             held = holdings[position] if position < len(holdings) else frozenset()
             for index, _ in fits:
-                failed.setdefault(index, []).append(held)
+                failed.setdefault(index, []).append((action, held))
         elif fits:  # the one it covers best, the next in order among equals
             done[max(fits, key=lambda fit: fit[1])[0]] = action
             failed.clear()
     now = holdings[-1] if holdings else frozenset()
-    return done, {i for i, held in failed.items() if any(now <= h for h in held)} - set(done)
+    tried = {i: frozenset(a for a, held in tries if now <= held) for i, tries in failed.items()}
+    return done, {i: actions for i, actions in tried.items() if actions and i not in done}
 
 
 def listed(clause: Clause, game: Game) -> bool:
@@ -385,13 +387,15 @@ def _seen(turn: Turn) -> str:
 
 @dataclass(frozen=True)
 class Pending:
-    """An open instruction, with what its "it" stands for, whether an action tried it and
-    failed ("prepare meal": "You still miss something"), and whether it is an item of a list
-    (a thing to have: "red onion" under "Ingredients:")."""
+    """An open instruction, with what its "it" stands for, the actions that tried it and did
+    nothing ("prepare meal": "You still miss something"; "examine coin" for "retrieve the
+    coin"), whether nothing else here carries it out (``failed``), and whether it is an item
+    of a list (a thing to have: "red onion" under "Ingredients:")."""
 
     clause: Clause
     game: Game
     it: frozenset[str]
+    tried: frozenset[str]
     failed: bool
     listed: bool
 
@@ -416,18 +420,20 @@ def read(turn: Turn) -> Reading:
     holdings = tuple(
         frozenset(held) for held in (turn.start.inventory, *(s.inventory for s in turn.history))
     )
-    done, failed = _follow(steps, actions, game, already, _idle(turn), holdings)
+    done, tried = _follow(steps, actions, game, already, _idle(turn), holdings)
     # A list the steps after it have used ("prepare meal" took the ingredients) is done.
     used = max(done, default=-1)
     items = [i for i, clause in enumerate(steps) if listed(clause, game)]
     already |= {i for i in items if i < used}
+    found = []
+    for i in _open(steps, done, already):
+        it = subject_of(steps[i], steps, done, game)
+        failed = i in tried and not any(
+            carries_out(a, steps[i], game, it) for a in turn.valid_actions if a not in tried[i]
+        )
+        found.append(Pending(steps[i], game, it, tried.get(i, frozenset()), failed, i in items))
     return Reading(
-        tuple(
-            Pending(
-                steps[i], game, subject_of(steps[i], steps, done, game), i in failed, i in items
-            )
-            for i in sorted(_open(steps, done, already), key=lambda i: i in failed)
-        ),
+        tuple(sorted(found, key=lambda step: step.failed)),
         tuple(steps[i].words for i in items),
     )
 
@@ -439,18 +445,19 @@ def pending(turn: Turn) -> list[Pending]:
 
 def instructed(turn: Turn) -> frozenset[str]:
     """The valid actions that fully carry out the next instruction something here carries
-    out at all, unless it was tried and failed: what a person following the task would do
-    now (none: the task is silent, or what it says did not work)."""
+    out at all, but not those that tried it and did nothing: what a person following the
+    task would do now (none: the task is silent, or what it says did not work)."""
     for step in turn.reading.open:
         fits = {a: carries_out(a, step.clause, step.game, step.it) for a in turn.valid_actions}
         if any(fits.values()):
-            return frozenset() if step.failed else frozenset(a for a, v in fits.items() if v >= 1)
+            return frozenset(a for a, v in fits.items() if v >= 1 and a not in step.tried)
     return frozenset()
 
 
 class InstructionScorer:
     """The task's next instruction in reach (``_current``) gets ``weight``, the one after it
-    ``lookahead`` of that; one that was tried and failed gets no more than the lookahead."""
+    ``lookahead`` of that; an action that tried it and did nothing gets no more than the
+    lookahead."""
 
     name = "instruction"
 
@@ -472,7 +479,7 @@ class InstructionScorer:
             weight = next(weights, None)
             if weight is None:
                 break
-            weight = min(weight, self.weight * self.lookahead) if step.failed else weight
             for action, value in matches.items():
-                scores[action] = max(scores.get(action, 0.0), weight * value)
+                own = min(weight, self.weight * self.lookahead) if action in step.tried else weight
+                scores[action] = max(scores.get(action, 0.0), own * value)
         return scores

@@ -48,7 +48,7 @@ from reflection.trajectory import goal_for
 # In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
 UNTRIED = 1.0  # never taken at this place, times its command's promise, shared by the
 # command's actions taken here already: what exploring is
-EXIT = 0.6  # ...and it leads somewhere no trial has been: new places before new actions
+EXIT = 1.5  # ...and it leads somewhere no trial has been: new places before new actions
 NEW_COMMAND = 0.25  # ...shared by the tries of its command: every command gets a go early
 NEW_IN_CELL = 0.3  # taken at this place, but not in this state (other things held or seen)
 TRIED = 0.6  # per earlier try in this very state: the next untried action comes first
@@ -153,13 +153,16 @@ class Explorer:
                 if named_by_goal(action, asked) and template_of(action) not in committed:
                     votes[action] = Vote(GAMBLE)  # the kind the goal asks for: a sure bet
                 continue  # a gamble: left to the elimination search
+            new_way = known.leads_somewhere_new(here.location, action)
+            # A way that led nowhere before (a closed door) may lead on now, in another state.
+            reopened = new_way and not known.tries_in_state(turn.state_key, action)
             if action not in tried_here and known.leads_back(here.location, action):
                 value = 0.0  # a known way to a known place: no news
-            elif action not in tried_here:
+            elif action not in tried_here or reopened:
                 value = UNTRIED * known.novelty(here.location, action)
                 if not known.surprised:  # once surprised, a new command is a risk, not a bonus
                     value += NEW_COMMAND / (1 + known.tries(action))
-                value += EXIT if known.leads_somewhere_new(here.location, action) else 0.0
+                value += EXIT if new_way else 0.0
                 if template_of(action) in known.deadly and not named:
                     value -= RISKY
                 best_untried = max(best_untried, value)

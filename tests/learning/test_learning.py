@@ -24,6 +24,8 @@ from memory.vectors import VectorIndex
 from tests.support.envs import DyingEnv
 
 PARTLY = "toy:fetch@4,rooms=10"  # a first trial of 30 steps takes the thing (50) on its way
+# ...or, if the explorer's order changed, one of these worlds (``partial_world``).
+PARTLY_OTHERS = tuple(f"toy:fetch@{seed},rooms=10" for seed in (3, 5, 6, 7, 8, 9, 10))
 MAZE = "toy:maze@1"  # the evidence policy wins it in its first trial
 LONG_MAZE = "toy:maze@2,rooms=10"  # ...this one too, by a way a retry would not repeat
 
@@ -59,20 +61,25 @@ def memories_used(store: Store, trial_id: int) -> set[str]:
     return {m for s in store.steps(trial_id) for c in s["candidates"] for m in c["memories"]}
 
 
-def steps_to_partial(environments: Environments, home: Path) -> int:
-    """How many steps a first trial takes to take the thing (50): a trial cut off there is
-    neither lost nor won, whatever the explorer's order of the day."""
-    loop, store = learning_loop(environments, home, trials=1, memory=False)
-    loop.run([parse(PARTLY)])
-    return steps_to_reach(store, store.trials()[0]["id"], 50.0)
+def partial_world(environments: Environments, home: Path) -> tuple[str, int]:
+    """A fetch world whose first trial takes the thing (50) within 30 steps, and how many
+    steps that takes: a trial cut off there is neither lost nor won, whatever the explorer's
+    order of the day."""
+    for index, spec in enumerate((PARTLY, *PARTLY_OTHERS)):
+        loop, store = learning_loop(environments, home / str(index), trials=1, memory=False)
+        loop.run([parse(spec)])
+        reached = [s["idx"] for s in store.steps(store.trials()[0]["id"]) if s["score"] >= 50]
+        if reached:
+            return spec, reached[0]
+    raise AssertionError("no fetch world's first trial took its thing within 30 steps")
 
 
 def test_the_second_trial_reaches_the_first_ones_score_faster(
     environments: Environments, tmp_path: Path
 ) -> None:
-    budget = steps_to_partial(environments, tmp_path / "calibration")
+    spec, budget = partial_world(environments, tmp_path / "calibration")
     loop, store = learning_loop(environments, tmp_path, trials=3, steps=budget)
-    (result,) = loop.run([parse(PARTLY)])
+    (result,) = loop.run([parse(spec)])
     first, *later = result.outcomes
     assert 0 < first.score < 100, "the game should be neither lost nor won in trial 1"
     assert max(o.score for o in later) >= first.score
