@@ -195,18 +195,22 @@ class Explorer:
 
 
 def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
-    """The way to the nearest place where an action seen there carries out one of the task's
-    open instructions, none of which anything here carries out: a thing a list names first
-    (the egg left in the bathroom, before the kitchen where the meal is prepared), then the
-    next instruction ("prepare meal" once the onion is held, from the garden)."""
+    """The way to the nearest place that one of the task's open instructions names ("move it
+    to the red box in the kitchen") or where an action seen there carries it out, when
+    nothing here fully carries out any of them: a thing a list names first (the egg left in the
+    bathroom, before the kitchen where the meal is prepared), then the next instruction
+    ("prepare meal" once the onion is held, from the garden)."""
     todo = pending(turn)
     for step in todo:
-        if any(carries_out(a, step.clause, step.game, step.it) for a in turn.valid_actions):
+        if any(carries_out(a, step.clause, step.game, step.it) >= 1 for a in turn.valid_actions):
             return []
     for step in sorted(todo, key=lambda step: not step.listed):
+        if step.clause.refers_to is not None and not step.it:
+            continue  # "move it to the red box": not before there is an "it"
 
         def doable(place: str, step: Pending = step) -> bool:
-            return any(
+            named = content_words(place)  # "move it to the red box in the kitchen"
+            return (bool(named) and named <= step.clause.words) or any(
                 carries_out(a, step.clause, step.game, step.it) >= 1
                 for a in known.offered_at(place)
             )
