@@ -226,11 +226,25 @@ def _follow(
             for index, _ in fits:
                 failed.setdefault(index, []).append((action, held))
         elif fits:  # the one it covers best, the next in order among equals
-            done[max(fits, key=lambda fit: fit[1])[0]] = action
+            done[_tightest(action, max(fits, key=lambda fit: fit[1])[0], fits, steps)] = action
             failed.clear()
     now = holdings[-1] if holdings else frozenset()
     tried = {i: frozenset(a for a, held in tries if now <= held) for i, tries in failed.items()}
     return done, {i: actions for i, actions in tried.items() if actions and i not in done}
+
+
+def _tightest(
+    action: str, chosen: int, fits: list[tuple[int, float]], steps: tuple[Clause, ...]
+) -> int:
+    """If the chosen instruction names the action's command, the one naming it that the
+    action says most of: "prepare meal" carries out the recipe's "prepare meal", not the
+    "...follow the directions to prepare this tasty meal" that heads it."""
+    verb = _verb(action)
+    if not _names(steps[chosen].words, verb):
+        return chosen
+    said = words(action)
+    naming = [i for i, _ in fits if _names(steps[i].words, verb)]
+    return max(naming, key=lambda i: sum(w in said for w in steps[i].words) / len(steps[i].words))
 
 
 def listed(clause: Clause, game: Game) -> bool:

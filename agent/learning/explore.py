@@ -180,12 +180,14 @@ class Explorer:
             votes[action] = Vote(value)
         # Where the task's next instruction can be carried out ("prepare meal": the kitchen),
         # else, if nothing here is worth a try, the nearest place that has something.
-        route = _towards_instruction(turn, known)
-        if not route and best_untried < UNTRIED * PROMISING:
+        told = instructed(turn) - turn.irreversible_actions
+        route = [] if told else _towards_instruction(turn, known)
+        if route and route[0] in votes:
+            told = frozenset(route[:1])  # the way there is what the task says to do now
+        elif best_untried < UNTRIED * PROMISING:
             route = known.route(here.location, turn.irreversible_actions)
         if route and route[0] in votes:
             votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
-        told = instructed(turn) - turn.irreversible_actions
         if told:  # the task says what to do next ("recover the passkey"): no fiddling first
             votes = {
                 a: Vote(v.value * YIELD) if v.value > 0 and a not in told else v

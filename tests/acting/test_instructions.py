@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from agent.acting.instructions import Game, InstructionScorer, carried_out, clauses
-from agent.acting.state import Turn
-from memory.records import Step
+from agent.acting.state import Turn, state_key
+from agent.learning.recall import Recollection
+from memory.knowledge import Exemplar, ExemplarStep
+from memory.records import Situation, Step
 
 CONDUCTIVITY = (
     "Your task is to determine if paper clip is electrically conductive. The paper clip is "
@@ -149,3 +153,117 @@ def test_directions_are_followed_in_the_order_given() -> None:
         Turn(task=task, observation="", valid_actions=valid, history=history)
     )
     assert max(scores, key=scores.__getitem__) == "go east"
+
+
+# --- reading as a person reads: lists, things seen done, actions that did nothing --------
+
+KITCHEN = (
+    "prepare meal",
+    "eat meal",
+    "drop peanut oil",
+    "drop olive oil",
+    "take red onion from fridge",
+    "cook red onion with oven",
+    "examine cookbook",
+)
+FRIDGE = "The fridge contains a chopped roasted red onion and a raw pork chop."
+
+
+def kitchen_turn(history: tuple[Step, ...], held: tuple[str, ...], **changes: object) -> Turn:
+    """In the kitchen holding ``held``: the state is what the engine's view makes it."""
+    turn = Turn(
+        task=COOKING,
+        observation=history[-1].observation if history else FRIDGE,
+        valid_actions=KITCHEN,
+        history=history,
+        initial_observation=FRIDGE,
+        situation=Situation("kitchen", held),
+        start=Situation("kitchen", ("olive oil", "peanut oil")),
+    )
+    return replace(turn, **changes)  # type: ignore[arg-type]
+
+
+def acted(
+    index: int, action: str, answer: str, before: tuple[str, ...], held: tuple[str, ...]
+) -> Step:
+    """``action`` taken in the kitchen holding ``before``, leaving ``held``."""
+    state = state_key(KITCHEN, Situation("kitchen", before))
+    return Step(
+        index, action, answer, 0.0, 0.0, False, False, False, state_key=state, inventory=held
+    )
+
+
+def test_a_list_is_done_while_held_and_directions_seen_done_are_done() -> None:
+    """Peanut oil is held (the list's first item is done, and dropping olive oil does nothing
+    for it); the fridge shows "a chopped roasted red onion" (chop and roast are done): what
+    is left is taking the onion and preparing the meal."""
+    held = ("olive oil", "peanut oil")
+    read = (acted(1, "examine cookbook", RECIPE, held, held),)
+    scores = InstructionScorer().score(kitchen_turn(read, held))
+    assert "take red onion from fridge" in scores
+    assert "drop peanut oil" not in scores and "drop olive oil" not in scores
+    directions = carried_out(clauses(COOKING), [], Game.of(KITCHEN))
+    assert not directions  # nothing carried out: "chop" and "roast" are settled, not done
+    assert scores.get("cook red onion with oven", 0.0) <= scores["take red onion from fridge"]
+
+
+def test_an_action_that_did_nothing_carries_nothing_out_and_its_instruction_waits() -> None:
+    """ "prepare meal" answered "You still miss something" (same state, same score): it waits
+    behind taking the onion; with the onion held it comes first again."""
+    held = ("olive oil", "peanut oil")
+    history = (
+        acted(1, "examine cookbook", RECIPE, held, held),
+        acted(2, "prepare meal", "You still miss something.", held, held),
+    )
+    scores = InstructionScorer().score(kitchen_turn(history, held))
+    assert max(scores, key=scores.__getitem__) == "take red onion from fridge"
+    assert scores.get("prepare meal", 0.0) < scores["take red onion from fridge"]
+    onion = (*held, "red onion")
+    took = (*history, acted(3, "take red onion from fridge", "You take it.", held, onion))
+    again = InstructionScorer().score(kitchen_turn(took, onion))
+    assert max(again, key=again.__getitem__) == "prepare meal"
+
+
+def test_the_text_read_stands_where_the_sentence_that_sent_the_player_to_it_stood() -> None:
+    """ "Once done, enjoy your meal!" comes after the recipe's "prepare meal": once the
+    meal is prepared, eating it is next."""
+    held = ("olive oil", "peanut oil", "red onion")
+    history = (
+        acted(1, "examine cookbook", RECIPE, held, held),
+        acted(2, "prepare meal", "Adding the meal to your inventory.", held, ("meal",)),
+    )
+    after = ("eat meal", "drop meal", "examine cookbook", "prepare meal")
+    scores = InstructionScorer().score(kitchen_turn(history, ("meal",), valid_actions=after))
+    assert max(scores, key=scores.__getitem__) == "eat meal"
+
+
+def test_a_recipe_read_in_an_earlier_trial_of_the_game_is_known_from_the_start() -> None:
+    steps = (
+        ExemplarStep("examine cookbook", RECIPE, 0.0, 0.0, state_key="s1"),
+        ExemplarStep("take red onion from fridge", "You take it.", 1.0, 33.0, state_key="s1"),
+    )
+    earlier = Exemplar(
+        "textworld", "cooking", "3", "textworld:cooking@3", COOKING, 33.0, False, steps
+    )
+    recalled = Recollection(env="textworld", task="cooking", variation="3", exemplars=(earlier,))
+    fresh = kitchen_turn((), ("olive oil", "peanut oil"))
+    assert fresh.reading.listed == ()
+    remembered = replace(fresh, recollection=recalled).reading
+    assert set(remembered.listed) == {frozenset({"peanut", "oil"}), frozenset({"red", "onion"})}
+    other = Recollection(env="textworld", task="cooking", variation="4", exemplars=(earlier,))
+    assert replace(fresh, recollection=other).reading.listed == ()  # another game's recipe
+
+
+def test_a_trip_east_is_taken_by_going_east_and_the_tool_is_not_asked_for() -> None:
+    """ "take a trip east" names the command "take", which cannot act on "east"; "unlock the
+    chest" is carried out by "unlock chest with latchkey"."""
+    task = "First, take a trip east. Then, unlock the chest. After that, take a trip west."
+    valid = ("go east", "go west", "take latchkey", "unlock chest with latchkey", "look")
+    history = (step(1, "go east"), step(2, "unlock chest with latchkey"))
+    steps = clauses(task)
+    done = carried_out(steps, [s.action for s in history], Game.of(valid))
+    assert set(done) == {0, 1}
+    scores = InstructionScorer().score(
+        Turn(task=task, observation="", valid_actions=valid, history=history)
+    )
+    assert max(scores, key=scores.__getitem__) == "go west"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from itertools import pairwise
 
@@ -9,16 +10,17 @@ import pytest
 
 from agent.acting.agent import Agent
 from agent.acting.episode import Episode
-from agent.acting.policy import Policy
+from agent.acting.policy import Policy, Vote
 from agent.acting.state import Turn
 from agent.environments import parse
 from agent.environments.toy import ToyWorld
+from agent.learning.experience import PROMISING, Experience, Knowledge
 from agent.learning.explore import Explorer
 from agent.learning.plans import Plan
 from agent.learning.recall import Recollection
 from agent.learning.scorers import policy_scorers
 from memory.archive import Archive, Cell, Outcome
-from memory.records import Step
+from memory.records import Situation, Step
 
 ROOMS = 20
 
@@ -110,3 +112,115 @@ def test_an_undo_learned_in_an_earlier_trial_is_not_taken_right_after_what_it_un
     )
     votes = Explorer().score(turn)
     assert votes["lock door with key"].value < votes["open door"].value
+
+
+def turn_in(place: str, valid: tuple[str, ...], **fields: object) -> Turn:
+    """A turn at ``place`` with ``valid`` actions, nothing recalled unless given."""
+    return Turn(observation="", valid_actions=valid, situation=Situation(place), **fields)  # type: ignore[arg-type]
+
+
+def best(votes: Mapping[str, Vote]) -> str:
+    return max(votes, key=lambda a: votes[a].value)
+
+
+def test_what_the_score_rose_for_is_kept() -> None:
+    """The onion was taken and the score rose; dropping things was seen to leave them
+    behind: dropping the onion is held back, dropping the olive oil is not."""
+    held = ("olive oil", "red onion")
+    history = (
+        Step(1, "drop cup", "", 0.0, 0.0, False, False, False, inventory=("olive oil",)),
+        Step(2, "take red onion", "", 1.0, 33.0, False, False, False, inventory=held),
+    )
+    turn = turn_in(
+        "kitchen",
+        ("drop red onion", "drop olive oil"),
+        task="Cook a meal.",
+        history=history,
+        start=Situation("kitchen", ("cup", "olive oil")),
+    )
+    turn = replace(turn, situation=Situation("kitchen", held, 33.0))
+    votes = Explorer().score(turn)
+    assert votes["drop red onion"].value < votes["drop olive oil"].value
+
+
+def test_once_a_command_with_no_warning_lost_the_game_untried_ones_wait() -> None:
+    """ "eat peanut oil" lost this game, and the engine had not flagged it: an untried
+    command ("cook X") falls below what is worth a try, a known one on a new thing does not."""
+    ate = Outcome("eat peanut oil", "s0", "s0#end", "den||0", changed=True, fatal=True)
+    took = Outcome("take cup", "s0", "s1", "den|cup|0", changed=True)
+    cell = Cell("den||0", "den", (), 0.0, tried=(ate, took))
+    archive = Archive("textworld", "cooking", "1", start="s0", trials=1, cells={cell.key: cell})
+    known = Knowledge(Experience.of_archive(archive), Experience())
+    assert known.surprised
+    assert (
+        known.novelty("den", "cook egg with stove") < PROMISING <= known.novelty("den", "take egg")
+    )
+    focus = Cell(
+        "den||0",
+        "den",
+        (),
+        0.0,
+        tried=(replace(ate, action="focus on egg"),),
+        risks=("focus on egg",),
+    )
+    warned = Archive("scienceworld", "melt", "1", start="s0", trials=1, cells={focus.key: focus})
+    assert not Knowledge(Experience.of_archive(warned), Experience()).surprised
+
+
+def test_a_way_that_led_nowhere_leads_somewhere_new_once_the_door_is_open() -> None:
+    """ "go east" was tried when the door was closed (nothing happened); the door is open
+    now (another state): it is a new way again, before anything else here."""
+    valid = ("go east", "go west", "look", "open door to east")
+    before = Step(1, "go west", "", 0.0, 0.0, False, False, False, location="hall")
+    tried = Step(
+        2,
+        "go east",
+        "The door is closed.",
+        0.0,
+        0.0,
+        False,
+        False,
+        False,
+        location="den",
+        state_key="closed",
+    )
+    opened = Step(
+        3,
+        "open door to east",
+        "",
+        0.0,
+        0.0,
+        False,
+        False,
+        False,
+        location="den",
+        state_key="closed",
+    )
+    turn = turn_in(
+        "den", valid, task="Find the cup.", history=(before, tried, opened), start=Situation("den")
+    )
+    assert best(Explorer().score(turn)) == "go east"
+
+
+def test_the_explorer_yields_to_an_instruction_that_says_what_to_do_and_goes_where_it_says() -> (
+    None
+):
+    task = "First, pick up the lamp. Then, put it in the box in the attic."
+    here = turn_in("hall", ("pick up lamp", "look", "open drawer", "go north"), task=task)
+    votes = Explorer().score(here)
+    assert votes["open drawer"].value < 0.5 < votes["pick up lamp"].value  # curiosity yields
+    walked = Step(1, "go north", "", 0.0, 0.0, False, False, False, location="attic")
+    looked = Step(2, "look in box", "", 0.0, 0.0, False, False, False, location="attic")
+    back = Step(3, "go south", "", 0.0, 0.0, False, False, False, location="hall")
+    took = Step(
+        4, "pick up lamp", "", 0.0, 0.0, False, False, False, location="hall", inventory=("lamp",)
+    )
+    holding = turn_in(
+        "hall",
+        ("go north", "go east", "look", "drop lamp"),
+        task=task,
+        history=(walked, looked, back, took),
+        start=Situation("hall"),
+    )
+    holding = replace(holding, situation=Situation("hall", ("lamp",)))
+    assert best(Explorer().score(holding)) == "go north"  # to the attic the instruction names

@@ -176,6 +176,9 @@ def test_a_bundle_carries_each_games_archive_and_taking_it_again_changes_nothing
     env = ToyWorld(parse("toy:maze@2,rooms=6"))
     start, steps = play(env, env.oracle_actions() or [])
     archive, _ = fold_trial(Archive("toy", "maze", "2,rooms=6"), start, steps, trial_id=7)
+    home = archive.cells[start.situation.cell]  # a step that led elsewhere once (format 4)
+    varied = (replace(home.tried[0], varied=True), *home.tried[1:])
+    archive = replace(archive, cells={**archive.cells, home.key: replace(home, tried=varied)})
     store.archives.save(archive)
     first, second = tmp_path / "a.zip", tmp_path / "b.zip"
     assert export(store, first)["archives"] == 1

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from agent.environments import parse
 from agent.environments.toy import ToyWorld
+from agent.learning.plans import shortcuts
 from memory.archive import Archive, ArchiveStore
+from memory.records import Situation, Start, Step
 from memory.store import Store
 from reflection.archiving import fold_trial
 from tests.support.play import play
@@ -68,4 +72,44 @@ def test_an_archive_is_stored_and_read_back_whole(tmp_path) -> None:
     (game,) = store.archives.games()
     assert (game["cells"], game["won"], game["trials"]) == (len(archive.cells), 1, 1)
     assert isinstance(store.archives, ArchiveStore)
+    store.close()
+
+
+def walked(*moves: tuple[str, str, str]) -> tuple[Start, list[Step]]:
+    """A trial by hand: (action, state it was taken in, place it led to), from state s0."""
+    start = Start(Situation("hall"), "s0")
+    states = [state for _, state, _ in moves[1:]] + ["end"]
+    steps = [
+        Step(i, action, "", 0.0, 0.0, False, False, False, state_key=state, location=place)
+        for i, ((action, state, place), _) in enumerate(zip(moves, states, strict=True), 1)
+    ]
+    return start, steps
+
+
+def test_a_step_that_led_elsewhere_in_another_trial_is_marked_and_no_way_passes_it() -> None:
+    """ "go east" from the same hall led to a den with the key on the floor once and
+    without it another time (the key was dropped there in the first trial): where it leads
+    depends on more than the hall shows, so no shortcut goes through it, and the mark is
+    kept by the store."""
+    start, first = walked(("go east", "s0", "den"), ("take key", "s1", "den"))
+    archive, _ = fold_trial(Archive("toy", "maze", "1"), start, first, trial_id=1)
+    start, second = walked(("go east", "s0", "den"), ("go north", "s9", "attic"))
+    archive, _ = fold_trial(archive, start, second, trial_id=2)
+    hall = archive.cells["hall||0"]
+    (east,) = [o for o in hall.tried if o.action == "go east"]
+    assert east.varied and east.tries == 2
+    assert "attic||0" not in shortcuts(archive)  # no way is stitched through "go east"
+    assert archive.cells["attic||0"].path == ("go east", "go north")  # its own way still is
+
+
+def test_archive_rows_written_before_varied_was_kept_still_load(tmp_path) -> None:
+    start, steps = walked(("go east", "s0", "den"), ("take key", "s1", "den"))
+    archive, _ = fold_trial(Archive("toy", "maze", "1"), start, steps, trial_id=1)
+    store = Store.in_home(tmp_path / "home")
+    store.archives.save(archive)
+    rows = list(store.db["cells"].rows)
+    for row in rows:  # as an older cairn wrote them: seven values an outcome
+        old = [values[:7] for values in json.loads(row["tried"])]
+        store.db["cells"].update((row["game_id"], row["key"]), {"tried": json.dumps(old)})
+    assert store.archives.load("toy", "maze", "1") == archive
     store.close()
