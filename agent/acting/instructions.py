@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from agent.acting.text import content_words, object_words, template_of, words
@@ -61,10 +62,17 @@ class Game:
     things: frozenset[str] = frozenset()
     reach: frozenset[tuple[str, str]] = frozenset()
     names: frozenset[frozenset[str]] = frozenset()
+    releasing: frozenset[str] = frozenset()  # commands seen to leave a held thing behind
 
     @classmethod
-    def of(cls, valid_actions: tuple[str, ...], held: tuple[str, ...] = ()) -> Game:
-        """From the actions the game offers (or offered), and the things held."""
+    def of(
+        cls,
+        valid_actions: tuple[str, ...],
+        held: tuple[str, ...] = (),
+        releasing: frozenset[str] = frozenset(),
+    ) -> Game:
+        """From the actions the game offers (or offered), the things held, and the commands
+        seen to leave a held thing behind ("drop X")."""
         reach = frozenset(
             (verb, word)
             for action in valid_actions
@@ -74,7 +82,8 @@ class Game:
         commands = frozenset(v.split()[0] for v in map(template_of, valid_actions) if v)
         names = {content_words(name) for action in valid_actions for name in objects_of(action)}
         names |= {content_words(name) for name in held}
-        return cls(commands, frozenset(word for _, word in reach), reach, frozenset(names))
+        things = frozenset(word for _, word in reach)
+        return cls(commands, things, reach, frozenset(names), releasing)
 
     def acts_on(self, command: str, things: frozenset[str]) -> bool:
         """Can ``command`` act on any of ``things`` here (on anything, if none is named)?"""
@@ -154,6 +163,11 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     if _asks_another_command(action, clause, game):
         return 0.0, coverage
     acted = _patient(action)
+    # Leaving a thing behind carries out an instruction that says so or says where it goes
+    # ("move it to the red box"), not one that says to do something to it ("fry the egg").
+    says_where = own - acted or _names(clause.words, _verb(action))
+    if template_of(action) in game.releasing and not says_where:
+        return 0.0, coverage
     share = len(acted & (clause.words | subject)) / len(acted)
     if share < 0.5:
         return 0.0, coverage
@@ -403,8 +417,9 @@ def _seen(turn: Turn) -> str:
 class Pending:
     """An open instruction, with what its "it" stands for, the actions that tried it and did
     nothing ("prepare meal": "You still miss something"; "examine coin" for "retrieve the
-    coin"), whether nothing else here carries it out (``failed``), and whether it is an item
-    of a list (a thing to have: "red onion" under "Ingredients:")."""
+    coin"), whether it is to wait (``failed``: nothing else here carries it out, or it
+    follows a list not yet gathered), and whether it is an item of a list (a thing to have:
+    "red onion" under "Ingredients:")."""
 
     clause: Clause
     game: Game
@@ -420,6 +435,7 @@ class Reading:
 
     open: tuple[Pending, ...]  # in the order a reader takes them
     listed: tuple[frozenset[str], ...]  # the things the instructions list, as their words
+    deferred: frozenset[str] = frozenset()  # actions waiting for a list to be gathered
 
 
 def read(turn: Turn) -> Reading:
@@ -428,27 +444,41 @@ def read(turn: Turn) -> Reading:
     those passed over, then the failed ones, which may need the others."""
     actions = [step.action for step in turn.history]
     held = (*turn.start.inventory, *(name for step in turn.history for name in step.inventory))
-    game = Game.of((*turn.valid_actions, *actions), held)  # each was offered when taken
-    steps = clauses(_with_what_was_read(turn, game))
-    already = settled(steps, turn.situation.inventory, _seen(turn), game)
     holdings = tuple(
         frozenset(held) for held in (turn.start.inventory, *(s.inventory for s in turn.history))
     )
+    steps_held = zip(actions, pairwise(holdings), strict=True)
+    left = {template_of(action) for action, (was, now) in steps_held if was - now}
+    releasing = frozenset(left | turn.recollection.experience.releases)
+    game = Game.of((*turn.valid_actions, *actions), held, releasing)  # each offered when taken
+    steps = clauses(_with_what_was_read(turn, game))
+    already = settled(steps, turn.situation.inventory, _seen(turn), game)
     done, tried = _follow(steps, actions, game, already, _idle(turn), holdings)
     # A list the steps after it have used ("prepare meal" took the ingredients) is done.
     used = max(done, default=-1)
     items = [i for i, clause in enumerate(steps) if listed(clause, game)]
     already |= {i for i in items if i < used}
-    found = []
+    # What follows a list waits for it to be gathered: a recipe's directions need its
+    # ingredients ("prepare meal" before the milk is held would only fail), and so does an
+    # action that carries one of them out, whatever else it also carries out.
+    gathering = min((i for i in items if i not in already), default=len(steps))
+    found, deferred = [], set()
     for i in _open(steps, done, already):
         it = subject_of(steps[i], steps, done, game)
-        failed = i in tried and not any(
-            carries_out(a, steps[i], game, it) for a in turn.valid_actions if a not in tried[i]
+        waits = i > gathering and i not in items
+        if waits:
+            deferred |= {a for a in turn.valid_actions if carries_out(a, steps[i], game, it) >= 1}
+        failed = waits or (
+            i in tried
+            and not any(
+                carries_out(a, steps[i], game, it) for a in turn.valid_actions if a not in tried[i]
+            )
         )
         found.append(Pending(steps[i], game, it, tried.get(i, frozenset()), failed, i in items))
     return Reading(
         tuple(sorted(found, key=lambda step: step.failed)),
         tuple(steps[i].words for i in items),
+        frozenset(deferred),
     )
 
 
@@ -464,14 +494,17 @@ def instructed(turn: Turn) -> frozenset[str]:
     for step in turn.reading.open:
         fits = {a: carries_out(a, step.clause, step.game, step.it) for a in turn.valid_actions}
         if any(fits.values()):
-            return frozenset(a for a, v in fits.items() if v >= 1 and a not in step.tried)
+            if step.failed:
+                return frozenset()
+            waiting = step.tried | turn.reading.deferred
+            return frozenset(a for a, v in fits.items() if v >= 1 and a not in waiting)
     return frozenset()
 
 
 class InstructionScorer:
     """The task's next instruction in reach (``_current``) gets ``weight``, the one after it
-    ``lookahead`` of that; an action that tried it and did nothing gets no more than the
-    lookahead."""
+    ``lookahead`` of that; an action that tried it and did nothing, or any action of one that
+    is to wait, gets no more than the lookahead."""
 
     name = "instruction"
 
@@ -494,6 +527,7 @@ class InstructionScorer:
             if weight is None:
                 break
             for action, value in matches.items():
-                own = min(weight, self.weight * self.lookahead) if action in step.tried else weight
+                waits = step.failed or action in step.tried or action in turn.reading.deferred
+                own = min(weight, self.weight * self.lookahead) if waits else weight
                 scores[action] = max(scores.get(action, 0.0), own * value)
         return scores

@@ -305,6 +305,13 @@ class Knowledge:
         """Every action seen valid at ``place``, in any trial."""
         return set().union(*(e.offered_at_place.get(place, set()) for e in self.both))
 
+    def offered_lately(self, place: str) -> set[str]:
+        """What ``place`` offered when last seen: in this episode if it was here (things
+        move: the onion another trial dropped there is not there now), else in any trial."""
+        if place in self.now.offered_at_place:
+            return self.now.offered_at_place[place]
+        return self.past.offered_at_place.get(place, set())
+
 
 def names_a_place(action: str, known: Knowledge) -> bool:
     """Is it on a place, a door or a way ("focus on living room", "focus on door to

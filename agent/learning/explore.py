@@ -203,8 +203,9 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
     bathroom, before the kitchen where the meal is prepared), then the next instruction
     ("prepare meal" once the onion is held, from the garden)."""
     todo = pending(turn)
+    ready = [a for a in turn.valid_actions if a not in turn.reading.deferred]
     for step in todo:
-        if any(carries_out(a, step.clause, step.game, step.it) >= 1 for a in turn.valid_actions):
+        if any(carries_out(a, step.clause, step.game, step.it) >= 1 for a in ready):
             return []
     for step in sorted(todo, key=lambda step: not step.listed):
         if step.clause.refers_to is not None and not step.it:
@@ -214,7 +215,7 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
             named = content_words(place)  # "move it to the red box in the kitchen"
             return (bool(named) and named <= step.clause.words) or any(
                 carries_out(a, step.clause, step.game, step.it) >= 1
-                for a in known.offered_at(place)
+                for a in known.offered_lately(place)
             )
 
         route = known.route_to(turn.situation.location, doable, turn.irreversible_actions)
