@@ -89,9 +89,8 @@ def choose_plan(
             path, best.key, True, best_score, states=states, commitments=_commitments(path, archive)
         )
     known = Knowledge(Experience.of_archive(archive), Experience())
-    best = max(cells, key=lambda c: (c.score, -len(c.path)))
     gamble = None
-    if _stalled(archive) and not _committed(best, archive):
+    if _stalled(archive) and not _committed(archive, known):
         gamble = _next_candidate(archive, known, task, embedder, kinds or Kinds())
     ways = Ways(archive)
     there = min(
@@ -284,10 +283,13 @@ def _stalled(archive: Archive) -> bool:
     return bool(before) and max(before) >= max(c.score for c in archive.cells.values())
 
 
-def _committed(cell: Cell, archive: Archive) -> bool:
-    """Does the way to ``cell`` take an irreversible action already (one that did not lose:
-    ScienceWorld's task is focused on once)? Then there is nothing left to gamble on."""
-    return bool(_commitments(cell.path, archive))
+def _committed(archive: Archive, known: Knowledge) -> bool:
+    """Did a trial take an irreversible action and go on (ScienceWorld's task is focused on
+    once, and a wrong focus ends the game at once)? Then the right one is found, whether or
+    not it raised the score ("focus on ice cream" scores nothing until the ice cream melts):
+    there is nothing left to gamble on."""
+    taken = {a for c in archive.cells.values() for a in _commitments(c.path, archive)}
+    return bool(taken - known.fatal)
 
 
 def _commitments(path: Sequence[str], archive: Archive) -> tuple[str, ...]:
