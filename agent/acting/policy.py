@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from agent.acting.instructions import InstructionScorer
+from agent.acting.reading import InstructionScorer
 from agent.acting.state import Turn
 from agent.acting.text import content_words, goal_words, object_words, template_of, words
 from memory.records import Candidate

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from agent.acting.instructions import Reading, read
+from agent.acting.reading import Reading, read
 from agent.learning.recall import Recollection
 from memory.records import Situation, Step
 

@@ -35,8 +35,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
-from agent.acting.instructions import Pending, carries_out, instructed, pending
+from agent.acting.instructions import carries_out
 from agent.acting.policy import Vote
+from agent.acting.reading import Pending, instructed, pending
 from agent.acting.state import Turn
 from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from agent.acting.grounding import MATCH_THRESHOLD, similarity
-from agent.acting.instructions import Game, carried_out, clauses, listed, with_text_read
+from agent.acting.instructions import Game, carried_out, clauses, listed
+from agent.acting.reading import with_text_read
 from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge, names_a_place, ranked
 from agent.learning.kinds import Kinds

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from agent.acting.instructions import texts_remembered
+from agent.acting.reading import texts_remembered
 from agent.learning.experience import Experience
 from agent.learning.kinds import Kinds, kinds_for
 from agent.learning.plans import Plan, choose_plan

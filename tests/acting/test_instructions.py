@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from agent.acting.instructions import Game, InstructionScorer, carried_out, clauses
+from agent.acting.instructions import Game, carried_out, clauses
+from agent.acting.reading import InstructionScorer
 from agent.acting.state import Turn, state_key
 from agent.learning.recall import Recollection
 from memory.knowledge import Exemplar, ExemplarStep
