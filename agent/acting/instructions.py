@@ -21,7 +21,8 @@ from agent.acting.text import content_words, object_words, template_of, words
 from knowledge_graph.entities import objects_of
 
 _SPLIT = re.compile(
-    r"[.!?;\n]|\b(?:then|after that|after|once|and then|finally|first|next|with that done)\b",
+    r"[.!?;\n]|\b(?:then|after that|after|following that|once|and then|finally|first|next"
+    r"|with that done)\b",
     re.IGNORECASE,
 )
 # Words that carry no instruction: filler of TextWorld's and ScienceWorld's task texts.
@@ -242,15 +243,16 @@ def follow(
 def _tightest(
     action: str, chosen: int, fits: list[tuple[int, float]], steps: tuple[Clause, ...]
 ) -> int:
-    """If the chosen instruction names the action's command, the one naming it that the
-    action says most of: "prepare meal" carries out the recipe's "prepare meal", not the
-    "...follow the directions to prepare this tasty meal" that heads it."""
-    verb = _verb(action)
-    if not _names(steps[chosen].words, verb):
+    """If the chosen instruction names the action's command but says more than the action,
+    the first one that says the action exactly, if any: "prepare meal" carries out the
+    recipe's "prepare meal", not the "...follow the directions to prepare this tasty meal"
+    that heads it (nor does a later exact "go north" take "go north" from an earlier "take a
+    trip north", which does not name "go")."""
+    verb, said = _verb(action), set(words(action))
+    if not _names(steps[chosen].words, verb) or steps[chosen].words <= said:
         return chosen
-    said = words(action)
-    naming = [i for i, _ in fits if _names(steps[i].words, verb)]
-    return max(naming, key=lambda i: sum(w in said for w in steps[i].words) / len(steps[i].words))
+    exact = [i for i, _ in fits if _names(steps[i].words, verb) and steps[i].words <= said]
+    return exact[0] if exact else chosen
 
 
 def listed(clause: Clause, game: Game) -> bool:
