@@ -7,24 +7,25 @@ game's shortest form, or return to the most promising cell and explore from it. 
 step the ``Explorer`` votes:
 
     follow   the plan's next action, while the episode is on its way
-    untried  actions never taken at this place first, scaled by how often their command has
-             done anything and shared with that command's actions taken here before; ways
-             to places no one has reached a little more; what was taken in this very cell
-             down, more if it changed nothing; what would undo the action
-             just taken (its command undid that one's in this trial or an earlier one) down,
-             and what would leave behind a thing taken when the score rose or one the
-             instructions list; all of it
-             muted while the task's next instruction names what to do
-    route    nothing worth trying here: the first step towards the nearest place that has
-             something untried
+    untried  new places first (exits no trial took, and ways that led nowhere before, once
+             something changed), then actions never taken at this place, each by its
+             novelty (``Knowledge.novelty``: how often its command did anything, shared
+             with that command's actions taken here before, and less for a command never
+             tried once the game has surprised); what was taken in this very state down,
+             more if it changed nothing; what would undo the action just taken, or leave
+             behind a thing the score rose for or the instructions list, down; all of it
+             muted while the task's next instruction names what to do here
+    route    the first step towards where the task's next instructions can be carried out
+             (a place one names, or where an action that carries it out was seen), or, with
+             nothing worth trying here, towards the nearest place that has something
     gamble   one irreversible action per trial that no trial has taken, the closest in
              meaning to the task, from the second trial on whenever the last one did not
-             raise the best score, taken as soon as the way to where it can be taken is
-             done (an elimination search: each loss is remembered for the variation); and
-             off a way that took an irreversible action which paid, that action wherever
-             it is offered (the way broke; the right "focus on" is still right); and a
-             thing of the kind the goal names, as soon as it is seen ("focus on adult pea
-             plant" for "find a(n) plant"), in any trial
+             raise the best score and no trial took one and went on, taken as soon as the
+             way to where it can be taken is done (an elimination search: each loss is
+             remembered for the variation); and off a way that took an irreversible action
+             which paid, that action wherever it is offered (the way broke; the right
+             "focus on" is still right); and a thing of the kind the goal names, as soon as
+             it is seen ("focus on adult pea plant" for "find a(n) plant"), in any trial
 
 This one voice replaces novelty, the loop guard, replayed experience and the single frontier
 gamble of earlier versions.
@@ -47,8 +48,7 @@ from memory.knowledge import Scope, Where
 from reflection.trajectory import goal_for
 
 # In the units of the other scorers: relevance ~1, the model's log-probability 1-3.
-UNTRIED = 1.0  # never taken at this place, times its command's promise, shared by the
-# command's actions taken here already: what exploring is
+UNTRIED = 1.0  # never taken at this place, times its novelty: what exploring is
 EXIT = 1.5  # ...and it leads somewhere no trial has been: new places before new actions
 NEW_COMMAND = 0.25  # ...shared by the tries of its command: every command gets a go early
 NEW_IN_CELL = 0.3  # taken at this place, but not in this state (other things held or seen)
@@ -60,7 +60,8 @@ KEEP = 1.5  # it would leave behind a thing taken when the score rose or that th
 # outweigh it ("move it to the red box")
 RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not name it
 FATAL = 6.0  # it lost this game before
-ROUTE = 1.5  # nothing worth a try here: the first step towards the nearest place that has
+ROUTE = 1.5  # the first step towards where the instructions go on, or, with nothing worth a
+# try here, towards the nearest place that has something
 YIELD = 0.25  # while the task's next instruction says what to do, curiosity counts this much
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors

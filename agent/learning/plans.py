@@ -73,7 +73,8 @@ def choose_plan(
     task — and the way to the best cell where it can be taken. Else the cell to
     explore from: the highest score first, then the least explored (cells chosen
     ``REPEATS`` times wait for the others; before the others, those furthest along the
-    task's instructions, then those where the score was raised), the nearest."""
+    task's instructions, with the text it sent the player to read as earlier trials read it
+    (``read``: (action, text) pairs), then those where the score was raised), the nearest."""
     if archive is None or not archive.cells:
         return Plan()
     cells = archive.cells.values()
