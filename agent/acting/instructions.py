@@ -21,7 +21,7 @@ from agent.acting.text import content_words, object_words, template_of, words
 from knowledge_graph.entities import objects_of
 
 _SPLIT = re.compile(
-    r"[.!?;\n]|\b(?:then|after that|after|following that|once|and then|finally|first|next"
+    r"[.!?;,\n]|\b(?:then|after that|after|following that|once|and then|finally|first|next"
     r"|with that done)\b",
     re.IGNORECASE,
 )
@@ -85,12 +85,14 @@ class Game:
 
 @lru_cache(maxsize=1024)
 def clauses(task: str) -> tuple[Clause, ...]:
-    """The task's instructions in order; "it" refers to the last one that did not say it."""
+    """The task's instructions in order; "it" refers to the last one that did not say it. A
+    condition ("if it is electrically conductive, ...", "if you can manage that, ...") is
+    not one."""
     found: list[Clause] = []
     last: int | None = None
     for part in _SPLIT.split(task):
         own = content_words(part) - _FILLER
-        if not own:
+        if not own or words(part)[:1] == ("if",):
             continue
         if _PRONOUNS & set(words(part)):
             found.append(Clause(own, last))
@@ -223,36 +225,24 @@ def follow(
     # instruction -> (action, what was held) for each try that did nothing
     failed: dict[int, list[tuple[str, frozenset[str]]]] = {}
     for position, action in enumerate(actions):
-        fits: list[tuple[int, float]] = []  # (instruction, how much of it the action covers)
+        # (instruction, (whether it names what the action acts on, how much of it it covers))
+        fits: list[tuple[int, tuple[bool, float]]] = []
         for index in open_in_order(steps, done, settled):
             clause, subject = steps[index], subject_of(steps[index], steps, done, game)
             if not listed(clause, game) and fulfils(action, clause, game, subject):
-                fits.append((index, _fit(action, clause, game, subject)[1]))
+                value, coverage = _fit(action, clause, game, subject)
+                fits.append((index, (value >= 1, coverage)))
         if position in idle:  # "prepare meal" failed each instruction it stands for
             held = holdings[position] if position < len(holdings) else frozenset()
             for index, _ in fits:
                 failed.setdefault(index, []).append((action, held))
-        elif fits:  # the one it covers best, the next in order among equals
-            done[_tightest(action, max(fits, key=lambda fit: fit[1])[0], fits, steps)] = action
+        elif fits:  # one that names its thing before one that names none ("the thing"),
+            # then the one it covers best, the next in order among equals
+            done[max(fits, key=lambda fit: fit[1])[0]] = action
             failed.clear()
     now = holdings[-1] if holdings else frozenset()
     tried = {i: frozenset(a for a, held in tries if now <= held) for i, tries in failed.items()}
     return done, {i: actions for i, actions in tried.items() if actions and i not in done}
-
-
-def _tightest(
-    action: str, chosen: int, fits: list[tuple[int, float]], steps: tuple[Clause, ...]
-) -> int:
-    """If the chosen instruction names the action's command but says more than the action,
-    the first one that says the action exactly, if any: "prepare meal" carries out the
-    recipe's "prepare meal", not the "...follow the directions to prepare this tasty meal"
-    that heads it (nor does a later exact "go north" take "go north" from an earlier "take a
-    trip north", which does not name "go")."""
-    verb, said = _verb(action), set(words(action))
-    if not _names(steps[chosen].words, verb) or steps[chosen].words <= said:
-        return chosen
-    exact = [i for i, _ in fits if _names(steps[i].words, verb) and steps[i].words <= said]
-    return exact[0] if exact else chosen
 
 
 def listed(clause: Clause, game: Game) -> bool:

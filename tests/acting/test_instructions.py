@@ -233,7 +233,7 @@ def test_the_text_read_stands_where_the_sentence_that_sent_the_player_to_it_stoo
         acted(1, "examine cookbook", RECIPE, held, held),
         acted(2, "prepare meal", "Adding the meal to your inventory.", held, ("meal",)),
     )
-    after = ("eat meal", "drop meal", "examine cookbook", "prepare meal")
+    after = ("eat meal", "drop meal", "examine cookbook")  # no meal to prepare any more
     scores = InstructionScorer().score(kitchen_turn(history, ("meal",), valid_actions=after))
     assert max(scores, key=scores.__getitem__) == "eat meal"
 
