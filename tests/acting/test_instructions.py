@@ -185,10 +185,15 @@ def kitchen_turn(history: tuple[Step, ...], held: tuple[str, ...], **changes: ob
 
 
 def acted(
-    index: int, action: str, answer: str, before: tuple[str, ...], held: tuple[str, ...]
+    index: int,
+    action: str,
+    answer: str,
+    before: tuple[str, ...],
+    held: tuple[str, ...],
+    valid: tuple[str, ...] = KITCHEN,
 ) -> Step:
-    """``action`` taken in the kitchen holding ``before``, leaving ``held``."""
-    state = state_key(KITCHEN, Situation("kitchen", before))
+    """``action`` taken in the kitchen holding ``before`` (``valid`` offered), leaving ``held``."""
+    state = state_key(valid, Situation("kitchen", before))
     return Step(
         index, action, answer, 0.0, 0.0, False, False, False, state_key=state, inventory=held
     )
@@ -268,3 +273,53 @@ def test_a_trip_east_is_taken_by_going_east_and_the_tool_is_not_asked_for() -> N
         Turn(task=task, observation="", valid_actions=valid, history=history)
     )
     assert max(scores, key=scores.__getitem__) == "go west"
+
+
+def test_a_condition_is_no_instruction_and_a_clause_after_a_comma_is_its_own() -> None:
+    """ "After opening the hatch, go to the west": opening the hatch is one instruction and
+    going west another; "if you can manage that" asks for nothing."""
+    task = (
+        "First, unlock the hatch. After opening the hatch, go to the west. "
+        "If you can manage that, take the key."
+    )
+    steps = clauses(task)
+    assert [sorted(c.words) for c in steps] == [
+        ["hatch", "unlock"],
+        ["hatch", "opening"],
+        ["go", "west"],
+        ["key", "take"],
+    ]
+
+
+def test_an_action_carries_out_the_instruction_naming_its_thing_before_a_generic_one() -> None:
+    """ "Ensure that the portal is open" names no thing of this room yet (the portal is
+    elsewhere): "open hatch" carries out "open the hatch", not that one."""
+    task = "Open the hatch. Then, ensure that the portal within the sauna is open. Go west."
+    valid = ("open hatch", "go west", "close hatch")
+    done = carried_out(clauses(task), ["open hatch"], Game.of(valid))
+    assert done == {0: "open hatch"}
+
+
+def test_directions_wait_for_the_list_before_them_and_leaving_a_thing_is_not_doing_it() -> None:
+    """The recipe lists milk, which is not held: "prepare meal" waits (it would only fail);
+    "fry the egg" is not carried out by dropping the egg (dropping was seen to leave a thing
+    behind)."""
+    recipe = """Recipe #1
+Gather all following ingredients.
+
+Ingredients:
+egg
+  milk
+
+Directions:
+fry the egg
+  prepare meal"""
+    held = ("egg",)
+    valid = ("prepare meal", "drop egg", "take milk from fridge", "cook egg with stove")
+    dropped = acted(1, "drop cup", "You drop the cup.", (*held, "cup"), held, valid)
+    read = acted(2, "examine cookbook", recipe, held, held, valid)
+    turn = kitchen_turn((dropped, read), held, valid_actions=valid)
+    scores = InstructionScorer().score(turn)
+    assert max(scores, key=scores.__getitem__) == "take milk from fridge"
+    assert "prepare meal" in turn.reading.deferred
+    assert "drop egg" not in scores  # the game taught that "drop" leaves things behind

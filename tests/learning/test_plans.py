@@ -260,3 +260,25 @@ def test_where_no_score_tells_cells_apart_the_one_furthest_along_the_instruction
     }
     archive = Archive("textworld", "treasure_hunter", "1", start="s0", trials=2, cells=cells)
     assert choose_plan(archive, task).target == "hall|key|0"
+
+
+def test_a_focus_a_trial_took_and_went_on_from_ends_the_search_even_if_it_scored_nothing() -> None:
+    """ScienceWorld's wrong focus ends the game at once: "focus on ice cream" that the trial
+    went on from was right, though the score rises only once the ice cream melts."""
+    task = "Your task is to melt ice cream. First, focus on the substance."
+    focused = Outcome("focus on ice cream", "s1", "s2", "kitchen||3", changed=True)
+    start = Cell(
+        "kitchen||3",
+        "kitchen",
+        (),
+        3.0,
+        risks=("focus on ice cream", "focus on freezer"),
+        tried=(focused,),
+        first_trial=1,
+        last_trial=2,
+    )
+    after = Cell("kitchen||3#", "kitchen", (), 3.0, path=("focus on ice cream",), first_trial=1)
+    archive = Archive(
+        "scienceworld", "melt", "0", start="s1", trials=2, cells={c.key: c for c in (start, after)}
+    )
+    assert choose_plan(archive, task, HashEmbedder()).gamble is None
