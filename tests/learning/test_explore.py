@@ -119,6 +119,30 @@ def turn_in(place: str, valid: tuple[str, ...], **fields: object) -> Turn:
     return Turn(observation="", valid_actions=valid, situation=Situation(place), **fields)  # type: ignore[arg-type]
 
 
+def moved(
+    index: int,
+    action: str,
+    place: str,
+    state: str = "",
+    answer: str = "",
+    held: tuple[str, ...] = (),
+) -> Step:
+    """A step of the episode that left the player at ``place`` holding ``held``."""
+    return Step(
+        index,
+        action,
+        answer,
+        0.0,
+        0.0,
+        False,
+        False,
+        False,
+        location=place,
+        state_key=state,
+        inventory=held,
+    )
+
+
 def best(votes: Mapping[str, Vote]) -> str:
     return max(votes, key=lambda a: votes[a].value)
 
@@ -171,31 +195,9 @@ def test_a_way_that_led_nowhere_leads_somewhere_new_once_the_door_is_open() -> N
     """ "go east" was tried when the door was closed (nothing happened); the door is open
     now (another state): it is a new way again, before anything else here."""
     valid = ("go east", "go west", "look", "open door to east")
-    before = Step(1, "go west", "", 0.0, 0.0, False, False, False, location="hall")
-    tried = Step(
-        2,
-        "go east",
-        "The door is closed.",
-        0.0,
-        0.0,
-        False,
-        False,
-        False,
-        location="den",
-        state_key="closed",
-    )
-    opened = Step(
-        3,
-        "open door to east",
-        "",
-        0.0,
-        0.0,
-        False,
-        False,
-        False,
-        location="den",
-        state_key="closed",
-    )
+    before = moved(1, "go west", "hall")
+    tried = moved(2, "go east", "den", state="closed", answer="The door is closed.")
+    opened = moved(3, "open door to east", "den", state="closed")
     turn = turn_in(
         "den", valid, task="Find the cup.", history=(before, tried, opened), start=Situation("den")
     )
@@ -209,12 +211,10 @@ def test_the_explorer_yields_to_an_instruction_that_says_what_to_do_and_goes_whe
     here = turn_in("hall", ("pick up lamp", "look", "open drawer", "go north"), task=task)
     votes = Explorer().score(here)
     assert votes["open drawer"].value < 0.5 < votes["pick up lamp"].value  # curiosity yields
-    walked = Step(1, "go north", "", 0.0, 0.0, False, False, False, location="attic")
-    looked = Step(2, "look in box", "", 0.0, 0.0, False, False, False, location="attic")
-    back = Step(3, "go south", "", 0.0, 0.0, False, False, False, location="hall")
-    took = Step(
-        4, "pick up lamp", "", 0.0, 0.0, False, False, False, location="hall", inventory=("lamp",)
-    )
+    walked = moved(1, "go north", "attic")
+    looked = moved(2, "look in box", "attic")
+    back = moved(3, "go south", "hall")
+    took = moved(4, "pick up lamp", "hall", held=("lamp",))
     holding = turn_in(
         "hall",
         ("go north", "go east", "look", "drop lamp"),
