@@ -185,7 +185,9 @@ def fulfils(
     half of what is named there is acted on? A clause that names the action's command and no
     thing of the game ("focus on the thing") is carried out by that command on anything."""
     value, coverage = _fit(action, clause, game, subject)
-    generic = _names(clause.words, _verb(action)) and not clause.words & game.things
+    # "take it" after "find the silver coin" is about the coin even before the coin is seen
+    says = _names(clause.words, _verb(action)) and not clause.words & game.things
+    generic = says and clause.refers_to is None
     return (value >= 1 and coverage >= 0.5) or (generic and bool(object_words(action)))
 
 

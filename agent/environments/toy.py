@@ -201,9 +201,9 @@ class ToyWorld:
                 return f"The door to the {rest} is closed."
             play.room = world.exits[play.room][rest]
             return self._describe()
-        if action == f"open door to {_door(world, play)}":
+        if (door := _door(world, play)) and action == f"open door to {door}":
             play.opened = True
-            return f"You open the door to the {_door(world, play)}."
+            return f"You open the door to the {door}."
         if verb == "take" and rest in self._here(play):
             play.held.append(rest)
             if rest == world.target:

@@ -323,3 +323,15 @@ fry the egg
     assert max(scores, key=scores.__getitem__) == "take milk from fridge"
     assert "prepare meal" in turn.reading.deferred
     assert "drop egg" not in scores  # the game taught that "drop" leaves things behind
+
+
+def test_taking_it_is_about_the_thing_the_task_named_even_before_it_is_seen() -> None:
+    """ "find the silver coin, take it": taking the blue key on the way does not take "it",
+    neither before the coin is in sight nor after."""
+    steps = clauses("Your task is to find the silver coin, take it, and then focus on it.")
+    unseen = Game.of(("take blue key", "go east"))
+    seen = Game.of(("take blue key", "take silver coin", "focus on silver coin"))
+    assert carried_out(steps, ["take blue key"], unseen) == {}
+    assert carried_out(steps, ["take blue key"], seen) == {}
+    taken = carried_out(steps, ["take blue key", "take silver coin"], seen)
+    assert list(taken.values()) == ["take silver coin"]

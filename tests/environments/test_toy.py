@@ -33,7 +33,8 @@ def test_the_door_must_be_opened_and_a_wrong_focus_loses() -> None:
     blocked, _, _, _, info = env.step(oracle[door + 1])  # through the closed door
     assert "closed" in blocked and oracle[door] in info["valid_actions"]
     before = info["location"]
-    env.step(oracle[door])
+    opened, *_ = env.step(oracle[door])
+    assert opened == f"You open the door to the {oracle[door].split()[-1]}."
     *_, info = env.step(oracle[door + 1])
     assert info["location"] != before
     env.reset()
