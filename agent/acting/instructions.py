@@ -149,6 +149,8 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     if listed(clause, game):
         on_it = any(content_words(name) == clause.words for name in objects_of(action))
         return (1.0, 1.0) if on_it else (0.0, 0.0)
+    if clause.refers_to is not None and not subject:
+        return 0.0, 0.0  # "move it to the red box" before anything is "it"
     if not objects or (subject and not subject & objects):
         return 0.0, 0.0
     own = clause.words & game.things

@@ -99,9 +99,11 @@ def with_text_read(task: str, texts: Iterable[tuple[str, str]], game: Game) -> s
     """``task`` with the first of ``texts`` ((action, text) pairs) that an action carrying
     out one of its instructions got, in the place of that instruction's sentence."""
     sentences = re.split(r"(?<=[.!?\n])", task)
+    # each sentence's instructions, read in the task ("move it" is about the sentence before)
+    told = [clauses("".join(sentences[:end])) for end in range(len(sentences) + 1)]
     for action, text in texts:
-        for end, sentence in enumerate(sentences, 1):
-            if any(fulfils(action, c, game) for c in clauses(sentence)):
+        for end in range(1, len(sentences) + 1):
+            if any(fulfils(action, c, game) for c in told[end][len(told[end - 1]) :]):
                 before, after = "".join(sentences[:end]), "".join(sentences[end:])
                 return f"{before}\n{text}\n{after}"
     return task

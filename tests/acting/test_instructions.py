@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from agent.acting.instructions import Game, carried_out, clauses
-from agent.acting.reading import InstructionScorer
+from agent.acting.reading import InstructionScorer, with_text_read
 from agent.acting.state import Turn, state_key
 from agent.learning.recall import Recollection
 from memory.knowledge import Exemplar, ExemplarStep
@@ -335,3 +335,25 @@ def test_taking_it_is_about_the_thing_the_task_named_even_before_it_is_seen() ->
     assert carried_out(steps, ["take blue key"], seen) == {}
     taken = carried_out(steps, ["take blue key", "take silver coin"], seen)
     assert list(taken.values()) == ["take silver coin"]
+
+
+FIND_LIVING = (
+    "Your task is to find a(n) living thing. First, focus on the thing. Then, move it to "
+    "the red box in the kitchen."
+)
+
+
+def test_moving_it_is_not_done_before_anything_is_it_and_no_room_is_read_as_a_recipe() -> None:
+    """Going to the kitchen does not move "it" there before a thing was focused on, so the
+    kitchen's description (answered by teleporting to where the player already was) is not
+    taken for a text the task sent the player to read."""
+    game = Game.of(("teleport to kitchen", "focus on orange"))  # the red box not seen yet
+    assert carried_out(clauses(FIND_LIVING), ["teleport to kitchen"], game) == {}
+    kitchen = "This room is called the kitchen.\nIn it, you see:\n\tthe agent\n\ta red box"
+    assert with_text_read(FIND_LIVING, [("teleport to kitchen", kitchen)], game) == FIND_LIVING
+    done = carried_out(
+        clauses(FIND_LIVING), ["focus on orange", "move orange to red box"], Game.of(
+            ("focus on orange", "move orange to red box", "teleport to kitchen")
+        )
+    )  # fmt: skip
+    assert done == {1: "focus on orange", 2: "move orange to red box"}
