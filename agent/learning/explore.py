@@ -144,6 +144,7 @@ class Explorer:
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
         kept = _gained(turn) + list(turn.reading.listed)  # what scored, and what to gather
+        told = instructed(turn) - turn.irreversible_actions  # what the task says to do now
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:
@@ -175,14 +176,15 @@ class Explorer:
                 value -= IDLE if known.idle_in_state(turn.state_key, action) else 0.0
             if template_of(action) in undoers and object_words(action) & object_words(last):
                 value -= UNDO
-            if template_of(action) in known.releases and any(
-                thing <= object_words(action) for thing in kept
-            ):
+            # Leaving behind what scored or is to be gathered loses it, unless the task says
+            # so ("move it to the red box" is what it was for)
+            leaves = template_of(action) in known.releases and action not in told
+            keeps = any(thing <= object_words(action) for thing in kept)
+            if leaves and keeps and not _asked(turn, action):
                 value -= KEEP
             votes[action] = Vote(value)
         # Where the task's next instruction can be carried out ("prepare meal": the kitchen),
         # else, if nothing here is worth a try, the nearest place that has something.
-        told = instructed(turn) - turn.irreversible_actions
         route = [] if told else _towards_instruction(turn, known)
         if route and route[0] in votes:
             told = frozenset(route[:1])  # the way there is what the task says to do now
@@ -224,6 +226,11 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
         if route:
             return route
     return []
+
+
+def _asked(turn: Turn, action: str) -> bool:
+    """Does an open instruction (not failed) fully carry out ``action``?"""
+    return any(carries_out(action, step.clause, step.game, step.it) >= 1 for step in pending(turn))
 
 
 def _gained(turn: Turn) -> list[frozenset[str]]:
