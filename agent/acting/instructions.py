@@ -25,11 +25,12 @@ _SPLIT = re.compile(
     r"|with that done)\b",
     re.IGNORECASE,
 )
-# Words that carry no instruction: filler of TextWorld's and ScienceWorld's task texts.
+# Words that carry no instruction: filler of TextWorld's and ScienceWorld's task texts,
+# and "thing", which stands for what the task names ("focus on the thing": any focus).
 _FILLER = frozenset(
     """your task objective try attempt make ensure sure that within inside done
     accomplished thanks alright okay ok good hey something need me today welcome
-    coming over textworld hello win once all handled stop you've""".split()
+    coming over textworld hello win once all handled stop you've thing""".split()
 )
 
 
@@ -242,11 +243,34 @@ def follow(
                 failed.setdefault(index, []).append((action, held))
         elif fits:  # one that names its thing before one that names none ("the thing"),
             # then the one it covers best, the next in order among equals
-            done[max(fits, key=lambda fit: fit[1])[0]] = action
+            chosen = max(fits, key=lambda fit: fit[1])[0]
+            done[chosen] = action
             failed.clear()
+            for index in open_in_order(steps, done, settled):
+                if index < chosen and _reached(steps[index], action, game):
+                    done[index] = action
     now = holdings[-1] if holdings else frozenset()
     tried = {i: frozenset(a for a, held in tries if now <= held) for i, tries in failed.items()}
     return done, {i: actions for i, actions in tried.items() if actions and i not in done}
+
+
+def _reached(clause: Clause, action: str, game: Game) -> bool:
+    """Was an instruction passed over that says what to reach, not what to do ("find a(n)
+    living thing": it names no command of the game), met by ``action``, which carried out a
+    later one on all that it names ("focus on living thing in flower pot 3")?"""
+    own = clause.words & game.things
+    return (
+        bool(own)
+        and own <= object_words(action)
+        and clause.refers_to is None
+        and not listed(clause, game)
+        and not names_a_command(clause, game)
+    )
+
+
+def names_a_command(clause: Clause, game: Game) -> bool:
+    """Does the clause say what to do in the game's own words ("chop the red onion")?"""
+    return any(_names(clause.words, command) for command in game.commands)
 
 
 def listed(clause: Clause, game: Game) -> bool:

@@ -357,3 +357,15 @@ def test_moving_it_is_not_done_before_anything_is_it_and_no_room_is_read_as_a_re
         )
     )  # fmt: skip
     assert done == {1: "focus on orange", 2: "move orange to red box"}
+
+
+def test_a_goal_sentence_is_met_by_the_action_that_carried_out_a_later_one_on_its_thing() -> None:
+    """ "Find a(n) living thing" names no command: focusing on a living thing for "focus on
+    the thing" (any focus: "thing" stands for what the task names) meets it too, so it
+    stops pulling at every action on a living thing."""
+    game = Game.of(("focus on living thing in flower pot 3", "look at living thing"))
+    done = carried_out(clauses(FIND_LIVING), ["focus on living thing in flower pot 3"], game)
+    assert done == {
+        0: "focus on living thing in flower pot 3",
+        1: "focus on living thing in flower pot 3",
+    }
