@@ -95,12 +95,25 @@ def clauses(task: str) -> tuple[Clause, ...]:
         own = content_words(part) - _FILLER
         if not own or words(part)[:1] == ("if",):
             continue
-        if _PRONOUNS & set(words(part)):
+        if _refers(words(part)):
             found.append(Clause(own, last))
         else:
             found.append(Clause(own))
             last = len(found) - 1
     return tuple(found)
+
+
+# "it" before these stands for nothing ("it would be great if you could go north")
+_DUMMY_BEFORE = frozenset("is would will was seems might may should can".split())
+
+
+def _refers(said: tuple[str, ...]) -> bool:
+    """Does the clause say "it" or "them" of a thing ("place it in the red box"), not as in
+    "it would be great if..."?"""
+    return any(
+        word in _PRONOUNS and (said[i + 1 : i + 2] or ("",))[0] not in _DUMMY_BEFORE
+        for i, word in enumerate(said)
+    )
 
 
 _INFLECTION = re.compile(r"(?:s|es|ed|d|ing|en)$")

@@ -369,3 +369,15 @@ def test_a_goal_sentence_is_met_by_the_action_that_carried_out_a_later_one_on_it
         0: "focus on living thing in flower pot 3",
         1: "focus on living thing in flower pot 3",
     }
+
+
+def test_it_in_it_would_be_great_stands_for_nothing() -> None:
+    """ "First, it would be great if you could go north": the "it" is no thing, so going
+    north carries the sentence out (and not the later "take a trip north")."""
+    task = (
+        "You are now playing a round of TextWorld! "
+        "First, it would be great if you could make an attempt to go north. Following that, "
+        "take a trip west. Then, take a trip north."
+    )
+    game = Game.of(("go north", "go west", "go south"))
+    assert carried_out(clauses(task), ["go north"], game) == {1: "go north"}
