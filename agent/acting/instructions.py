@@ -44,6 +44,7 @@ class Clause:
 
     words: frozenset[str]
     refers_to: int | None = None  # index of an earlier clause (None: says no "it")
+    recalls: bool = False  # starts with a gerund ("after stealing the lettuce")
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,19 @@ def clauses(task: str) -> tuple[Clause, ...]:
         own = content_words(part) - _FILLER
         if not own or words(part)[:1] == ("if",):
             continue
+        recalls = _recalls(words(part))
         if _refers(words(part)):
-            found.append(Clause(own, last))
+            found.append(Clause(own, last, recalls))
         else:
-            found.append(Clause(own))
+            found.append(Clause(own, recalls=recalls))
             last = len(found) - 1
     return tuple(found)
+
+
+def _recalls(said: tuple[str, ...]) -> bool:
+    """Does the clause start with a gerund ("after stealing the lettuce", "after opening
+    the hatch")? It may recall what was done rather than ask for it (``reminds``)."""
+    return bool(said) and len(said[0]) > 5 and said[0].endswith("ing")
 
 
 # "it" before these stands for nothing ("it would be great if you could go north")
@@ -279,6 +287,13 @@ def _reached(clause: Clause, action: str, game: Game) -> bool:
         and not listed(clause, game)
         and not names_a_command(clause, game)
     )
+
+
+def reminds(clause: Clause, game: Game) -> bool:
+    """Does the clause recall what was done, not ask for it: a gerund that names nothing the
+    game can do ("after stealing the lettuce": there is no "steal"; "after opening the
+    hatch" asks to open it)?"""
+    return clause.recalls and not names_a_command(clause, game)
 
 
 def names_a_command(clause: Clause, game: Game) -> bool:

@@ -29,6 +29,7 @@ from agent.acting.instructions import (
     fulfils,
     listed,
     open_in_order,
+    reminds,
     subject_of,
 )
 from agent.acting.text import content_words, template_of, words
@@ -44,12 +45,13 @@ def settled(
     """Instructions the world already satisfies, as a person reading it would see: an item
     of a list (a clause that names only things: "red onion" under "Ingredients:") while
     the player holds it, and a direction whose thing was seen described as done ("chop the
-    red onion": "the fridge contains a chopped roasted red onion")."""
+    red onion": "the fridge contains a chopped roasted red onion"); and a reminder of what
+    was done ("after stealing the lettuce")."""
     holding = content_words(" ".join(held))
     described = _descriptions(seen)
 
     def satisfied(clause: Clause) -> bool:
-        if listed(clause, game) and clause.words <= holding:
+        if (listed(clause, game) and clause.words <= holding) or reminds(clause, game):
             return True
         return any(
             things <= after

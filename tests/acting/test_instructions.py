@@ -381,3 +381,20 @@ def test_it_in_it_would_be_great_stands_for_nothing() -> None:
     )
     game = Game.of(("go north", "go west", "go south"))
     assert carried_out(clauses(task), ["go north"], game) == {1: "go north"}
+
+
+def test_a_reminder_of_what_was_done_is_no_instruction() -> None:
+    """ "After stealing the lettuce, attempt to move north": the game has no "steal", so
+    once the lettuce is taken the next thing to do is to go north, not to do something else
+    to the lettuce (eat it). "After opening the hatch" asks to open it (the game opens)."""
+    task = (
+        "Pick-up the lettuce from the floor of the garden. After stealing the lettuce, "
+        "attempt to move north. Then, sit the lettuce on the stove."
+    )
+    valid = ("go north", "eat lettuce", "drop lettuce", "examine lettuce")
+    history = (step(1, "take lettuce"),)
+    scores = InstructionScorer().score(
+        Turn(task=task, observation="", valid_actions=valid, history=history)
+    )
+    assert max(scores, key=scores.__getitem__) == "go north"
+    assert scores["go north"] > scores["eat lettuce"]  # eating waits for "sit the lettuce"
