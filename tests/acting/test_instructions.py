@@ -30,6 +30,13 @@ def step(index: int, action: str) -> Step:
     return Step(index, action, "", 0.0, 0.0, False, False, False)
 
 
+def scores_after(task: str, valid: tuple[str, ...], *done: str) -> dict[str, float]:
+    """The instruction scorer's votes once ``done`` were taken, one after another."""
+    history = tuple(step(i, action) for i, action in enumerate(done, 1))
+    turn = Turn(task=task, observation="", valid_actions=valid, history=history)
+    return InstructionScorer().score(turn)
+
+
 def turn(actions: list[str]) -> Turn:
     history = tuple(step(i, a) for i, a in enumerate(actions, 1))
     return Turn(task=CONDUCTIVITY, observation="", valid_actions=WORKSHOP, history=history)
@@ -148,11 +155,7 @@ def test_directions_are_followed_in_the_order_given() -> None:
         "First step, take a trip north. Then, venture east. After that, go to the south. "
         "And then, go north."
     )
-    valid = ("go north", "go east", "go south", "look")
-    history = (step(1, "go north"),)
-    scores = InstructionScorer().score(
-        Turn(task=task, observation="", valid_actions=valid, history=history)
-    )
+    scores = scores_after(task, ("go north", "go east", "go south", "look"), "go north")
     assert max(scores, key=scores.__getitem__) == "go east"
 
 
@@ -392,9 +395,6 @@ def test_a_reminder_of_what_was_done_is_no_instruction() -> None:
         "attempt to move north. Then, sit the lettuce on the stove."
     )
     valid = ("go north", "eat lettuce", "drop lettuce", "examine lettuce")
-    history = (step(1, "take lettuce"),)
-    scores = InstructionScorer().score(
-        Turn(task=task, observation="", valid_actions=valid, history=history)
-    )
+    scores = scores_after(task, valid, "take lettuce")
     assert max(scores, key=scores.__getitem__) == "go north"
     assert scores["go north"] > scores["eat lettuce"]  # eating waits for "sit the lettuce"
