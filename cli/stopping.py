@@ -12,7 +12,7 @@ An exception raised by a signal handler can be lost: Python runs the handler whe
 main thread is, and py4j's finalizers (ScienceWorld's JVM objects, collected at any moment)
 swallow what is raised inside them. So the signal is also remembered, and ``Checkpoints``
 raises it again as each step is recorded: if the loop is still playing, the first exception
-was lost.
+was lost. Ctrl-C too: its KeyboardInterrupt is lost the same way, and the run played on.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ class Stopped(KeyboardInterrupt):
     nothing)."""
 
     def __init__(self, number: int) -> None:
-        super().__init__(f"interrupted by {signal.Signals(number).name}")
+        ctrl_c = number == signal.SIGINT
+        super().__init__("" if ctrl_c else f"interrupted by {signal.Signals(number).name}")
         self.number = number
 
 
@@ -42,14 +43,19 @@ def stop_like_ctrl_c() -> None:
     for number in STOPPING:
         if signal.getsignal(number) is signal.SIG_DFL:
             signal.signal(number, _stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _stop)
 
 
 def _stop(number: int, frame: FrameType | None) -> None:
     del frame
     # Once: a second signal must not cut short the closing of records the first began.
+    # A second Ctrl-C does, as it always has: the person at the keyboard insists.
     for each in STOPPING:
         if signal.getsignal(each) is _stop:
             signal.signal(each, signal.SIG_IGN)
+    if signal.getsignal(signal.SIGINT) is _stop:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     _received.append(number)
     raise Stopped(number)
 
@@ -80,7 +86,7 @@ class Checkpoints:
 
 def interruption() -> tuple[str, int]:
     """What to tell the user about the interrupt that ended the command, and the exit code."""
-    if _received:
+    if _received and _received[0] != signal.SIGINT:
         number = _received[0]
         return f"interrupted by {signal.Signals(number).name}", 128 + number
     return "interrupted", 128 + signal.SIGINT
