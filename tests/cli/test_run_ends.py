@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import cairn, one_error_line
+from tests.support.cli import cairn, hear_ctrl_c, one_error_line
 
 
 def records(home: Path, cache: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
@@ -87,8 +87,9 @@ def cairn_run_until_signal(
     command += ["--policy", "evidence", "--trials", "2", "--max-steps", "5000", *flags]
     environ = {**os.environ, "CAIRN_CACHE": str(cache), "COLUMNS": "200"}
     process = subprocess.Popen(
-        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=hear_ctrl_c,
+    )  # fmt: skip
     wait_for_steps(home, 3, process)
     process.send_signal(number)
     out, errors = process.communicate(timeout=120)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+from tests.support.cli import hear_ctrl_c
+
 SWALLOWED = textwrap.dedent(
     """
     import os, signal
@@ -27,7 +29,8 @@ SWALLOWED = textwrap.dedent(
 
 def test_a_swallowed_ctrl_c_is_raised_again_at_the_next_step() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60
-    )
+        [sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=60,
+        preexec_fn=hear_ctrl_c,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "raised again: '' ('interrupted', 130)"

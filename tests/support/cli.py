@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -80,3 +81,9 @@ def running(home: Path, cache: Path, game: str) -> Iterator[int]:
     finally:
         run.kill()
         run.wait()
+
+
+def hear_ctrl_c() -> None:
+    """In the child: a shell without job control starts background jobs (``make test &``)
+    with Ctrl-C ignored, and a child inherits that; a terminal's Ctrl-C is what is tested."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
