@@ -48,6 +48,7 @@ def check_env(env: TextEnv, steps: int = 5) -> None:
     check_info(info, "reset")
     assert info["valid_actions"], "reset: no valid actions at the start"
     first_task, first_score, first_location = info["task"], info["score"], info["location"]
+    raw_before = info["raw_score"]
     for number in range(1, steps + 1):
         action = info["valid_actions"][number % len(info["valid_actions"])]
         result = env.step(action)
@@ -60,6 +61,9 @@ def check_env(env: TextEnv, steps: int = 5) -> None:
         assert isinstance(reward, float), f"{where}: reward is not a float"
         assert isinstance(terminated, bool) and isinstance(truncated, bool), f"{where}: flags"
         check_info(info, where)
+        gained = info["raw_score"] - raw_before
+        assert abs(reward - gained) < 1e-9, f"{where}: reward {reward} is not the score's change"
+        raw_before = info["raw_score"]
         assert info["task"] == first_task, f"{where}: the task changed mid-episode"
         if terminated or truncated or not info["valid_actions"]:
             break

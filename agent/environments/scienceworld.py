@@ -168,6 +168,7 @@ class ScienceWorld:
         self.simplification = "" if simplification == "none" else simplification.replace("+", ",")
         self.index = self._resolve_variation()  # the engine's variation number
         self.variation = variation_key(self.index, canonical_options(spec))
+        self._raw_score = 0.0  # the score before the next step: its reward is the change
 
     def _resolve_variation(self) -> int:
         """The variation number a spec names (``dev:0`` is the first of the dev split)."""
@@ -216,7 +217,9 @@ class ScienceWorld:
         except Exception as error:
             reason = self._engine.failure(error)
             raise EnvError(f"ScienceWorld stopped while resetting: {reason}") from None
-        return observation, self._info(raw, completed=False)
+        info = self._info(raw, completed=False)
+        self._raw_score = info["raw_score"]
+        return observation, info
 
     def step(self, action: str) -> tuple[str, float, bool, bool, EnvInfo]:
         if self._engine.loaded is None or self._engine.loaded[:2] != (
@@ -225,13 +228,15 @@ class ScienceWorld:
         ):
             raise EnvError(f"{self.spec} was not reset before step (another task is loaded)")
         try:
-            observation, reward, completed, raw = self._engine.get().step(action)
+            observation, _, completed, raw = self._engine.get().step(action)
         except Exception as error:
             reason = self._engine.failure(error)
             raise EnvError(f"ScienceWorld stopped mid-trial: {reason}") from None
         info = self._info(raw, completed=bool(completed))
         terminated = bool(completed) or info["won"] or info["lost"]
-        return observation, float(reward), terminated, False, info
+        # The engine's own reward misses the last gain of a won task: the change is exact.
+        reward, self._raw_score = info["raw_score"] - self._raw_score, info["raw_score"]
+        return observation, reward, terminated, False, info
 
     def oracle_actions(self) -> list[str] | None:
         """The simulator's gold path for this variation (reloads it; call reset afterwards)."""

@@ -307,12 +307,14 @@ class TextWorld:
         if self._state is None:
             raise EnvError(f"{self.spec} was stepped before reset")
         try:
-            state, reward, done = self._engine.step(action)
+            state, _, done = self._engine.step(action)
         except Exception as error:
             raise EnvError(f"TextWorld failed on {action!r}: {error}") from None
-        self._state = state
+        before, self._state = self._info(self._state), state
         info = self._info(state)
-        return clean_feedback(state.feedback), float(reward or 0), bool(done), False, info
+        # TextWorld's engine returns the score itself; the interface's reward is its change.
+        reward = info["raw_score"] - before["raw_score"]
+        return clean_feedback(state.feedback), reward, bool(done), False, info
 
     def oracle_actions(self) -> list[str] | None:
         if self._state is None:

@@ -14,12 +14,15 @@ def test_the_gold_path_wins(environments: Environments, text: str) -> None:
     env = environments.open(parse(text))
     gold = env.oracle_actions()
     assert gold
-    env.reset()
+    _, start = env.reset()
+    rewards = 0.0
     for action in gold:
-        _, _, terminated, _, info = env.step(action)
+        _, reward, terminated, _, info = env.step(action)
+        rewards += reward
         if terminated:
             break
     assert (info["score"], info["won"], info["lost"]) == (100.0, True, False)
+    assert rewards == info["raw_score"] - start["raw_score"]  # each reward is the score's change
 
 
 @pytest.mark.slow

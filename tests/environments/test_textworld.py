@@ -23,10 +23,13 @@ def test_the_walkthrough_wins(environments: Environments, text: str) -> None:
     env = environments.open(parse(text))
     walkthrough = env.oracle_actions()
     assert walkthrough
-    env.reset()
+    _, start = env.reset()
+    rewards = 0.0
     for action in walkthrough:
-        _, _, terminated, _, info = env.step(action)
+        _, reward, terminated, _, info = env.step(action)
+        rewards += reward
     assert terminated and info["won"] and info["score"] == 100.0
+    assert rewards == info["raw_score"] - start["raw_score"]  # each reward is the score's change, not the score
 
 
 @pytest.mark.slow
