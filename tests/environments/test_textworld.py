@@ -29,7 +29,8 @@ def test_the_walkthrough_wins(environments: Environments, text: str) -> None:
         _, reward, terminated, _, info = env.step(action)
         rewards += reward
     assert terminated and info["won"] and info["score"] == 100.0
-    assert rewards == info["raw_score"] - start["raw_score"]  # each reward is the score's change, not the score
+    # each reward is the score's change, not the score
+    assert rewards == info["raw_score"] - start["raw_score"]
 
 
 @pytest.mark.slow
