@@ -14,7 +14,8 @@ episode is through them, and the scorer that follows them, are ``agent.acting.re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from agent.acting.text import content_words, object_words, template_of, words
@@ -45,6 +46,7 @@ class Clause:
     words: frozenset[str]
     refers_to: int | None = None  # index of an earlier clause (None: says no "it")
     recalls: bool = False  # starts with a gerund ("after stealing the lettuce")
+    item: bool = False  # a line of a list of things ("Ingredients:", a line each)
 
 
 @dataclass(frozen=True)
@@ -92,17 +94,32 @@ def clauses(task: str) -> tuple[Clause, ...]:
     not one."""
     found: list[Clause] = []
     last: int | None = None
-    for part in _SPLIT.split(task):
+    for part, item in _parts(task):
         own = content_words(part) - _FILLER
         if not own or words(part)[:1] == ("if",):
             continue
         recalls = _recalls(words(part))
         if _refers(words(part)):
-            found.append(Clause(own, last, recalls))
+            found.append(Clause(own, last, recalls, item))
         else:
-            found.append(Clause(own, recalls=recalls))
+            found.append(Clause(own, recalls=recalls, item=item))
             last = len(found) - 1
-    return tuple(found)
+    # A line about another line's thing is a step, not a thing ("chop the yellow onion")
+    names = [c.words for c in found if c.item]
+    return tuple(
+        replace(c, item=False) if c.item and any(n < c.words for n in names) else c for c in found
+    )
+
+
+def _parts(task: str) -> Iterator[tuple[str, bool]]:
+    """The task's parts, each with whether it is a line of a list: the lines after one that
+    ends with a colon ("Ingredients:"), up to a blank line."""
+    in_list = False
+    for line in task.split("\n"):
+        header = line.rstrip().endswith(":")
+        for part in _SPLIT.split(line):
+            yield part, in_list and not header
+        in_list = header or (in_list and bool(line.strip()))
 
 
 def _recalls(said: tuple[str, ...]) -> bool:
@@ -304,8 +321,9 @@ def names_a_command(clause: Clause, game: Game) -> bool:
 def listed(clause: Clause, game: Game) -> bool:
     """Is it an item of a list, a thing's name and nothing else ("red onion" under
     "Ingredients:")? Done while held (``settled``), and only an action on that very thing
-    does anything for it ("drop olive oil" does nothing for "peanut oil")."""
-    return clause.words in game.names
+    does anything for it ("drop olive oil" does nothing for "peanut oil"). A line of a list
+    that names no command is one too, though the thing is not seen yet ("yellow onion")."""
+    return clause.words in game.names or (clause.item and not names_a_command(clause, game))
 
 
 def subject_of(

@@ -107,7 +107,7 @@ def with_text_read(task: str, texts: Iterable[tuple[str, str]], game: Game) -> s
         for end in range(1, len(sentences) + 1):
             if any(fulfils(action, c, game) for c in told[end][len(told[end - 1]) :]):
                 before, after = "".join(sentences[:end]), "".join(sentences[end:])
-                return f"{before}\n{text}\n{after}"
+                return f"{before}\n{text}\n\n{after}"  # the blank line ends its lists
     return task
 
 

@@ -398,3 +398,31 @@ def test_a_reminder_of_what_was_done_is_no_instruction() -> None:
     scores = scores_after(task, valid, "take lettuce")
     assert max(scores, key=scores.__getitem__) == "go north"
     assert scores["go north"] > scores["eat lettuce"]  # eating waits for "sit the lettuce"
+
+
+def test_a_thing_a_list_names_is_to_be_gathered_before_it_is_seen() -> None:
+    """The recipe lists a yellow onion that no action offers yet: it is still a thing to
+    gather, so "prepare meal" waits; "chop the yellow onion" under "Directions:" is a step
+    about it, and the task's sentence after the recipe is no line of the list."""
+    recipe = """Recipe #1
+
+Ingredients:
+egg
+  yellow onion
+
+Directions:
+chop the yellow onion
+  prepare meal"""
+    task = with_text_read(
+        "Check the cookbook. Once done, enjoy your meal!",
+        [("examine cookbook", recipe)],
+        Game.of(("examine cookbook",)),
+    )
+    steps = {" ".join(sorted(c.words)): c.item for c in clauses(task)}
+    assert steps["onion yellow"] and steps["egg"]
+    assert not steps["chop onion yellow"] and not steps["enjoy meal"]
+    held = ("egg",)
+    valid = ("prepare meal", "go north", "cook egg with stove")
+    read = acted(1, "examine cookbook", recipe, held, held, valid)
+    turn = kitchen_turn((read,), held, valid_actions=valid, start=Situation("kitchen", held))
+    assert "prepare meal" in turn.reading.deferred
