@@ -60,6 +60,9 @@ class Game:
     reach: frozenset[tuple[str, str]] = frozenset()
     names: frozenset[frozenset[str]] = frozenset()
     releasing: frozenset[str] = frozenset()  # commands seen to leave a held thing behind
+    # What holds what, as seen: (the holder's name, its contents), as their words
+    holding: frozenset[tuple[frozenset[str], frozenset[str]]] = frozenset()
+    taking: frozenset[str] = frozenset()  # commands seen to make a thing held ("pick up X")
 
     @classmethod
     def of(
@@ -67,9 +70,12 @@ class Game:
         valid_actions: tuple[str, ...],
         held: tuple[str, ...] = (),
         releasing: frozenset[str] = frozenset(),
+        seen: str = "",
+        taking: frozenset[str] = frozenset(),
     ) -> Game:
-        """From the actions the game offers (or offered), the things held, and the commands
-        seen to leave a held thing behind ("drop X")."""
+        """From the actions the game offers (or offered), the things held, the commands
+        seen to leave a held thing behind ("drop X"), and what the player sees (``seen``:
+        "a flower pot 9 (containing a pea plant in the adult stage, soil)")."""
         reach = frozenset(
             (verb, word)
             for action in valid_actions
@@ -80,11 +86,42 @@ class Game:
         names = {content_words(name) for action in valid_actions for name in objects_of(action)}
         names |= {content_words(name) for name in held}
         things = frozenset(word for _, word in reach)
-        return cls(commands, things, reach, frozenset(names), releasing)
+        holding = frozenset(
+            (_name(holder), content_words(contents))
+            for holder, contents in _CONTAINING.findall("\n".join((*held, seen)).lower())
+        )
+        return cls(commands, things, reach, frozenset(names), releasing, holding, taking)
 
     def acts_on(self, command: str, things: frozenset[str]) -> bool:
         """Can ``command`` act on any of ``things`` here (on anything, if none is named)?"""
         return not things or any((command, thing) in self.reach for thing in things)
+
+    def holder(self, name: str, thing: frozenset[str]) -> bool:
+        """Is ``name`` ("flower pot 9", or "flower pot" where there is one) what holds
+        ``thing``, not a part of it ("soil in flower pot 9")?"""
+        return self.holds(_name(name), thing)
+
+    def holds(self, name: frozenset[str], thing: frozenset[str]) -> bool:
+        """Is ``name`` ("flower pot", "flower pot 9") what holds ``thing`` ("adult pea plant":
+        "containing a pea plant in the reproducing stage"; the stage is not kept)?"""
+        return any(
+            _unnumbered(holder) <= name <= holder and 2 * len(thing & contents) >= len(thing)
+            for holder, contents in self.holding
+        )
+
+
+def _unnumbered(name: frozenset[str]) -> frozenset[str]:
+    """A name without its number, as the game says it where there is one ("flower pot")."""
+    return frozenset(word for word in name if not word.isdigit())
+
+
+def _name(text: str) -> frozenset[str]:
+    """A thing's name as its words, with its number ("flower pot 9": not flower pot 8)."""
+    return content_words(text) | {word for word in words(text) if word.isdigit()}
+
+
+# "a flower pot 9 (containing a pea plant in the adult stage, soil)": ScienceWorld's way
+_CONTAINING = re.compile(r"([a-z0-9][a-z0-9 ]*?) \(containing ([^()]*)\)")
 
 
 @lru_cache(maxsize=1024)
@@ -184,7 +221,16 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     action that does not act on it does nothing for the clause ("place it in the red box"
     is not done by "look in red box"); one that acts on it alone only prepares it
     (``PARTIAL``: "pick up paper clip")."""
-    objects = object_words(action)
+    objects, it = object_words(action), subject
+    if subject and not subject & objects:  # acting on what holds it acts on it
+        subject |= next(
+            (
+                content_words(name)
+                for name in objects_of(action)
+                if game.holds(_name(name), subject)
+            ),
+            frozenset(),
+        )
     if listed(clause, game):
         on_it = any(content_words(name) == clause.words for name in objects_of(action))
         return (1.0, 1.0) if on_it else (0.0, 0.0)
@@ -194,20 +240,37 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
         return 0.0, 0.0
     own = clause.words & game.things
     coverage = len(own & objects) / len(own) if own else 1.0
-    if subject and not coverage:
-        return PARTIAL, 0.0  # whatever its command: "pick up baby beaver" before moving it
+    if subject and not coverage:  # "pick up baby beaver" before moving it
+        taken = not game.taking or template_of(action) in game.taking
+        return (PARTIAL if taken else 0.0), 0.0  # any command, until one is seen to take
     if _asks_another_command(action, clause, game):
         return 0.0, coverage
     acted = _patient(action)
     # Leaving a thing behind carries out an instruction that says so or says where it goes
     # ("move it to the red box"), not one that says to do something to it ("fry the egg").
     says_where = own - acted or _names(clause.words, _verb(action))
-    if template_of(action) in game.releasing and not says_where:
-        return 0.0, coverage
+    if template_of(action) in game.releasing and (
+        not says_where
+        or _missed(action, clause, game)
+        or (subject and not _about(objects_of(action)[0], it, game))
+    ):
+        return 0.0, coverage  # it must leave "it" where it is to go, not the box in "it"
     share = len(acted & (clause.words | subject)) / len(acted)
     if share < 0.5:
         return 0.0, coverage
     return share * (1.2 if _names(clause.words, _verb(action)) else 1.0), coverage
+
+
+def _about(name: str, thing: frozenset[str], game: Game) -> bool:
+    """Is ``name`` the thing ("pea plant") or what holds it ("flower pot")?"""
+    return bool(content_words(name) & thing) or game.holder(name, thing)
+
+
+def _missed(action: str, clause: Clause, game: Game) -> bool:
+    """Does leaving a thing by ``action`` miss most of where the clause says it goes, here
+    or not ("move flower pot to kitchen" for "move it to the red box in the kitchen")?"""
+    where = {w for w in clause.words if not any(_names(frozenset({w}), c) for c in game.commands)}
+    return 2 * len(where & object_words(action)) < len(where)
 
 
 def carries_out(

@@ -131,7 +131,7 @@ class DeadEndGuard:
 
     def score(self, turn: Turn) -> dict[str, float]:
         goal = goal_words(turn.task)
-        done = {step.action for step in turn.history}
+        done = {step.action for step in turn.heeded}  # one the game ignored is still to take
         places = self.places(turn)
         scores = {}
         for action in turn.irreversible_actions:

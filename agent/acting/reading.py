@@ -199,10 +199,13 @@ def read(turn: Turn) -> Reading:
     holdings = tuple(
         frozenset(held) for held in (turn.start.inventory, *(s.inventory for s in turn.history))
     )
-    steps_held = zip(actions, pairwise(holdings), strict=True)
-    left = {template_of(action) for action, (was, now) in steps_held if was - now}
-    releasing = frozenset(left | turn.recollection.experience.releases)
-    game = Game.of((*turn.valid_actions, *actions), held, releasing)  # each offered when taken
+    changes = list(zip(actions, pairwise(holdings), strict=True))
+    left = {template_of(action) for action, (was, now) in changes if was - now}
+    took = {template_of(action) for action, (was, now) in changes if now - was}
+    past = turn.recollection.experience
+    releasing, taking = frozenset(left | past.releases), frozenset(took | past.takes)
+    # each action offered when taken; what holds what as the player sees it now
+    game = Game.of((*turn.valid_actions, *actions), held, releasing, turn.view, taking)
     steps = clauses(_with_what_was_read(turn, game))
     already = settled(steps, turn.situation.inventory, _seen(turn), game)
     done, tried = follow(steps, actions, game, already, _idle(turn), holdings)

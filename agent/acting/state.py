@@ -4,10 +4,12 @@ and what memory recalled for the trial."""
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from agent.acting.reading import Reading, read
+from agent.acting.text import template_of
 from agent.learning.recall import Recollection
 from memory.records import Situation, Step
 
@@ -48,6 +50,48 @@ class Turn:
     def reading(self) -> Reading:
         """How far the episode is through the task's instructions (read once per turn)."""
         return read(self)
+
+    @cached_property
+    def heeded(self) -> tuple[Step, ...]:
+        """The episode's steps the game took notice of: the score, the place or what is held
+        changed, the game was lost, or it answered as it answers no other command. "focus on
+        ice cream" while the ice cream is shut in the freezer is answered "No known action
+        matches that input.", as "eat ice cream" was: it is still to be taken."""
+        before, found = self.start, []
+        for step in self.history:
+            if step.lost or step.situation != before or step.observation not in self.refusals:
+                found.append(step)
+            before = step.situation
+        return tuple(found)
+
+    @cached_property
+    def refused(self) -> frozenset[str]:
+        """Actions answered with a refusal more than once, in this episode or a remembered
+        trial of this game ("look at ice cream" while it is shut in the freezer)."""
+        times = Counter(a for a, answer in self._answers if answer in self.refusals)
+        return frozenset(action for action, count in times.items() if count > 1)
+
+    @cached_property
+    def _answers(self) -> tuple[tuple[str, str], ...]:
+        """(action, answer) for this episode's steps and a remembered trial's of this game."""
+        recalled = self.recollection
+        remembered = (
+            (step.action, step.observation)
+            for exemplar in recalled.exemplars
+            if (exemplar.task, exemplar.variation) == (recalled.task, recalled.variation)
+            for step in exemplar.steps
+        )
+        return (*((s.action, s.observation) for s in self.history), *remembered)
+
+    @cached_property
+    def refusals(self) -> frozenset[str]:
+        """Answers the game gave to actions of different commands alike, in this episode or
+        a remembered trial of this game ("No known action matches that input."; TextWorld's
+        "You can't see any such thing."): they say that nothing was done."""
+        commands: dict[str, set[str]] = {}
+        for action, answer in self._answers:
+            commands.setdefault(answer, set()).add(template_of(action))
+        return frozenset(answer for answer, seen in commands.items() if len(seen) > 1)
 
     @property
     def index(self) -> int:

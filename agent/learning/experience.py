@@ -35,10 +35,11 @@ class Experience:
     moves: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> action -> place
     commands: dict[str, list[int]] = field(default_factory=dict)  # command -> [changed, tries]
     fatal: set[str] = field(default_factory=set)  # actions that lost the game
-    taken: set[str] = field(default_factory=set)  # every action any trial took
+    taken: set[str] = field(default_factory=set)  # every action any trial took, that did anything
     # Commands that undid another (back to the state before it): ("lock", "unlock")...
     undoes: set[tuple[str, str]] = field(default_factory=set)
     releases: set[str] = field(default_factory=set)  # commands that left something held behind
+    takes: set[str] = field(default_factory=set)  # commands that made something held
     warned: set[str] = field(default_factory=set)  # commands the game said were irreversible
 
     def add(
@@ -61,10 +62,13 @@ class Experience:
             self.moves.setdefault(before.location, {})[action] = after.location
         if set(before.inventory) - set(after.inventory):
             self.releases.add(template_of(action))
+        if set(after.inventory) - set(before.inventory):
+            self.takes.add(template_of(action))
         counts = self.commands.setdefault(template_of(action), [0, 0])
         counts[0] += tries if changed else 0
         counts[1] += tries
-        self.taken.add(action)
+        if fatal or after != before:  # what the game took no notice of is still to be taken
+            self.taken.add(action)
         if fatal:
             self.fatal.add(action)
 
@@ -130,6 +134,19 @@ class Knowledge:
 
     def tried_at(self, place: str) -> set[str]:
         return set().union(*(e.tried_at_place.get(place, set()) for e in self.both))
+
+    @cached_property
+    def futile(self) -> frozenset[str]:
+        """Actions taken more than once, in any states, that never did anything ("look
+        around", "inventory", "wait"): a new state does not make them news."""
+        tries: dict[str, int] = {}
+        worked: set[str] = set()
+        for e in self.both:
+            for (state, action), count in e.tried_in_state.items():
+                tries[action] = tries.get(action, 0) + count
+                if (state, action) not in e.idle_in_state:
+                    worked.add(action)
+        return frozenset(a for a, n in tries.items() if n > 1 and a not in worked)
 
     def promise(self, action: str) -> float:
         """How likely its command is to do anything: 1 until tried (a new command is worth
@@ -275,6 +292,10 @@ class Knowledge:
             self.novelty(place, a) >= PROMISING and template_of(a) not in self.deadly
             for a in untried
         )
+
+    def has_new_way(self, place: str) -> bool:
+        """Was a way on seen at ``place`` that no trial has followed (``leads_somewhere_new``)?"""
+        return any(self.leads_somewhere_new(place, a) for a in self.offered_at(place))
 
     def route(self, start: str, irreversible: frozenset[str]) -> list[str]:
         """Actions leading from ``start`` to the nearest other place with untried actions."""

@@ -12,13 +12,19 @@ step the ``Explorer`` votes:
              novelty (``Knowledge.novelty``: how often its command did anything, shared
              with that command's actions taken here before, and less for a command never
              tried once the game has surprised); what was taken in this very state down,
-             more if it changed nothing; what would undo the action just taken, or leave
-             behind a thing the score rose for or the instructions list, down; all of it
-             muted while the task's next instruction names what to do here
+             more if it changed nothing, and what the game refused, or what never did
+             anything, more than once in any states; what would undo the action just
+             taken, or leave behind a thing the score rose for or the instructions list
+             (unless the task names it), down; all of it muted while the task's next
+             instruction names what to do here, or while "it" is to be moved elsewhere and
+             is not held yet (then taking it, whole in what holds it, is what to do)
     route    the first step towards where the task's next instructions can be carried out
-             (a place one names, or where an action that carries it out was seen), or, with
-             nothing worth trying here, towards the nearest place that has something
-    gamble   one irreversible action per trial that no trial has taken, the closest in
+             (a place one names, or where an action that carries it out was seen); for a
+             thing a list asks for that no place seen has, towards the nearest place with a
+             way on no trial took; or, with nothing worth trying here, towards the nearest
+             place that has something
+    gamble   one irreversible action per trial that no trial has taken (that the game
+             heeded: a refused "focus on ice cream" is still to take), the closest in
              meaning to the task, from the second trial on whenever the last one did not
              raise the best score and no trial took one and went on, taken as soon as the
              way to where it can be taken is done (an elimination search: each loss is
@@ -44,6 +50,7 @@ from agent.acting.text import content_words, goal_words, object_words, template_
 from agent.learning.experience import PROMISING, Experience, Knowledge
 from agent.learning.kinds import named_by_goal
 from agent.learning.plans import Plan
+from knowledge_graph.entities import objects_of
 from memory.knowledge import Scope, Where
 from reflection.trajectory import goal_for
 
@@ -57,7 +64,8 @@ IDLE = 1.5  # ...more if it changed nothing there (the loop guard)
 UNDO = 1.0  # it would undo the action just taken ("drop egg" right after "take egg")
 KEEP = 1.5  # it would leave behind a thing taken when the score rose or that the task's
 # instructions list ("Ingredients: ..."); the instructions, which may say where it goes,
-# outweigh it ("move it to the red box")
+# outweigh it ("move it to the red box"), and so does the task naming it: a thing the goal
+# is about is there to be used ("enjoy your meal": "eat meal" once it is made)
 RISKY = 2.0  # its command lost this game once ("eat X"), and the task does not name it
 FATAL = 6.0  # it lost this game before
 ROUTE = 1.5  # the first step towards where the instructions go on, or, with nothing worth a
@@ -97,13 +105,14 @@ class Explorer:
         follow = self._follow(turn, plan)
         if follow is not None:
             return {follow: Vote(FOLLOW, plan.memories)}
-        gamble = self._gamble(turn, plan)
-        if gamble is not None:
-            return {gamble: Vote(GAMBLE, plan.memories)}
         now = episode_experience(turn)
         now.offered(turn.situation.location, _reversible(turn))
         now.warned.update(template_of(action) for action in turn.irreversible_actions)
-        return self._explore(turn, Knowledge(turn.recollection.experience, now))
+        votes = self._explore(turn, Knowledge(turn.recollection.experience, now))
+        gamble = self._gamble(turn, plan)
+        if gamble is not None:  # the rest keep their votes: the loop guard, if it is refused
+            votes[gamble] = Vote(GAMBLE, plan.memories)
+        return votes
 
     @staticmethod
     def _follow(turn: Turn, plan: Plan) -> str | None:
@@ -133,18 +142,22 @@ class Explorer:
         candidate = plan.gamble
         if candidate is None or len(turn.history) < len(plan.path) or _took(turn, candidate):
             return None
+        if template_of(candidate) in {template_of(step.action) for step in turn.heeded}:
+            return None  # this episode focused already: a second focus counts for nothing
         return grounded(candidate, turn.valid_actions)
 
     @staticmethod
     def _explore(turn: Turn, known: Knowledge) -> dict[str, Vote]:
         here, goal = turn.situation, goal_words(turn.task)
         asked = goal_for(Where(Scope.VARIATION), turn.task)  # "find a(n) plant"
-        committed = {template_of(step.action) for step in turn.history}
+        committed = {template_of(step.action) for step in turn.heeded}
         tried_here = known.tried_at(here.location)
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
         kept = _gained(turn) + list(turn.reading.listed)  # what scored, and what to gather
         told = instructed(turn) - turn.irreversible_actions  # what the task says to do now
+        taking = _to_take(turn)  # "move it to the red box": first take it (or its pot)
+        told = told or taking
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:
@@ -169,6 +182,10 @@ class Explorer:
                 if template_of(action) in known.deadly and not named:
                     value -= RISKY
                 best_untried = max(best_untried, value)
+            elif action in turn.refused or action in known.futile:
+                # refused, or never did anything, more than once in any states: the loop
+                # guard's reach ("look around" in every new state ate half of a trial)
+                value = -IDLE
             elif not known.tries_in_state(turn.state_key, action):
                 value = NEW_IN_CELL  # taken here, but with other things held, or seen
             else:
@@ -180,7 +197,7 @@ class Explorer:
             # so ("move it to the red box" is what it was for)
             leaves = template_of(action) in known.releases and action not in told
             keeps = any(thing <= object_words(action) for thing in kept)
-            if leaves and keeps and not _asked(turn, action):
+            if leaves and keeps and not named and not _asked(turn, action):
                 value -= KEEP
             votes[action] = Vote(value)
         # Where the task's next instruction can be carried out ("prepare meal": the kitchen),
@@ -188,10 +205,15 @@ class Explorer:
         route = [] if told else _towards_instruction(turn, known)
         if route and route[0] in votes:
             told = frozenset(route[:1])  # the way there is what the task says to do now
+        elif _unseen(turn, known) and not known.has_new_way(here.location):
+            # a thing to gather no place known has: look for it in places not seen yet
+            route = known.route_to(here.location, known.has_new_way, turn.irreversible_actions)
         elif best_untried < UNTRIED * PROMISING:
             route = known.route(here.location, turn.irreversible_actions)
         if route and route[0] in votes:
             votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
+        for action in taking if told == taking else ():
+            votes[action] = Vote(votes[action].value + ROUTE)  # as the way on would be
         if told:  # the task says what to do next ("recover the passkey"): no fiddling first
             votes = {
                 a: Vote(v.value * YIELD) if v.value > 0 and a not in told else v
@@ -228,6 +250,47 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
     return []
 
 
+def _unseen(turn: Turn, known: Knowledge) -> bool:
+    """Does the task list a thing ("Ingredients: ... yellow onion") not held, and seen at no
+    place known (no action there carries it out)?"""
+    for step in pending(turn):
+        if step.listed and not any(
+            carries_out(a, step.clause, step.game, step.it) >= 1
+            for place in known.visited
+            for a in known.offered_lately(place)
+        ):
+            return True
+    return False
+
+
+def _to_take(turn: Turn) -> frozenset[str]:
+    """While the thing an open instruction is about is not held ("move it to the red box":
+    the pea plant), the actions here that take it or what holds it ("pick up flower pot 9"),
+    by the commands seen to make things held."""
+    held = content_words(" ".join(turn.situation.inventory))
+    for step in pending(turn):
+        if not step.it or 2 * len(step.it & held) >= len(step.it):
+            continue
+        taking = {
+            a
+            for a in turn.valid_actions
+            if template_of(a) in step.game.taking
+            and a not in turn.irreversible_actions
+            and 0 < carries_out(a, step.clause, step.game, step.it) < 1
+        }
+        # Its holder whole, not a part of it: a plant out of its pot dies. What holds it is
+        # seen holding it, or named ("living thing in flower pot 3")
+        named = {objects_of(a)[-1] for a in taking if len(objects_of(a)) > 1 and " in " in a}
+        whole = {
+            a
+            for a in taking
+            if objects_of(a)[0] in named or step.game.holder(objects_of(a)[0], step.it)
+        }
+        if taking:
+            return frozenset(whole or taking)
+    return frozenset()
+
+
 def _asked(turn: Turn, action: str) -> bool:
     """Does an open instruction (not failed) fully carry out ``action``?"""
     return any(carries_out(action, step.clause, step.game, step.it) >= 1 for step in pending(turn))
@@ -254,8 +317,11 @@ def grounded(action: str, valid_actions: tuple[str, ...]) -> str | None:
 
 
 def _took(turn: Turn, action: str) -> bool:
-    """Has this episode taken ``action`` (named either way)?"""
-    return any(_taken(step.action, action) is not None for step in turn.history)
+    """Has this episode taken ``action`` (named either way), and the game taken notice, or
+    nothing changed since (tried again only where it may be heeded now: once the freezer
+    is open)?"""
+    here = [step for step in turn.history if step.state_key == turn.state_key]
+    return any(_taken(step.action, action) is not None for step in turn.heeded + tuple(here))
 
 
 def _taken(taken: str, planned: str) -> str | None:

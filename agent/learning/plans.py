@@ -286,18 +286,22 @@ def _stalled(archive: Archive) -> bool:
 
 
 def _committed(archive: Archive, known: Knowledge) -> bool:
-    """Did a trial take an irreversible action and go on (ScienceWorld's task is focused on
-    once, and a wrong focus ends the game at once)? Then the right one is found, whether or
-    not it raised the score ("focus on ice cream" scores nothing until the ice cream melts):
-    there is nothing left to gamble on."""
+    """Did a trial take an irreversible action the game heeded and go on (ScienceWorld's
+    task is focused on once, and a wrong focus ends the game at once)? Then the right one is
+    found: there is nothing left to gamble on."""
     taken = {a for c in archive.cells.values() for a in _commitments(c.path, archive)}
     return bool(taken - known.fatal)
 
 
 def _commitments(path: Sequence[str], archive: Archive) -> tuple[str, ...]:
-    """The irreversible actions a way takes (on a way to a cell, none of them lost)."""
+    """The irreversible actions a way takes that the game took notice of (on a way to a
+    cell, none of them lost): "focus on ice cream" answered "No known action matches that
+    input." committed to nothing."""
     risky = {a for c in archive.cells.values() for a in c.risks}
-    return tuple(dict.fromkeys(action for action in path if action in risky))
+    heeded = {
+        o.action for c in archive.cells.values() for o in c.tried if o.fatal or o.next_cell != c.key
+    }
+    return tuple(dict.fromkeys(action for action in path if action in risky & heeded))
 
 
 def _reachable(cell: Cell, archive: Archive) -> bool:

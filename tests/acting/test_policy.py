@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from agent.acting.policy import (
     DeadEndGuard,
     Evidence,
@@ -51,8 +53,12 @@ def test_dead_end_guard_blocks_the_destination_and_repeats_more_than_the_goal() 
     scores = guard.score(turn())
     assert scores["focus on water"] > scores["focus on red box"]  # red box is the destination
     assert scores["focus on water"] > scores["focus on door"]
-    again = guard.score(turn((step(1, "focus on water", "You focus on the water."),)))
+    focused = replace(step(1, "focus on water", "You focus on the water.", 10.0), score=10.0)
+    again = guard.score(turn((focused,)))
     assert again["focus on water"] < scores["focus on door"]
+    refusal = "No known action matches that input."  # to "eat water" too: nothing was done
+    refused = (step(1, "eat water", refusal), step(2, "focus on water", refusal))
+    assert guard.score(turn(refused))["focus on water"] == scores["focus on water"]
 
 
 def test_the_model_preference_is_one_voice_among_the_evidence() -> None:

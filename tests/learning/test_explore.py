@@ -15,7 +15,7 @@ from agent.acting.state import Turn
 from agent.environments import parse
 from agent.environments.toy import ToyWorld
 from agent.learning.experience import PROMISING, Experience, Knowledge
-from agent.learning.explore import Explorer
+from agent.learning.explore import GAMBLE, Explorer
 from agent.learning.plans import Plan
 from agent.learning.recall import Recollection
 from agent.learning.scorers import policy_scorers
@@ -63,10 +63,25 @@ def test_off_a_broken_way_the_irreversible_action_that_paid_is_still_taken() -> 
     assert max(votes, key=lambda a: votes[a].value) == "focus on adult adult beaver"
     focused = (
         *off_the_way,
-        Step(2, "focus on adult adult beaver", "", 0.0, 0.0, False, False, False),
+        Step(2, "focus on adult adult beaver", "", 50.0, 75.0, False, False, False),
     )
     again = Explorer().score(replace(turn, history=focused))
     assert "focus on adult adult beaver" not in again  # taken once: left to the dead-end guard
+    refused = Step(
+        2,
+        "focus on adult adult beaver",
+        "No known action matches that input.",
+        0,
+        0,
+        False,
+        False,
+        False,
+    )
+    # the game answers "eat beaver" alike: the answer says nothing was done
+    eat = replace(refused, index=1, action="eat beaver")
+    ignored = (eat, replace(refused, state_key="before the door was opened"))
+    retry = Explorer().score(replace(turn, history=ignored))
+    assert retry["focus on adult adult beaver"].value == GAMBLE  # the game took no notice
 
 
 def test_a_thing_of_the_kind_the_goal_names_is_focused_on_when_seen_once_per_trial() -> None:
@@ -167,6 +182,26 @@ def test_what_the_score_rose_for_is_kept() -> None:
     assert votes["drop red onion"].value < votes["drop olive oil"].value
 
 
+def test_what_the_task_names_is_not_kept_from_its_use() -> None:
+    """The meal scored when it was prepared, like the onion when it was taken; but the task
+    names the meal ("enjoy your meal"): eating it is not held back as leaving it behind."""
+    held = ("meal",)
+    history = (
+        Step(1, "eat apple", "", 0.0, 0.0, False, False, False, inventory=("red onion",)),
+        Step(2, "prepare meal", "", 1.0, 67.0, False, False, False, inventory=held),
+    )
+    turn = turn_in(
+        "kitchen",
+        ("eat meal", "look"),
+        task="Let's cook a delicious meal. Once done, enjoy your meal!",
+        history=history,
+        start=Situation("kitchen", ("apple", "red onion")),
+    )
+    turn = replace(turn, situation=Situation("kitchen", held, 67.0))
+    votes = Explorer().score(turn)
+    assert best(votes) == "eat meal"
+
+
 def test_once_a_command_with_no_warning_lost_the_game_untried_ones_wait() -> None:
     """ "eat peanut oil" lost this game, and the engine had not flagged it: an untried
     command ("cook X") falls below what is worth a try, a known one on a new thing does not."""
@@ -224,3 +259,87 @@ def test_the_explorer_yields_to_an_instruction_that_says_what_to_do_and_goes_whe
     )
     holding = replace(holding, situation=Situation("hall", ("lamp",)))
     assert best(Explorer().score(holding)) == "go north"  # to the attic the instruction names
+
+
+def test_a_listed_thing_seen_nowhere_is_looked_for_in_places_not_seen_yet() -> None:
+    """The list asks for saffron, which no place seen so far offers: the way to the hall,
+    which has a way on nobody took, comes before the kitchen's own untried actions."""
+    task = "Gather all following ingredients:\nsaffron\n\nThen prepare meal."
+    north = replace(moved(1, "go north", "hall", state="h"), choices=("go south", "go east"))
+    back = replace(moved(2, "go south", "kitchen", state="k"), choices=("go north", "open fridge"))
+    valid = ("go north", "open fridge", "take knife from counter", "look")
+    turn = turn_in("kitchen", valid, task=task, history=(north, back), start=Situation("kitchen"))
+    assert best(Explorer().score(turn)) == "go north"
+
+
+def test_an_action_refused_twice_is_not_news_in_a_new_state() -> None:
+    """ "look at ice cream" was refused twice, in two states (the world moved on between),
+    with the answer "eat ice cream" got too: a third state does not make it worth a try
+    again, as it would an action that did something."""
+    refused = "No known action matches that input."
+    history = (
+        moved(1, "eat ice cream", "kitchen", state="a", answer=refused),
+        moved(2, "look at ice cream", "kitchen", state="a", answer=refused),
+        moved(3, "activate stove", "kitchen", state="a", answer="The stove is now on."),
+        moved(4, "look at ice cream", "kitchen", state="b", answer=refused),
+        moved(5, "activate sink", "kitchen", state="b", answer="The sink is now on."),
+    )
+    valid = ("look at ice cream", "activate stove", "open freezer")
+    start = Situation("kitchen")
+    turn = turn_in("kitchen", valid, task="Melt ice cream.", history=history, start=start)
+    votes = Explorer().score(turn)
+    assert votes["look at ice cream"].value < 0 < votes["activate stove"].value
+    assert best(votes) == "open freezer"
+
+
+def test_an_action_that_never_did_anything_is_not_news_in_a_new_state() -> None:
+    """ "look around" changed nothing twice, in two states: a third state does not make it
+    worth a try again ("look around" in every new state ate half of a ScienceWorld trial)."""
+    history = (
+        moved(1, "look around", "kitchen", state="a"),
+        moved(2, "activate stove", "kitchen", state="a"),
+        moved(3, "look around", "kitchen", state="b"),
+        moved(4, "activate sink", "kitchen", state="b"),
+    )
+    valid = ("look around", "activate stove")
+    start = Situation("kitchen")
+    turn = turn_in("kitchen", valid, task="Melt ice cream.", history=history, start=start)
+    votes = Explorer().score(turn)
+    assert votes["look around"].value < 0 < votes["activate stove"].value
+
+
+GREENHOUSE = """This room is called the greenhouse. In it, you see:
+\ta flower pot 8 (containing a apple tree in the reproducing stage, soil)
+\ta flower pot 9 (containing a pea plant in the adult stage, soil)"""
+
+
+def test_before_moving_it_elsewhere_it_is_taken_in_what_holds_it() -> None:
+    """Focused on the pea plant, with "move it to the red box in the kitchen" to do: the
+    pot that holds it is taken ("pick up" was seen to take things), not the plant out of
+    its pot, before any way on; and the plan's next focus is not gambled on any more."""
+    task = (
+        "Find a(n) plant. First, focus on the thing. Then, move it to the red box in the kitchen."
+    )
+    took = moved(1, "pick up jug", "greenhouse", held=("jug",))
+    focused = replace(moved(2, "focus on adult pea plant", "greenhouse", held=("jug",)), score=75.0)
+    valid = (
+        "pick up flower pot 9",
+        "pick up living thing in flower pot 9",
+        "pick up flower pot 8",
+        "go to outside",
+        "focus on potato",
+    )
+    turn = turn_in(
+        "greenhouse",
+        valid,
+        task=task,
+        history=(took, focused),
+        start=Situation("greenhouse"),
+        view=GREENHOUSE,
+        irreversible_actions=frozenset({"focus on potato"}),
+        recollection=Recollection(plan=Plan(gamble="focus on potato")),
+    )
+    turn = replace(turn, situation=Situation("greenhouse", ("jug",), 75.0))
+    votes = Explorer().score(turn)
+    assert best(votes) == "pick up flower pot 9"
+    assert votes.get("focus on potato", Vote(0.0)).value < GAMBLE

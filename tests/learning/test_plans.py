@@ -262,23 +262,31 @@ def test_where_no_score_tells_cells_apart_the_one_furthest_along_the_instruction
     assert choose_plan(archive, task).target == "hall|key|0"
 
 
-def test_a_focus_a_trial_took_and_went_on_from_ends_the_search_even_if_it_scored_nothing() -> None:
-    """ScienceWorld's wrong focus ends the game at once: "focus on ice cream" that the trial
-    went on from was right, though the score rises only once the ice cream melts."""
+def test_a_focus_the_game_heeded_ends_the_search_one_it_ignored_does_not() -> None:
+    """ScienceWorld's wrong focus ends the game at once, and the right one raises the
+    score: a trial that focused and went on found it. But "focus on ice cream" while the ice
+    cream is shut in the freezer is answered "No known action matches that input." and
+    changes nothing: it is still the candidate."""
     task = "Your task is to melt ice cream. First, focus on the substance."
-    focused = Outcome("focus on ice cream", "s1", "s2", "kitchen||3", changed=True)
-    start = Cell(
-        "kitchen||3",
-        "kitchen",
-        (),
-        3.0,
-        risks=("focus on ice cream", "focus on freezer"),
-        tried=(focused,),
-        first_trial=1,
-        last_trial=2,
-    )
-    after = Cell("kitchen||3#", "kitchen", (), 3.0, path=("focus on ice cream",), first_trial=1)
-    archive = Archive(
-        "scienceworld", "melt", "0", start="s1", trials=2, cells={c.key: c for c in (start, after)}
-    )
-    assert choose_plan(archive, task, HashEmbedder()).gamble is None
+
+    def archive_after(focus_led_to: str) -> Archive:
+        focused = Outcome("focus on ice cream", "s1", "s2", focus_led_to, changed=True)
+        start = Cell(
+            "kitchen||3",
+            "kitchen",
+            (),
+            3.0,
+            risks=("focus on ice cream", "focus on freezer"),
+            tried=(focused,),
+            first_trial=1,
+            last_trial=2,
+        )
+        after = Cell(
+            focus_led_to + "#", "kitchen", (), 3.0, path=("focus on ice cream",), first_trial=1
+        )
+        cells = {c.key: c for c in (start, after)}
+        return Archive("scienceworld", "melt", "0", start="s1", trials=2, cells=cells)
+
+    assert choose_plan(archive_after("kitchen||70"), task, HashEmbedder()).gamble is None
+    ignored = choose_plan(archive_after("kitchen||3"), task, HashEmbedder())
+    assert ignored.gamble == "focus on ice cream"
