@@ -162,22 +162,35 @@ def best(votes: Mapping[str, Vote]) -> str:
     return max(votes, key=lambda a: votes[a].value)
 
 
+def in_kitchen_after(
+    steps: tuple[Step, ...], valid: tuple[str, ...], task: str, had: tuple[str, ...]
+) -> Turn:
+    """A turn in the kitchen after ``steps`` (begun holding ``had``), holding and scoring
+    what the last step left."""
+    turn = turn_in("kitchen", valid, task=task, history=steps, start=Situation("kitchen", had))
+    last = steps[-1]
+    return replace(turn, situation=Situation("kitchen", last.inventory, last.score))
+
+
 def test_what_the_score_rose_for_is_kept() -> None:
     """The onion was taken and the score rose; dropping things was seen to leave them
     behind: dropping the onion is held back, dropping the olive oil is not."""
-    held = ("olive oil", "red onion")
     history = (
         Step(1, "drop cup", "", 0.0, 0.0, False, False, False, inventory=("olive oil",)),
-        Step(2, "take red onion", "", 1.0, 33.0, False, False, False, inventory=held),
+        Step(
+            2,
+            "take red onion",
+            "",
+            1.0,
+            33.0,
+            False,
+            False,
+            False,
+            inventory=("olive oil", "red onion"),
+        ),
     )
-    turn = turn_in(
-        "kitchen",
-        ("drop red onion", "drop olive oil"),
-        task="Cook a meal.",
-        history=history,
-        start=Situation("kitchen", ("cup", "olive oil")),
-    )
-    turn = replace(turn, situation=Situation("kitchen", held, 33.0))
+    valid = ("drop red onion", "drop olive oil")
+    turn = in_kitchen_after(history, valid, "Cook a meal.", ("cup", "olive oil"))
     votes = Explorer().score(turn)
     assert votes["drop red onion"].value < votes["drop olive oil"].value
 
@@ -185,21 +198,13 @@ def test_what_the_score_rose_for_is_kept() -> None:
 def test_what_the_task_names_is_not_kept_from_its_use() -> None:
     """The meal scored when it was prepared, like the onion when it was taken; but the task
     names the meal ("enjoy your meal"): eating it is not held back as leaving it behind."""
-    held = ("meal",)
     history = (
         Step(1, "eat apple", "", 0.0, 0.0, False, False, False, inventory=("red onion",)),
-        Step(2, "prepare meal", "", 1.0, 67.0, False, False, False, inventory=held),
+        Step(2, "prepare meal", "", 1.0, 67.0, False, False, False, inventory=("meal",)),
     )
-    turn = turn_in(
-        "kitchen",
-        ("eat meal", "look"),
-        task="Let's cook a delicious meal. Once done, enjoy your meal!",
-        history=history,
-        start=Situation("kitchen", ("apple", "red onion")),
-    )
-    turn = replace(turn, situation=Situation("kitchen", held, 67.0))
-    votes = Explorer().score(turn)
-    assert best(votes) == "eat meal"
+    task = "Let's cook a delicious meal. Once done, enjoy your meal!"
+    turn = in_kitchen_after(history, ("eat meal", "look"), task, ("apple", "red onion"))
+    assert best(Explorer().score(turn)) == "eat meal"
 
 
 def test_once_a_command_with_no_warning_lost_the_game_untried_ones_wait() -> None:
