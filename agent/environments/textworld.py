@@ -310,11 +310,10 @@ class TextWorld:
             state, _, done = self._engine.step(action)
         except Exception as error:
             raise EnvError(f"TextWorld failed on {action!r}: {error}") from None
-        before, self._state = self._info(self._state), state
+        before, self._state = float(self._state.get("score") or 0), state
         info = self._info(state)
         # TextWorld's engine returns the score itself; the interface's reward is its change.
-        reward = info["raw_score"] - before["raw_score"]
-        return clean_feedback(state.feedback), reward, bool(done), False, info
+        return clean_feedback(state.feedback), info["raw_score"] - before, bool(done), False, info
 
     def oracle_actions(self) -> list[str] | None:
         if self._state is None:
