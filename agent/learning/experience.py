@@ -5,7 +5,7 @@ is still untried, what lost)."""
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -122,6 +122,7 @@ class Knowledge:
     def __init__(self, past: Experience, now: Experience) -> None:
         self.past, self.now = past, now
         self.both = (past, now)
+        self._tried_commands: dict[str, Counter[str]] = {}
 
     def tries_in_cell(self, cell: str, action: str) -> int:
         return sum(e.tried_in_cell.get((cell, action), 0) for e in self.both)
@@ -134,6 +135,12 @@ class Knowledge:
 
     def tried_at(self, place: str) -> set[str]:
         return set().union(*(e.tried_at_place.get(place, set()) for e in self.both))
+
+    def _commands_tried_at(self, place: str) -> Counter[str]:
+        """How many actions of each command were taken at ``place`` (read once a turn)."""
+        if place not in self._tried_commands:
+            self._tried_commands[place] = Counter(map(template_of, self.tried_at(place)))
+        return self._tried_commands[place]
 
     @cached_property
     def futile(self) -> frozenset[str]:
@@ -280,7 +287,7 @@ class Knowledge:
         command = template_of(action)
         if command in self.movers:
             return self.promise(action)
-        done_here = sum(1 for a in self.tried_at(place) if template_of(a) == command)
+        done_here = self._commands_tried_at(place)[command]
         caution = CAUTIOUS if self.surprised and not self.tries(action) else 1.0
         return caution * self.promise(action) / (1 + done_here)
 

@@ -289,8 +289,8 @@ def _committed(archive: Archive, known: Knowledge) -> bool:
     """Did a trial take an irreversible action the game heeded and go on (ScienceWorld's
     task is focused on once, and a wrong focus ends the game at once)? Then the right one is
     found: there is nothing left to gamble on."""
-    taken = {a for c in archive.cells.values() for a in _commitments(c.path, archive)}
-    return bool(taken - known.fatal)
+    paths = (action for c in archive.cells.values() for action in c.path)
+    return bool(set(_commitments(tuple(paths), archive)) - known.fatal)
 
 
 def _commitments(path: Sequence[str], archive: Archive) -> tuple[str, ...]:
