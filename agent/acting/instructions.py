@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from agent.acting.game import Game, name_words, verb
 from agent.acting.text import content_words, object_words, template_of, words
 from knowledge_graph.entities import objects_of
 
@@ -47,81 +48,6 @@ class Clause:
     refers_to: int | None = None  # index of an earlier clause (None: says no "it")
     recalls: bool = False  # starts with a gerund ("after stealing the lettuce")
     item: bool = False  # a line of a list of things ("Ingredients:", a line each)
-
-
-@dataclass(frozen=True)
-class Game:
-    """What the game offers now: the verbs of its commands, the words of its things, which
-    command acts on which word ("take" on "latchkey", never on "east"), and the things'
-    names as their words ({"red", "onion"})."""
-
-    commands: frozenset[str] = frozenset()
-    things: frozenset[str] = frozenset()
-    reach: frozenset[tuple[str, str]] = frozenset()
-    names: frozenset[frozenset[str]] = frozenset()
-    releasing: frozenset[str] = frozenset()  # commands seen to leave a held thing behind
-    # What holds what, as seen: (the holder's name, its contents), as their words
-    holding: frozenset[tuple[frozenset[str], frozenset[str]]] = frozenset()
-    taking: frozenset[str] = frozenset()  # commands seen to make a thing held ("pick up X")
-
-    @classmethod
-    def of(
-        cls,
-        valid_actions: tuple[str, ...],
-        held: tuple[str, ...] = (),
-        releasing: frozenset[str] = frozenset(),
-        seen: str = "",
-        taking: frozenset[str] = frozenset(),
-    ) -> Game:
-        """From the actions the game offers (or offered), the things held, the commands
-        seen to leave a held thing behind ("drop X"), and what the player sees (``seen``:
-        "a flower pot 9 (containing a pea plant in the adult stage, soil)")."""
-        reach = frozenset(
-            (verb, word)
-            for action in valid_actions
-            if (verb := _verb(action))
-            for word in object_words(action)
-        )
-        commands = frozenset(v.split()[0] for v in map(template_of, valid_actions) if v)
-        names = {content_words(name) for action in valid_actions for name in objects_of(action)}
-        names |= {content_words(name) for name in held}
-        things = frozenset(word for _, word in reach)
-        holding = frozenset(
-            (_name(holder), content_words(contents))
-            for holder, contents in _CONTAINING.findall("\n".join((*held, seen)).lower())
-        )
-        return cls(commands, things, reach, frozenset(names), releasing, holding, taking)
-
-    def acts_on(self, command: str, things: frozenset[str]) -> bool:
-        """Can ``command`` act on any of ``things`` here (on anything, if none is named)?"""
-        return not things or any((command, thing) in self.reach for thing in things)
-
-    def holder(self, name: str, thing: frozenset[str]) -> bool:
-        """Is ``name`` ("flower pot 9", or "flower pot" where there is one) what holds
-        ``thing``, not a part of it ("soil in flower pot 9")?"""
-        return self.holds(_name(name), thing)
-
-    def holds(self, name: frozenset[str], thing: frozenset[str]) -> bool:
-        """Is ``name`` ("flower pot", "flower pot 9") what holds ``thing`` ("adult pea plant":
-        "containing a pea plant in the reproducing stage"; the stage is not kept)?"""
-        return any(
-            _unnumbered(holder) <= name <= holder and 2 * len(thing & contents) >= len(thing)
-            for holder, contents in self.holding
-        )
-
-
-def _unnumbered(name: frozenset[str]) -> frozenset[str]:
-    """A name without its number, as the game says it where there is one ("flower pot")."""
-    return frozenset(word for word in name if not word.isdigit())
-
-
-def _name(text: str) -> frozenset[str]:
-    """A thing's name as its words, with its number ("flower pot 9": not flower pot 8)."""
-    return content_words(text) | {word for word in words(text) if word.isdigit()}
-
-
-# "a flower pot 9 (containing a pea plant in the adult stage, soil)": ScienceWorld's way
-_CONTAINING = re.compile(r"([a-z0-9][a-z0-9 ]*?) \(containing ([^()]*)\)")
 
 
 @lru_cache(maxsize=1024)
@@ -193,16 +119,12 @@ def _names(words: frozenset[str], verb: str) -> bool:
     return False
 
 
-def _verb(action: str) -> str:
-    return template_of(action).split()[0] if template_of(action) else ""
-
-
 def _asks_another_command(action: str, clause: Clause, game: Game) -> bool:
     """The clause names one of the game's commands, not the action's, and that command can
     act on what the clause names ("focus on the paper clip" is not done by "pick up paper
     clip"; "take a trip east" is done by "go east": nothing takes "east")."""
     own = clause.words & game.things
-    return not _names(clause.words, _verb(action)) and any(
+    return not _names(clause.words, verb(action)) and any(
         _names(clause.words, command) and game.acts_on(command, own) for command in game.commands
     )
 
@@ -227,7 +149,7 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
             (
                 content_words(name)
                 for name in objects_of(action)
-                if game.holds(_name(name), subject)
+                if game.holds(name_words(name), subject)
             ),
             frozenset(),
         )
@@ -248,7 +170,7 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     acted = _patient(action)
     # Leaving a thing behind carries out an instruction that says so or says where it goes
     # ("move it to the red box"), not one that says to do something to it ("fry the egg").
-    says_where = own - acted or _names(clause.words, _verb(action))
+    says_where = own - acted or _names(clause.words, verb(action))
     if template_of(action) in game.releasing and (
         not says_where
         or _missed(action, clause, game)
@@ -258,7 +180,7 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     share = len(acted & (clause.words | subject)) / len(acted)
     if share < 0.5:
         return 0.0, coverage
-    return share * (1.2 if _names(clause.words, _verb(action)) else 1.0), coverage
+    return share * (1.2 if _names(clause.words, verb(action)) else 1.0), coverage
 
 
 def _about(name: str, thing: frozenset[str], game: Game) -> bool:
@@ -290,7 +212,7 @@ def fulfils(
     thing of the game ("focus on the thing") is carried out by that command on anything."""
     value, coverage = _fit(action, clause, game, subject)
     # "take it" after "find the silver coin" is about the coin even before the coin is seen
-    says = _names(clause.words, _verb(action)) and not clause.words & game.things
+    says = _names(clause.words, verb(action)) and not clause.words & game.things
     generic = says and clause.refers_to is None
     return (value >= 1 and coverage >= 0.5) or (generic and bool(object_words(action)))
 
