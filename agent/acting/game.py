@@ -40,17 +40,20 @@ class Game:
         releasing: frozenset[str] = frozenset(),
         seen: str = "",
         taking: frozenset[str] = frozenset(),
+        tried: frozenset[str] = frozenset(),
     ) -> Game:
         """From the actions the game offers (or offered), the things held, the commands
-        seen to leave a held thing behind ("drop X"), and what the player sees (``seen``:
-        "a flower pot 9 (containing a pea plant in the adult stage, soil)")."""
+        seen to leave a held thing behind ("drop X"), what the player sees (``seen``:
+        "a flower pot 9 (containing a pea plant in the adult stage, soil)"), and the
+        commands earlier trials tried elsewhere ("prepare meal", not offered here)."""
         reach = frozenset(
             (command, word)
             for action in valid_actions
             if (command := verb(action))
             for word in object_words(action)
         )
-        commands = frozenset(v.split()[0] for v in map(template_of, valid_actions) if v)
+        templates = {*map(template_of, valid_actions), *tried}
+        commands = frozenset(template.split()[0] for template in templates if template)
         names = {content_words(name) for action in valid_actions for name in objects_of(action)}
         names |= {content_words(name) for name in held}
         things = frozenset(word for _, word in reach)

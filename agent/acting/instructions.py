@@ -177,6 +177,8 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
         or (subject and not _about(objects_of(action)[0], it, game))
     ):
         return 0.0, coverage  # it must leave "it" where it is to go, not the box in "it"
+    if _puts(action) and _missed(action, clause, game):
+        return 0.0, coverage  # "move flower to kitchen", though moving was never seen to leave
     share = len(acted & (clause.words | subject)) / len(acted)
     if share < 0.5:
         return 0.0, coverage
@@ -186,6 +188,12 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
 def _about(name: str, thing: frozenset[str], game: Game) -> bool:
     """Is ``name`` the thing ("pea plant") or what holds it ("flower pot")?"""
     return bool(content_words(name) & thing) or game.holder(name, thing)
+
+
+def _puts(action: str) -> bool:
+    """Does ``action`` say where it puts what it acts on ("move flower to kitchen"; not
+    "unlock chest with key")?"""
+    return len(objects_of(action)) > 1 and " with " not in action
 
 
 def _missed(action: str, clause: Clause, game: Game) -> bool:
@@ -201,7 +209,7 @@ def carries_out(
     """The instruction's say on ``action`` (``_fit``): more for covering more of what it
     names ("move it to the red box in the kitchen": the red box before the kitchen)."""
     value, coverage = _fit(action, clause, game, subject)
-    return value * (1 + coverage) / 2
+    return round(value * (1 + coverage) / 2, 9)  # 1.2 * (1 + 2/3) / 2 is 1, not 0.999...
 
 
 def fulfils(

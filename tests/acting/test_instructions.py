@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from agent.acting.instructions import Game, carried_out, carries_out, clauses
+from agent.acting.instructions import Game, carried_out, clauses
 from agent.acting.reading import InstructionScorer, with_text_read
 from agent.acting.state import Turn, state_key
 from agent.learning.recall import Recollection
@@ -426,33 +426,3 @@ chop the yellow onion
     read = acted(1, "examine cookbook", recipe, held, held, valid)
     turn = kitchen_turn((read,), held, valid_actions=valid, start=Situation("kitchen", held))
     assert "prepare meal" in turn.reading.deferred
-
-
-GREENHOUSE = """This room is called the greenhouse. In it, you see:
-\ta flower pot 8 (containing a apple tree in the reproducing stage, soil)
-\ta flower pot 9 (containing a pea plant in the adult stage, soil)"""
-
-
-def test_what_holds_it_stands_for_it_and_it_must_go_where_the_instruction_says() -> None:
-    """ "it" is the adult pea plant, which ScienceWorld shows only inside flower pot 9: taking
-    the pot prepares moving it, taking flower pot 8 does not. In the kitchen, moving the
-    pot to the red box carries the instruction out; moving the box into the pot, the pot
-    to the kitchen from outside, or the flower on the plant does not."""
-    move = clauses("First, focus on the thing. Then, move it to the red box in the kitchen.")[1]
-    it = frozenset({"adult", "pea", "plant"})
-    valid = ("pick up flower pot 9", "pick up flower pot 8", "pick up soil in flower pot 9")
-    here = Game.of(valid, seen=GREENHOUSE, taking=frozenset({"pick up"}))
-    assert carries_out("pick up flower pot 9", move, here, it) > 0
-    assert carries_out("pick up flower pot 8", move, here, it) == 0
-    held = ("flower pot 9 (containing a pea plant in the reproducing stage, soil)",)
-    kitchen = (
-        "move flower pot to red box",
-        "move red box to flower pot",
-        "move flower to red box",
-        "move flower pot to kitchen",
-    )
-    there = Game.of(kitchen, held, releasing=frozenset({"move"}))
-    scores = {action: carries_out(action, move, there, it) for action in kitchen}
-    assert scores["move flower pot to red box"] > 0.9  # the kitchen is not named: 2 of 3
-    assert scores["move red box to flower pot"] == scores["move flower to red box"] == 0
-    assert scores["move flower pot to kitchen"] == 0
