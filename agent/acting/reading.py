@@ -205,8 +205,8 @@ def read(turn: Turn) -> Reading:
     past = turn.recollection.experience
     releasing, taking = frozenset(left | past.releases), frozenset(took | past.takes)
     # each action offered when taken; what holds what as the player sees it now
-    tried = frozenset(past.commands)  # "prepare meal", tried in the kitchen, is a command
-    game = Game.of((*turn.valid_actions, *actions), held, releasing, turn.view, taking, tried)
+    commands = frozenset(past.commands)  # "prepare meal", tried in the kitchen, is one
+    game = Game.of((*turn.valid_actions, *actions), held, releasing, turn.view, taking, commands)
     steps = clauses(_with_what_was_read(turn, game))
     already = settled(steps, turn.situation.inventory, _seen(turn), game)
     done, tried = follow(steps, actions, game, already, _idle(turn), holdings)
