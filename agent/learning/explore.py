@@ -19,9 +19,11 @@ step the ``Explorer`` votes:
              instruction names what to do here, or while "it" is to be moved elsewhere and
              is not held yet (then taking it, whole in what holds it, is what to do)
     route    the first step towards where the task's next instructions can be carried out
-             (a place one names, or where an action that carries it out was seen); for a
-             thing a list asks for that no place seen has, towards the nearest place with a
-             way on no trial took; or, with nothing worth trying here, towards the nearest
+             (a place one names, or where an action that carries it out was seen, or where
+             "it" was left while it is to be moved; not past a thing a list asks for that
+             no place seen has); else, from a place with no way on that no trial took,
+             towards the nearest place with one (new places first, Go-Explore's exits to
+             unvisited places); or, with nothing worth trying here, towards the nearest
              place that has something
     gamble   one irreversible action per trial that no trial has taken (that the game
              heeded: a refused "focus on ice cream" is still to take), the closest in
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from agent.acting.game import Game
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
 from agent.acting.instructions import carries_out
 from agent.acting.policy import Vote
@@ -155,7 +158,13 @@ class Explorer:
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
         kept = _gained(turn) + list(turn.reading.listed)  # what scored, and what to gather
-        told = instructed(turn) - turn.irreversible_actions  # what the task says to do now
+        # What the task says to do now; not by a command that lost this game, unless on what
+        # the task names ("eat red bell pepper" for "dice the red bell pepper": no knife yet)
+        told = frozenset(
+            a
+            for a in instructed(turn) - turn.irreversible_actions
+            if template_of(a) not in known.deadly or object_words(a) <= goal
+        )
         taking = _to_take(turn)  # "move it to the red box": first take it (or its pot)
         told = told or taking
         votes: dict[str, Vote] = {}
@@ -201,14 +210,15 @@ class Explorer:
                 value -= KEEP
             votes[action] = Vote(value)
         # Where the task's next instruction can be carried out ("prepare meal": the kitchen),
-        # else, if nothing here is worth a try, the nearest place that has something.
+        # else new places, else, if nothing here is worth a try, the nearest place that has
+        # something.
         route = [] if told else _towards_instruction(turn, known)
         if route and route[0] in votes:
             told = frozenset(route[:1])  # the way there is what the task says to do now
-        elif _unseen(turn, known) and not known.has_new_way(here.location):
-            # a thing to gather no place known has: look for it in places not seen yet
+        elif not known.has_new_way(here.location):
+            # new places first: towards the nearest way on no trial took
             route = known.route_to(here.location, known.has_new_way, turn.irreversible_actions)
-        elif best_untried < UNTRIED * PROMISING:
+        if not route and best_untried < UNTRIED * PROMISING:
             route = known.route(here.location, turn.irreversible_actions)
         if route and route[0] in votes:
             votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
@@ -227,15 +237,23 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
     to the red box in the kitchen") or where an action seen there carries it out, when
     nothing here fully carries out any of them: a thing a list names first (the egg left in the
     bathroom, before the kitchen where the meal is prepared), then the next instruction
-    ("prepare meal" once the onion is held, from the garden)."""
+    ("prepare meal" once the onion is held, from the garden). The way back to where "it"
+    was left, while it is to be moved and not held; none while a thing a list names is seen
+    nowhere (new places come first then)."""
     todo = pending(turn)
     ready = [a for a in turn.valid_actions if a not in turn.reading.deferred]
     for step in todo:
         if any(carries_out(a, step.clause, step.game, step.it) >= 1 for a in ready):
             return []
+    here = turn.situation.location
     for step in sorted(todo, key=lambda step: not step.listed):
         if step.clause.refers_to is not None and not step.it:
             continue  # "move it to the red box": not before there is an "it"
+        if step.it and not _holds(turn, step.it):  # back to where "it" was left, to fetch it
+            left = _left_at(turn, step.it)
+            route = known.route_to(here, left.__eq__, turn.irreversible_actions)
+            if left != here and route:
+                return route
 
         def doable(place: str, step: Pending = step) -> bool:
             named = content_words(place)  # "move it to the red box in the kitchen"
@@ -244,32 +262,29 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
                 for a in known.offered_lately(place)
             )
 
-        route = known.route_to(turn.situation.location, doable, turn.irreversible_actions)
+        route = known.route_to(here, doable, turn.irreversible_actions)
         if route:
             return route
+        if step.listed and _seen_nowhere(step, known):
+            return []  # the rest needs it: look for it first, in places not seen yet
     return []
 
 
-def _unseen(turn: Turn, known: Knowledge) -> bool:
-    """Does the task list a thing ("Ingredients: ... yellow onion") not held, and seen at no
-    place known (no action there carries it out)?"""
-    for step in pending(turn):
-        if step.listed and not any(
-            carries_out(a, step.clause, step.game, step.it) >= 1
-            for place in known.visited
-            for a in known.offered_lately(place)
-        ):
-            return True
-    return False
+def _seen_nowhere(step: Pending, known: Knowledge) -> bool:
+    """Does no action seen at any place known carry out ``step``?"""
+    return not any(
+        carries_out(a, step.clause, step.game, step.it) >= 1
+        for place in known.visited
+        for a in known.offered_lately(place)
+    )
 
 
 def _to_take(turn: Turn) -> frozenset[str]:
     """While the thing an open instruction is about is not held ("move it to the red box":
     the pea plant), the actions here that take it or what holds it ("pick up flower pot 9"),
     by the commands seen to make things held."""
-    held = content_words(" ".join(turn.situation.inventory))
     for step in pending(turn):
-        if not step.it or 2 * len(step.it & held) >= len(step.it):
+        if not step.it or _holds(turn, step.it):
             continue
         taking = {
             a
@@ -277,10 +292,16 @@ def _to_take(turn: Turn) -> frozenset[str]:
             if template_of(a) in step.game.taking
             and a not in turn.irreversible_actions
             and 0 < carries_out(a, step.clause, step.game, step.it) < 1
+            and _names_it(objects_of(a)[0], step.it, step.game)
         }
         # Its holder whole, not a part of it: a plant out of its pot dies. What holds it is
-        # seen holding it, or named ("living thing in flower pot 3")
-        named = {objects_of(a)[-1] for a in taking if len(objects_of(a)) > 1 and " in " in a}
+        # seen holding it, or named, here or when it became "it" ("focus on living thing in
+        # flower pot 3": flower pot 3, not flower pot 6)
+        named = {
+            objects_of(a)[-1]
+            for a in (*taking, *(step.action for step in turn.heeded))
+            if len(objects_of(a)) > 1 and " in " in a and content_words(objects_of(a)[0]) & step.it
+        }
         whole = {
             a
             for a in taking
@@ -289,6 +310,31 @@ def _to_take(turn: Turn) -> frozenset[str]:
         if taking:
             return frozenset(whole or taking)
     return frozenset()
+
+
+def _holds(turn: Turn, it: frozenset[str]) -> bool:
+    """Does the player hold ``it`` (most of its words: "flower pot 3 (containing a pea
+    plant...)" for "living thing in flower pot 3")?"""
+    held = content_words(" ".join(turn.situation.inventory))
+    return 2 * len(it & held) >= len(it)
+
+
+def _names_it(name: str, it: frozenset[str], game: Game) -> bool:
+    """Is ``name`` the thing ``it`` stands for ("living thing", "flower pot 3" for
+    "living thing in flower pot 3"; not "metal pot"), or what holds it?"""
+    words = content_words(name)
+    return words <= it or it <= words or game.holder(name, it)
+
+
+def _left_at(turn: Turn, it: frozenset[str]) -> str:
+    """Where the episode last acted on ``it`` and the game took notice ("focus on living
+    thing in flower pot 3" in the greenhouse), or "" if nowhere."""
+    before, place, heeded = turn.start.location, "", {step.index for step in turn.heeded}
+    for step in turn.history:
+        if step.index in heeded and object_words(step.action) & it:
+            place = before
+        before = step.location
+    return place
 
 
 def _asked(turn: Turn, action: str) -> bool:

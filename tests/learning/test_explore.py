@@ -11,6 +11,7 @@ import pytest
 from agent.acting.agent import Agent
 from agent.acting.episode import Episode
 from agent.acting.policy import Policy, Vote
+from agent.acting.reading import instructed
 from agent.acting.state import Turn
 from agent.environments import parse
 from agent.environments.toy import ToyWorld
@@ -348,3 +349,101 @@ def test_before_moving_it_elsewhere_it_is_taken_in_what_holds_it() -> None:
     votes = Explorer().score(turn)
     assert best(votes) == "pick up flower pot 9"
     assert votes.get("focus on potato", Vote(0.0)).value < GAMBLE
+
+
+def test_new_places_come_before_a_dead_end_s_own_untried_actions() -> None:
+    """The supermarket has only the way back south, and the street beyond it an exit no
+    trial took: that exit (Go-Explore's unvisited places first) comes before dropping or
+    examining things here, which a new place may make worth doing."""
+    south = replace(moved(1, "go south", "street", state="s"), choices=("go north", "go east"))
+    north = replace(moved(2, "go north", "supermarket", state="m"), choices=("go south",))
+    valid = ("go south", "drop egg", "examine showcase", "put egg on showcase", "inventory")
+    turn = turn_in(
+        "supermarket",
+        valid,
+        task="Let's cook a delicious meal. Check the cookbook in the kitchen for the recipe.",
+        history=(south, north),
+        start=Situation("supermarket"),
+    )
+    assert best(Explorer().score(turn)) == "go south"
+
+
+LIVING_THING = (
+    "Find a(n) living thing. First, focus on the thing. Then, move it to the red box in the "
+    "kitchen."
+)
+POTS = """This room is called the greenhouse. In it, you see:
+\ta flower pot 3 (containing a bee, soil)
+\ta flower pot 6 (containing a pea plant in the seed stage, soil)"""
+
+
+def test_it_is_taken_in_the_pot_named_when_it_was_focused_on() -> None:
+    """ "focus on living thing in flower pot 3": flower pot 3 holds it, not flower pot 6 nor
+    the metal pot, though all are pots (and the bee is seen only as "a bee" in the view)."""
+    took = moved(1, "pick up jug", "greenhouse", held=("jug",))
+    focused = replace(
+        moved(2, "focus on living thing in flower pot 3", "greenhouse", held=("jug",)), score=75.0
+    )
+    valid = ("pick up flower pot 6", "pick up metal pot", "pick up flower pot 3", "go to kitchen")
+    turn = turn_in(
+        "greenhouse",
+        valid,
+        task=LIVING_THING,
+        history=(took, focused),
+        start=Situation("greenhouse"),
+        view=POTS,
+    )
+    turn = replace(turn, situation=Situation("greenhouse", ("jug",), 75.0))
+    votes = Explorer().score(turn)
+    assert best(votes) == "pick up flower pot 3"
+    assert max(votes["pick up metal pot"].value, votes["pick up flower pot 6"].value) < (
+        votes["pick up flower pot 3"].value
+    )
+
+
+def test_it_is_fetched_from_where_it_was_left_before_it_is_moved() -> None:
+    """Focused on in the greenhouse, then the kitchen reached empty-handed: the way back
+    to the greenhouse, to take it, comes before the kitchen's own untried actions."""
+    took = moved(1, "pick up jug", "greenhouse", held=("jug",))
+    focused = replace(
+        moved(2, "focus on living thing in flower pot 3", "greenhouse", held=("jug",)), score=75.0
+    )
+    walked = replace(moved(3, "teleport to kitchen", "kitchen", held=("jug",)), score=75.0)
+    valid = ("teleport to greenhouse", "pick up metal pot", "open fridge", "look at red box")
+    turn = turn_in(
+        "kitchen",
+        valid,
+        task=LIVING_THING,
+        history=(took, focused, walked),
+        start=Situation("greenhouse"),
+    )
+    turn = replace(turn, situation=Situation("kitchen", ("jug",), 75.0))
+    assert best(Explorer().score(turn)) == "teleport to greenhouse"
+
+
+def test_a_command_that_lost_the_game_does_not_carry_out_an_instruction_it_may_not_mean() -> None:
+    """ "dice the red bell pepper" names no command the game has offered ("dice X with knife"
+    needs the knife): "eat red bell pepper" acts on the pepper, but eating lost this game
+    once, so it is not what the instruction says to do."""
+    task = "Let's cook a delicious meal. Check the cookbook for the recipe."
+    recipe = "Ingredients:\nred bell pepper\n\nDirections:\ndice the red bell pepper\n"
+    held = ("red bell pepper",)
+    ate = Outcome("eat white tuna", "s0", "s0#end", "den|red bell pepper|0", True, fatal=True)
+    cell = Cell("den|red bell pepper|0", "den", held, 0.0, tried=(ate,))
+    archive = Archive("textworld", "cooking", "1", start="s0", trials=1, cells={cell.key: cell})
+    valid = ("eat red bell pepper", "go north", "look")
+    read = moved(1, "examine cookbook", "den", answer=recipe, held=held)
+    turn = turn_in(
+        "den",
+        valid,
+        task=task,
+        history=(read,),
+        start=Situation("den", held),
+        recollection=Recollection(archive=archive),
+    )
+    turn = replace(turn, situation=Situation("den", held))
+    assert "eat red bell pepper" in instructed(turn)  # by its words, with no knife in sight
+    votes = Explorer().score(turn)
+    assert votes["eat red bell pepper"].value < 0  # and curiosity is not muted for it:
+    unread = Explorer().score(replace(turn, task="Let's cook a delicious meal."))
+    assert votes["go north"].value == unread["go north"].value > 0  # the knife may be there
