@@ -299,7 +299,7 @@ def _to_take(turn: Turn) -> frozenset[str]:
         # flower pot 3": flower pot 3, not flower pot 6)
         named = {
             objects_of(a)[-1]
-            for a in (*taking, *(step.action for step in turn.heeded))
+            for a in (*taking, *(done.action for done in turn.heeded))
             if len(objects_of(a)) > 1 and " in " in a and content_words(objects_of(a)[0]) & step.it
         }
         whole = {

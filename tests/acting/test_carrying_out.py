@@ -1,13 +1,48 @@
-"""Carrying out an instruction: what "it" is held in, where it must go, and commands
-known from earlier trials."""
+"""Carrying out an instruction about "it": when there is an "it", what holds it, where it
+must go; and commands known from earlier trials."""
 
 from __future__ import annotations
 
-from agent.acting.instructions import Game, carries_out, clauses
+from agent.acting.instructions import Game, carried_out, carries_out, clauses
+from agent.acting.reading import with_text_read
 from agent.acting.state import Turn
 from agent.learning.recall import Recollection
 from memory.archive import Archive, Cell, Outcome
 from memory.records import Situation, Step
+
+FIND_LIVING = (
+    "Your task is to find a(n) living thing. First, focus on the thing. Then, move it to "
+    "the red box in the kitchen."
+)
+
+
+def test_moving_it_is_not_done_before_anything_is_it_and_no_room_is_read_as_a_recipe() -> None:
+    """Going to the kitchen does not move "it" there before a thing was focused on, so the
+    kitchen's description (answered by teleporting to where the player already was) is not
+    taken for a text the task sent the player to read."""
+    game = Game.of(("teleport to kitchen", "focus on orange"))  # the red box not seen yet
+    assert carried_out(clauses(FIND_LIVING), ["teleport to kitchen"], game) == {}
+    kitchen = "This room is called the kitchen.\nIn it, you see:\n\tthe agent\n\ta red box"
+    assert with_text_read(FIND_LIVING, [("teleport to kitchen", kitchen)], game) == FIND_LIVING
+    done = carried_out(
+        clauses(FIND_LIVING), ["focus on orange", "move orange to red box"], Game.of(
+            ("focus on orange", "move orange to red box", "teleport to kitchen")
+        )
+    )  # fmt: skip
+    assert done == {1: "focus on orange", 2: "move orange to red box"}
+
+
+def test_a_goal_sentence_is_met_by_the_action_that_carried_out_a_later_one_on_its_thing() -> None:
+    """ "Find a(n) living thing" names no command: focusing on a living thing for "focus on
+    the thing" (any focus: "thing" stands for what the task names) meets it too, so it
+    stops pulling at every action on a living thing."""
+    game = Game.of(("focus on living thing in flower pot 3", "look at living thing"))
+    done = carried_out(clauses(FIND_LIVING), ["focus on living thing in flower pot 3"], game)
+    assert done == {
+        0: "focus on living thing in flower pot 3",
+        1: "focus on living thing in flower pot 3",
+    }
+
 
 GREENHOUSE = """This room is called the greenhouse. In it, you see:
 \ta flower pot 8 (containing a apple tree in the reproducing stage, soil)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from itertools import pairwise
 
@@ -10,7 +9,7 @@ import pytest
 
 from agent.acting.agent import Agent
 from agent.acting.episode import Episode
-from agent.acting.policy import Policy, Vote
+from agent.acting.policy import Policy
 from agent.acting.reading import instructed
 from agent.acting.state import Turn
 from agent.environments import parse
@@ -22,6 +21,7 @@ from agent.learning.recall import Recollection
 from agent.learning.scorers import policy_scorers
 from memory.archive import Archive, Cell, Outcome
 from memory.records import Situation, Step
+from tests.support.turns import best, in_kitchen_after, moved, turn_in
 
 ROOMS = 20
 
@@ -128,49 +128,6 @@ def test_an_undo_learned_in_an_earlier_trial_is_not_taken_right_after_what_it_un
     )
     votes = Explorer().score(turn)
     assert votes["lock door with key"].value < votes["open door"].value
-
-
-def turn_in(place: str, valid: tuple[str, ...], **fields: object) -> Turn:
-    """A turn at ``place`` with ``valid`` actions, nothing recalled unless given."""
-    return Turn(observation="", valid_actions=valid, situation=Situation(place), **fields)  # type: ignore[arg-type]
-
-
-def moved(
-    index: int,
-    action: str,
-    place: str,
-    state: str = "",
-    answer: str = "",
-    held: tuple[str, ...] = (),
-) -> Step:
-    """A step of the episode that left the player at ``place`` holding ``held``."""
-    return Step(
-        index,
-        action,
-        answer,
-        0.0,
-        0.0,
-        False,
-        False,
-        False,
-        location=place,
-        state_key=state,
-        inventory=held,
-    )
-
-
-def best(votes: Mapping[str, Vote]) -> str:
-    return max(votes, key=lambda a: votes[a].value)
-
-
-def in_kitchen_after(
-    steps: tuple[Step, ...], valid: tuple[str, ...], task: str, had: tuple[str, ...]
-) -> Turn:
-    """A turn in the kitchen after ``steps`` (begun holding ``had``), holding and scoring
-    what the last step left."""
-    turn = turn_in("kitchen", valid, task=task, history=steps, start=Situation("kitchen", had))
-    last = steps[-1]
-    return replace(turn, situation=Situation("kitchen", last.inventory, last.score))
 
 
 def test_what_the_score_rose_for_is_kept() -> None:
@@ -314,43 +271,6 @@ def test_an_action_that_never_did_anything_is_not_news_in_a_new_state() -> None:
     assert votes["look around"].value < 0 < votes["activate stove"].value
 
 
-GREENHOUSE = """This room is called the greenhouse. In it, you see:
-\ta flower pot 8 (containing a apple tree in the reproducing stage, soil)
-\ta flower pot 9 (containing a pea plant in the adult stage, soil)"""
-
-
-def test_before_moving_it_elsewhere_it_is_taken_in_what_holds_it() -> None:
-    """Focused on the pea plant, with "move it to the red box in the kitchen" to do: the
-    pot that holds it is taken ("pick up" was seen to take things), not the plant out of
-    its pot, before any way on; and the plan's next focus is not gambled on any more."""
-    task = (
-        "Find a(n) plant. First, focus on the thing. Then, move it to the red box in the kitchen."
-    )
-    took = moved(1, "pick up jug", "greenhouse", held=("jug",))
-    focused = replace(moved(2, "focus on adult pea plant", "greenhouse", held=("jug",)), score=75.0)
-    valid = (
-        "pick up flower pot 9",
-        "pick up living thing in flower pot 9",
-        "pick up flower pot 8",
-        "go to outside",
-        "focus on potato",
-    )
-    turn = turn_in(
-        "greenhouse",
-        valid,
-        task=task,
-        history=(took, focused),
-        start=Situation("greenhouse"),
-        view=GREENHOUSE,
-        irreversible_actions=frozenset({"focus on potato"}),
-        recollection=Recollection(plan=Plan(gamble="focus on potato")),
-    )
-    turn = replace(turn, situation=Situation("greenhouse", ("jug",), 75.0))
-    votes = Explorer().score(turn)
-    assert best(votes) == "pick up flower pot 9"
-    assert votes.get("focus on potato", Vote(0.0)).value < GAMBLE
-
-
 def test_new_places_come_before_a_dead_end_s_own_untried_actions() -> None:
     """The supermarket has only the way back south, and the street beyond it an exit no
     trial took: that exit (Go-Explore's unvisited places first) comes before dropping or
@@ -366,59 +286,6 @@ def test_new_places_come_before_a_dead_end_s_own_untried_actions() -> None:
         start=Situation("supermarket"),
     )
     assert best(Explorer().score(turn)) == "go south"
-
-
-LIVING_THING = (
-    "Find a(n) living thing. First, focus on the thing. Then, move it to the red box in the "
-    "kitchen."
-)
-POTS = """This room is called the greenhouse. In it, you see:
-\ta flower pot 3 (containing a bee, soil)
-\ta flower pot 6 (containing a pea plant in the seed stage, soil)"""
-
-
-def test_it_is_taken_in_the_pot_named_when_it_was_focused_on() -> None:
-    """ "focus on living thing in flower pot 3": flower pot 3 holds it, not flower pot 6 nor
-    the metal pot, though all are pots (and the bee is seen only as "a bee" in the view)."""
-    took = moved(1, "pick up jug", "greenhouse", held=("jug",))
-    focused = replace(
-        moved(2, "focus on living thing in flower pot 3", "greenhouse", held=("jug",)), score=75.0
-    )
-    valid = ("pick up flower pot 6", "pick up metal pot", "pick up flower pot 3", "go to kitchen")
-    turn = turn_in(
-        "greenhouse",
-        valid,
-        task=LIVING_THING,
-        history=(took, focused),
-        start=Situation("greenhouse"),
-        view=POTS,
-    )
-    turn = replace(turn, situation=Situation("greenhouse", ("jug",), 75.0))
-    votes = Explorer().score(turn)
-    assert best(votes) == "pick up flower pot 3"
-    assert max(votes["pick up metal pot"].value, votes["pick up flower pot 6"].value) < (
-        votes["pick up flower pot 3"].value
-    )
-
-
-def test_it_is_fetched_from_where_it_was_left_before_it_is_moved() -> None:
-    """Focused on in the greenhouse, then the kitchen reached empty-handed: the way back
-    to the greenhouse, to take it, comes before the kitchen's own untried actions."""
-    took = moved(1, "pick up jug", "greenhouse", held=("jug",))
-    focused = replace(
-        moved(2, "focus on living thing in flower pot 3", "greenhouse", held=("jug",)), score=75.0
-    )
-    walked = replace(moved(3, "teleport to kitchen", "kitchen", held=("jug",)), score=75.0)
-    valid = ("teleport to greenhouse", "pick up metal pot", "open fridge", "look at red box")
-    turn = turn_in(
-        "kitchen",
-        valid,
-        task=LIVING_THING,
-        history=(took, focused, walked),
-        start=Situation("greenhouse"),
-    )
-    turn = replace(turn, situation=Situation("kitchen", ("jug",), 75.0))
-    assert best(Explorer().score(turn)) == "teleport to greenhouse"
 
 
 def test_a_command_that_lost_the_game_does_not_carry_out_an_instruction_it_may_not_mean() -> None:
