@@ -158,13 +158,9 @@ class Explorer:
         last = turn.history[-1].action if turn.history else ""
         undoers = known.undoers(last) if last else set()
         kept = _gained(turn) + list(turn.reading.listed)  # what scored, and what to gather
-        # What the task says to do now; not by a command that lost this game, unless on what
-        # the task names ("eat red bell pepper" for "dice the red bell pepper": no knife yet)
         told = frozenset(
-            a
-            for a in instructed(turn) - turn.irreversible_actions
-            if template_of(a) not in known.deadly or object_words(a) <= goal
-        )
+            a for a in instructed(turn) - turn.irreversible_actions if _may_do(a, known, goal)
+        )  # what the task says to do now
         taking = _to_take(turn)  # "move it to the red box": first take it (or its pot)
         told = told or taking
         votes: dict[str, Vote] = {}
@@ -240,8 +236,10 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
     ("prepare meal" once the onion is held, from the garden). The way back to where "it"
     was left, while it is to be moved and not held; none while a thing a list names is seen
     nowhere (new places come first then)."""
-    todo = pending(turn)
-    ready = [a for a in turn.valid_actions if a not in turn.reading.deferred]
+    todo, goal = pending(turn), goal_words(turn.task)
+    ready = [
+        a for a in turn.valid_actions if a not in turn.reading.deferred and _may_do(a, known, goal)
+    ]
     for step in todo:
         if any(carries_out(a, step.clause, step.game, step.it) >= 1 for a in ready):
             return []
@@ -260,6 +258,7 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
             return (bool(named) and named <= step.clause.words) or any(
                 carries_out(a, step.clause, step.game, step.it) >= 1
                 for a in known.offered_lately(place)
+                if _may_do(a, known, goal)
             )
 
         route = known.route_to(here, doable, turn.irreversible_actions)
@@ -268,6 +267,13 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
         if step.listed and _seen_nowhere(step, known):
             return []  # the rest needs it: look for it first, in places not seen yet
     return []
+
+
+def _may_do(action: str, known: Knowledge, goal: frozenset[str]) -> bool:
+    """May ``action`` carry out an instruction: not by a command that lost this game,
+    unless on what the task names ("eat red bell pepper" is not "dice the red bell pepper",
+    for which no knife was found yet; "eat meal" is "enjoy your meal")?"""
+    return template_of(action) not in known.deadly or object_words(action) <= goal
 
 
 def _seen_nowhere(step: Pending, known: Knowledge) -> bool:

@@ -314,3 +314,35 @@ def test_a_command_that_lost_the_game_does_not_carry_out_an_instruction_it_may_n
     assert votes["eat red bell pepper"].value < 0  # and curiosity is not muted for it:
     unread = Explorer().score(replace(turn, task="Let's cook a delicious meal."))
     assert votes["go north"].value == unread["go north"].value > 0  # the knife may be there
+
+
+def test_what_only_a_command_that_lost_the_game_would_do_here_is_done_elsewhere() -> None:
+    """The recipe says to fry the green apple and prepare the meal. In the backyard only
+    "cook green apple with BBQ" would carry out frying, and cooking lost this game once
+    (the apple was fried already): the way back to the kitchen, where an earlier trial
+    tried "prepare meal", comes before the backyard's own untried actions."""
+    recipe = "Ingredients:\ngreen apple\n\nDirections:\nfry the green apple\nprepare meal\n"
+    held = ("cookbook", "green apple")
+    cooked = Outcome("cook carrot with BBQ", "b0", "b0#end", "backyard|carrot|0", True, fatal=True)
+    back = Outcome("go south", "b0", "k0", "kitchen|carrot|0", True)  # the way back, known
+    cell = Cell("backyard|carrot|0", "backyard", ("carrot",), 0.0, tried=(cooked, back))
+    tried = Outcome("prepare meal", "k0", "k0", "kitchen|carrot|0", False)  # too early then
+    kitchen = Cell("kitchen|carrot|0", "kitchen", ("carrot",), 0.0, tried=(tried,))
+    cells = {cell.key: cell, kitchen.key: kitchen}
+    archive = Archive("textworld", "cooking", "1", start="b0", trials=1, cells=cells)
+    read = replace(
+        moved(1, "examine cookbook", "kitchen", state="k", answer=recipe, held=held),
+        choices=("prepare meal", "go north"),
+    )
+    out = replace(moved(2, "go north", "backyard", state="k", held=held), choices=("go south",))
+    valid = ("cook green apple with BBQ", "go south", "drop cookbook", "put cookbook on chair")
+    turn = turn_in(
+        "backyard",
+        valid,
+        task="Let's cook a delicious meal. Check the cookbook in the kitchen for the recipe.",
+        history=(read, out),
+        start=Situation("kitchen", held),
+        recollection=Recollection(archive=archive),
+    )
+    turn = replace(turn, situation=Situation("backyard", held))
+    assert best(Explorer().score(turn)) == "go south"
