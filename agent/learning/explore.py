@@ -17,7 +17,9 @@ step the ``Explorer`` votes:
              taken, or leave behind a thing the score rose for or the instructions list
              (unless the task names it), down; all of it muted while the task's next
              instruction names what to do here, or while "it" is to be moved elsewhere and
-             is not held yet (then taking it, whole in what holds it, is what to do)
+             is not held yet (then taking it, whole in what holds it, is what to do); a
+             command that lost this game carries out no instruction, here or elsewhere,
+             unless on what the task names
     route    the first step towards where the task's next instructions can be carried out
              (a place one names, or where an action that carries it out was seen, or where
              "it" was left while it is to be moved; not past a thing a list asks for that
