@@ -20,9 +20,18 @@ def state_key(
     """A name for the state: where the player is, what it holds and what it sees there (the
     engine's view; without one, what can be done there). Two rooms of a maze that offer the
     same exits are two states; the same room with the same things in it, seen twice, is one."""
-    where = f"{situation.location}|{','.join(situation.inventory)}\n" if situation else ""
-    text = where + (view or "\n".join(sorted(valid_actions)))
+    where = f"{situation.location}|{','.join(sorted(situation.inventory))}\n" if situation else ""
+    text = where + (_in_any_order(view) or "\n".join(sorted(valid_actions)))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _in_any_order(view: str) -> str:
+    """The view with its lines, and the things each line lists, in one order: ScienceWorld
+    lists a room's things in another order after a reset ("a wood cup (containing red
+    paint)" before or after the yellow one), and the room is the same. A thing keeps what it
+    contains (a part keeps its brackets), so a banana moved out of the bowl is another view."""
+    lines = (", ".join(sorted(line.strip().split(", "))) for line in view.splitlines())
+    return "\n".join(sorted(line for line in lines if line))
 
 
 @dataclass(frozen=True)
@@ -68,8 +77,16 @@ class Turn:
     def refused(self) -> frozenset[str]:
         """Actions answered with a refusal more than once, in this episode or a remembered
         trial of this game ("look at ice cream" while it is shut in the freezer)."""
-        times = Counter(a for a, answer in self._answers if answer in self.refusals)
-        return frozenset(action for action, count in times.items() if count > 1)
+        return frozenset(action for action, count in self._refusals.items() if count > 1)
+
+    @cached_property
+    def refused_once(self) -> frozenset[str]:
+        """Actions answered with a refusal at least once, here or in a remembered trial."""
+        return frozenset(self._refusals)
+
+    @cached_property
+    def _refusals(self) -> Counter[str]:
+        return Counter(a for a, answer in self._answers if answer in self.refusals)
 
     @cached_property
     def _answers(self) -> tuple[tuple[str, str], ...]:
