@@ -17,9 +17,11 @@ step the ``Explorer`` votes:
              taken, or leave behind a thing the score rose for or the instructions list
              (unless the task names it), down; all of it muted while the task's next
              instruction names what to do here, or while "it" is to be moved elsewhere and
-             is not held yet (then taking it, whole in what holds it, is what to do); a
-             command that lost this game carries out no instruction, here or elsewhere,
-             unless on what the task names
+             is not held yet (then taking it, whole in what holds it, is what to do), or
+             while a thing the task names is offered here, out of sight, and refused (then
+             opening what the view says is closed is what to do: the ice cream is in the
+             freezer); a command that lost this game carries out no instruction, here or
+             elsewhere, unless on what the task names
     route    the first step towards where the task's next instructions can be carried out
              (a place one names, or where an action that carries it out was seen, or where
              "it" was left while it is to be moved; not past a thing a list asks for that
@@ -43,6 +45,7 @@ gamble of earlier versions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from agent.acting.game import Game
@@ -77,6 +80,10 @@ ROUTE = 1.5  # the first step towards where the instructions go on, or, with not
 # try here, towards the nearest place that has something
 YIELD = 0.25  # while the task's next instruction says what to do, curiosity counts this much
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
+# What a view says is shut, and the command that opens it: the games' shared English. A
+# view's statements end at a full stop or a line; a bracket's "(that is closed)" is said of
+# a door, which hides no thing in the room.
+CLOSED, OPEN, _STATEMENT = "closed", "open", re.compile(r"[.\n(]")
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
 
 
@@ -164,7 +171,8 @@ class Explorer:
             a for a in instructed(turn) - turn.irreversible_actions if _may_do(a, known, goal)
         )  # what the task says to do now
         taking = _to_take(turn)  # "move it to the red box": first take it (or its pot)
-        told = told or taking
+        opening = _to_open(turn)  # "focus on ice cream" refused: it is shut in something
+        told = opening or told or taking
         votes: dict[str, Vote] = {}
         best_untried = 0.0
         for action in turn.valid_actions:
@@ -220,7 +228,7 @@ class Explorer:
             route = known.route(here.location, turn.irreversible_actions)
         if route and route[0] in votes:
             votes[route[0]] = Vote(votes[route[0]].value + ROUTE)
-        for action in taking if told == taking else ():
+        for action in told if told in (taking, opening) else ():
             votes[action] = Vote(votes[action].value + ROUTE)  # as the way on would be
         if told:  # the task says what to do next ("recover the passkey"): no fiddling first
             votes = {
@@ -318,6 +326,29 @@ def _to_take(turn: Turn) -> frozenset[str]:
         if taking:
             return frozenset(whole or taking)
     return frozenset()
+
+
+def _to_open(turn: Turn) -> frozenset[str]:
+    """While a thing the task names is offered here but not in sight, and the game refused
+    an action on it ("focus on ice cream": "No known action matches that input."), it is
+    shut in something: the actions here that open what the view says is closed ("open
+    freezer" for "The freezer door is closed.")."""
+    goal, refused = goal_words(turn.task), turn.refused_once
+    in_sight = content_words(" ".join((turn.view, *turn.situation.inventory)))
+    hidden = {
+        thing
+        for action in turn.valid_actions
+        if (thing := object_words(action)) and thing <= goal and not thing <= in_sight
+    }
+    if not any(object_words(action) in hidden for action in refused):
+        return frozenset()
+    statements = (content_words(part) for part in _STATEMENT.split(turn.view))
+    closed = [words for words in statements if CLOSED in words]
+    return frozenset(
+        a
+        for a in turn.valid_actions
+        if template_of(a) == OPEN and any(object_words(a) <= words for words in closed)
+    )
 
 
 def _holds(turn: Turn, it: frozenset[str]) -> bool:

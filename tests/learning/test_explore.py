@@ -255,6 +255,46 @@ def test_an_action_refused_twice_is_not_news_in_a_new_state() -> None:
     assert best(votes) == "open freezer"
 
 
+KITCHEN = """This room is called the kitchen. In it, you see:
+\ta freezer. The freezer door is closed.
+\ta oven, which is turned off. The oven door is closed.
+\ta table. On the table is: a glass cup (containing nothing).
+You also see:
+\tA door to the hallway (that is open)"""
+
+
+def test_a_thing_the_task_names_offered_but_refused_is_looked_for_in_what_is_closed() -> None:
+    """ScienceWorld offers "focus on ice cream" while the ice cream is shut in the freezer,
+    and answers it "No known action matches that input.": the closed things here are opened
+    first, not the door, nor the stove; once it is in sight, opening waits again."""
+    refused = "No known action matches that input."
+    history = (
+        moved(1, "focus on ice cream", "kitchen", state="a", answer=refused),
+        moved(2, "eat ice cream", "kitchen", state="a", answer=refused),
+    )
+    valid = (
+        "focus on ice cream",
+        "open freezer",
+        "open oven",
+        "open door to hallway",
+        "activate stove",
+        "look at table",
+    )
+    task = "Your task is to melt ice cream. First, focus on the substance."
+    turn = turn_in(
+        "kitchen", valid, task=task, history=history, start=Situation("kitchen"), view=KITCHEN
+    )
+    votes = Explorer().score(turn)
+    opening = min(votes["open freezer"].value, votes["open oven"].value)
+    assert opening > max(votes[a].value for a in valid[3:])
+    # nothing refused: no reason to look inside things first
+    untold = Explorer().score(replace(turn, history=history[1:2]))
+    assert untold["open freezer"].value <= untold["activate stove"].value
+    in_sight = KITCHEN.replace("freezer door is closed.", "freezer door is open. In it: ice cream.")
+    seen = Explorer().score(replace(turn, view=in_sight))
+    assert seen["open oven"].value <= seen["activate stove"].value
+
+
 def test_an_action_that_never_did_anything_is_not_news_in_a_new_state() -> None:
     """ "look around" changed nothing twice, in two states: a third state does not make it
     worth a try again ("look around" in every new state ate half of a ScienceWorld trial)."""
