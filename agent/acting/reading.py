@@ -33,6 +33,7 @@ from agent.acting.instructions import (
     subject_of,
 )
 from agent.acting.text import content_words, template_of, words
+from knowledge_graph.entities import objects_of
 from memory.knowledge import Exemplar
 
 if TYPE_CHECKING:  # a turn carries the trial's plan, which reads the instructions
@@ -114,9 +115,10 @@ def with_text_read(task: str, texts: Iterable[tuple[str, str]], game: Game) -> s
 def _texts_read(turn: Turn) -> Iterator[tuple[str, str]]:
     """(action, text) for each step answered with a text of several lines that changed
     nothing else: this episode's, latest first, then those of this game's remembered trials."""
+    places = {turn.start.location, *(step.location for step in turn.history)}
     episode = zip(turn.history, _moved(turn), strict=True)
     for step, moved in reversed(list(episode)):
-        if not moved and _is_text(step.observation):
+        if not moved and _is_text(step.observation, step.action, places):
             yield step.action, step.observation
     recalled = turn.recollection
     yield from texts_remembered(recalled.exemplars, recalled.task, recalled.variation)
@@ -129,14 +131,25 @@ def texts_remembered(
     a text to read and changed nothing else; another game's text is about another game."""
     for exemplar in exemplars:
         if (exemplar.task, exemplar.variation) == (task, variation):
+            places = {step.location for step in exemplar.steps}
             for done, after in zip(exemplar.steps, exemplar.steps[1:], strict=False):
-                if done.state_key == after.state_key and _is_text(done.observation):
+                if done.state_key == after.state_key and _is_text(
+                    done.observation, done.action, places
+                ):
                     yield done.action, done.observation
 
 
-def _is_text(observation: str) -> bool:
-    """An answer of several lines: a text to read, not an echo ("You take the knife.")."""
-    return sum(1 for line in observation.splitlines() if line.strip()) >= READ_LINES
+_CHOICE = re.compile(r"^\s*\d+:", re.MULTILINE)  # "0:\tmix water (in outside)"
+
+
+def _is_text(observation: str, action: str = "", places: Iterable[str] = ()) -> bool:
+    """An answer of several lines: a text to read, not an echo ("You take the knife."), nor
+    what a place looks like ("look at outside": the room's things, one a line, are no list
+    to gather), nor a question (ScienceWorld's "Ambiguous request: Please enter the
+    number…", its choices numbered a line each, are no steps to take)."""
+    lines = sum(1 for line in observation.splitlines() if line.strip())
+    on_a_place = bool(set(objects_of(action)) & {place.lower() for place in places if place})
+    return lines >= READ_LINES and not on_a_place and len(_CHOICE.findall(observation)) < 2
 
 
 def _moved(turn: Turn) -> list[bool]:

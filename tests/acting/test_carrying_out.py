@@ -4,10 +4,11 @@ must go; and commands known from earlier trials."""
 from __future__ import annotations
 
 from agent.acting.instructions import Game, carried_out, carries_out, clauses
-from agent.acting.reading import with_text_read
+from agent.acting.reading import texts_remembered, with_text_read
 from agent.acting.state import Turn
 from agent.learning.recall import Recollection
 from memory.archive import Archive, Cell, Outcome
+from memory.knowledge import Exemplar, ExemplarStep
 from memory.records import Situation, Step
 
 FIND_LIVING = (
@@ -130,3 +131,26 @@ def test_a_list_line_naming_a_command_tried_in_an_earlier_trial_is_a_step_not_a_
 
     assert "meal prepare" in listed(Recollection())  # a line of a list naming no command
     assert "meal prepare" not in listed(Recollection(archive=archive))
+
+
+def test_what_a_place_looks_like_and_a_question_are_no_texts_to_read() -> None:
+    """ "look at outside" lists the outside's things a line each, and "mix substance in
+    outside" gets ScienceWorld's numbered question: both changed nothing and both act on
+    "the 'outside' location" the task names, but neither is a text it sent the player to
+    read (the things and the choices were read as a list to gather and steps to take, and a
+    won game was lost again). A cookbook's recipe still is."""
+    outside = "This outside location is called the outside. Here you see:\n\tan axe\n\ta baby ant"
+    question = "Ambiguous request: enter the number:\n0:\tmix water (in outside)\n1:\tmix air"
+    recipe = "Recipe #1\nIngredients:\n\tred onion\nDirections:\n\tprepare meal"
+    steps = tuple(
+        ExemplarStep(action, answer, 0.0, 0.0, state_key="s", location="outside")
+        for action, answer in (
+            ("teleport to outside", "You teleport to the outside."),
+            ("look at outside", outside),
+            ("mix substance in outside", question),
+            ("examine cookbook", recipe),
+            ("wait", "You decide to wait."),
+        )
+    )
+    game = Exemplar("scienceworld", "lifespan", "1", "spec", "", 0.0, False, steps)
+    assert list(texts_remembered([game], "lifespan", "1")) == [("examine cookbook", recipe)]
