@@ -147,9 +147,10 @@ def _is_text(observation: str, action: str = "", places: Iterable[str] = ()) -> 
     what a place looks like ("look at outside": the room's things, one a line, are no list
     to gather), nor a question (ScienceWorld's "Ambiguous request: Please enter the
     number…", its choices numbered a line each, are no steps to take)."""
-    lines = sum(1 for line in observation.splitlines() if line.strip())
+    if sum(1 for line in observation.splitlines() if line.strip()) < READ_LINES:
+        return False
     on_a_place = bool(set(objects_of(action)) & {place.lower() for place in places if place})
-    return lines >= READ_LINES and not on_a_place and len(_CHOICE.findall(observation)) < 2
+    return not on_a_place and len(_CHOICE.findall(observation)) < 2
 
 
 def _moved(turn: Turn) -> list[bool]:
