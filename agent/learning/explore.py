@@ -80,11 +80,12 @@ ROUTE = 1.5  # the first step towards where the instructions go on, or, with not
 # try here, towards the nearest place that has something
 YIELD = 0.25  # while the task's next instruction says what to do, curiosity counts this much
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
+GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
+
 # What a view says is shut, and the command that opens it: the games' shared English. A
 # view's statements end at a full stop or a line; a bracket's "(that is closed)" is said of
 # a door, which hides no thing in the room.
 CLOSED, OPEN, _STATEMENT = "closed", "open", re.compile(r"[.\n(]")
-GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
 
 
 def episode_experience(turn: Turn) -> Experience:
