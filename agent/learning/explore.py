@@ -20,8 +20,9 @@ step the ``Explorer`` votes:
              is not held yet (then taking it, whole in what holds it, is what to do), or
              while a thing the task names is offered here, out of sight, and refused (then
              opening what the view says is closed is what to do: the ice cream is in the
-             freezer); a command that lost this game carries out no instruction, here or
-             elsewhere, unless on what the task names
+             freezer; both from ``agent.learning.reaching``); a command that lost this
+             game carries out no instruction, here or elsewhere, unless on what the task
+             names
     route    the first step towards where the task's next instructions can be carried out
              (a place one names, or where an action that carries it out was seen, or where
              "it" was left while it is to be moved; not past a thing a list asks for that
@@ -45,10 +46,8 @@ gamble of earlier versions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-from agent.acting.game import Game
 from agent.acting.grounding import MATCH_THRESHOLD, closest, similarity
 from agent.acting.instructions import carries_out
 from agent.acting.policy import Vote
@@ -58,7 +57,7 @@ from agent.acting.text import content_words, goal_words, object_words, template_
 from agent.learning.experience import PROMISING, Experience, Knowledge
 from agent.learning.kinds import named_by_goal
 from agent.learning.plans import Plan
-from knowledge_graph.entities import objects_of
+from agent.learning.reaching import holds, left_at, to_open, to_take
 from memory.knowledge import Scope, Where
 from reflection.trajectory import goal_for
 
@@ -81,11 +80,6 @@ ROUTE = 1.5  # the first step towards where the instructions go on, or, with not
 YIELD = 0.25  # while the task's next instruction says what to do, curiosity counts this much
 FOLLOW = 6.0  # the plan's next action: outweighs everything but a known loss
 GAMBLE = 8.0  # the elimination search's candidate: outweighs the dead-end guard (3) and priors
-
-# What a view says is shut, and the command that opens it: the games' shared English. A
-# view's statements end at a full stop or a line; a bracket's "(that is closed)" is said of
-# a door, which hides no thing in the room.
-CLOSED, OPEN, _STATEMENT = "closed", "open", re.compile(r"[.\n(]")
 
 
 def episode_experience(turn: Turn) -> Experience:
@@ -171,8 +165,8 @@ class Explorer:
         told = frozenset(
             a for a in instructed(turn) - turn.irreversible_actions if _may_do(a, known, goal)
         )  # what the task says to do now
-        taking = _to_take(turn)  # "move it to the red box": first take it (or its pot)
-        opening = _to_open(turn)  # "focus on ice cream" refused: it is shut in something
+        taking = to_take(turn)  # "move it to the red box": first take it (or its pot)
+        opening = to_open(turn)  # "focus on ice cream" refused: it is shut in something
         told = opening or told or taking
         votes: dict[str, Vote] = {}
         best_untried = 0.0
@@ -258,8 +252,8 @@ def _towards_instruction(turn: Turn, known: Knowledge) -> list[str]:
     for step in sorted(todo, key=lambda step: not step.listed):
         if step.clause.refers_to is not None and not step.it:
             continue  # "move it to the red box": not before there is an "it"
-        if step.it and not _holds(turn, step.it):  # back to where "it" was left, to fetch it
-            left = _left_at(turn, step.it)
+        if step.it and not holds(turn, step.it):  # back to where "it" was left, to fetch it
+            left = left_at(turn, step.it)
             route = known.route_to(here, left.__eq__, turn.irreversible_actions)
             if left != here and route:
                 return route
@@ -294,87 +288,6 @@ def _seen_nowhere(step: Pending, known: Knowledge) -> bool:
         for place in known.visited
         for a in known.offered_lately(place)
     )
-
-
-def _to_take(turn: Turn) -> frozenset[str]:
-    """While the thing an open instruction is about is not held ("move it to the red box":
-    the pea plant), the actions here that take it or what holds it ("pick up flower pot 9"),
-    by the commands seen to make things held."""
-    for step in pending(turn):
-        if not step.it or _holds(turn, step.it):
-            continue
-        taking = {
-            a
-            for a in turn.valid_actions
-            if template_of(a) in step.game.taking
-            and a not in turn.irreversible_actions
-            and 0 < carries_out(a, step.clause, step.game, step.it) < 1
-            and _names_it(objects_of(a)[0], step.it, step.game)
-        }
-        # Its holder whole, not a part of it: a plant out of its pot dies. What holds it is
-        # seen holding it, or named, here or when it became "it" ("focus on living thing in
-        # flower pot 3": flower pot 3, not flower pot 6)
-        named = {
-            objects_of(a)[-1]
-            for a in (*taking, *(done.action for done in turn.heeded))
-            if len(objects_of(a)) > 1 and " in " in a and content_words(objects_of(a)[0]) & step.it
-        }
-        whole = {
-            a
-            for a in taking
-            if objects_of(a)[0] in named or step.game.holder(objects_of(a)[0], step.it)
-        }
-        if taking:
-            return frozenset(whole or taking)
-    return frozenset()
-
-
-def _to_open(turn: Turn) -> frozenset[str]:
-    """While a thing the task names is offered here but not in sight, and the game refused
-    an action on it ("focus on ice cream": "No known action matches that input."), it is
-    shut in something: the actions here that open what the view says is closed ("open
-    freezer" for "The freezer door is closed.")."""
-    goal, refused = goal_words(turn.task), turn.refused_once
-    in_sight = content_words(" ".join((turn.view, *turn.situation.inventory)))
-    hidden = {
-        thing
-        for action in turn.valid_actions
-        if (thing := object_words(action)) and thing <= goal and not thing <= in_sight
-    }
-    if not any(object_words(action) in hidden for action in refused):
-        return frozenset()
-    statements = (content_words(part) for part in _STATEMENT.split(turn.view))
-    closed = [words for words in statements if CLOSED in words]
-    return frozenset(
-        a
-        for a in turn.valid_actions
-        if template_of(a) == OPEN and any(object_words(a) <= words for words in closed)
-    )
-
-
-def _holds(turn: Turn, it: frozenset[str]) -> bool:
-    """Does the player hold ``it`` (most of its words: "flower pot 3 (containing a pea
-    plant...)" for "living thing in flower pot 3")?"""
-    held = content_words(" ".join(turn.situation.inventory))
-    return 2 * len(it & held) >= len(it)
-
-
-def _names_it(name: str, it: frozenset[str], game: Game) -> bool:
-    """Is ``name`` the thing ``it`` stands for ("living thing", "flower pot 3" for
-    "living thing in flower pot 3"; not "metal pot"), or what holds it?"""
-    words = content_words(name)
-    return words <= it or it <= words or game.holder(name, it)
-
-
-def _left_at(turn: Turn, it: frozenset[str]) -> str:
-    """Where the episode last acted on ``it`` and the game took notice ("focus on living
-    thing in flower pot 3" in the greenhouse), or "" if nowhere."""
-    before, place, heeded = turn.start.location, "", {step.index for step in turn.heeded}
-    for step in turn.history:
-        if step.index in heeded and object_words(step.action) & it:
-            place = before
-        before = step.location
-    return place
 
 
 def _asked(turn: Turn, action: str) -> bool:
