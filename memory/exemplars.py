@@ -78,6 +78,17 @@ class ExemplarStore:
         ).fetchall()
         return {variation: description or "" for variation, description in rows}
 
+    def won_ways(self, env_name: str, task: str, limit: int) -> list[Exemplar]:
+        """The latest won trajectory of each of the task's variations (a won game's later
+        trials replay its shortest form), for the ``limit`` variations won last."""
+        rows = self.db.query(
+            "select * from exemplars where id in (select max(id) from exemplars "
+            "where env = ? and task = ? and won = 1 group by variation "
+            "order by max(id) desc limit ?) order by id",
+            [env_name, task, limit],
+        )
+        return [_exemplar(row) for row in rows]
+
     def by_ids(self, ids: list[int]) -> list[Exemplar]:
         if not ids:
             return []

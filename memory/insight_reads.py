@@ -79,6 +79,13 @@ class InsightReads:
             per_scope=per_scope,
         )
 
+    def of_other_variations(
+        self, env_name: str, task: str, variation: str | None, limit: int
+    ) -> list[Insight]:
+        """The best ``limit`` active insights of the task's variations but ``variation``."""
+        condition = "env = ? and task = ? and variation is not ?"
+        return self._best(("variation", condition, [env_name, task, variation]), per_scope=limit)
+
     def broad(self, env_name: str, per_scope: int = RECALL_PER_SCOPE) -> list[Insight]:
         """``for_task``'s environment and global scopes (the same for every task)."""
         return self._best(

@@ -347,3 +347,14 @@ def m0010_archive(db: Database) -> None:
     )
     db.table("steps").add_column("location", str)
     db.table("steps").add_column("inventory", str)
+
+
+@MIGRATIONS()
+def m0011_procedures(db: Database) -> None:
+    """A task's won ways, read per variation to merge its procedure
+    (``agent.learning.procedures``) without reading every trajectory of the task; and the
+    procedures a person wrote, which stand in for the learned one."""
+    db.table("exemplars").create_index(["env", "task", "won", "variation"])
+    db.table("procedures").create(
+        {"env": str, "task": str, "steps": str, "edited_at": str}, pk=("env", "task")
+    )

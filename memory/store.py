@@ -26,6 +26,7 @@ from memory.identity import home_id
 from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
 from memory.person_edits import PersonEdits
+from memory.procedures import ProcedureStore
 from memory.records import LLMCall, RunStatus, Step, TrialOutcome
 
 DATABASE_NAME = "cairn.db"
@@ -140,6 +141,7 @@ class Store:
         self.edits = PersonEdits(self.insights)  # a person's hand on the insights
         self.exemplars = ExemplarStore(self.db)
         self.archives = ArchiveStore(self.db)  # what exploring found, per game
+        self.procedures = ProcedureStore(self.db)  # the procedures a person wrote
 
     def setting(self, key: str) -> str | None:
         rows = list(self.db.table("settings").rows_where("key = ?", [key]))

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from agent.acting.reading import texts_remembered
+from agent.learning.carried import TaskRoles, carried_for
 from agent.learning.experience import Experience
 from agent.learning.kinds import Kinds, kinds_for
 from agent.learning.plans import Plan, choose_plan
+from agent.learning.procedures import Procedure, task_procedure
 from knowledge_graph.graph import KnowledgeGraph
 from knowledge_graph.map import GameMap
 from memory.archive import Archive
@@ -42,6 +44,7 @@ class Recollection:
     archive: Archive | None = None  # what exploring found in this game (None: memory off)
     plan: Plan = field(default_factory=Plan)  # what this trial sets out to do
     kinds: Kinds = field(default_factory=Kinds)  # what paid and lost in the task's other games
+    procedure: Procedure = field(default_factory=Procedure)  # the task's, bound to this game
 
     def for_learning(self) -> Recollection:
         """What learning after the trial reads of it (the plan the trial set out with): what
@@ -65,7 +68,8 @@ class Recollection:
         """Memory as a strong model reads it: cited by id, most confident first."""
         ranked = sorted(self.insights, key=lambda i: (-i.confidence, -(i.support + i.refute)))
         lines = [
-            f"[I{i.id}] {i.text} (confidence {i.confidence:.2f}, {i.where.scope.value})"
+            f"{f'[I{i.id}] ' if i.id is not None else ''}{i.text} "
+            f"(confidence {i.confidence:.2f}, {i.where.scope.value})"
             for i in ranked[:limit]
         ]
         best = next((e for e in self.exemplars if e.score > 0), None)
@@ -75,6 +79,12 @@ class Recollection:
         if self.archive is not None and self.archive.cells:
             lines += [f"Map: {fact}" for fact in GameMap.of(self.archive).facts(limit=8)]
         lines += [f"In other variations of this task: {fact}" for fact in self.kinds.lines()[:6]]
+        if self.procedure and not self.plan.won:
+            lines.append(
+                f"The procedure that won {self.procedure.won} variation(s) of this task, "
+                "written for this one:"
+            )
+            lines += self.procedure.lines()[:20]
         return lines + self.plan.lines()
 
 
@@ -103,6 +113,10 @@ class Recaller:
         read = tuple(texts_remembered(exemplars, task, variation))  # a recipe read before
         goal = goal_for(Where(Scope.VARIATION), description)
         kinds = kinds_for(self.memory.store, env_name, task, goal, leave_out=variation)
+        roles = TaskRoles.of(self.memory.store, env_name, task, description)
+        insights += carried_for(self.memory.store, roles, env_name, task, variation, description)
+        procedure = task_procedure(self.memory.store, env_name, task, roles)
+        procedure = procedure.bound(roles, description)
         chain: tuple[str, ...] = ()
         if self.graph is not None:
             task_goal = goal_for(Where(Scope.TASK, env_name, task))
@@ -118,6 +132,7 @@ class Recaller:
             archive=archive,
             plan=choose_plan(archive, description, self.embedder, kinds, read),
             kinds=kinds,
+            procedure=procedure,
         )
 
 

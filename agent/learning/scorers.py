@@ -7,6 +7,8 @@
     exemplar    the next step of the best similar trajectories (their useful steps, in
                 order; of another variation's, the steps that raised its score, rebound to
                 this variation's objects)
+    procedure   the next step of the task's procedure (its won ways merged, in role form)
+                bound to this variation
     chain       the next undone action of the task's precondition chain (knowledge graph)
     kind        what the task's other variations say of its kind (``agent.learning.kinds``):
                 the irreversible action on the thing most likely of the kind, on a new
@@ -30,7 +32,7 @@ from agent.learning.explore import Explorer, grounded
 from agent.learning.kinds import head_of, thing_of
 from agent.learning.recall import SCOPE_WEIGHT, Recollection, relation_weight
 from agent.learning.roles import bindings, rebind
-from memory.knowledge import Exemplar, Relation, Scope, normalise
+from memory.knowledge import Exemplar, Insight, Relation, Scope, normalise
 
 
 class InsightScorer:
@@ -62,10 +64,16 @@ class InsightScorer:
                     value += weight * (2 * insight.confidence - 1)
                 else:
                     value += weight * insight.confidence
-                memories.append(f"insight:{insight.id}")
+                memories.append(_insight_memory(insight))
             if value:
                 votes[action] = Vote(value, tuple(memories))
         return votes
+
+
+def _insight_memory(insight: Insight) -> str:
+    """How a vote names an insight: by id; one carried from other variations (not stored,
+    ``agent.learning.carried``) by what it says."""
+    return f"insight:{insight.id}" if insight.id is not None else f"carried:{insight.subject}"
 
 
 LOOKAHEAD = 4  # useful steps an episode may skip: another layout needs other moves
@@ -145,6 +153,32 @@ class ExemplarScorer:
         )
 
 
+class ProcedureScorer:
+    """Follow the task's procedure, bound to this variation (``agent.learning.procedures``):
+    the next of the steps to follow that is offered here, as the exemplar voice follows a
+    trajectory. Silent once this game's own way to a win is known (the plan knows better)."""
+
+    name = "procedure"
+
+    def __init__(self, weight: float = 1.5) -> None:
+        self.weight = weight
+
+    def score(self, turn: Turn) -> Mapping[str, Vote]:
+        recollection = turn.recollection
+        if recollection.plan.won or not recollection.procedure:
+            return {}
+        steps = recollection.procedure.to_follow()
+        position = progress(steps, [step.action for step in turn.history])
+        for offset, target in enumerate(steps[position : position + LOOKAHEAD]):
+            action, match = closest(target, turn.valid_actions)
+            if action is None or match < MATCH_THRESHOLD:
+                continue
+            if action in turn.irreversible_actions and not named_by(action, turn.task):
+                continue  # another variation's thing: the kind voice knows better
+            return {action: Vote(self.weight * match * 0.8**offset, (f"procedure:{target}",))}
+        return {}
+
+
 class ChainScorer:
     name = "chain"
 
@@ -214,7 +248,7 @@ def _kind_memory(action: str) -> tuple[str, ...]:
 def memory_scorers() -> list[Scorer]:
     """The scorers through which memory's insights, exemplars and graph act (the archive
     acts through the explorer, ``agent.learning.explore``, with memory on or off)."""
-    return [InsightScorer(), ExemplarScorer(), ChainScorer(), KindScorer()]
+    return [InsightScorer(), ExemplarScorer(), ProcedureScorer(), ChainScorer(), KindScorer()]
 
 
 def policy_scorers(memory: bool, without: Collection[str] = ()) -> list[Scorer]:

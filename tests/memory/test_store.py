@@ -94,6 +94,7 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
         "m0008_evidence_identity",
         "m0009_run_errors",
         "m0010_archive",
+        "m0011_procedures",
     ]
     assert MIGRATIONS.pending(again.db) == []
 
