@@ -25,6 +25,7 @@ from cli import (
     memory_demo,
     memory_edit,
     memory_kinds,
+    memory_procedure,
     run,
     serve,
     share,
@@ -67,6 +68,7 @@ for command in (
     *memory_archive.COMMANDS,
     *memory_demo.COMMANDS,
     *memory_kinds.COMMANDS,
+    *memory_procedure.COMMANDS,
 ):
     memory.app.command()(command)
 app.add_typer(memory.app, name="memory")

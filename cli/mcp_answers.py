@@ -96,6 +96,7 @@ def recall_answer(recollection: Recollection, graph: KnowledgeGraph) -> dict[str
         "precondition_chain": chains[0]["chain"] if chains else [],
         "chains": chains,
         "kinds": recollection.kinds.facts(),
+        "procedure": recollection.procedure.facts(),
     }
 
 

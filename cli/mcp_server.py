@@ -90,7 +90,10 @@ class Tools:
         insights, this task's distinct best trajectories (`copies`: how many are stored),
         `precondition_chain`, the necessary actions in order (`chains`: per goal), and
         `kinds`: for the goal DESCRIPTION asks for, the things that turned out right and
-        wrong in the task's other variations, and where the right ones were found. An
+        wrong in the task's other variations, and where the right ones were found, and
+        `procedure`: the steps the task's won variations took, written for DESCRIPTION (the
+        roles its variations change bound to its words; insights the variations agree on
+        are bound too and listed with no id). An
         environment or task cairn does not know is refused with the known ones."""
         with self.lock:
             with refusing():

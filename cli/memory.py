@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from agent.learning.carried import TaskRoles
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,
@@ -21,7 +22,7 @@ from cli.common import (
     within_row_max,
 )
 from memory.insights import Op
-from memory.knowledge import Insight, Origin, Relation, Scope, Status
+from memory.knowledge import Insight, Origin, Relation, Scope, Status, claim
 from memory.store import Store
 
 app = typer.Typer(
@@ -159,10 +160,12 @@ def show(
         row["actions"] = [taken.get(i) for i in row["steps"]]
     history = store.insights.operations(insight_id)
     note = forgotten_note(insight, history)
+    form = role_form(store, insight)
     if json_output:
         print_json(
             {
                 "insight": insight_json(insight),
+                "role_form": dict(zip(("subject", "goal"), form, strict=True)) if form else None,
                 "evidence": evidence,
                 "history": history,
                 "note": note,
@@ -170,6 +173,10 @@ def show(
         )
         return
     out.print(insights_table([insight], f"insight {insight_id}"))
+    if form:
+        out.print(
+            f"in the task's roles: {claim(form[0], insight.relation, form[1])}", highlight=False
+        )
     if note:
         out.print(note, highlight=False)
     table = Table(
@@ -190,6 +197,15 @@ def show(
         )
     out.print(table)
     out.print(history_table(history, "history"))
+
+
+def role_form(store: Store, insight: Insight) -> tuple[str, str] | None:
+    """A variation's insight in its task's roles (``agent.learning.carried``), if it names
+    something the task's variations change."""
+    where = insight.where
+    if where.env is None or where.task is None:
+        return None
+    return TaskRoles.of(store, where.env, where.task).role_form(insight)
 
 
 def forgotten_note(insight: Insight, history: list[dict[str, Any]]) -> str | None:

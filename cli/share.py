@@ -10,8 +10,10 @@ import typer
 from rich.table import Table
 
 from agent import __version__
+from agent.learning.carried import TaskRoles
 from agent.learning.kinds import home_kinds
 from agent.learning.learner import GRAPH_FILE, load_graph, rebuild_graph
+from agent.learning.tasks import home_tasks
 from cli.build import open_memory
 from cli.common import (
     DEFAULT_HOME,
@@ -30,33 +32,44 @@ from cli.common import (
 from memory.bundle import Filters, export_bundle, read_bundle
 from memory.bundle_import import import_bundle
 from memory.files import write_atomically
-from memory.knowledge import Scope
+from memory.knowledge import Insight, Scope
 from memory.playbook import playbook
 from memory.store import Store
 
 
-def kinds_section(store: Store, filters: Filters) -> list[str]:
-    """The playbook's kinds (``agent.learning.kinds``): for each task and goal its
-    variations asked for, which things turned out right and wrong, and where the right ones
-    were found — one Markdown section each."""
-    sections = []
+def tasks_section(store: Store, filters: Filters) -> list[str]:
+    """The playbook's tasks, one Markdown section each: what carries to a new variation
+    (``agent.learning.tasks``: the description in roles, the procedure, what the variations
+    agree on, where things were found) and the task's kinds (``agent.learning.kinds``)."""
+    kinds: dict[tuple[str, str], list[str]] = {}
     for found in home_kinds(store, filters.env, filters.task):
-        kinds = found.kinds
-        heading = f'### {found.env} {found.task}: "{found.goal}" ({len(kinds.games)} variations)'
-        if kinds.any_member:
+        heading = f'Kinds for "{found.goal}" ({len(found.kinds.games)} variations)'
+        if found.kinds.any_member:
             heading += ": any thing of the kind will do"
-        body = "".join(f"- {line}\n" for line in kinds.lines())
-        sections.append(f"\n{heading}\n\n{body}")
+        body = "".join(f"- {line}\n" for line in found.kinds.lines())
+        kinds.setdefault((found.env, found.task), []).append(f"{heading}:\n\n{body}\n")
+    sections = [
+        knowledge.markdown() + "".join(kinds.get((knowledge.env, knowledge.task), []))
+        for knowledge in home_tasks(store, filters.env, filters.task)
+    ]
     if sections:
-        sections[0] = KINDS_HEADING + sections[0]
-    return sections
+        sections[0] = TASKS_HEADING + sections[0]
+    return [f"\n{section.rstrip()}\n" for section in sections]
 
 
-KINDS_HEADING = (
-    "\n## Kinds: what turned out right and wrong across variations\n\n"
-    "How often the irreversible action on each thing (ScienceWorld's `focus on`) raised the "
-    "score (right) or lost the game (wrong), by the goal the task's variations asked for.\n"
+TASKS_HEADING = (
+    "## What carries to a new variation, task by task\n\n"
+    "Each task's description with what its variations change numbered ({1}, {2}, ...): "
+    "write the steps and insights below with the new variation's words in their place. "
+    "Kinds say how often the irreversible action on each thing (ScienceWorld's `focus on`) "
+    "raised the score (right) or lost the game (wrong).\n\n"
 )
+
+
+def role_form(roles: dict[tuple[str, str], TaskRoles], insight: Insight) -> tuple[str, str] | None:
+    """An insight in its task's roles, if the task is among ``roles``."""
+    found = roles.get((insight.where.env or "", insight.where.task or ""))
+    return found.role_form(insight) if found is not None else None
 
 
 class ExportFormat(StrEnum):
@@ -107,15 +120,17 @@ def export(
     filters = Filters(scope, env_name, task)
     if fmt is ExportFormat.MARKDOWN:
         chosen = [i for i in store.insights.active() if filters.admits(i)]
-        kinds = kinds_section(store, filters)
+        tasks = tasks_section(store, filters)
         try:
-            write_atomically(target, playbook(chosen) + "".join(kinds))
+            write_atomically(target, playbook(chosen) + "".join(tasks))
         except OSError as error:
             fail(f"cannot write {path}: {error.strerror}")
-        counts = {"insights": len(chosen), "kinds": len(kinds)}
+        counts = {"insights": len(chosen), "tasks": len(tasks)}
     else:
         memory = open_memory(home, store)
         graph = load_graph(memory, home / GRAPH_FILE)
+        known = home_tasks(store, filters.env, filters.task)
+        roles = {(t.env, t.task): t.roles for t in known}
         counts = export_bundle(
             store,
             target,
@@ -123,6 +138,8 @@ def export(
             cairn_version=__version__,
             embedding_model=memory.index.embedder.name if memory.index else "none",
             graph=graph.node_link(),
+            role_form=lambda insight: role_form(roles, insight),
+            tasks=[t.facts() for t in known],
         )
     if json_output:
         print_json({"path": str(target), "format": fmt.value, "counts": counts})

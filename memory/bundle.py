@@ -15,6 +15,9 @@ A bundle is a zip of JSON-lines files and a manifest::
     operations.jsonl  the operation log of the exported insights
     archives.jsonl    each game's archive of cells: the ways found, what was tried where and
                       what lost (``memory.bundle_archives``; from format 3)
+    tasks.jsonl       what carries to a new variation of each task: its description with
+                      its roles numbered, the procedure, what its variations agree on, where
+                      things were found (``agent.learning.tasks``; from format 5)
     graph.json        the knowledge graph (informational: the importer rebuilds its own)
 
 Format 2 added the names (``uid``, ``residuals``, ``home_id``): with them the importer
@@ -22,7 +25,9 @@ counts each piece of evidence once, whichever bundle brings it (``memory.bundle_
 Format 1 bundles still import, but name nothing, so only a byte-identical one is known again.
 Format 3 added the archives; bundles of formats 1 and 2 import without them. Format 4 marks
 the outcomes that led to different states from the same state (``varied``); older archives
-import as if none did.
+import as if none did. Format 5 added ``tasks.jsonl`` and each insight's role form
+(``role_subject``, ``role_goal``): a reader's view, derived again by the importing home from
+the trajectories, but for a procedure a person wrote, which is imported.
 
 Embeddings are not in it: the importing home embeds with its own model. Import is a trust
 boundary: every file is checked (names, sizes, checksums, schema) before anything is written,
@@ -38,7 +43,7 @@ import io
 import json
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +60,7 @@ from memory.bundle_schema import (
     InsightRecord,
     Manifest,
     OperationRecord,
+    TaskRecord,
 )
 from memory.clock import now
 from memory.errors import BundleError
@@ -63,9 +69,10 @@ from memory.knowledge import Insight, Scope
 from memory.store import Store
 
 FORMAT = "cairn-bundle"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MEMBERS = ("insights.jsonl", "evidence.jsonl", "exemplars.jsonl", "operations.jsonl", "graph.json")
-ADDED = {"archives.jsonl": 3}  # members a later format added: the format they came with
+# The members a later format added, and the format they came with.
+ADDED = {"archives.jsonl": 3, "tasks.jsonl": 5}
 
 
 def members(version: int) -> tuple[str, ...]:
@@ -103,11 +110,19 @@ def export_bundle(
     cairn_version: str,
     embedding_model: str,
     graph: dict[str, Any] | None = None,
+    role_form: Callable[[Insight], tuple[str, str] | None] = lambda insight: None,
+    tasks: Sequence[dict[str, Any]] = (),
 ) -> dict[str, int]:
     """Write the active insights (and their evidence and history) and the exemplars that
-    ``filters`` admit to a bundle at ``path``; return the counts."""
+    ``filters`` admit to a bundle at ``path``; return the counts. ``role_form`` gives an
+    insight's subject and goal in its task's roles, ``tasks`` what carries to each task's
+    new variations (``agent.learning.tasks``): the agent's views, handed down to be kept."""
     insights = [i for i in store.insights.active() if filters.admits(i)]
     records, evidence = ExportedEvidence(store).records(insights)
+    for insight, record in zip(insights, records, strict=True):
+        form = role_form(insight)
+        if form is not None:
+            record["role_subject"], record["role_goal"] = form
     ids = {i.id for i in insights}
     operations = [
         {"insight": op["insight_id"], **{k: op[k] for k in ("op", "actor", "details", "at")}}
@@ -132,6 +147,7 @@ def export_bundle(
         "exemplars.jsonl": _jsonl(exemplars),
         "operations.jsonl": _jsonl(operations),
         "archives.jsonl": _jsonl(archives),
+        "tasks.jsonl": _jsonl(tasks),
         "graph.json": json.dumps(graph or {}).encode(),
     }
     counts = {
@@ -140,6 +156,7 @@ def export_bundle(
         "exemplars": len(exemplars),
         "operations": len(operations),
         "archives": len(archives),
+        "tasks": len(tasks),
     }
     manifest = {
         "format": FORMAT,
@@ -186,6 +203,7 @@ class Bundle:
     exemplars: list[ExemplarRecord]
     operations: list[OperationRecord]
     archives: list[ArchiveRecord]
+    tasks: list[TaskRecord]
 
 
 def read_bundle(path: Path) -> Bundle:
@@ -195,7 +213,8 @@ def read_bundle(path: Path) -> Bundle:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise BundleError(f"no bundle at {path}") from None
-    except (OSError, ValueError, zipfile.BadZipFile) as error:
+    except (OSError, ValueError, NotImplementedError, zipfile.BadZipFile) as error:
+        # NotImplementedError: a directory that claims a zip version this Python cannot read
         raise BundleError(f"{path} is not a cairn bundle (not a readable zip: {error})") from None
     try:
         with archive:
@@ -219,6 +238,7 @@ def read_bundle(path: Path) -> Bundle:
         exemplars=_lines(ExemplarRecord, contents["exemplars.jsonl"], "exemplars.jsonl"),
         operations=_lines(OperationRecord, contents["operations.jsonl"], "operations.jsonl"),
         archives=_lines(ArchiveRecord, contents.get("archives.jsonl", b""), "archives.jsonl"),
+        tasks=_lines(TaskRecord, contents.get("tasks.jsonl", b""), "tasks.jsonl"),
     )
     ids = {i.id for i in bundle.insights}
     if len(ids) != len(bundle.insights):

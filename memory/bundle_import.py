@@ -20,7 +20,7 @@ from typing import Any
 
 from memory.bundle import Bundle
 from memory.bundle_archives import take_archive
-from memory.bundle_schema import EvidenceRecord, ExemplarRecord, InsightRecord
+from memory.bundle_schema import EvidenceRecord, ExemplarRecord, InsightRecord, TaskRecord
 from memory.clock import now
 from memory.errors import BundleError
 from memory.identity import made_in
@@ -33,7 +33,7 @@ CONTRARY = {"support": "refute", "refute": "support"}
 
 
 def _counts() -> dict[str, int]:
-    return {"insights": 0, "evidence": 0, "exemplars": 0, "archives": 0}
+    return {"insights": 0, "evidence": 0, "exemplars": 0, "archives": 0, "procedures": 0}
 
 
 @dataclass
@@ -81,6 +81,8 @@ def import_bundle(store: Store, bundle: Bundle) -> ImportReport:
         for archive in bundle.archives:
             changed = take_archive(store, archive)
             report.count("archives", new=int(changed), already_here=int(not changed))
+        for task in bundle.tasks:
+            _take_procedure(store, task, report)
         store.db.table("imports").insert(
             {
                 "sha256": bundle.sha256,
@@ -90,6 +92,18 @@ def import_bundle(store: Store, bundle: Bundle) -> ImportReport:
             }
         )
     return report
+
+
+def _take_procedure(store: Store, task: TaskRecord, report: ImportReport) -> None:
+    """A procedure a person wrote, unless this home has one for the task: a person here
+    decides. A learned one is not taken: this home derives its own from the trajectories."""
+    if not task.procedure.written_by_person:
+        return
+    steps = [step.step for step in task.procedure.steps]
+    here = store.procedures.written(task.env, task.task)
+    if here is None:
+        store.procedures.write(task.env, task.task, steps)
+    report.count("procedures", new=int(here is None), already_here=int(here is not None))
 
 
 def _named(bundle: Bundle) -> bool:

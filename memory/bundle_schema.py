@@ -61,6 +61,10 @@ class InsightRecord(_Strict):
     pinned: bool = False
     order: float | None = Field(default=None, ge=0, le=1)
     residuals: list[ResidualRecord] = Field(default_factory=list, max_length=10_000)
+    # From format 5: subject and goal in the task's roles ("focus on {1}"), for a reader;
+    # an importing home derives its own from the trajectories' descriptions.
+    role_subject: str | None = Field(default=None, max_length=MAX_TEXT)
+    role_goal: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
 class EvidenceRecord(_Strict):
@@ -164,3 +168,30 @@ class ArchiveRecord(_Strict):
     trials: int = Field(ge=0, le=2**62)
     setbacks: int = Field(default=0, ge=0, le=2**62)
     cells: list[CellRecord] = Field(max_length=1_000_000)
+
+
+class ProcedureStepRecord(_Strict):
+    step: str = Field(min_length=1, max_length=MAX_TEXT)
+    taken: int = Field(ge=0, le=2**31)
+    required: bool
+    scored: bool
+
+
+class ProcedureRecord(_Strict):
+    written_by_person: bool
+    won_variations: int = Field(ge=0, le=2**31)
+    steps: list[ProcedureStepRecord] = Field(max_length=10_000)
+
+
+class TaskRecord(_Strict):
+    """From format 5: what carries to a new variation of a task (``agent.learning.tasks``),
+    for a reader. Only a procedure a person wrote is imported: the rest is derived again
+    from the trajectories."""
+
+    env: str = Field(min_length=1, max_length=200)
+    task: str = Field(min_length=1, max_length=500)
+    template: str = Field(max_length=20_000)
+    roles: dict[str, dict[str, str]] = Field(max_length=10_000)
+    procedure: ProcedureRecord
+    agreed: list[dict[str, Any]] = Field(max_length=10_000)
+    places: dict[str, dict[str, int]] = Field(max_length=10_000)

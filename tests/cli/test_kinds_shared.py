@@ -34,7 +34,8 @@ def test_the_playbook_and_recall_carry_what_turned_out_right(
     exported = cairn("export", str(playbook), "--home", str(home), cache=cache_root)
     assert exported.returncode == 0, exported.stderr
     text = playbook.read_text()
-    assert "## Kinds" in text and f'toy fetch: "find the {target}' in text
+    assert "## What carries to a new variation" in text and "### toy fetch" in text
+    assert f'Kinds for "find the {target}' in text
     assert f"- {target}: right " in text
 
     h = ("--home", str(home))

@@ -267,8 +267,20 @@ def test_two_exports_of_one_home_import_once_and_the_report_says_what_was_there(
     listed = cairn_json("memory", "list", "--sort", "id", *h, cache=cache_root)
     second = cairn_json("import", str(b), *h, cache=cache_root)
 
-    assert second["new"] == {"insights": 0, "evidence": 0, "exemplars": 0, "archives": 0}
-    assert second["already_here"] == {"insights": 3, "evidence": 3, "exemplars": 1, "archives": 0}
+    assert second["new"] == {
+        "insights": 0,
+        "evidence": 0,
+        "exemplars": 0,
+        "archives": 0,
+        "procedures": 0,
+    }
+    assert second["already_here"] == {
+        "insights": 3,
+        "evidence": 3,
+        "exemplars": 1,
+        "archives": 0,
+        "procedures": 0,
+    }
     assert second["format_version"] == 4 and second["from_home"]
     assert cairn_json("memory", "stats", *h, cache=cache_root) == stats
     assert cairn_json("memory", "list", "--sort", "id", *h, cache=cache_root) == listed

@@ -42,6 +42,7 @@ COMMANDS = [
     ["memory", "reindex", "--check"],
     ["memory", "kinds"],
     ["memory", "archive"],
+    ["memory", "procedure"],
     ["graph", "show"],
     ["graph", "export"],
     ["logs", "runs"],

@@ -29,7 +29,14 @@ def bundle_path(store: Store, tmp_path: Path) -> Path:
     learned(store)
     path = tmp_path / "learned.cairn.zip"
     counts = export(store, path)
-    assert counts == {"insights": 3, "evidence": 3, "exemplars": 1, "operations": 3, "archives": 0}
+    assert counts == {
+        "insights": 3,
+        "evidence": 3,
+        "exemplars": 1,
+        "operations": 3,
+        "archives": 0,
+        "tasks": 0,
+    }
     return path
 
 

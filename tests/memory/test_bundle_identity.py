@@ -62,8 +62,20 @@ def test_two_exports_of_one_home_count_once(homes: dict[str, Store], tmp_path: P
     report = import_bundle(twice, read_bundle(b))
 
     assert state(twice) == state(once) == state(origin)
-    assert report.new == {"insights": 0, "evidence": 0, "exemplars": 0, "archives": 0}
-    assert report.already_here == {"insights": 4, "evidence": 4, "exemplars": 1, "archives": 0}
+    assert report.new == {
+        "insights": 0,
+        "evidence": 0,
+        "exemplars": 0,
+        "archives": 0,
+        "procedures": 0,
+    }
+    assert report.already_here == {
+        "insights": 4,
+        "evidence": 4,
+        "exemplars": 1,
+        "archives": 0,
+        "procedures": 0,
+    }
     assert report.insight_ids == [] and report.exemplar_ids == []
 
 
@@ -87,8 +99,20 @@ def test_what_the_origin_learned_since_is_all_a_new_export_adds(
     report = import_bundle(other, read_bundle(tmp_path / "c.zip"))
 
     assert state(other) == state(origin)  # each claim once: as the origin holds it now
-    assert report.new == {"insights": 3, "evidence": 1, "exemplars": 1, "archives": 0}
-    assert report.already_here == {"insights": 1, "evidence": 4, "exemplars": 1, "archives": 0}
+    assert report.new == {
+        "insights": 3,
+        "evidence": 1,
+        "exemplars": 1,
+        "archives": 0,
+        "procedures": 0,
+    }
+    assert report.already_here == {
+        "insights": 1,
+        "evidence": 4,
+        "exemplars": 1,
+        "archives": 0,
+        "procedures": 0,
+    }
 
 
 def test_a_round_trip_adds_nothing_and_brings_back_only_what_the_other_home_learned(
@@ -103,7 +127,13 @@ def test_a_round_trip_adds_nothing_and_brings_back_only_what_the_other_home_lear
 
     report = import_bundle(origin, read_bundle(tmp_path / "back.zip"))
     assert state(origin) == before
-    assert report.new == {"insights": 0, "evidence": 0, "exemplars": 0, "archives": 0}
+    assert report.new == {
+        "insights": 0,
+        "evidence": 0,
+        "exemplars": 0,
+        "archives": 0,
+        "procedures": 0,
+    }
 
     other.insights.apply(
         InsightUpdate("heat pot", Relation.NECESSARY, "win", BOIL, 1.0, trial_id=7, steps=(1,))
@@ -118,7 +148,13 @@ def test_a_round_trip_adds_nothing_and_brings_back_only_what_the_other_home_lear
         k: v for k, v in before[0].items() if k != "heat pot @ scienceworld/boil"
     }
     assert exemplars == before[1] + 1
-    assert report.new == {"insights": 1, "evidence": 1, "exemplars": 1, "archives": 0}
+    assert report.new == {
+        "insights": 1,
+        "evidence": 1,
+        "exemplars": 1,
+        "archives": 0,
+        "procedures": 0,
+    }
 
 
 def test_a_format_1_bundle_still_imports_and_its_rows_get_this_homes_identity(
