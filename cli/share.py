@@ -139,7 +139,10 @@ def export(
             embedding_model=memory.index.embedder.name if memory.index else "none",
             graph=graph.node_link(),
             role_form=lambda insight: role_form(roles, insight),
-            tasks=[t.facts() for t in known],
+            tasks=[
+                {**t.facts(), "kinds_said": store.person_kinds.of_task(t.env, t.task)}
+                for t in known
+            ],
         )
     if json_output:
         print_json({"path": str(target), "format": fmt.value, "counts": counts})

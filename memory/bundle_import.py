@@ -33,7 +33,14 @@ CONTRARY = {"support": "refute", "refute": "support"}
 
 
 def _counts() -> dict[str, int]:
-    return {"insights": 0, "evidence": 0, "exemplars": 0, "archives": 0, "procedures": 0}
+    return {
+        "insights": 0,
+        "evidence": 0,
+        "exemplars": 0,
+        "archives": 0,
+        "procedures": 0,
+        "kinds_said": 0,
+    }
 
 
 @dataclass
@@ -83,6 +90,7 @@ def import_bundle(store: Store, bundle: Bundle) -> ImportReport:
             report.count("archives", new=int(changed), already_here=int(not changed))
         for task in bundle.tasks:
             _take_procedure(store, task, report)
+            _take_kinds_said(store, task, report)
         store.db.table("imports").insert(
             {
                 "sha256": bundle.sha256,
@@ -104,6 +112,18 @@ def _take_procedure(store: Store, task: TaskRecord, report: ImportReport) -> Non
     if here is None:
         store.procedures.write(task.env, task.task, steps)
     report.count("procedures", new=int(here is None), already_here=int(here is not None))
+
+
+def _take_kinds_said(store: Store, task: TaskRecord, report: ImportReport) -> None:
+    """What a person said of things' kinds, unless a person here said something of the
+    same thing for the same goal."""
+    for said in task.kinds_said:
+        here = store.person_kinds.said(task.env, task.task, said.goal)
+        if said.thing not in here:
+            store.person_kinds.say(task.env, task.task, said.goal, said.thing, said.right)
+        report.count(
+            "kinds_said", new=int(said.thing not in here), already_here=int(said.thing in here)
+        )
 
 
 def _named(bundle: Bundle) -> bool:

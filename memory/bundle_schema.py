@@ -183,10 +183,18 @@ class ProcedureRecord(_Strict):
     steps: list[ProcedureStepRecord] = Field(max_length=10_000)
 
 
+class KindSaid(_Strict):
+    """What a person said of a thing's kind (``memory.person_kinds``)."""
+
+    goal: str = Field(min_length=1, max_length=MAX_TEXT)
+    thing: str = Field(min_length=1, max_length=MAX_TEXT)
+    right: bool
+
+
 class TaskRecord(_Strict):
     """From format 5: what carries to a new variation of a task (``agent.learning.tasks``),
-    for a reader. Only a procedure a person wrote is imported: the rest is derived again
-    from the trajectories."""
+    for a reader. Only what a person wrote (a procedure, kinds said) is imported: the rest
+    is derived again from the trajectories."""
 
     env: str = Field(min_length=1, max_length=200)
     task: str = Field(min_length=1, max_length=500)
@@ -195,3 +203,4 @@ class TaskRecord(_Strict):
     procedure: ProcedureRecord
     agreed: list[dict[str, Any]] = Field(max_length=10_000)
     places: dict[str, dict[str, int]] = Field(max_length=10_000)
+    kinds_said: list[KindSaid] = Field(default_factory=list, max_length=10_000)

@@ -352,9 +352,14 @@ def m0010_archive(db: Database) -> None:
 @MIGRATIONS()
 def m0011_procedures(db: Database) -> None:
     """A task's won ways, read per variation to merge its procedure
-    (``agent.learning.procedures``) without reading every trajectory of the task; and the
-    procedures a person wrote, which stand in for the learned one."""
+    (``agent.learning.procedures``) without reading every trajectory of the task; the
+    procedures a person wrote, which stand in for the learned one; and what a person said
+    of a task's kind (``memory.person_kinds``)."""
     db.table("exemplars").create_index(["env", "task", "won", "variation"])
     db.table("procedures").create(
         {"env": str, "task": str, "steps": str, "edited_at": str}, pk=("env", "task")
+    )
+    db.table("person_kinds").create(
+        {"env": str, "task": str, "goal": str, "thing": str, "right": int, "said_at": str},
+        pk=("env", "task", "goal", "thing"),
     )

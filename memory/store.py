@@ -26,6 +26,7 @@ from memory.identity import home_id
 from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
 from memory.person_edits import PersonEdits
+from memory.person_kinds import PersonKinds
 from memory.procedures import ProcedureStore
 from memory.records import LLMCall, RunStatus, Step, TrialOutcome
 
@@ -142,6 +143,7 @@ class Store:
         self.exemplars = ExemplarStore(self.db)
         self.archives = ArchiveStore(self.db)  # what exploring found, per game
         self.procedures = ProcedureStore(self.db)  # the procedures a person wrote
+        self.person_kinds = PersonKinds(self.db)  # what a person said of a task's kind
 
     def setting(self, key: str) -> str | None:
         rows = list(self.db.table("settings").rows_where("key = ?", [key]))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,12 +84,24 @@ class Kinds:
     exits: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> action -> place
     any_member: bool = False  # the task asks for any thing of the kind (``asks_for_any``)
     games: list[str | None] = field(default_factory=list)  # the variations read
+    said: dict[str, bool] = field(default_factory=dict)  # head -> of the kind, a person says
 
     @classmethod
-    def of(cls, archives: Iterable[Archive], any_member: bool = False) -> Kinds:
+    def of(
+        cls,
+        archives: Iterable[Archive],
+        any_member: bool = False,
+        said: Mapping[str, bool] | None = None,
+    ) -> Kinds:
+        """The kind the ``archives`` show, and what a person ``said`` of things (thing ->
+        of the kind or not), which outweighs them."""
         kinds = cls(any_member=any_member)
         for archive in archives:
             kinds._read(archive)
+        for thing, right in (said or {}).items():
+            if head := head_of(thing):
+                kinds.said[head] = right
+                kinds.examples.setdefault(head, thing)
         return kinds
 
     def _read(self, archive: Archive) -> None:
@@ -118,7 +130,7 @@ class Kinds:
                 self.examples.setdefault(head, thing_of(outcome.action))
 
     def __bool__(self) -> bool:
-        return bool(self.right or self.wrong)
+        return bool(self.right or self.wrong or self.said)
 
     def verdict(self, action: str, place: str = "", held: Iterable[str] = ()) -> float:
         """How sure the other variations make it that ``action`` (taken at ``place``) is on
@@ -130,6 +142,8 @@ class Kinds:
         head = head_of(thing_of(action))
         if not head:
             return 0.0
+        if head in self.said:
+            return KNOWN if self.said[head] else -KNOWN
         balance = self.right[head] - self.wrong[head]
         if balance:
             return KNOWN if balance > 0 else -KNOWN
@@ -168,8 +182,8 @@ class Kinds:
 
     def _heads(self) -> list[str]:
         """The heads of things an outcome is known for, most evidence first."""
-        known = set(self.right) | set(self.wrong)
-        return sorted(known, key=lambda h: (-self.right[h] - self.wrong[h], h))
+        known = set(self.right) | set(self.wrong) | set(self.said)
+        return sorted(known, key=lambda h: (h not in self.said, -self.right[h] - self.wrong[h], h))
 
     def facts(self) -> dict[str, Any]:
         """The kind as data (``cairn mcp``'s recall): each thing with how often it paid and
@@ -179,7 +193,12 @@ class Kinds:
             "variations": self.games,
             "any_member": self.any_member,
             "things": [
-                {"thing": self.examples.get(h, h), "right": self.right[h], "wrong": self.wrong[h]}
+                {
+                    "thing": self.examples.get(h, h),
+                    "right": self.right[h],
+                    "wrong": self.wrong[h],
+                    "person_says": self.said.get(h),
+                }
                 for h in heads
             ],
             "found_at": dict(self.found_at.most_common()),
@@ -189,12 +208,17 @@ class Kinds:
         """The kind facts in words, most evidence first, then where the right ones were."""
         lines = [
             f"{self.examples.get(h, h)}: right {self.right[h]}, wrong {self.wrong[h]}"
+            + _person(self.said.get(h))
             for h in self._heads()
         ]
         if self.found_at:
             places = ", ".join(f"{p} ({n})" for p, n in self.found_at.most_common())
             lines.append(f"right ones were found at: {places}")
         return lines
+
+
+def _person(said: bool | None) -> str:
+    return "" if said is None else f" (a person says: {'right' if said else 'wrong'})"
 
 
 def goals_of(store: Store, env_name: str, task: str) -> dict[str, list[str | None]]:
@@ -217,7 +241,8 @@ def kinds_for(
     same thing count: "melt water" says nothing of "melt soap"."""
     variations = [v for v in goals_of(store, env_name, task).get(goal, []) if v != leave_out]
     archives = (store.archives.load(env_name, task, v) for v in variations[:MAX_GAMES])
-    return Kinds.of(archives, any_member=asks_for_any(goal))
+    said = store.person_kinds.said(env_name, task, goal)
+    return Kinds.of(archives, any_member=asks_for_any(goal), said=said)
 
 
 @dataclass(frozen=True)
@@ -239,9 +264,11 @@ def home_kinds(
     for env, name in store.archives.tasks():
         if env_name not in (None, env) or task not in (None, name):
             continue
-        for goal, variations in sorted(goals_of(store, env, name).items()):
-            archives = (store.archives.load(env, name, v) for v in variations)
-            kinds = Kinds.of(archives, any_member=asks_for_any(goal))
+        asked = goals_of(store, env, name)
+        for goal in sorted(set(asked) | set(store.person_kinds.goals(env, name))):
+            archives = (store.archives.load(env, name, v) for v in asked.get(goal, []))
+            said = store.person_kinds.said(env, name, goal)
+            kinds = Kinds.of(archives, any_member=asks_for_any(goal), said=said)
             if kinds:
                 found.append(TaskKinds(env, name, goal, kinds))
     return found

@@ -68,6 +68,7 @@ def test_two_exports_of_one_home_count_once(homes: dict[str, Store], tmp_path: P
         "exemplars": 0,
         "archives": 0,
         "procedures": 0,
+        "kinds_said": 0,
     }
     assert report.already_here == {
         "insights": 4,
@@ -75,6 +76,7 @@ def test_two_exports_of_one_home_count_once(homes: dict[str, Store], tmp_path: P
         "exemplars": 1,
         "archives": 0,
         "procedures": 0,
+        "kinds_said": 0,
     }
     assert report.insight_ids == [] and report.exemplar_ids == []
 
@@ -105,6 +107,7 @@ def test_what_the_origin_learned_since_is_all_a_new_export_adds(
         "exemplars": 1,
         "archives": 0,
         "procedures": 0,
+        "kinds_said": 0,
     }
     assert report.already_here == {
         "insights": 1,
@@ -112,6 +115,7 @@ def test_what_the_origin_learned_since_is_all_a_new_export_adds(
         "exemplars": 1,
         "archives": 0,
         "procedures": 0,
+        "kinds_said": 0,
     }
 
 
@@ -133,6 +137,7 @@ def test_a_round_trip_adds_nothing_and_brings_back_only_what_the_other_home_lear
         "exemplars": 0,
         "archives": 0,
         "procedures": 0,
+        "kinds_said": 0,
     }
 
     other.insights.apply(
@@ -154,6 +159,7 @@ def test_a_round_trip_adds_nothing_and_brings_back_only_what_the_other_home_lear
         "exemplars": 1,
         "archives": 0,
         "procedures": 0,
+        "kinds_said": 0,
     }
 
 
