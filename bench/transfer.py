@@ -6,6 +6,7 @@
     python bench/transfer.py --policy evidence --bundle kept.zip --without insight
                                                    # what was learned once, played without a voice
     python bench/transfer.py --policy evidence --seeds 3   # the first trials with 3 seeds
+    python bench/transfer.py --policy evidence --playbook handed.md   # and what B is handed
 
 Everything goes through the `cairn` command, as a user would run it:
 
@@ -101,6 +102,9 @@ def main() -> None:
         "--without", default="", help="Voices switched off in the first trials (cairn run)."
     )
     parser.add_argument("--json", type=Path, help="Write every score as JSON.")
+    parser.add_argument(
+        "--playbook", type=Path, help="Write the playbook of what B is handed (Markdown)."
+    )
     args = parser.parse_args()
     tasks = args.tasks.split(",")
     train = [f"scienceworld:{t}@{v}" for t in tasks for v in args.train or ["train:0", "train:1"]]
@@ -127,6 +131,10 @@ def main() -> None:
         for seed in range(args.seeds):
             print(f"3. first trials on {len(test)} new variations, seed {seed}: B, C, A")
             runs.append(play_first_trials(root / f"seed-{seed}", test, bundle, source, args, seed))
+        if args.playbook:
+            handed = root / "playbook-home"
+            cairn("import", str(bundle), "--home", str(handed), "--json")
+            cairn("export", str(args.playbook), "--force", "--home", str(handed), "--json")
 
     print(f"\nbundle: {counts}")
     report(tasks, test, runs)

@@ -20,7 +20,7 @@ from memory.store import Store
 from reflection.promotion import MIN_MEMBERS
 from reflection.trajectory import goal_for
 
-OTHER_INSIGHTS = 2000  # at most this many of the other variations' insights are read
+OTHER_INSIGHTS = 500  # the other variations' most confident insights read by a recall
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 variations into one ordered plan (Agent Workflow Memory's workflows, induced from won
 trajectories rather than by a model).
 
-Each won variation gives one way: the useful steps of its shortest won trial (reflection
-marks them: on the loop-erased path to the last gain), lifted into the task's roles
+Each won variation gives one way: the useful steps of its latest won trial (a won game's
+later trials replay its shortest form; reflection marks the useful steps: on the
+loop-erased path to the last gain), lifted into the task's roles
 ("focus on {1}", ``agent.learning.roles``). The ways are aligned step by step and merged:
 a step most ways took is required, one only some took is optional ("1 of 3"). A new
 variation binds the roles to its own description and follows the steps that apply.
@@ -19,7 +20,7 @@ from agent.learning.carried import TaskRoles
 from memory.knowledge import Exemplar, normalise
 from memory.store import Store
 
-WAYS = 50  # at most this many of the task's best trajectories are read
+WAYS = 50  # at most this many won variations are merged (the latest won)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def task_procedure(store: Store, env_name: str, task: str, roles: TaskRoles) -> 
     """The procedure a person wrote for the task, else the one its won ways add up to."""
     written = store.procedures.written(env_name, task)
     if written is not None:
-        return Procedure(tuple(ProcedureStep(step) for step in written), by_person=True)
+        return Procedure(tuple(ProcedureStep(step, taken=0) for step in written), by_person=True)
     return procedure_of(store.exemplars.won_ways(env_name, task, WAYS), roles)
 
 

@@ -72,18 +72,8 @@ class Template:
 
     @classmethod
     def of(cls, descriptions: Iterable[str]) -> Template:
-        known = list(dict.fromkeys(words(d) for d in descriptions if d.strip()))
-        if len(known) < 2:
-            return cls()
-        current = list(known[0])
-        for other in known[1:]:
-            current = _merged(current, other)
-        slots = [i for i, token in enumerate(current) if token == _SLOT]
-        fills = {i: tuple(_fills(current, text).get(i) for text in known) for i in slots}
-        roles: dict[tuple[str | None, ...], int] = {}
-        for i in slots:  # numbered by first place; places filled alike are one role
-            current[i] = f"{{{roles.setdefault(fills[i], len(roles) + 1)}}}"
-        return cls(tuple(current))
+        known = tuple(dict.fromkeys(words(d) for d in descriptions if d.strip()))
+        return cls(_template(known))
 
     def __bool__(self) -> bool:
         return any(ROLE.fullmatch(token) for token in self.words)
@@ -117,15 +107,11 @@ class Template:
     def lift(self, text: str, description: str) -> str:
         """``text`` (of the variation ``description`` describes) in role form; a phrase two
         roles share there is left as it is."""
-        values = self.values(description)
-        counts = Counter(values.values())
-        pairs = tuple(
-            sorted(
-                ((value, role) for role, value in values.items() if counts[value] == 1),
-                key=lambda pair: -len(pair[0]),
-            )
-        )
-        return rebind(text.lower(), pairs)
+        pairs = _lifting(self.words, description)
+        lowered = text.lower()
+        if not any(value in lowered for value, _ in pairs):
+            return lowered  # names no role (most texts): no need to look closer
+        return rebind(lowered, pairs)
 
     def bind(self, form: str, description: str) -> str | None:
         """A role form written for the variation ``description`` describes; None if the
@@ -140,6 +126,22 @@ def has_roles(form: str) -> bool:
     return ROLE.search(form) is not None
 
 
+@lru_cache(maxsize=256)  # a run recalls the same task's template before every trial
+def _template(known: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The template of the descriptions' words (see ``Template``); () for fewer than two."""
+    if len(known) < 2:
+        return ()
+    current = list(known[0])
+    for other in known[1:]:
+        current = _merged(current, other)
+    slots = [i for i, token in enumerate(current) if token == _SLOT]
+    fills = {i: tuple(_fills(current, text).get(i) for text in known) for i in slots}
+    roles: dict[tuple[str | None, ...], int] = {}
+    for i in slots:  # numbered by first place; places filled alike are one role
+        current[i] = f"{{{roles.setdefault(fills[i], len(roles) + 1)}}}"
+    return tuple(current)
+
+
 @lru_cache(maxsize=4096)
 def _values(template: tuple[str, ...], description: str) -> tuple[tuple[str, str], ...]:
     found: dict[str, set[str]] = {}
@@ -148,6 +150,15 @@ def _values(template: tuple[str, ...], description: str) -> tuple[tuple[str, str
     return tuple(
         (role, next(iter(v))) for role, v in found.items() if len(v) == 1 and next(iter(v))
     )
+
+
+@lru_cache(maxsize=4096)
+def _lifting(template: tuple[str, ...], description: str) -> tuple[tuple[str, str], ...]:
+    """(phrase, role) pairs that lift a text of ``description``'s variation, longest first."""
+    values = dict(_values(template, description))
+    counts = Counter(values.values())
+    pairs = ((value, role) for role, value in values.items() if counts[value] == 1)
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
 def _merged(template: list[str], other: tuple[str, ...]) -> list[str]:
