@@ -80,10 +80,12 @@ class Recollection:
             lines += [f"Map: {fact}" for fact in GameMap.of(self.archive).facts(limit=8)]
         lines += [f"In other variations of this task: {fact}" for fact in self.kinds.lines()[:6]]
         if self.procedure and not self.plan.won:
-            lines.append(
-                f"The procedure that won {self.procedure.won} variation(s) of this task, "
-                "written for this one:"
+            source = (
+                "a person wrote for this task"
+                if self.procedure.by_person
+                else f"that won {self.procedure.won} variation(s) of this task"
             )
+            lines.append(f"The procedure {source}, written for this one:")
             lines += self.procedure.lines()[:20]
         return lines + self.plan.lines()
 

@@ -1,7 +1,7 @@
 """What a home knows of a task that carries to its new variations, in one value: the
 task's template and roles, its procedure, the insights its variations agree on in role
-form, and where the things it names were found. ``cairn memory procedure``, the playbook,
-bundles and MCP read it; nothing in it is stored but a person's procedure."""
+form, and where the things it names were found. ``cairn memory procedure``, the playbook
+and bundles read it; nothing in it is stored but a person's procedure."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from agent.acting.text import words
 from agent.learning.carried import Agreement, TaskRoles, agreements
 from agent.learning.procedures import Procedure, task_procedure
 from knowledge_graph.map import GameMap, where_seen
@@ -17,6 +18,7 @@ from memory.store import Store
 from reflection.trajectory import goal_for
 
 PLACES = 12  # the things named by the task whose places are listed
+MAPS = 50  # the variations whose maps are read
 
 
 @dataclass(frozen=True)
@@ -112,14 +114,14 @@ class TaskKnowledge:
 def task_knowledge(store: Store, env_name: str, task: str) -> TaskKnowledge:
     roles = TaskRoles.of(store, env_name, task)
     variations = store.archives.variations(env_name, task)
-    maps = [GameMap.of(store.archives.load(env_name, task, v)) for v in variations[:50]]
-    named = " ".join([roles.template.text, *roles.descriptions.values()]).lower()
+    maps = [GameMap.of(store.archives.load(env_name, task, v)) for v in variations[:MAPS]]
+    named = " ".join(words(" ".join(roles.descriptions.values())))
     seen = where_seen(maps)
     rooms = {place for game_map in maps for place in game_map.places}
     places = tuple(
         (thing, at, len(maps))
         for thing, at in sorted(seen.items(), key=lambda item: -sum(item[1].values()))
-        if f" {thing.lower()} " in f" {named} " and thing not in rooms
+        if f" {' '.join(words(thing))} " in f" {named} " and thing not in rooms
     )[:PLACES]
     others = store.insights.active(Scope.VARIATION, env_name, task)
     return TaskKnowledge(
