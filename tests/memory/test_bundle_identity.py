@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from agent.learning.carried import TaskRoles
+from agent.learning.procedures import procedure_of
 from memory.bundle import Filters, read_bundle
 from memory.bundle_import import import_bundle
 from memory.errors import BundleError
@@ -18,6 +20,8 @@ from memory.store import Store
 from tests.memory.bundle_homes import BOIL, add_exemplar, export, learned, promoted, rewrite
 
 FORMAT_1 = Path(__file__).parent / "data" / "format-1.cairn.zip"  # written by cairn 0.1
+# Written at bcc8986 by a home that played toy:fetch@1 and @2 twice each (before roles).
+FORMAT_4 = Path(__file__).parent / "data" / "format-4.cairn.zip"
 
 
 @pytest.fixture
@@ -182,6 +186,23 @@ def test_a_format_1_bundle_still_imports_and_its_rows_get_this_homes_identity(
     import_bundle(third, read_bundle(tmp_path / "again.zip"))
     import_bundle(third, read_bundle(tmp_path / "again2.zip"))
     assert state(third) == state(other)
+
+
+def test_a_format_4_bundle_imports_and_the_task_knowledge_is_derived_here(
+    homes: dict[str, Store],
+) -> None:
+    bundle = read_bundle(FORMAT_4)
+    assert bundle.manifest.format_version == 4 and bundle.tasks == []
+    other = homes["b"]
+    report = import_bundle(other, bundle)
+    assert report.new["exemplars"] == 4 and report.new["archives"] == 2
+    assert report.new["procedures"] == report.new["kinds_said"] == 0
+    roles = TaskRoles.of(other, "toy", "fetch")
+    ways = other.exemplars.won_ways("toy", "fetch", 50)
+    assert procedure_of(ways, roles).lines()[-2:] == [
+        "8. take {1} [raised the score]",
+        "9. focus on {1} [raised the score]",
+    ]
 
 
 def test_a_bundle_that_repeats_an_identity_is_refused(
