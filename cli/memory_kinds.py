@@ -60,7 +60,11 @@ def kinds(
     json_output: JsonFlag = False,
 ) -> None:
     """What turned out right and wrong across each task's variations, and where; or say
-    better yourself (--right, --wrong, --unsay)."""
+    better yourself (--right, --wrong, --unsay).
+
+    Example: cairn memory kinds --env scienceworld --task find-animal --goal "find a(n)
+    animal" --wrong axe: from now on a new variation's first trial holds back from the axe,
+    whatever the outcomes showed."""
     said = [
         (flag, thing)
         for flag, thing in (("right", right), ("wrong", wrong), ("unsay", unsay))

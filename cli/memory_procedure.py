@@ -63,7 +63,12 @@ def procedure(
     json_output: JsonFlag = False,
 ) -> None:
     """A task's procedure, roles, agreed insights and places: what a new variation starts
-    from. Read it, bind it to a new description, or write your own."""
+    from. Read it, bind it to a new description, or write your own.
+
+    Example: cairn memory procedure scienceworld:test-conductivity --bind "Your task is to
+    determine if paper clip is electrically conductive. ..." writes the procedure with "paper
+    clip" in the place of {1}. A file for --write holds one step per line, e.g. "focus on
+    {1}"; --clear goes back to the learned procedure."""
     env_name, _, rest = task.partition(":")
     name = rest.split("@")[0].split(",")[0]
     if not env_name or not name:
