@@ -105,7 +105,7 @@ class TaskKnowledge:
             lines += ["Where the things it names were found:", ""]
             lines += [f"- {line}" for line in self.place_lines()]
             lines.append("")
-        return "\n".join(lines)
+        return "\n".join(lines) + "\n"
 
     def __bool__(self) -> bool:
         return bool(self.roles.template or self.procedure or self.agreed or self.places)
