@@ -17,15 +17,20 @@ from tests.support.cli import cairn, cairn_json, hash_home, one_error_line
 GAME = "toy:fetch@3"
 
 
+def played(home: Path, cache: Path) -> Path:
+    """A home that played ``GAME`` twice."""
+    run = cairn(
+        "run", GAME, "--policy", "evidence", "--trials", "2", "--home", str(hash_home(home)),
+        cache=cache,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    return home
+
+
 def test_the_playbook_and_recall_carry_what_turned_out_right(
     tmp_path: Path, cache_root: Path
 ) -> None:
-    home = hash_home(tmp_path / "home")
-    played = cairn(
-        "run", GAME, "--policy", "evidence", "--trials", "2", "--home", str(home),
-        cache=cache_root,
-    )  # fmt: skip
-    assert played.returncode == 0, played.stderr
+    home = played(tmp_path / "home", cache_root)
     store = Store.in_home(home)
     (trial, *_) = store.db.execute("select task_description from trials limit 1").fetchone()
     target = trial.split("find the ")[1].split(",")[0]  # "find the red key, take it, ..."
@@ -57,12 +62,7 @@ def test_the_playbook_and_recall_carry_what_turned_out_right(
 def test_a_person_says_better_than_the_outcomes_and_bundles_carry_it(
     tmp_path: Path, cache_root: Path
 ) -> None:
-    home = hash_home(tmp_path / "home")
-    played = cairn(
-        "run", GAME, "--policy", "evidence", "--trials", "2", "--home", str(home),
-        cache=cache_root,
-    )  # fmt: skip
-    assert played.returncode == 0, played.stderr
+    home = played(tmp_path / "home", cache_root)
     h = ("--home", str(home))
     (listed,) = cairn_json("memory", "kinds", *h, cache=cache_root)
     target, goal = listed["things"][0]["thing"], listed["goal"]
