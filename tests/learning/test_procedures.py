@@ -121,3 +121,15 @@ def test_what_two_variations_agree_on_in_role_form_is_recalled_for_a_new_one(
         "scienceworld", "test-conductivity", "1", TEST.format(**GAMES["1"])
     )
     assert not [i for i in alone.insights if i.id is None]
+
+
+def test_one_won_way_is_shown_but_not_followed_twice(tmp_path: Path) -> None:
+    store = home(tmp_path, games=("1",)).store
+    roles = TaskRoles.of(store, "scienceworld", "test-conductivity", NEW)
+    procedure = procedure_of(
+        store.exemplars.won_ways("scienceworld", "test-conductivity", 50), roles
+    )
+    assert procedure.won == 1 and procedure.bound(roles, NEW).lines()[-1] == (
+        "3. move paper clip to pink box [raised the score]"
+    )
+    assert procedure.to_follow() == []  # the exemplar voice follows the one trajectory
