@@ -221,10 +221,17 @@ def _person(said: bool | None) -> str:
     return "" if said is None else f" (a person says: {'right' if said else 'wrong'})"
 
 
-def goals_of(store: Store, env_name: str, task: str) -> dict[str, list[str | None]]:
+def goals_of(
+    store: Store,
+    env_name: str,
+    task: str,
+    described: Mapping[str | None, str] | None = None,
+) -> dict[str, list[str | None]]:
     """The goals the variations of a task with an archive ask for ("find a(n) living
-    thing"), each with those variations (their trajectories keep the task description)."""
-    described = store.exemplars.descriptions(env_name, task)
+    thing"), each with those variations (their trajectories keep the task description;
+    ``described``, if the caller read them already)."""
+    if described is None:
+        described = store.exemplars.descriptions(env_name, task)
     asked: dict[str, list[str | None]] = {}
     for variation in store.archives.variations(env_name, task):
         if variation in described:
@@ -234,12 +241,18 @@ def goals_of(store: Store, env_name: str, task: str) -> dict[str, list[str | Non
 
 
 def kinds_for(
-    store: Store, env_name: str, task: str, goal: str, leave_out: str | None = None
+    store: Store,
+    env_name: str,
+    task: str,
+    goal: str,
+    leave_out: str | None = None,
+    described: Mapping[str | None, str] | None = None,
 ) -> Kinds:
     """What the variations of a task asking for ``goal`` (other than ``leave_out``: a
     variation's own game is not another's) learned of its kind. Only those that ask for the
     same thing count: "melt water" says nothing of "melt soap"."""
-    variations = [v for v in goals_of(store, env_name, task).get(goal, []) if v != leave_out]
+    asked = goals_of(store, env_name, task, described).get(goal, [])
+    variations = [v for v in asked if v != leave_out]
     archives = (store.archives.load(env_name, task, v) for v in variations[:MAX_GAMES])
     said = store.person_kinds.said(env_name, task, goal)
     return Kinds.of(archives, any_member=asks_for_any(goal), said=said)

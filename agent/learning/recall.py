@@ -114,8 +114,10 @@ class Recaller:
         archive = self.memory.store.archives.load(env_name, task, variation)
         read = tuple(texts_remembered(exemplars, task, variation))  # a recipe read before
         goal = goal_for(Where(Scope.VARIATION), description)
-        kinds = kinds_for(self.memory.store, env_name, task, goal, leave_out=variation)
         roles = TaskRoles.of(self.memory.store, env_name, task, description)
+        kinds = kinds_for(
+            self.memory.store, env_name, task, goal, variation, described=roles.descriptions
+        )
         insights += carried_for(self.memory.store, roles, env_name, task, variation, description)
         procedure = task_procedure(self.memory.store, env_name, task, roles)
         procedure = procedure.bound(roles, description)
