@@ -4,13 +4,12 @@ so a map is as true as what the trials saw, and can always be made anew from mem
 
 A map belongs to one game (a variation: ``toy/maze/2,rooms=6``): two games' rooms of one name
 are not one map. What holds across the games of a task is counted separately
-(``where_seen``: "thermometer: kitchen in 4 of 5 games").
+(``agent.learning.places``: "thermometer: kitchen in 4 of 5 variations").
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from collections.abc import Iterable
+from collections import deque
 from dataclasses import dataclass, field
 
 from knowledge_graph.entities import command_of, objects_of
@@ -105,17 +104,6 @@ class GameMap:
                 line += f"; seen: {', '.join(sorted(self.seen[place])[:8])}"
             lines.append(line)
         return lines
-
-
-def where_seen(maps: Iterable[GameMap]) -> dict[str, Counter[str]]:
-    """Across games (say, the variations of a task): for each thing, in how many games it was
-    seen at each place ("thermometer": {"kitchen": 4, "hallway": 1})."""
-    found: dict[str, Counter[str]] = {}
-    for game_map in maps:
-        for place, things in game_map.seen.items():
-            for thing in things:
-                found.setdefault(thing, Counter())[place] += 1
-    return found
 
 
 def _nonempty(mapping: dict[str, set[str]]) -> dict[str, set[str]]:

@@ -19,6 +19,7 @@ from agent.acting.reading import texts_remembered
 from agent.learning.carried import TaskRoles, carried_for
 from agent.learning.experience import Experience
 from agent.learning.kinds import Kinds, kinds_for
+from agent.learning.places import Places, places_for
 from agent.learning.plans import Plan, choose_plan
 from agent.learning.procedures import Procedure, task_procedure
 from knowledge_graph.graph import KnowledgeGraph
@@ -45,6 +46,7 @@ class Recollection:
     plan: Plan = field(default_factory=Plan)  # what this trial sets out to do
     kinds: Kinds = field(default_factory=Kinds)  # what paid and lost in the task's other games
     procedure: Procedure = field(default_factory=Procedure)  # the task's, bound to this game
+    places: Places = field(default_factory=Places)  # where its other games had what it names
 
     def for_learning(self) -> Recollection:
         """What learning after the trial reads of it (the plan the trial set out with): what
@@ -79,6 +81,7 @@ class Recollection:
         if self.archive is not None and self.archive.cells:
             lines += [f"Map: {fact}" for fact in GameMap.of(self.archive).facts(limit=8)]
         lines += [f"In other variations of this task: {fact}" for fact in self.kinds.lines()[:6]]
+        lines += [f"Where other variations had it: {fact}" for fact in self.places.lines()[:6]]
         if self.procedure and not self.plan.won:
             source = (
                 "a person wrote for this task"
@@ -121,6 +124,7 @@ class Recaller:
         insights += carried_for(self.memory.store, roles, env_name, task, variation, description)
         procedure = task_procedure(self.memory.store, env_name, task, roles)
         procedure = procedure.bound(roles, description)
+        places = places_for(self.memory.store, roles, archive, description)
         chain: tuple[str, ...] = ()
         if self.graph is not None:
             task_goal = goal_for(Where(Scope.TASK, env_name, task))
@@ -137,6 +141,7 @@ class Recaller:
             plan=choose_plan(archive, description, self.embedder, kinds, read),
             kinds=kinds,
             procedure=procedure,
+            places=places,
         )
 
 

@@ -10,6 +10,8 @@
     procedure   the next step of the task's procedure (its won ways merged, in role form)
                 bound to this variation
     chain       the next undone action of the task's precondition chain (knowledge graph)
+    place       the way to where the task's other variations had a thing it names that
+                this episode has not seen yet (``agent.learning.places``)
     kind        what the task's other variations say of its kind (``agent.learning.kinds``):
                 the irreversible action on the thing most likely of the kind, on a new
                 variation's first trial too; things of a kind that lost held back; the way
@@ -32,6 +34,7 @@ from agent.learning.explore import Explorer, grounded
 from agent.learning.kinds import head_of, thing_of
 from agent.learning.recall import SCOPE_WEIGHT, Recollection, relation_weight
 from agent.learning.roles import bindings, rebind
+from knowledge_graph.entities import objects_of
 from memory.knowledge import Exemplar, Insight, Relation, Scope, normalise
 
 
@@ -241,6 +244,30 @@ class KindScorer:
         return votes
 
 
+class PlaceScorer:
+    """Where the task's other variations had the things it names (``agent.learning.places``):
+    the first step towards the trusted place of the first such thing this episode has not
+    seen, and has not been to. Silent once this game's own way to a win is known."""
+
+    name = "place"
+
+    def __init__(self, weight: float = 2.0) -> None:
+        self.weight = weight  # about what exploring's best untried action weighs
+
+    def score(self, turn: Turn) -> Mapping[str, Vote]:
+        recollection = turn.recollection
+        if not recollection.places or recollection.plan.won:
+            return {}
+        here = turn.situation.location
+        visited = {turn.start.location, here} | {step.location for step in turn.history}
+        seen = {thing for action in turn.valid_actions for thing in objects_of(action)}
+        seen.update(thing for step in turn.history for thing in step.seen)
+        found = recollection.places.route(here, visited, seen)
+        if found and (first := grounded(found[2][0], turn.valid_actions)) is not None:
+            return {first: Vote(self.weight, (f"place:{found[0]}@{found[1]}",))}
+        return {}
+
+
 def _kind_memory(action: str) -> tuple[str, ...]:
     return (f"kind:{head_of(thing_of(action))}",)
 
@@ -248,7 +275,14 @@ def _kind_memory(action: str) -> tuple[str, ...]:
 def memory_scorers() -> list[Scorer]:
     """The scorers through which memory's insights, exemplars and graph act (the archive
     acts through the explorer, ``agent.learning.explore``, with memory on or off)."""
-    return [InsightScorer(), ExemplarScorer(), ProcedureScorer(), ChainScorer(), KindScorer()]
+    return [
+        InsightScorer(),
+        ExemplarScorer(),
+        ProcedureScorer(),
+        ChainScorer(),
+        KindScorer(),
+        PlaceScorer(),
+    ]
 
 
 def policy_scorers(memory: bool, without: Collection[str] = ()) -> list[Scorer]:

@@ -5,20 +5,15 @@ and bundles read it; nothing in it is stored but a person's procedure."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from agent.acting.text import words
 from agent.learning.carried import Agreement, TaskRoles, agreements
+from agent.learning.places import Places, task_places
 from agent.learning.procedures import Procedure, task_procedure
-from knowledge_graph.map import GameMap, where_seen
 from memory.knowledge import Scope, Where
 from memory.store import Store
 from reflection.trajectory import goal_for
-
-PLACES = 12  # the things named by the task whose places are listed
-MAPS = 50  # the variations whose maps are read
 
 
 @dataclass(frozen=True)
@@ -28,7 +23,7 @@ class TaskKnowledge:
     roles: TaskRoles
     procedure: Procedure
     agreed: tuple[Agreement, ...]
-    places: tuple[tuple[str, Counter[str], int], ...]  # thing, its places, games it was seen in
+    places: Places  # where its variations had the things it names, in role form
 
     @property
     def goal(self) -> str:
@@ -50,13 +45,6 @@ class TaskKnowledge:
             for variation, description in sorted(self.roles.descriptions.items(), key=str)
         }
 
-    def place_lines(self) -> list[str]:
-        return [
-            f"{thing}: "
-            + ", ".join(f"{place} ({n} of {games} variations)" for place, n in at.most_common(3))
-            for thing, at, games in self.places
-        ]
-
     def facts(self) -> dict[str, Any]:
         return {
             "env": self.env,
@@ -74,7 +62,7 @@ class TaskKnowledge:
                 }
                 for a in self.agreed
             ],
-            "places": {thing: dict(at) for thing, at, _ in self.places},
+            "places": self.places.facts(),
         }
 
     def markdown(self) -> str:
@@ -102,8 +90,8 @@ class TaskKnowledge:
             ]
             lines.append("")
         if self.places:
-            lines += ["Where the things it names were found:", ""]
-            lines += [f"- {line}" for line in self.place_lines()]
+            lines += ["Where the things it names were found (in most variations, 2 or more):", ""]
+            lines += [f"- {line}" for line in self.places.lines()]
             lines.append("")
         return "\n".join(lines) + "\n"
 
@@ -113,16 +101,6 @@ class TaskKnowledge:
 
 def task_knowledge(store: Store, env_name: str, task: str) -> TaskKnowledge:
     roles = TaskRoles.of(store, env_name, task)
-    variations = store.archives.variations(env_name, task)
-    maps = [GameMap.of(store.archives.load(env_name, task, v)) for v in variations[:MAPS]]
-    named = " ".join(words(" ".join(roles.descriptions.values())))
-    seen = where_seen(maps)
-    rooms = {place for game_map in maps for place in game_map.places}
-    places = tuple(
-        (thing, at, len(maps))
-        for thing, at in sorted(seen.items(), key=lambda item: -sum(item[1].values()))
-        if f" {' '.join(words(thing))} " in f" {named} " and thing not in rooms
-    )[:PLACES]
     others = store.insights.active(Scope.VARIATION, env_name, task)
     return TaskKnowledge(
         env_name,
@@ -130,7 +108,7 @@ def task_knowledge(store: Store, env_name: str, task: str) -> TaskKnowledge:
         roles,
         task_procedure(store, env_name, task, roles),
         tuple(agreements(roles, others)),
-        places,
+        task_places(store, env_name, task, roles),
     )
 
 

@@ -21,7 +21,7 @@ from tests.llm.servers import ScriptedHTTPServer, completion_body
 from tests.support.cli import cairn
 
 DEFAULTS = ["relevance", "instruction", "template", "dead_end", "explore"]
-MEMORY = ["insight", "exemplar", "procedure", "chain", "kind"]
+MEMORY = ["insight", "exemplar", "procedure", "chain", "kind", "place"]
 ROOT = Path(__file__).parents[2]
 
 
