@@ -29,6 +29,7 @@ from typing import Any
 
 from agent.acting.text import content_words, template_of, words
 from memory.archive import Archive
+from memory.embedding import Embedder, cosine
 from memory.knowledge import Scope, Where
 from memory.store import Store
 from reflection.trajectory import goal_for
@@ -85,6 +86,8 @@ class Kinds:
     any_member: bool = False  # the task asks for any thing of the kind (``asks_for_any``)
     games: list[str | None] = field(default_factory=list)  # the variations read
     said: dict[str, bool] = field(default_factory=dict)  # head -> of the kind, a person says
+    # What judges an unknown thing's likeness to the known ones (the home's MiniLM)
+    embedder: Embedder | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(
@@ -92,10 +95,11 @@ class Kinds:
         archives: Iterable[Archive],
         any_member: bool = False,
         said: Mapping[str, bool] | None = None,
+        embedder: Embedder | None = None,
     ) -> Kinds:
         """The kind the ``archives`` show, and what a person ``said`` of things (thing ->
         of the kind or not), which outweighs them."""
-        kinds = cls(any_member=any_member)
+        kinds = cls(any_member=any_member, embedder=embedder)
         for archive in archives:
             kinds._read(archive)
         for thing, right in (said or {}).items():
@@ -156,6 +160,33 @@ class Kinds:
         ):
             return NEW_THERE if head not in self.fixtures.get(place, set()) else 0.0
         return 0.0
+
+    def likeness(self, action: str) -> float:
+        """How much more the thing ``action`` is on is like the things of the kind than like
+        those not of it, in meaning (the closest of each; 0 without an embedder, or for a
+        thing whose own kind is known): "adult elephant" is nearer "brown bear" than "ant"
+        is. It ranks candidates that are otherwise equal; it is never a reason on its own."""
+        head = head_of(thing_of(action))
+        if self.embedder is None or not head or head in self._judged:
+            return 0.0
+        right = [self.examples[h] for h in self._judged if self._of_kind(h)]
+        wrong = [self.examples[h] for h in self._judged if not self._of_kind(h)]
+        if not right and not wrong:
+            return 0.0
+        thing, *known = self.embedder.embed([thing_of(action), *right, *wrong])
+        closeness = [cosine(thing, other) for other in known]
+        return max(closeness[: len(right)], default=0.0) - max(closeness[len(right) :], default=0.0)
+
+    @property
+    def _judged(self) -> set[str]:
+        """The heads whose kind is known: said by a person, or paid or lost more often."""
+        return set(self.said) | {h for h in set(self.right) | set(self.wrong) if self._balance(h)}
+
+    def _balance(self, head: str) -> int:
+        return self.right[head] - self.wrong[head]
+
+    def _of_kind(self, head: str) -> bool:
+        return self.said[head] if head in self.said else self._balance(head) > 0
 
     def route(self, here: str, visited: set[str]) -> tuple[str, list[str]] | None:
         """The nearest place where right things were found that this episode has not been
@@ -247,6 +278,7 @@ def kinds_for(
     goal: str,
     leave_out: str | None = None,
     described: Mapping[str | None, str] | None = None,
+    embedder: Embedder | None = None,
 ) -> Kinds:
     """What the variations of a task asking for ``goal`` (other than ``leave_out``: a
     variation's own game is not another's) learned of its kind. Only those that ask for the
@@ -255,7 +287,7 @@ def kinds_for(
     variations = [v for v in asked if v != leave_out]
     archives = (store.archives.load(env_name, task, v) for v in variations[:MAX_GAMES])
     said = store.person_kinds.said(env_name, task, goal)
-    return Kinds.of(archives, any_member=asks_for_any(goal), said=said)
+    return Kinds.of(archives, any_member=asks_for_any(goal), said=said, embedder=embedder)
 
 
 @dataclass(frozen=True)

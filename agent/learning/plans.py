@@ -321,10 +321,10 @@ def _next_candidate(
 ) -> str | None:
     """The untaken irreversible action seen in this game that the task's other variations
     point at most, after those on things whose kind (head noun) lost here; among equals,
-    one on a thing the goal names by a word of its name, then the closest in meaning to
-    the goal. Rooms and doors are where things are, not the thing; what is offered almost
-    everywhere ("focus on inventory", "focus on air") belongs to the player, not to a
-    place."""
+    the one most like the things of the kind (``Kinds.likeness``), then one on a thing the
+    goal names by a word of its name, then the closest in meaning to the goal. Rooms and
+    doors are where things are, not the thing; what is offered almost everywhere ("focus
+    on inventory", "focus on air") belongs to the player, not to a place."""
     if embedder is None:
         return None
     offered_in: dict[str, list[Cell]] = {}  # each candidate's cells, for its places and holdings
@@ -359,6 +359,7 @@ def _next_candidate(
         key=lambda a: (
             here.verdict(a) < 0,
             -verdict[a],
+            -kinds.likeness(a),  # "adult elephant", like the brown bear that was right
             not object_words(a) & asked,  # "adult pea plant" for "find a(n) plant"
         ),
         default=None,

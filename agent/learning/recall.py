@@ -119,7 +119,13 @@ class Recaller:
         goal = goal_for(Where(Scope.VARIATION), description)
         roles = TaskRoles.of(self.memory.store, env_name, task, description)
         kinds = kinds_for(
-            self.memory.store, env_name, task, goal, variation, described=roles.descriptions
+            self.memory.store,
+            env_name,
+            task,
+            goal,
+            variation,
+            described=roles.descriptions,
+            embedder=self.embedder,
         )
         insights += carried_for(self.memory.store, roles, env_name, task, variation, description)
         procedure = task_procedure(self.memory.store, env_name, task, roles)

@@ -227,15 +227,16 @@ class KindScorer:
             return {}
         here = turn.situation.location
         lost = recollection.experience.fatal
-        votes, best, best_verdict = {}, None, 0.0
+        votes, verdicts = {}, {}
         for action in sorted(turn.irreversible_actions - lost):
             verdict = kinds.verdict(action, here, turn.situation.inventory)
             if verdict < 0:
                 votes[action] = Vote(-self.hold, _kind_memory(action))
-            elif verdict > best_verdict:
-                best, best_verdict = action, verdict
-        if best is not None:
-            votes[best] = Vote(self.take + best_verdict, _kind_memory(best))
+            elif verdict > 0:
+                verdicts[action] = verdict
+        if verdicts:  # among equals, the one most like the things of the kind
+            best = max(verdicts, key=lambda a: (verdicts[a], kinds.likeness(a)))
+            votes[best] = Vote(self.take + verdicts[best], _kind_memory(best))
             return votes
         visited = {turn.start.location, here} | {step.location for step in turn.history}
         found = kinds.route(here, visited)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agent.acting.policy import Policy
 from agent.acting.state import Turn
 from agent.learning.kinds import NEW_THERE, Kinds, asks_for_any, head_of, kinds_for, thing_of
@@ -12,7 +14,7 @@ from agent.learning.plans import choose_plan
 from agent.learning.recall import Recaller, Recollection
 from agent.learning.scorers import KindScorer, policy_scorers
 from memory.archive import Archive, Cell, Outcome
-from memory.embedding import HashEmbedder
+from memory.embedding import HashEmbedder, MiniLMEmbedder
 from memory.knowledge import Exemplar
 from memory.memory import Memory
 from memory.records import Situation, Step
@@ -152,3 +154,19 @@ def test_kinds_are_read_only_from_variations_asking_for_the_same_thing(tmp_path:
     assert own.right["beaver"] == 1  # a variation's own game is not "another variation"
     recaller = Recaller(memory, embedder=HashEmbedder())
     assert recaller.recall("scienceworld", "find-living-thing", "4", FIND).kinds == kinds
+
+
+@pytest.mark.slow
+def test_among_equals_the_thing_most_like_the_kinds_members_comes_first(
+    minilm: MiniLMEmbedder,
+) -> None:
+    games = [variation("1", "brown bear", "dragonfly"), variation("2", "brown bear")]
+    kinds = Kinds.of(games, embedder=minilm)
+    assert kinds.likeness("focus on baby elephant") > kinds.likeness("focus on baby ant")
+    assert kinds.likeness("focus on brown bear") == 0  # its own kind is known
+    assert Kinds.of(games).likeness("focus on baby elephant") == 0  # nothing to judge with
+    candidates = ("focus on baby ant", "focus on baby elephant", "focus on fire pit")
+    tried = (Outcome("look around", "s0", "s0", "outside||0", changed=False),)
+    start = Cell("outside||0", "outside", (), 0.0, risks=candidates, tried=tried, last_trial=1)
+    archive = Archive("toy", "fetch", "1", start="s0", trials=1, cells={start.key: start})
+    assert choose_plan(archive, LONGEST, minilm, kinds).gamble == "focus on baby elephant"
