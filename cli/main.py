@@ -25,6 +25,7 @@ from cli import (
     memory_demo,
     memory_edit,
     memory_kinds,
+    memory_places,
     memory_procedure,
     run,
     serve,
@@ -68,6 +69,7 @@ for command in (
     *memory_archive.COMMANDS,
     *memory_demo.COMMANDS,
     *memory_kinds.COMMANDS,
+    *memory_places.COMMANDS,
     *memory_procedure.COMMANDS,
 ):
     memory.app.command()(command)

@@ -97,6 +97,7 @@ def recall_answer(recollection: Recollection, graph: KnowledgeGraph) -> dict[str
         "chains": chains,
         "kinds": recollection.kinds.facts(),
         "procedure": recollection.procedure.facts(),
+        "places": recollection.places.facts(),
     }
 
 

@@ -93,7 +93,8 @@ class Tools:
         wrong in the task's other variations, and where the right ones were found, and
         `procedure`: the steps the task's won variations took, written for DESCRIPTION (the
         roles its variations change bound to its words; insights the variations agree on
-        are bound too and listed with no id). An
+        are bound too and listed with no id), and `places`: where most of the task's
+        other variations (two or more) had each thing DESCRIPTION names. An
         environment or task cairn does not know is refused with the known ones."""
         with self.lock:
             with refusing():

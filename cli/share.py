@@ -140,7 +140,11 @@ def export(
             graph=graph.node_link(),
             role_form=lambda insight: role_form(roles, insight),
             tasks=[
-                {**t.facts(), "kinds_said": store.person_kinds.of_task(t.env, t.task)}
+                {
+                    **t.facts(),
+                    "kinds_said": store.person_kinds.of_task(t.env, t.task),
+                    "places_said": store.person_places.of_task(t.env, t.task),
+                }
                 for t in known
             ],
         )

@@ -27,7 +27,9 @@ Format 3 added the archives; bundles of formats 1 and 2 import without them. For
 the outcomes that led to different states from the same state (``varied``); older archives
 import as if none did. Format 5 added ``tasks.jsonl`` and each insight's role form
 (``role_subject``, ``role_goal``): a reader's view, derived again by the importing home from
-the trajectories, but for a procedure a person wrote, which is imported.
+the trajectories, but for a procedure a person wrote, which is imported. Format 6 adds, in
+``tasks.jsonl``, where a person said a task's things are (``places_said``), imported too;
+format 5 bundles import without it.
 
 Embeddings are not in it: the importing home embeds with its own model. Import is a trust
 boundary: every file is checked (names, sizes, checksums, schema) before anything is written,
@@ -69,7 +71,7 @@ from memory.knowledge import Insight, Scope
 from memory.store import Store
 
 FORMAT = "cairn-bundle"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 MEMBERS = ("insights.jsonl", "evidence.jsonl", "exemplars.jsonl", "operations.jsonl", "graph.json")
 # The members a later format added, and the format they came with.
 ADDED = {"archives.jsonl": 3, "tasks.jsonl": 5}

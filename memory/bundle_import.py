@@ -40,6 +40,7 @@ def _counts() -> dict[str, int]:
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
 
 
@@ -91,6 +92,7 @@ def import_bundle(store: Store, bundle: Bundle) -> ImportReport:
         for task in bundle.tasks:
             _take_procedure(store, task, report)
             _take_kinds_said(store, task, report)
+            _take_places_said(store, task, report)
         store.db.table("imports").insert(
             {
                 "sha256": bundle.sha256,
@@ -124,6 +126,17 @@ def _take_kinds_said(store: Store, task: TaskRecord, report: ImportReport) -> No
         report.count(
             "kinds_said", new=int(said.thing not in here), already_here=int(said.thing in here)
         )
+
+
+def _take_places_said(store: Store, task: TaskRecord, report: ImportReport) -> None:
+    """Where a person said things are, unless a person here said where the same thing is
+    (at or not) at the same place."""
+    here = store.person_places.said(task.env, task.task)
+    for said in task.places_said:
+        known = said.place in here.get(said.thing, {})
+        if not known:
+            store.person_places.say(task.env, task.task, said.thing, said.place, said.at)
+        report.count("places_said", new=int(not known), already_here=int(known))
 
 
 def _named(bundle: Bundle) -> bool:

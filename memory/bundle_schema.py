@@ -191,10 +191,18 @@ class KindSaid(_Strict):
     right: bool
 
 
+class PlaceSaid(_Strict):
+    """Where a person said a task's thing is, or is not (``memory.person_places``)."""
+
+    thing: str = Field(min_length=1, max_length=MAX_TEXT)
+    place: str = Field(min_length=1, max_length=MAX_TEXT)
+    at: bool
+
+
 class TaskRecord(_Strict):
     """From format 5: what carries to a new variation of a task (``agent.learning.tasks``),
-    for a reader. Only what a person wrote (a procedure, kinds said) is imported: the rest
-    is derived again from the trajectories."""
+    for a reader. Only what a person wrote (a procedure, kinds said, places said: format 6)
+    is imported: the rest is derived again from the trajectories."""
 
     env: str = Field(min_length=1, max_length=200)
     task: str = Field(min_length=1, max_length=500)
@@ -204,3 +212,4 @@ class TaskRecord(_Strict):
     agreed: list[dict[str, Any]] = Field(max_length=10_000)
     places: dict[str, dict[str, int]] = Field(max_length=10_000)
     kinds_said: list[KindSaid] = Field(default_factory=list, max_length=10_000)
+    places_said: list[PlaceSaid] = Field(default_factory=list, max_length=10_000)

@@ -363,3 +363,12 @@ def m0011_procedures(db: Database) -> None:
         {"env": str, "task": str, "goal": str, "thing": str, "right": int, "said_at": str},
         pk=("env", "task", "goal", "thing"),
     )
+
+
+@MIGRATIONS()
+def m0012_person_places(db: Database) -> None:
+    """Where a person said a task's things are, or are not (``memory.person_places``)."""
+    db.table("person_places").create(
+        {"env": str, "task": str, "thing": str, "place": str, "at": int, "said_at": str},
+        pk=("env", "task", "thing", "place"),
+    )

@@ -27,6 +27,7 @@ from memory.insights import InsightStore
 from memory.migrations import MIGRATIONS
 from memory.person_edits import PersonEdits
 from memory.person_kinds import PersonKinds
+from memory.person_places import PersonPlaces
 from memory.procedures import ProcedureStore
 from memory.records import LLMCall, RunStatus, Step, TrialOutcome
 
@@ -144,6 +145,7 @@ class Store:
         self.archives = ArchiveStore(self.db)  # what exploring found, per game
         self.procedures = ProcedureStore(self.db)  # the procedures a person wrote
         self.person_kinds = PersonKinds(self.db)  # what a person said of a task's kind
+        self.person_places = PersonPlaces(self.db)  # ... and of where its things are
 
     def setting(self, key: str) -> str | None:
         rows = list(self.db.table("settings").rows_where("key = ?", [key]))

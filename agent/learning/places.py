@@ -30,16 +30,24 @@ MAPS = 50  # the variations whose maps are read (the latest played): recall stay
 @dataclass(frozen=True)
 class Places:
     """For one task: in how many variations each thing it names (in role form) was seen at
-    each place, in how many it was seen at all, and the exits between places."""
+    each place, in how many it was seen at all, the exits between places, and where a
+    person said a thing is (or is not), which comes before what the maps found."""
 
     found: Mapping[str, Counter[str]] = field(default_factory=dict)  # form -> place -> games
     seen_in: Counter[str] = field(default_factory=Counter)  # form -> games it was seen in
     exits: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # place -> way -> place
     games: int = 0
+    said: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)  # thing -> place -> at
 
     @classmethod
-    def of(cls, template: Template, games: Iterable[tuple[str, GameMap]]) -> Places:
-        """From the maps of variations, each with its description."""
+    def of(
+        cls,
+        template: Template,
+        games: Iterable[tuple[str, GameMap]],
+        said: Mapping[str, Mapping[str, bool]] | None = None,
+    ) -> Places:
+        """From the maps of variations, each with its description, and what a person
+        ``said`` (thing -> place -> whether it is there)."""
         found: dict[str, Counter[str]] = {}
         seen_in: Counter[str] = Counter()
         exits: dict[str, dict[str, str]] = {}
@@ -59,7 +67,7 @@ class Places:
             for place, ways in game_map.exits.items():
                 for way, there in ways.items():
                     exits.setdefault(place, {}).setdefault(way, there)
-        return cls(found, seen_in, exits, count)
+        return cls(found, seen_in, exits, count, dict(said or {}))
 
     def __bool__(self) -> bool:
         return bool(self.trusted)
@@ -69,15 +77,22 @@ class Places:
         """Each thing's trusted places, the most variations first (see the module
         docstring); things with none are left out."""
         trusted = {}
-        for thing, at in self.found.items():
-            places = [
+        for thing in {*self.found, *self.said}:
+            at, said = self.found.get(thing, Counter()), self.said.get(thing, {})
+            places = [(place, at[place]) for place, there in said.items() if there]
+            places += [
                 (place, n)
                 for place, n in at.most_common()
-                if n >= MIN_VARIATIONS and 2 * n > self.seen_in[thing]
+                if n >= MIN_VARIATIONS and 2 * n > self.seen_in[thing] and place not in said
             ]
             if places:
                 trusted[thing] = places
-        return dict(sorted(trusted.items(), key=lambda item: (-item[1][0][1], item[0])))
+        return dict(
+            sorted(
+                trusted.items(),
+                key=lambda item: (item[0] not in self.said, -item[1][0][1], item[0]),
+            )
+        )
 
     def bound(self, template: Template, description: str, seen: Iterable[str] = ()) -> Places:
         """These places with each thing named as the variation ``description`` describes
@@ -85,12 +100,15 @@ class Places:
         have ``seen``: its own map knows where those are."""
         found: dict[str, Counter[str]] = {}
         seen_in: Counter[str] = Counter()
-        for form, at in self.found.items():
+        said: dict[str, Mapping[str, bool]] = {}
+        for form in {*self.found, *self.said}:
             thing = template.bind(form, description)
             if thing and not _among(thing, seen):
-                found[thing] = at
+                found[thing] = self.found.get(form, Counter())
                 seen_in[thing] = self.seen_in[form]
-        return Places(found, seen_in, self.exits, self.games)
+                if form in self.said:
+                    said[thing] = self.said[form]
+        return Places(found, seen_in, self.exits, self.games, said)
 
     def route(
         self, here: str, visited: set[str], seen: Iterable[str]
@@ -128,14 +146,22 @@ class Places:
 
     def lines(self) -> list[str]:
         """Each thing's trusted places in words ("{1}: workshop (2 of 2 variations)")."""
-        return [
-            f"{thing}: "
-            + ", ".join(f"{p} ({n} of {self.seen_in[thing]} variations)" for p, n in at)
-            for thing, at in self.trusted.items()
-        ]
+        lines = []
+        for thing, places in self.trusted.items():
+            said = self.said.get(thing, {})
+            at = [
+                f"{p} (a person says)"
+                if said.get(p)
+                else f"{p} ({n} of {self.seen_in[thing]} variations)"
+                for p, n in places
+            ]
+            at += [f"not {p} (a person says)" for p, there in said.items() if not there]
+            lines.append(f"{thing}: {', '.join(at)}")
+        return lines
 
     def facts(self) -> dict[str, dict[str, int]]:
-        return {form: dict(places) for form, places in self.trusted.items()}
+        """Each thing's trusted places with the variations it was seen there in."""
+        return {thing: dict(places) for thing, places in self.trusted.items()}
 
 
 def _among(thing: str, seen: Iterable[str]) -> bool:
@@ -158,7 +184,7 @@ def task_places(
         (roles.descriptions[v], GameMap.of(store.archives.load(env_name, task, v)))
         for v in variations[:MAPS]
     )
-    return Places.of(roles.template, games)
+    return Places.of(roles.template, games, store.person_places.said(env_name, task))
 
 
 def places_for(store: Store, roles: TaskRoles, archive: Archive, description: str) -> Places:

@@ -106,6 +106,7 @@ def test_an_mcp_client_searches_and_recalls_what_cairn_learned(
         "chains": [],
         "kinds": {"variations": [], "any_member": False, "things": [], "found_at": {}},
         "procedure": {"written_by_person": False, "won_variations": 0, "steps": []},
+        "places": {},
     }
     assert any(f["other"] == "action:take bug" for f in answers["facts"])
     assert "take bug" in answers["playbook"]

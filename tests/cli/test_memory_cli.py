@@ -274,6 +274,7 @@ def test_two_exports_of_one_home_import_once_and_the_report_says_what_was_there(
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
     assert second["already_here"] == {
         "insights": 3,
@@ -282,8 +283,9 @@ def test_two_exports_of_one_home_import_once_and_the_report_says_what_was_there(
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
-    assert second["format_version"] == 5 and second["from_home"]
+    assert second["format_version"] == 6 and second["from_home"]
     assert cairn_json("memory", "stats", *h, cache=cache_root) == stats
     assert cairn_json("memory", "list", "--sort", "id", *h, cache=cache_root) == listed
     assert [i["support"] for i in listed] == [2.0, 3.0, 1.0]

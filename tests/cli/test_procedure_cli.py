@@ -80,7 +80,7 @@ def test_bundles_carry_role_forms_and_a_persons_procedure(tmp_path: Path, cache_
     with zipfile.ZipFile(bundle) as packed:
         insights = [json.loads(line) for line in packed.read("insights.jsonl").splitlines()]
         (task,) = [json.loads(line) for line in packed.read("tasks.jsonl").splitlines()]
-        assert json.loads(packed.read("manifest.json"))["format_version"] == 5
+        assert json.loads(packed.read("manifest.json"))["format_version"] == 6
     lifted = {i["subject"]: i["role_subject"] for i in insights if i.get("role_subject")}
     assert any(form == "take {1}" for form in lifted.values()), lifted
     assert task["procedure"]["written_by_person"] and "{1}" in task["template"]

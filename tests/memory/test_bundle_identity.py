@@ -22,6 +22,9 @@ from tests.memory.bundle_homes import BOIL, add_exemplar, export, learned, promo
 FORMAT_1 = Path(__file__).parent / "data" / "format-1.cairn.zip"  # written by cairn 0.1
 # Written at bcc8986 by a home that played toy:fetch@1 and @2 twice each (before roles).
 FORMAT_4 = Path(__file__).parent / "data" / "format-4.cairn.zip"
+# format 4's, imported at e6a8bd7 (`cairn import`), with a person's procedure and a kind
+# said, exported again (`cairn export`)
+FORMAT_5 = Path(__file__).parent / "data" / "format-5.cairn.zip"
 
 
 @pytest.fixture
@@ -73,6 +76,7 @@ def test_two_exports_of_one_home_count_once(homes: dict[str, Store], tmp_path: P
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
     assert report.already_here == {
         "insights": 4,
@@ -81,6 +85,7 @@ def test_two_exports_of_one_home_count_once(homes: dict[str, Store], tmp_path: P
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
     assert report.insight_ids == [] and report.exemplar_ids == []
 
@@ -112,6 +117,7 @@ def test_what_the_origin_learned_since_is_all_a_new_export_adds(
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
     assert report.already_here == {
         "insights": 1,
@@ -120,6 +126,7 @@ def test_what_the_origin_learned_since_is_all_a_new_export_adds(
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
 
 
@@ -142,6 +149,7 @@ def test_a_round_trip_adds_nothing_and_brings_back_only_what_the_other_home_lear
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
 
     other.insights.apply(
@@ -164,6 +172,7 @@ def test_a_round_trip_adds_nothing_and_brings_back_only_what_the_other_home_lear
         "archives": 0,
         "procedures": 0,
         "kinds_said": 0,
+        "places_said": 0,
     }
 
 
@@ -203,6 +212,23 @@ def test_a_format_4_bundle_imports_and_the_task_knowledge_is_derived_here(
         "8. take {1} [raised the score]",
         "9. focus on {1} [raised the score]",
     ]
+
+
+def test_a_format_5_bundle_brings_what_a_person_wrote_but_no_places_said(
+    homes: dict[str, Store],
+) -> None:
+    bundle = read_bundle(FORMAT_5)
+    assert bundle.manifest.format_version == 5 and bundle.tasks[0].places_said == []
+    other = homes["b"]
+    report = import_bundle(other, bundle)
+    assert report.new["procedures"] == report.new["kinds_said"] == 1
+    assert report.new["places_said"] == 0
+    assert other.procedures.written("toy", "fetch") == [
+        "go to {1} room",
+        "take {1}",
+        "focus on {1}",
+    ]
+    assert other.person_kinds.said("toy", "fetch", "find the thing") == {"brass key": True}
 
 
 def test_a_bundle_that_repeats_an_identity_is_refused(

@@ -95,6 +95,7 @@ def test_database_is_in_wal_mode_and_migrations_apply_once(tmp_path: Path) -> No
         "m0009_run_errors",
         "m0010_archive",
         "m0011_procedures",
+        "m0012_person_places",
     ]
     assert MIGRATIONS.pending(again.db) == []
 
