@@ -6,11 +6,14 @@
 
 The store is filled with synthetic insights spread over 30 tasks x 100 variations (plus task-
 and environment-scope ones), 8 exemplars of 50 steps for the task under test, and its game's
-archive of cells and map: 20 trials of 50 steps over 10 rooms, 400 actions seen in each cell.
+archive of cells and map: 20 trials of 50 steps over 10 rooms, 400 actions seen in each cell;
+49 other variations of that task (``--others``) with an archive of 5 trials each, which a
+recall reads for the task's kinds and places.
 It then times, on a ScienceWorld-sized turn (400 valid actions, 20 steps into the episode):
 
   recall     Recaller.recall for one variation (once per trial): SQL + exemplar lookup,
-             the archive loaded and the trial's plan chosen from it
+             the archive loaded and the trial's plan chosen from it, the other
+             variations' archives read for the task's kinds and places
   scoring    all scorers of the memory agent over the 400 actions (every step), the
              explorer reading the archive and the map
   search     semantic search of the insights (top 10 by meaning, as `cairn memory search`
@@ -95,7 +98,7 @@ def turn(rng: random.Random, steps: int) -> Turn:
 
 
 def measure(
-    size: int, repeats: int, url: str | None, workdir: Path, keep: bool
+    size: int, repeats: int, url: str | None, workdir: Path, keep: bool, others: int
 ) -> dict[str, list[float]]:
     rng = random.Random(size)
     home = workdir / f"home-{size}"
@@ -114,6 +117,7 @@ def measure(
         memory.rebuild_index()
         print(f"  {size:>9,} insights indexed in {time.perf_counter() - started:.0f} s")
         remember_exemplars(memory, sample, rng)
+        other_variations(memory, sample, rng, others)
         explore(store, sample, rng)
     else:
         print(f"  {size:>9,} insights: reusing {home}")
@@ -175,10 +179,25 @@ def remember_exemplars(memory: Memory, sample: Turn, rng: random.Random) -> None
 ROOMS = [f"room {i}" for i in range(10)]
 
 
-def explore(store: Store, sample: Turn, rng: random.Random, trials: int = 20) -> None:
+def other_variations(memory: Memory, sample: Turn, rng: random.Random, count: int) -> None:
+    """The task's other variations: each played 5 trials (its archive) and remembered by
+    one trajectory (its description, which names another thing): what a recall reads for
+    the task's kinds and places."""
+    for n in range(count):
+        variation = str(100 + n)
+        description = f"{sample.task} Use the {rng.choice(OBJECTS)}."
+        memory.remember(
+            Exemplar("scienceworld", "task-7", variation, "s", description, 0.0, False, ())
+        )
+        explore(memory.store, sample, rng, trials=5, variation=variation)
+
+
+def explore(
+    store: Store, sample: Turn, rng: random.Random, trials: int = 20, variation: str = "3"
+) -> None:
     """The archive 20 trials of 50 steps would leave: random walks over 10 rooms, picking
     things up now and then, 400 actions valid everywhere."""
-    archive = Archive("scienceworld", "task-7", "3")
+    archive = Archive("scienceworld", "task-7", variation)
     choices = sample.valid_actions
     for trial in range(1, trials + 1):
         place, score, steps = ROOMS[0], 0.0, []
@@ -232,6 +251,12 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument(
+        "--others",
+        type=int,
+        default=49,
+        help="Other variations of the task under test with an archive (5 trials each).",
+    )
     parser.add_argument("--memory-url", help="A Chroma server (cairn serve) instead of disk.")
     parser.add_argument(
         "--workdir",
@@ -245,7 +270,7 @@ def main() -> None:
         for size in args.sizes:
             workdir = args.workdir or Path(scratch)
             keep = args.workdir is not None
-            timings = measure(size, args.repeats, args.memory_url, workdir, keep)
+            timings = measure(size, args.repeats, args.memory_url, workdir, keep, args.others)
             for name, values in timings.items():
                 values.sort()
                 p95 = values[int(0.95 * (len(values) - 1))]

@@ -162,12 +162,15 @@ class Kinds:
         return 0.0
 
     def likeness(self, action: str) -> float:
-        """How much more the thing ``action`` is on is like the things of the kind than like
-        those not of it, in meaning (the closest of each; 0 without an embedder, or for a
-        thing whose own kind is known): "adult elephant" is nearer "brown bear" than "ant"
-        is. It ranks candidates that are otherwise equal; it is never a reason on its own."""
+        """Where any member of the kind will do, how much more the thing ``action`` is on is
+        like the things of the kind than like those not of it, in meaning (the closest of
+        each): "baby beaver" is nearer "brown bear" than "axe" is. 0 without an embedder,
+        for a thing whose own kind is known, and where the task picks one thing by how it
+        compares with the others there ("the animal with the longest life span"): there the
+        last answer's likeness is no evidence (a rabbit is like a bear, and lives ten years).
+        It ranks candidates that are otherwise equal; it is never a reason on its own."""
         head = head_of(thing_of(action))
-        if self.embedder is None or not head or head in self._judged:
+        if self.embedder is None or not self.any_member or not head or head in self._judged:
             return 0.0
         right = [self.examples[h] for h in self._judged if self._of_kind(h)]
         wrong = [self.examples[h] for h in self._judged if not self._of_kind(h)]

@@ -3,10 +3,11 @@ their maps (``knowledge_graph.map``), so a new variation goes there first.
 
 A thing is counted in role form (``agent.learning.roles``): "aluminum foil" in one variation
 and "paper clip" in another are both the task's ``{1}``, found in the workshop twice; the
-thermometer, which every variation names alike, is itself. A place is trusted for a thing
-when it held it in two variations or more, and in most of those where the thing was seen at
-all: the house of ScienceWorld is the same house in every variation, a TextWorld game's rooms
-are its own, and then no place is trusted.
+thermometer, which every variation names alike, is itself. A thing a game showed at most of
+its places (ScienceWorld's air is "a substance" everywhere) says nothing of where it is. A
+place is trusted for a thing when it held it in two variations or more, and in most of those
+where the thing was seen at all: the house of ScienceWorld is the same house in every
+variation, a TextWorld game's rooms are its own, and then no place is trusted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from memory.archive import Archive
 from memory.store import Store
 
 MIN_VARIATIONS = 2  # a place trusted for a thing held it in this many variations at least
+UBIQUITOUS = 0.5  # share of a game's places beyond which where a thing was seen says nothing
 MAPS = 50  # the variations whose maps are read (the latest played): recall stays cheap
 
 
@@ -61,6 +63,12 @@ class Places:
                 for thing in things:
                     if thing not in rooms and f" {' '.join(words(thing))} " in named:
                         at.setdefault(template.lift(thing, description), set()).add(place)
+            if len(rooms) >= 3:  # seen almost everywhere ("substance": air) is seen anywhere
+                at = {
+                    form: found
+                    for form, found in at.items()
+                    if len(found) <= UBIQUITOUS * len(rooms)
+                }
             for form, places in at.items():
                 seen_in[form] += 1
                 found.setdefault(form, Counter()).update(places)

@@ -160,13 +160,17 @@ def test_kinds_are_read_only_from_variations_asking_for_the_same_thing(tmp_path:
 def test_among_equals_the_thing_most_like_the_kinds_members_comes_first(
     minilm: MiniLMEmbedder,
 ) -> None:
-    games = [variation("1", "brown bear", "dragonfly"), variation("2", "brown bear")]
-    kinds = Kinds.of(games, embedder=minilm)
-    assert kinds.likeness("focus on baby elephant") > kinds.likeness("focus on baby ant")
+    games = [variation("1", "brown bear", "axe"), variation("2", "pea plant", "fire pit")]
+    kinds = Kinds.of(games, any_member=True, embedder=minilm)
+    assert kinds.likeness("focus on baby beaver") > kinds.likeness("focus on metal chair")
     assert kinds.likeness("focus on brown bear") == 0  # its own kind is known
-    assert Kinds.of(games).likeness("focus on baby elephant") == 0  # nothing to judge with
-    candidates = ("focus on baby ant", "focus on baby elephant", "focus on fire pit")
+    assert Kinds.of(games, any_member=True).likeness("focus on baby beaver") == 0  # no model
+    particular = Kinds.of(games, embedder=minilm)  # "the animal with the longest life span"
+    assert particular.likeness("focus on baby beaver") == 0
+    candidates = ("focus on baby beaver", "focus on fire pit", "focus on living room sofa")
     tried = (Outcome("look around", "s0", "s0", "outside||0", changed=False),)
     start = Cell("outside||0", "outside", (), 0.0, risks=candidates, tried=tried, last_trial=1)
     archive = Archive("toy", "fetch", "1", start="s0", trials=1, cells={start.key: start})
-    assert choose_plan(archive, LONGEST, minilm, kinds).gamble == "focus on baby elephant"
+    unlike = Kinds.of(games, any_member=True)  # the goal's word "living" decides then
+    assert choose_plan(archive, FIND, minilm, unlike).gamble == "focus on living room sofa"
+    assert choose_plan(archive, FIND, minilm, kinds).gamble == "focus on baby beaver"

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from agent.acting.state import Turn
 from agent.learning.carried import TaskRoles
-from agent.learning.places import task_places
+from agent.learning.places import Places, task_places
 from agent.learning.recall import Recaller
+from agent.learning.roles import Template
 from agent.learning.scorers import PlaceScorer
 from agent.learning.tasks import task_knowledge
+from knowledge_graph.map import GameMap
 from memory.archive import Archive, Cell, Outcome
 from memory.embedding import HashEmbedder
 from memory.knowledge import Exemplar
@@ -106,3 +108,11 @@ def test_the_playbook_section_lists_the_trusted_places(tmp_path: Path) -> None:
     knowledge = task_knowledge(memory.store, ENV, TASK)
     assert knowledge.facts()["places"]["{1}"] == {"workshop": 2}
     assert "- {1}: workshop (2 of 2 variations)" in knowledge.markdown()
+
+
+def test_a_thing_seen_at_most_places_of_a_game_is_not_placed() -> None:
+    melt = "Your task is to melt ice. First, focus on the substance."
+    seen = {"kitchen": {"substance", "ice"}, "hallway": {"substance"}, "outside": {"substance"}}
+    games = [(melt, GameMap(f"sw/melt/{n}", "kitchen", seen=seen)) for n in (1, 2)]
+    places = Places.of(Template.of([melt]), games)
+    assert places.trusted == {"ice": [("kitchen", 2)]}
