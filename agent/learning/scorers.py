@@ -82,17 +82,35 @@ def _insight_memory(insight: Insight) -> str:
 LOOKAHEAD = 4  # useful steps an episode may skip: another layout needs other moves
 
 
-def progress(useful: list[str], history: list[str]) -> int:
-    """How far along an exemplar's useful steps this episode is: matched in order (the same
-    action, or a close one), allowing a few skipped steps — another variation may not need,
-    or not offer, every move the exemplar made."""
-    position = 0
+def _matched(useful: list[str], history: list[str]) -> list[tuple[str, str]]:
+    """How far along an exemplar's useful steps this episode is: the steps matched in order
+    (by the same action, or a close one), each with the action that matched it, allowing a
+    few skipped steps ("" for one) — another variation may not need, or not offer, every
+    move the exemplar made."""
+    pairs: list[tuple[str, str]] = []
     for action in history:
+        position = len(pairs)
         for offset, step in enumerate(useful[position : position + LOOKAHEAD]):
             if similarity(action, step) >= MATCH_THRESHOLD:
-                position += offset + 1
+                pairs += [(skipped, "") for skipped in useful[position : position + offset]]
+                pairs.append((step, action))
                 break
-    return position
+    return pairs
+
+
+def as_taken(useful: list[str], history: list[str]) -> tuple[list[str], int]:
+    """``useful`` with the things the episode's matching steps named in place of the
+    exemplar's, and how far along it the episode is: where the exemplar focused on "living
+    thing in flower pot 5" and this episode on "... flower pot 1", its next step "pick up
+    flower pot 5" is "pick up flower pot 1" here (the description does not name the pot)."""
+    pairs = _matched(useful, history)
+    found: dict[str, str] = {}
+    for step, action in pairs:
+        if action and action != step:
+            for old, new in bindings(step, action):
+                found.setdefault(old, new)
+    taken = tuple(sorted(found.items(), key=lambda pair: -len(pair[0])))
+    return [rebind(step, taken) for step in useful], len(pairs)
 
 
 def named_by(action: str, task: str) -> bool:
@@ -130,8 +148,7 @@ class ExemplarScorer:
                 recollection.variation,
             )
             steps = exemplar.scoring_actions() if elsewhere else exemplar.useful_actions()
-            useful = [rebind(action, pairs) for action in steps]
-            position = progress(useful, history)
+            useful, position = as_taken([rebind(action, pairs) for action in steps], history)
             for offset, target in enumerate(useful[position : position + LOOKAHEAD]):
                 action, match = closest(target, turn.valid_actions)
                 if (
@@ -170,8 +187,8 @@ class ProcedureScorer:
         recollection = turn.recollection
         if recollection.plan.won or not recollection.procedure:
             return {}
-        steps = recollection.procedure.to_follow()
-        position = progress(steps, [step.action for step in turn.history])
+        history = [step.action for step in turn.history]
+        steps, position = as_taken(recollection.procedure.to_follow(), history)
         for offset, target in enumerate(steps[position : position + LOOKAHEAD]):
             action, match = closest(target, turn.valid_actions)
             if action is None or match < MATCH_THRESHOLD:

@@ -134,6 +134,34 @@ def test_a_trajectory_of_another_variation_is_rebound_and_skips_what_is_not_offe
     assert scorer.score(Turn(task, "A workshop.", valid, focused, recollection=memory)) == {}
 
 
+def test_the_things_this_episode_took_the_exemplars_steps_on_are_its_next_steps_things() -> None:
+    task = "Your task is to find a(n) living thing. Then, move it to the green box."
+    plant = Exemplar(
+        "scienceworld",
+        "find-living-thing",
+        "0",
+        "scienceworld:find-living-thing@0",
+        "Your task is to find a(n) living thing. Then, move it to the red box.",
+        100.0,
+        True,
+        (
+            ExemplarStep("focus on living thing in flower pot 5", "Ok.", 0, 50, useful=True),
+            ExemplarStep("pick up flower pot 5", "Ok.", 0, 75, useful=True),
+            ExemplarStep("move flower pot 5 to red box", "Done.", 0, 100, useful=True),
+        ),
+        id=6,
+    )
+    memory = recalled(task="find-living-thing", exemplars=(plant,))
+    focused = (Step(1, "focus on living thing in flower pot 1", "", 0, 50, False, False, False),)
+    valid = ("pick up flower pot 5", "pick up flower pot 1", "look around")
+    votes = ExemplarScorer().score(Turn(task, "A greenhouse.", valid, focused, recollection=memory))
+    assert set(votes) == {"pick up flower pot 1"}  # the pot of the plant focused on here
+    held = (*focused, Step(2, "pick up flower pot 1", "", 0, 75, False, False, False))
+    valid = ("move flower pot 1 to green box", "move flower pot 5 to green box")
+    votes = ExemplarScorer().score(Turn(task, "A kitchen.", valid, held, recollection=memory))
+    assert set(votes) == {"move flower pot 1 to green box"}
+
+
 def test_an_irreversible_step_learned_on_another_variation_needs_the_task_to_name_its_object() -> (
     None
 ):
