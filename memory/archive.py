@@ -176,12 +176,17 @@ class ArchiveStore:
     def variations(self, env: str, task: str) -> list[str | None]:
         """The variations of a task that have an archive, the latest played first (one
         indexed query: recall asks before every trial)."""
+        return [variation for variation, _ in self.stamps(env, task)]
+
+    def stamps(self, env: str, task: str) -> list[tuple[str | None, str]]:
+        """Each variation of a task with an archive and when its archive last changed, the
+        latest played first: what tells a cache of what was read from them to read again."""
         rows = self.db.execute(
-            "select variation from games where env = ? and task = ? "
-            "order by updated_at desc, variation",
+            "select variation, updated_at || '/' || trials from games where env = ? and "
+            "task = ? order by updated_at desc, variation",
             [env, task],
         ).fetchall()
-        return [row[0] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     def tasks(self) -> list[tuple[str, str]]:
         """Every (env, task) with an archive."""

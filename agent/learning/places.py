@@ -195,9 +195,6 @@ def task_places(
     return Places.of(roles.template, games, store.person_places.said(env_name, task))
 
 
-def places_for(store: Store, roles: TaskRoles, archive: Archive, description: str) -> Places:
-    """``task_places`` for a trial of ``archive``'s game, named as ``description`` names
-    them, without the things its own trials saw."""
-    seen = {thing for cell in archive.cells.values() for thing in cell.seen}
-    places = task_places(store, archive.env, archive.task, roles, archive.variation)
-    return places.bound(roles.template, description, seen)
+def seen_in(archive: Archive) -> set[str]:
+    """Every thing the trials of ``archive``'s game saw (its own map knows where)."""
+    return {thing for cell in archive.cells.values() for thing in cell.seen}

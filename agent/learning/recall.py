@@ -18,8 +18,9 @@ from functools import cached_property
 from agent.acting.reading import texts_remembered
 from agent.learning.carried import TaskRoles, carried_for
 from agent.learning.experience import Experience
-from agent.learning.kinds import Kinds, kinds_for
-from agent.learning.places import Places, places_for
+from agent.learning.kinds import Kinds
+from agent.learning.other_games import OtherGames
+from agent.learning.places import Places, seen_in
 from agent.learning.plans import Plan, choose_plan
 from agent.learning.procedures import Procedure, task_procedure
 from knowledge_graph.graph import KnowledgeGraph
@@ -106,6 +107,7 @@ class Recaller:
         self.max_exemplars = exemplars
         # What ranks the elimination search's candidates by meaning (the home's model).
         self.embedder = embedder or (memory.index.embedder if memory.index else None)
+        self._other_games = OtherGames()
 
     def recall(
         self, env_name: str, task: str, variation: str | None, description: str
@@ -118,19 +120,13 @@ class Recaller:
         read = tuple(texts_remembered(exemplars, task, variation))  # a recipe read before
         goal = goal_for(Where(Scope.VARIATION), description)
         roles = TaskRoles.of(self.memory.store, env_name, task, description)
-        kinds = kinds_for(
-            self.memory.store,
-            env_name,
-            task,
-            goal,
-            variation,
-            described=roles.descriptions,
-            embedder=self.embedder,
+        kinds, places = self._other_games.read(
+            self.memory.store, archive, goal, roles, self.embedder
         )
         insights += carried_for(self.memory.store, roles, env_name, task, variation, description)
         procedure = task_procedure(self.memory.store, env_name, task, roles)
         procedure = procedure.bound(roles, description)
-        places = places_for(self.memory.store, roles, archive, description)
+        places = places.bound(roles.template, description, seen_in(archive))
         chain: tuple[str, ...] = ()
         if self.graph is not None:
             task_goal = goal_for(Where(Scope.TASK, env_name, task))

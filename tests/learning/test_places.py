@@ -116,3 +116,18 @@ def test_a_thing_seen_at_most_places_of_a_game_is_not_placed() -> None:
     games = [(melt, GameMap(f"sw/melt/{n}", "kitchen", seen=seen)) for n in (1, 2)]
     places = Places.of(Template.of([melt]), games)
     assert places.trusted == {"ice": [("kitchen", 2)]}
+
+
+def test_a_recall_reads_the_other_games_again_once_one_changed_or_a_person_spoke(
+    tmp_path: Path,
+) -> None:
+    memory = home(tmp_path, {"1": "workshop", "2": "workshop", "3": "foundry"})
+    recaller = Recaller(memory, embedder=HashEmbedder())
+    first = recaller.recall(ENV, TASK, "4", NEW).places
+    assert first.trusted["paper clip"] == [("workshop", 2)]
+    assert recaller.recall(ENV, TASK, "4", NEW).places == first  # nothing changed
+    memory.store.archives.save(game("3", "workshop"))  # variation 3 played again
+    assert recaller.recall(ENV, TASK, "4", NEW).places.trusted["paper clip"] == [("workshop", 3)]
+    memory.store.person_places.say(ENV, TASK, "{1}", "foundry", True)
+    said = recaller.recall(ENV, TASK, "4", NEW).places.trusted["paper clip"]
+    assert said == [("foundry", 1), ("workshop", 3)]
