@@ -81,6 +81,15 @@ class Game:
         )
 
 
+def contents_seen(view: str) -> dict[frozenset[str], list[str]]:
+    """What holds what in the player's view, each holder by its name's words ("flower pot
+    9") with what it holds as listed ("pea plant in the reproducing stage", "soil")."""
+    return {
+        name_words(holder): [item.strip() for item in inside.split(",") if item.strip()]
+        for holder, inside in _CONTAINING.findall(view.lower())
+    }
+
+
 def _unnumbered(name: frozenset[str]) -> frozenset[str]:
     """A name without its number, as the game says it where there is one ("flower pot")."""
     return frozenset(word for word in name if not word.isdigit())

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.acting.game import contents_seen, name_words
 from agent.acting.text import content_words, template_of, words
 from memory.archive import Archive
 from memory.embedding import Embedder, cosine
@@ -60,6 +61,13 @@ def asks_for_any(goal: str) -> bool:
     """Does the goal ask for any thing of a kind ("find a(n) plant"), not a particular one
     ("find the animal with the longest life span", "melt soap")?"""
     return bool(_ANY.match(goal.lower()))
+
+
+def _held_there(thing: str, view: str) -> list[str]:
+    """What the ``view`` shows in the holder a thing is named by ("living thing in flower
+    pot 9": what flower pot 9 contains); [] for a thing named otherwise."""
+    parts = _WHERE.split(f" {thing} ", maxsplit=1)
+    return contents_seen(view).get(name_words(parts[1]), []) if len(parts) == 2 else []
 
 
 def head_of(thing: str) -> str:
@@ -136,13 +144,37 @@ class Kinds:
     def __bool__(self) -> bool:
         return bool(self.right or self.wrong or self.said)
 
-    def verdict(self, action: str, place: str = "", held: Iterable[str] = ()) -> float:
+    def verdict(
+        self, action: str, place: str = "", held: Iterable[str] = (), view: str = ""
+    ) -> float:
         """How sure the other variations make it that ``action`` (taken at ``place``) is on
         a thing of the kind: ``KNOWN`` for a kind that paid more often than it lost, minus
         that for the reverse; where any member will do, ``NEW_THERE`` for a thing no
         variation had at a place where right things were found and none lost — not one
         the player holds (``held``: it came along, it is not the place's); 0 when nothing
-        is known (or a kind paid as often as it lost)."""
+        is known (or a kind paid as often as it lost). A thing named by where it is
+        ("living thing in flower pot 9", as ScienceWorld names a plant in some of its
+        stages) is also what the ``view`` shows there ("a flower pot 9 (containing a pea
+        plant in the reproducing stage, soil)"): the best of those that is of the kind."""
+        return self._judged_as(action, place, held, view)[1]
+
+    def head(self, action: str, view: str = "") -> str:
+        """The head noun the kind voice judged ``action``'s thing by ("plant" for "living
+        thing in flower pot 9" where the view shows a pea plant in it)."""
+        return head_of(thing_of(self._judged_as(action, "", (), view)[0]))
+
+    def _judged_as(
+        self, action: str, place: str, held: Iterable[str], view: str
+    ) -> tuple[str, float]:
+        own = self._verdict(action, place, held)
+        if own or not view:
+            return action, own
+        command = template_of(action)
+        seen = [f"{command} {item}" for item in _held_there(thing_of(action), view)]
+        verdicts = [(other, v) for other in seen if (v := self._verdict(other, place, held)) > 0]
+        return max(verdicts, key=lambda pair: pair[1], default=(action, 0.0))
+
+    def _verdict(self, action: str, place: str, held: Iterable[str]) -> float:
         head = head_of(thing_of(action))
         if not head:
             return 0.0

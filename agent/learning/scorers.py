@@ -31,7 +31,6 @@ from agent.acting.policy import Scorer, Vote, default_scorers
 from agent.acting.state import Turn
 from agent.acting.text import content_words, object_words, template_of
 from agent.learning.explore import Explorer, grounded
-from agent.learning.kinds import head_of, thing_of
 from agent.learning.recall import SCOPE_WEIGHT, Recollection, relation_weight
 from agent.learning.roles import bindings, rebind
 from knowledge_graph.entities import objects_of
@@ -246,14 +245,15 @@ class KindScorer:
         lost = recollection.experience.fatal
         votes, verdicts = {}, {}
         for action in sorted(turn.irreversible_actions - lost):
-            verdict = kinds.verdict(action, here, turn.situation.inventory)
+            verdict = kinds.verdict(action, here, turn.situation.inventory, turn.view)
             if verdict < 0:
-                votes[action] = Vote(-self.hold, _kind_memory(action))
+                votes[action] = Vote(-self.hold, _kind_memory(kinds.head(action, turn.view)))
             elif verdict > 0:
                 verdicts[action] = verdict
         if verdicts:  # among equals, the one most like the things of the kind
             best = max(verdicts, key=lambda a: (verdicts[a], kinds.likeness(a)))
-            votes[best] = Vote(self.take + verdicts[best], _kind_memory(best))
+            memory = _kind_memory(kinds.head(best, turn.view))
+            votes[best] = Vote(self.take + verdicts[best], memory)
             return votes
         visited = {turn.start.location, here} | {step.location for step in turn.history}
         found = kinds.route(here, visited)
@@ -286,8 +286,8 @@ class PlaceScorer:
         return {}
 
 
-def _kind_memory(action: str) -> tuple[str, ...]:
-    return (f"kind:{head_of(thing_of(action))}",)
+def _kind_memory(head: str) -> tuple[str, ...]:
+    return (f"kind:{head}",)
 
 
 def memory_scorers() -> list[Scorer]:

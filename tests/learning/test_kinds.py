@@ -3,13 +3,14 @@ new variation's first trial takes, holds back and goes to find."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from agent.acting.policy import Policy
 from agent.acting.state import Turn
-from agent.learning.kinds import NEW_THERE, Kinds, asks_for_any, head_of, kinds_for, thing_of
+from agent.learning.kinds import KNOWN, NEW_THERE, Kinds, asks_for_any, head_of, kinds_for, thing_of
 from agent.learning.plans import choose_plan
 from agent.learning.recall import Recaller, Recollection
 from agent.learning.scorers import KindScorer, policy_scorers
@@ -115,6 +116,23 @@ def test_a_new_variation_takes_a_known_member_on_its_first_trial_against_the_gua
     policy = Policy(policy_scorers(memory=True))
     assert policy.choose(turn, policy.evidence(turn)).action == "focus on baby beaver"
     assert KindScorer().score(turn_at("outside", valid, kinds, focused=True)) == {}  # one focus
+
+
+def test_a_thing_named_by_where_it_is_is_what_the_view_shows_there() -> None:
+    kinds = Kinds.of([variation("1", "adult pea plant", "axe")])
+    view = (
+        "This room is called the greenhouse. In it, you see:\n\ta flower pot 9 (containing a "
+        "pea plant in the reproducing stage, soil)\n\ta flower pot 6 (containing a substance "
+        "called water)"
+    )
+    assert kinds.verdict("focus on living thing in flower pot 9", view=view) == KNOWN
+    assert kinds.verdict("focus on living thing in flower pot 9") == 0  # nothing says what
+    assert kinds.verdict("focus on substance in flower pot 6", view=view) == 0
+    assert kinds.head("focus on living thing in flower pot 9", view) == "plant"
+    valid = ("focus on living thing in flower pot 9", "focus on substance in flower pot 6")
+    turn = replace(turn_at("greenhouse", valid, kinds), view=view)
+    votes = KindScorer().score(turn)
+    assert votes["focus on living thing in flower pot 9"].memories == ("kind:plant",)
 
 
 def test_while_no_member_is_offered_the_way_leads_to_where_they_were_found() -> None:
