@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent import __version__
+from agent.environments import validate_names
 from cli.stopping import interruption
 from memory.files import write_atomically
 from memory.records import RunStatus
@@ -52,6 +53,14 @@ ExistingHomeOption = Annotated[
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ForceFlag = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
+TaskArgument = Annotated[
+    str,
+    typer.Argument(
+        help="ENV:TASK, e.g. scienceworld:test-conductivity (a variation, if given, is "
+        "ignored: this is what all of them share).",
+        show_default=False,
+    ),
+]
 MemoryUrlOption = Annotated[
     str | None,
     typer.Option(
@@ -62,6 +71,16 @@ MemoryUrlOption = Annotated[
         "to the index inside the home (one process at a time).",
     ),
 ]
+
+
+def env_task(text: str) -> tuple[str, str]:
+    """A ``TaskArgument`` as (environment, task), both known; else one line saying so."""
+    env_name, _, rest = text.partition(":")
+    name = rest.split("@")[0].split(",")[0]
+    if not env_name or not name:
+        fail(f"{text!r} is not ENV:TASK: write e.g. scienceworld:test-conductivity")
+    validate_names(env_name, name)
+    return env_name, name
 
 
 def writable_store(home: Path) -> Store:

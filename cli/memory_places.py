@@ -18,13 +18,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from agent.environments import validate_names
 from agent.learning.carried import TaskRoles
 from agent.learning.places import Places, task_places
 from cli.common import (
     DEFAULT_HOME,
     ExistingHomeOption,
     JsonFlag,
+    TaskArgument,
+    env_task,
     existing_store,
     fail,
     out,
@@ -34,14 +35,7 @@ from cli.common import (
 
 
 def places(
-    task: Annotated[
-        str,
-        typer.Argument(
-            help="ENV:TASK, e.g. scienceworld:measure-melting-point (a variation, if given, "
-            "is ignored: this is what all of them share).",
-            show_default=False,
-        ),
-    ],
+    task: TaskArgument,
     thing: Annotated[
         str | None,
         typer.Option(
@@ -68,11 +62,7 @@ def places(
     Example: cairn memory places scienceworld:measure-melting-point --thing thermometer
     --at kitchen: from now on a new variation's first trial looks for the thermometer in the
     kitchen first, whatever the maps showed."""
-    env_name, _, rest = task.partition(":")
-    name = rest.split("@")[0].split(",")[0]
-    if not env_name or not name:
-        fail(f"{task!r} is not ENV:TASK: write e.g. scienceworld:test-conductivity")
-    validate_names(env_name, name)
+    env_name, name = env_task(task)
     said = [
         flag for flag, given in (("--at", at), ("--not-at", not_at), ("--unsay", unsay)) if given
     ]

@@ -17,12 +17,13 @@ from typing import Annotated
 
 import typer
 
-from agent.environments import validate_names
 from agent.learning.tasks import TaskKnowledge, task_knowledge
 from cli.common import (
     DEFAULT_HOME,
     ExistingHomeOption,
     JsonFlag,
+    TaskArgument,
+    env_task,
     existing_store,
     fail,
     out,
@@ -33,14 +34,7 @@ from memory.procedures import MAX_STEPS
 
 
 def procedure(
-    task: Annotated[
-        str,
-        typer.Argument(
-            help="ENV:TASK, e.g. scienceworld:test-conductivity (a variation, if given, is "
-            "ignored: this is what all of them share).",
-            show_default=False,
-        ),
-    ],
+    task: TaskArgument,
     bind: Annotated[
         str | None,
         typer.Option(
@@ -69,11 +63,7 @@ def procedure(
     determine if paper clip is electrically conductive. ..." writes the procedure with "paper
     clip" in the place of {1}. A file for --write holds one step per line, e.g. "focus on
     {1}"; --clear goes back to the learned procedure."""
-    env_name, _, rest = task.partition(":")
-    name = rest.split("@")[0].split(",")[0]
-    if not env_name or not name:
-        fail(f"{task!r} is not ENV:TASK: write e.g. scienceworld:test-conductivity")
-    validate_names(env_name, name)
+    env_name, name = env_task(task)
     if write is not None and clear:
         fail("--write and --clear undo each other: give one")
     if write is not None or clear:

@@ -12,7 +12,7 @@ variation, a TextWorld game's rooms are its own, and then no place is trusted.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,7 +37,7 @@ class Places:
 
     found: Mapping[str, Counter[str]] = field(default_factory=dict)  # form -> place -> games
     seen_in: Counter[str] = field(default_factory=Counter)  # form -> games it was seen in
-    exits: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # place -> way -> place
+    exits: dict[str, dict[str, str]] = field(default_factory=dict)  # place -> way -> place
     games: int = 0
     said: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)  # thing -> place -> at
 
@@ -118,6 +118,10 @@ class Places:
                     said[thing] = self.said[form]
         return Places(found, seen_in, self.exits, self.games, said)
 
+    @cached_property
+    def _map(self) -> GameMap:
+        return GameMap("", exits=self.exits)
+
     def route(
         self, here: str, visited: set[str], seen: Iterable[str]
     ) -> tuple[str, str, list[str]] | None:
@@ -129,27 +133,9 @@ class Places:
                 continue
             for place, _ in places:
                 if place not in visited and place != here:
-                    way = self._way(here, place)
+                    way = self._map.path(here, place)
                     if way:
                         return thing, place, way
-        return None
-
-    def _way(self, here: str, target: str) -> list[str] | None:
-        previous: dict[str, tuple[str, str]] = {}
-        queue, reached = deque([here]), {here}
-        while queue:
-            place = queue.popleft()
-            if place == target:
-                way: list[str] = []
-                while place != here:
-                    place, action = previous[place]
-                    way.append(action)
-                return way[::-1]
-            for action, other in sorted(self.exits.get(place, {}).items()):
-                if other not in reached:
-                    reached.add(other)
-                    previous[other] = (place, action)
-                    queue.append(other)
         return None
 
     def lines(self) -> list[str]:
