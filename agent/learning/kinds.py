@@ -70,6 +70,11 @@ def _held_there(thing: str, view: str) -> list[str]:
     return contents_seen(view).get(name_words(parts[1]), []) if len(parts) == 2 else []
 
 
+def _bare(thing: str) -> str:
+    """A thing's name without where it is: "living thing in flower pot 5" -> "living thing"."""
+    return _WHERE.split(f" {thing} ", maxsplit=1)[0].strip()
+
+
 def head_of(thing: str) -> str:
     """The noun a thing's name ends in (English names its kind last): "baby baby beaver" ->
     "beaver", "flower pot 1" -> "pot"; "" if it has none."""
@@ -200,15 +205,17 @@ class Kinds:
         for a thing whose own kind is known, and where the task picks one thing by how it
         compares with the others there ("the animal with the longest life span"): there the
         last answer's likeness is no evidence (a rabbit is like a bear, and lives ten years).
-        It ranks candidates that are otherwise equal; it is never a reason on its own."""
+        It orders the elimination search's equal candidates; it is never a reason on its
+        own. Things are compared by their names, not by where they are: "substance in flower
+        pot 5" is not like "living thing in flower pot 5"."""
         head = head_of(thing_of(action))
         if self.embedder is None or not self.any_member or not head or head in self._judged:
             return 0.0
-        right = [self.examples[h] for h in self._judged if self._of_kind(h)]
-        wrong = [self.examples[h] for h in self._judged if not self._of_kind(h)]
+        right = [_bare(self.examples[h]) for h in self._judged if self._of_kind(h)]
+        wrong = [_bare(self.examples[h]) for h in self._judged if not self._of_kind(h)]
         if not right and not wrong:
             return 0.0
-        thing, *known = self.embedder.embed([thing_of(action), *right, *wrong])
+        thing, *known = self.embedder.embed([_bare(thing_of(action)), *right, *wrong])
         closeness = [cosine(thing, other) for other in known]
         return max(closeness[: len(right)], default=0.0) - max(closeness[len(right) :], default=0.0)
 

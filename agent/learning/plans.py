@@ -359,7 +359,7 @@ def _next_candidate(
         key=lambda a: (
             here.verdict(a) < 0,
             -verdict[a],
-            -kinds.likeness(a),  # "adult elephant", like the brown bear that was right
+            -kinds.likeness(a),  # "baby beaver", like the brown bear that was right
             not object_words(a) & asked,  # "adult pea plant" for "find a(n) plant"
         ),
         default=None,

@@ -250,8 +250,8 @@ class KindScorer:
                 votes[action] = Vote(-self.hold, _kind_memory(kinds.head(action, turn.view)))
             elif verdict > 0:
                 verdicts[action] = verdict
-        if verdicts:  # among equals, the one most like the things of the kind
-            best = max(verdicts, key=lambda a: (verdicts[a], kinds.likeness(a)))
+        if verdicts:  # among equals the first: likeness in meaning was measured to mislead
+            best = max(verdicts, key=verdicts.__getitem__)
             memory = _kind_memory(kinds.head(best, turn.view))
             votes[best] = Vote(self.take + verdicts[best], memory)
             return votes
