@@ -160,7 +160,7 @@ class Kinds:
         is known (or a kind paid as often as it lost). A thing named by where it is
         ("living thing in flower pot 9", as ScienceWorld names a plant in some of its
         stages) is also what the ``view`` shows there ("a flower pot 9 (containing a pea
-        plant in the reproducing stage, soil)"): the best of those that is of the kind."""
+        plant in the reproducing stage, soil)"): a known member of the kind among those."""
         return self._judged_as(action, place, held, view)[1]
 
     def head(self, action: str, view: str = "") -> str:
@@ -176,7 +176,9 @@ class Kinds:
             return action, own
         command = template_of(action)
         seen = [f"{command} {item}" for item in _held_there(thing_of(action), view)]
-        verdicts = [(other, v) for other in seen if (v := self._verdict(other, place, held)) > 0]
+        # only a known member: what the view names is no new thing ("substance called
+        # water" in the pot is the substance every variation's greenhouse had)
+        verdicts = [(o, v) for o in seen if (v := self._verdict(o, place, held)) >= KNOWN]
         return max(verdicts, key=lambda pair: pair[1], default=(action, 0.0))
 
     def _verdict(self, action: str, place: str, held: Iterable[str]) -> float:

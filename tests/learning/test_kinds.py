@@ -129,6 +129,9 @@ def test_a_thing_named_by_where_it_is_is_what_the_view_shows_there() -> None:
     assert kinds.verdict("focus on living thing in flower pot 9") == 0  # nothing says what
     assert kinds.verdict("focus on substance in flower pot 6", view=view) == 0
     assert kinds.head("focus on living thing in flower pot 9", view) == "plant"
+    seen = ("adult pea plant", "substance in flower pot 2")
+    anything = Kinds.of([variation(n, "adult pea plant", seen=seen) for n in "12"], True)
+    assert anything.verdict("focus on substance in flower pot 6", "outside", view=view) == 0
     valid = ("focus on living thing in flower pot 9", "focus on substance in flower pot 6")
     turn = replace(turn_at("greenhouse", valid, kinds), view=view)
     votes = KindScorer().score(turn)
