@@ -16,7 +16,11 @@ across the variations that ask for the same thing, that is what the kind is made
   every variation has (the world's roles, as ``agent.learning.roles`` finds the
   description's);
 - the places where right things were found come first, reached by the map of the other
-  variations (their exits: the house is the same house).
+  variations (their exits: the house is the same house);
+- a thing the game names by where it is ("living thing in flower pot 9") is a known member
+  if the view shows one in that holder ("a pea plant");
+- where any member will do, the elimination search tries first, among equals, the thing
+  most like the known members in meaning (``Kinds.likeness``).
 """
 
 from __future__ import annotations
