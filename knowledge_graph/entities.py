@@ -15,7 +15,7 @@ _LOCATION = [
     re.compile(r"-= ([^=]+?) =-"),
     re.compile(r"you (?:move|teleport|go) to the ([a-z][a-z ]*?)[.\n]", re.IGNORECASE),
 ]
-_PARTICLES = frozenset("at in on up down to around into off out from with".split())
+_PARTICLES = frozenset("at in on up down to around into off out from with using".split())
 _COMMAND_PARTICLES = frozenset("at in on up down to around into off out from".split())
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -49,19 +49,21 @@ def location_of(observation: str) -> str | None:
 
 @lru_cache(maxsize=65_536)
 def objects_of(action: str) -> tuple[str, ...]:
-    """The objects an action names: "move metal pot to sink" -> ("metal pot", "sink")."""
-    words = action.lower().split()
+    """The objects an action names: "move metal pot to sink" -> ("metal pot", "sink"); a
+    count before a name is not part of it ("craft 4 stick using 2 planks, 1 log" -> ("stick",
+    "planks", "log"))."""
+    words = action.lower().replace(",", " , ").split()
     if len(words) < 2:
         return ()
     body = words[2:] if len(words) > 2 and words[1] in _PARTICLES else words[1:]
     objects: list[str] = []
     current: list[str] = []
     for word in body:
-        if word in _PARTICLES:
+        if word in _PARTICLES or word == ",":
             if current:
                 objects.append(" ".join(current))
             current = []
-        elif word not in _FILLER:
+        elif word not in _FILLER and not (word.isdigit() and not current):
             current.append(word)
     if current:
         objects.append(" ".join(current))

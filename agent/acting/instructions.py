@@ -36,6 +36,7 @@ _FILLER = frozenset(
 )
 
 
+_INSTRUMENT = re.compile(r" (?:with|using) ")
 _PRONOUNS = frozenset({"it", "them"})
 PARTIAL = 0.5  # an action on "it" that does not reach the clause's own things ("pick up X")
 
@@ -131,8 +132,9 @@ def _asks_another_command(action: str, clause: Clause, game: Game) -> bool:
 
 def _patient(action: str) -> frozenset[str]:
     """What the action acts on, without the instrument it uses ("unlock chest with key": the
-    chest), so naming the tool is not asked of an instruction ("unlock the chest")."""
-    head, _, _ = action.partition(" with ")
+    chest; "craft 1 book using 3 paper": the book), so naming the tool is not asked of an
+    instruction ("unlock the chest")."""
+    head = _INSTRUMENT.split(action, maxsplit=1)[0]
     return object_words(head) or object_words(action)
 
 
@@ -168,6 +170,8 @@ def _fit(action: str, clause: Clause, game: Game, subject: frozenset[str]) -> tu
     if _asks_another_command(action, clause, game):
         return 0.0, coverage
     acted = _patient(action)
+    if acted in game.names and any(acted < name <= clause.words for name in game.names):
+        return 0.0, coverage  # "craft 1 book" is not "craft writable book": another thing
     # Leaving a thing behind carries out an instruction that says so or says where it goes
     # ("move it to the red box"), not one that says to do something to it ("fry the egg").
     says_where = own - acted or _names(clause.words, verb(action))

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from agent.acting.needs import NeedsScorer
 from agent.acting.reading import InstructionScorer
 from agent.acting.state import Turn
 from agent.acting.text import content_words, goal_words, object_words, template_of, words
@@ -160,6 +161,7 @@ def default_scorers() -> list[Scorer]:
         InstructionScorer(),
         TemplatePrior(),
         DeadEndGuard(),
+        NeedsScorer(),
     ]
 
 

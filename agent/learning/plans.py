@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from agent.acting.grounding import MATCH_THRESHOLD, similarity
 from agent.acting.instructions import Game, carried_out, clauses, listed
+from agent.acting.parts import refusable
 from agent.acting.reading import with_text_read
 from agent.acting.text import content_words, goal_words, object_words, template_of
 from agent.learning.experience import PROMISING, Experience, Knowledge, names_a_place, ranked
@@ -228,9 +229,11 @@ def shortest_form(path: Sequence[str], archive: Archive) -> tuple[tuple[str, ...
     """A won way with its detours cut out, and the states it should pass through: a detour
     is a walk through other places that ends in the state it began in (a dead end of a maze
     walked into and out of), with nothing done on the way but moves and actions that
-    changed nothing. A detour that never left its place stays (ScienceWorld's "wait" while
-    the stove heats), and so does the way wherever a step was not seen to lead where the
-    walk says. A shortened way that loses once is not tried again (``Archive.setbacks``)."""
+    changed nothing; and an action that takes things and changed nothing (refused for want
+    of them: ``agent.acting.needs``). A detour that never left its place stays
+    (ScienceWorld's "wait" while the stove heats), and so does the way wherever a step was
+    not seen to lead where the walk says. A shortened way that loses once is not tried again
+    (``Archive.setbacks``)."""
     after: dict[tuple[str, str], set[str]] = {}
     idle: set[tuple[str, str]] = set()
     place_of: dict[str, str] = {}
@@ -265,6 +268,9 @@ def shortest_form(path: Sequence[str], archive: Archive) -> tuple[tuple[str, ...
     kept: list[int] = []  # indices of the steps kept
     i = 0
     while i < len(path):
+        if (states[i], path[i]) in idle and states[i + 1] == states[i] and refusable(path[i]):
+            i += 1  # refused for want of what it takes ("craft 1 book using 3 paper")
+            continue
         end = next((j for j in range(len(path), i, -1) if detour(i, j)), None)
         if end is None:
             kept.append(i)

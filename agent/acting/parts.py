@@ -1,0 +1,48 @@
+"""An action as its parts: the thing it acts on or makes, and what it takes, with how many
+("craft 4 oak planks using 1 oak logs": 4 oak planks, from 1 oak logs; "unlock door with
+key": the door, with the key)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent.acting.text import content_words, template_of
+
+_TAKES = re.compile(r"\s(?:using|with)\s")
+_PLACE = re.compile(r"\s(?:from|to|into|in|on|at|off)\s")
+_NUMBER_FIRST = re.compile(r"^(?:(\d+)\s+)?(?:(?:the|a|an|some)\s+)?(.+)$")
+
+
+@dataclass(frozen=True)
+class Command:
+    """An action as its parts: the thing it acts on or makes, and what it takes, each
+    with how many ("craft 4 oak planks using 1 oak logs": (oak planks, 4), [(oak logs, 1)])."""
+
+    thing: frozenset[str]
+    takes: tuple[tuple[frozenset[str], int], ...]
+
+
+@lru_cache(maxsize=65_536)
+def command(action: str) -> Command:
+    body = f" {action.lower().strip()[len(template_of(action)) :].strip()} "
+    found = _TAKES.search(body)
+    head, tail = (body[: found.start()], body[found.end() :]) if found else (body, "")
+    head = _PLACE.split(f" {head.strip()} ", maxsplit=1)[0]
+    thing, _ = _amount(head)
+    takes = tuple(_amount(part) for part in re.split(r",|\sand\s", tail) if part.strip())
+    return Command(thing, tuple(t for t in takes if t[0]))
+
+
+def refusable(action: str) -> bool:
+    """Does the action name what it takes (so the game may refuse it for want of them)?"""
+    return bool(command(action).takes)
+
+
+def _amount(phrase: str) -> tuple[frozenset[str], int]:
+    found = _NUMBER_FIRST.match(phrase.strip())
+    if not found:
+        return frozenset(), 1
+    number, name = found.groups()
+    return content_words(name), int(number or 1)
