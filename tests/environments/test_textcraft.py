@@ -217,3 +217,27 @@ def test_the_dev_suites_textcraft_rows_are_what_they_claim() -> None:
     train, test = group.gen_task
     assert not ingredients(test) & ingredients(train)
     ingredients(group.adapt)
+
+
+def test_a_first_trial_works_back_from_what_the_goal_lacks_and_the_next_skips_the_refusals(
+    tmp_path: Path, cache_root: Path
+) -> None:
+    """The bookshelf is 20 commands from nothing. Working back from each refused craft wins
+    the first trial; the second replays the won way without its refusals. Without the needs
+    voice the policy gets logs until the steps run out."""
+
+    def steps(*without: str) -> list[tuple[int, float]]:
+        home, report = hash_home(tmp_path / f"home{len(without)}"), tmp_path / "out.json"
+        result = cairn(
+            "run", "textcraft:bookshelf@202", "--trials", "2", "--max-steps", "40",
+            "--policy", "evidence", "--home", str(home), "--json", str(report),
+            *(("--without", ",".join(without)) if without else ()), cache=cache_root,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        ((*trials,),) = [env["trials"] for env in json.loads(report.read_text())["runs"]]
+        return [(trial["steps"], trial["score"]) for trial in trials]
+
+    (first, won), (second, again) = steps()
+    assert won == again == 100
+    assert second < first  # the refused crafts are not taken again
+    assert [score for _, score in steps("needs")] == [0, 0]

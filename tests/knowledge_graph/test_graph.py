@@ -89,3 +89,7 @@ def test_entities_are_read_from_text() -> None:
     assert objects_of("move metal pot to stove") == ("metal pot", "stove")
     assert objects_of("pick up the red box") == ("red box",)
     assert objects_of("look around") == ()
+    # what a command takes is named after "using", one per comma, without its count
+    craft = "craft 1 bookshelf using 6 oak planks, 3 book"
+    assert objects_of(craft) == ("bookshelf", "oak planks", "book")
+    assert objects_of("move flower pot 9 to red box") == ("flower pot 9", "red box")
