@@ -6,12 +6,11 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from agent import __version__
 from agent.environments import EnvSpec
 from agent.running.bench import (
     STREAMS,
@@ -29,6 +28,7 @@ from agent.running.bench import (
 from agent.running.config import PolicyName, RunConfig
 from cli.assemble import LocalPlayer, RayPlayer
 from cli.bench_compare import comparison, comparison_tables, load_results
+from cli.bench_plot import plot
 from cli.build import voices
 from cli.common import fail, report_console, write_json
 from cli.progress import SuiteProgress
@@ -55,7 +55,7 @@ def results_table(results: Results) -> Table:
         table.add_column(column)
     for trial in range(1, results.trials + 1):
         table.add_column(f"t{trial}", justify="right")
-    for column in ("t1→last", "wins last", "won", "first win", "lost after"):
+    for column in ("t1→last", "steps t1→last", "wins last", "won", "first win", "lost after"):
         table.add_column(column, justify="right")
     for (setting, group, agent), curve in results.curves.items():
         if setting in STREAMS:
@@ -67,6 +67,7 @@ def results_table(results: Results) -> Table:
             agent,
             *_with_spread(means, curve.sd_by_trial(), seeds),
             f"{means[-1] - means[0]:+.1f}",
+            _steps(curve.steps_by_trial()),
             f"{100 * curve.win_rate_by_trial()[-1]:.0f}%",
             *_first_wins(curve),
             str(curve.relapses()),
@@ -81,9 +82,10 @@ def results_table(results: Results) -> Table:
                 f"{best[-1] - best[0]:+.1f}",
             )
     table.caption = (
-        "best-of-k: no-memory's best score over its first k trials. won: specs won at least "
-        "once; first win: mean trial and steps of each spec's first win; lost after: trials "
-        "lost after their spec was first won."
+        "best-of-k: no-memory's best score over its first k trials. steps: the mean steps of "
+        "the first and last trials. won: specs won at least once; first win: mean trial and "
+        "steps of each spec's first win; lost after: trials lost after their spec was first "
+        "won."
     )
     return table
 
@@ -144,6 +146,10 @@ def _with_spread(means: list[float], spreads: list[float], seeds: int) -> list[s
     return [f"{m:.1f}\n±{sd:.1f}" for m, sd in zip(means, spreads, strict=True)]
 
 
+def _steps(by_trial: list[float]) -> str:
+    return f"{by_trial[0]:.0f}→{by_trial[-1]:.0f}" if by_trial else "-"
+
+
 def _first_wins(curve: Curve) -> tuple[str, str]:
     wins = [w for w in map(first_win, curve.played) if w is not None]
     if not wins:
@@ -151,73 +157,6 @@ def _first_wins(curve: Curve) -> tuple[str, str]:
     trial = sum(t for t, _ in wins) / len(wins)
     steps = sum(s for _, s in wins) / len(wins)
     return f"{len(wins)}/{len(curve.played)}", f"t{trial:.1f}, {steps:.0f} steps"
-
-
-def plot(results: Results, path: Path) -> None:
-    """One panel per setting and group: mean score by trial (with the spread over seeds);
-    a stream's panel: the mean score so far by position, in order and reversed."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    order = ["adapt", "gen_env", "gen_task", "stream"]
-    settings = sorted({k[0] for k in results.curves} - {"stream_reversed"}, key=order.index)
-    groups = sorted({k[1] for k in results.curves})
-    figure, axes = plt.subplots(
-        len(settings),
-        len(groups),
-        figsize=(4.2 * len(groups), 3.2 * len(settings)),
-        squeeze=False,
-        sharey=True,
-    )
-    for row, setting in enumerate(settings):
-        for column, group in enumerate(groups):
-            ax = axes[row][column]
-            if setting == "stream":
-                _plot_stream(ax, results, group)
-            else:
-                _plot_trials(ax, results, setting, group)
-            ax.set_title(f"{setting.upper().replace('_', '-')} · {group}", fontsize=10)
-            ax.set_ylim(-3, 103)
-            ax.grid(alpha=0.3)
-            if column == 0:
-                ax.set_ylabel("mean score")
-            if column == 0 or setting == "stream":
-                ax.legend(loc="upper left", fontsize=7)
-    figure.suptitle(f"cairn {__version__} · suite {results.suite}", fontsize=11)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-
-
-def _plot_trials(ax: Any, results: Results, setting: str, group: str) -> None:
-    trials = list(range(1, results.trials + 1))
-    agents = [a for s, g, a in results.curves if (s, g) == (setting, group)]
-    for agent in agents:
-        curve = results.curves[(setting, group, agent)]
-        style = {"memory": "-o", "no-memory": "--s"}.get(agent, "-.x")  # -.x: an ablation
-        means, sd = curve.mean_by_trial(), curve.sd_by_trial()
-        ax.errorbar(trials, means, sd, fmt=style, label=agent, capsize=3)
-        if agent == "no-memory":
-            best, sd = curve.best_of_k_by_trial(), curve.best_of_k_sd_by_trial()
-            ax.errorbar(trials, best, sd, fmt=":^", label="best-of-k retry", capsize=3)
-    ax.set_xticks(trials)
-    ax.set_xlabel("trial")
-
-
-def _plot_stream(ax: Any, results: Results, group: str) -> None:
-    lines = (
-        ("stream", "memory", "-o", "memory"),
-        ("stream", "no-memory", "--s", "no memory"),
-        ("stream_reversed", "memory", ":^", "memory, reversed order"),
-    )
-    for setting, agent, style, label in lines:
-        curve = results.curves.get((setting, group, agent))
-        if curve is not None:
-            so_far = curve.cumulative_by_position()
-            ax.plot(range(1, len(so_far) + 1), so_far, style, label=label)
-    ax.set_xlabel("position in the stream (mean so far)")
 
 
 class SuitePlayer:

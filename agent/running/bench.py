@@ -178,6 +178,10 @@ class Curve:
     def mean_by_trial(self) -> list[float]:
         return _means(p.scores for p in self.played)
 
+    def steps_by_trial(self) -> list[float]:
+        """Mean steps by trial: where every trial wins, learning shows in fewer."""
+        return _means([float(n) for n in p.steps] for p in self.played)
+
     def sd_by_trial(self) -> list[float]:
         """The standard deviation over seeds of the mean score by trial (0 with one seed)."""
         return _spread(self._by_seed(lambda c: c.mean_by_trial()))
@@ -264,6 +268,7 @@ class Results:
                     "best_of_k_by_trial": curve.best_of_k_by_trial(),
                     "best_of_k_sd_by_trial": curve.best_of_k_sd_by_trial(),
                     "win_rate_by_trial": curve.win_rate_by_trial(),
+                    "steps_by_trial": curve.steps_by_trial(),
                     "lost_after_won": curve.relapses(),
                     **(
                         {

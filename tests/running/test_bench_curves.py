@@ -32,6 +32,16 @@ def test_the_spread_is_over_seeds_of_the_mean_not_over_environments() -> None:
     assert one_seed.sd_by_trial() == [0.0, 0.0]
 
 
+def test_steps_by_trial_show_learning_where_every_trial_wins() -> None:
+    shorter = Played([100, 100], [True, True], [30, 20])
+    curve = Curve(specs=["a", "b"], played=[shorter, played(100, 100)], seeds=[0, 0])
+    assert curve.steps_by_trial() == [20.0, 15.0]
+    results = Results("s", 2)
+    results.curves[("adapt", "toy", "memory")] = curve
+    (row,) = results.to_json()["results"]
+    assert row["steps_by_trial"] == [20.0, 15.0]
+
+
 def test_seeds_survive_the_json_and_old_results_read_as_seed_0() -> None:
     results = Results("s", 2)
     curve = results.curve("adapt", "toy", "memory")
