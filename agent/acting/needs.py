@@ -53,34 +53,63 @@ def refusals(turn: Turn) -> list[Refusal]:
 
 
 class NeedsScorer:
-    """The parts a refused action lacks: get them, latest refusal first, then retry it."""
+    """The next step of working back from each refused action, latest refusal first."""
 
     name = "needs"
 
     def score(self, turn: Turn) -> dict[str, float]:
         if turn.recollection.plan.won:
             return {}  # this game's own way to a win is known: nothing to work back from
-        have = held(turn)
-        makers: dict[frozenset[str], list[str]] = {}
-        for action in turn.valid_actions:
-            makers.setdefault(command(action).thing, []).append(action)
-        scores: dict[str, float] = {}
         refused = refusals(turn)
-        stuck = {r.action for r in refused if r.state == turn.state_key}  # refused as things are
+        back = WorkingBack(turn, {r.action for r in refused if r.state == turn.state_key})
+        scores: dict[str, float] = {}
         for depth, refusal in enumerate(reversed(refused)):
-            weight = DEEPER_FIRST**depth
-            takes = command(refusal.action).takes
-            lacking = [name for name, n in takes if have.get(name, 0) < n]
-            if not lacking and refusal.state != turn.state_key:
-                _vote(scores, refusal.action, RETRY * weight, turn)
-                continue
-            for name in lacking or [name for name, _ in takes]:  # all held: too few, or
-                for action in makers.get(name, ()):  # something unnamed: more of each
-                    if action not in stuck:
-                        _vote(scores, action, WANT * weight, turn)
+            step = back.next_step(refusal.action)
+            if step is not None and step not in scores:
+                weight = RETRY if step == refusal.action else WANT
+                scores[step] = weight * DEEPER_FIRST**depth
         return scores
 
 
-def _vote(scores: dict[str, float], action: str, value: float, turn: Turn) -> None:
-    if action in turn.valid_actions and action not in scores:  # the deepest want counts once
-        scores[action] = value
+class WorkingBack:
+    """Means-ends from the offered commands: what an action takes, and which commands make
+    it ("craft 4 oak planks using 1 oak logs" makes oak planks; "get 1 oak logs" logs)."""
+
+    def __init__(self, turn: Turn, stuck: set[str]) -> None:
+        self.have = held(turn)
+        self.stuck = stuck  # refused as things are: doing it again would change nothing
+        self.makers: dict[frozenset[str], list[str]] = {}
+        for action in turn.valid_actions:
+            self.makers.setdefault(command(action).thing, []).append(action)
+        self.dead: set[str] = set()  # actions no way back was found for
+
+    def lacking(self, action: str) -> list[tuple[frozenset[str], int]]:
+        """What ``action`` takes that the player holds too few of, and how many more."""
+        takes = command(action).takes
+        return [
+            (name, n - self.have.get(name, 0)) for name, n in takes if self.have.get(name, 0) < n
+        ]
+
+    def next_step(self, action: str, seen: frozenset[str] = frozenset()) -> str | None:
+        """``action`` itself if the player holds what it takes; else the next step of making
+        the first part it lacks that the offered commands can make (the maker lacking least
+        first, then the one making most of what is short: "get 4 string" for four, not "get 1
+        string"). Refused though all it names is held: too few of something, more of each."""
+        lacking = self.lacking(action)
+        if not lacking:
+            if action not in self.stuck:
+                return action
+            lacking = list(command(action).takes)
+        seen |= {action}
+        for name, short in lacking:
+            makers = sorted(
+                self.makers.get(name, ()),
+                key=lambda a: (len(self.lacking(a)), -min(command(a).makes, short)),
+            )
+            for maker in makers:
+                if maker not in seen and maker not in self.dead:
+                    step = self.next_step(maker, seen)
+                    if step is not None:
+                        return step
+                    self.dead.add(maker)
+        return None

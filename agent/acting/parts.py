@@ -22,6 +22,7 @@ class Command:
 
     thing: frozenset[str]
     takes: tuple[tuple[frozenset[str], int], ...]
+    makes: int = 1  # how many of its thing it names ("craft 4 oak planks": 4)
 
 
 @lru_cache(maxsize=65_536)
@@ -30,9 +31,9 @@ def command(action: str) -> Command:
     found = _TAKES.search(body)
     head, tail = (body[: found.start()], body[found.end() :]) if found else (body, "")
     head = _PLACE.split(f" {head.strip()} ", maxsplit=1)[0]
-    thing, _ = _amount(head)
+    thing, makes = _amount(head)
     takes = tuple(_amount(part) for part in re.split(r",|\sand\s", tail) if part.strip())
-    return Command(thing, tuple(t for t in takes if t[0]))
+    return Command(thing, tuple(t for t in takes if t[0]), makes)
 
 
 def refusable(action: str) -> bool:

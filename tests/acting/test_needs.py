@@ -40,14 +40,17 @@ def test_an_action_reads_as_what_it_makes_and_what_it_takes() -> None:
     assert not command("get 3 sugar cane").takes and not command("inventory").takes
 
 
-def test_a_refused_action_wants_its_missing_parts_made() -> None:
+def test_a_refused_action_works_back_to_the_first_part_it_can_get() -> None:
     scores = NeedsScorer().score(turn((SHELF,)))
-    assert scores == {PLANKS: WANT, BOOK: WANT}  # not the shelf again: nothing changed
+    assert scores == {"get 1 oak logs": WANT}  # for the planks: not the shelf again
+    logs = "Inventory: [oak logs] (1)"
+    got = replace(turn((), logs, ("oak logs",)), history=turn((SHELF, "get 1 oak logs")).history)
+    assert NeedsScorer().score(got) == {PLANKS: WANT}  # then the planks, from the logs
 
 
 def test_the_latest_refusals_parts_come_first() -> None:
     scores = NeedsScorer().score(turn((SHELF, BOOK)))
-    assert scores[PAPER] > scores[PLANKS]  # the book's paper before the shelf's planks
+    assert scores["get 3 sugar cane"] > scores["get 1 oak logs"]  # the book's paper first
     assert BOOK not in scores and SHELF not in scores  # refused as things are
 
 
@@ -65,7 +68,7 @@ def test_the_refused_action_is_tried_again_once_its_parts_are_held() -> None:
 
 def test_too_few_of_a_part_wants_more_of_it() -> None:
     now = after_getting("Inventory: [book] (3) [oak planks] (4)")  # six planks are asked for
-    assert NeedsScorer().score(now) == {PLANKS: WANT}
+    assert NeedsScorer().score(now) == {"get 1 oak logs": WANT}  # logs for more planks
 
 
 def test_an_action_that_did_something_is_no_refusal() -> None:
