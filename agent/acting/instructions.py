@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from agent.acting.game import Game, name_words, verb
+from agent.acting.parts import INSTRUMENT
 from agent.acting.text import content_words, object_words, template_of, words
 from knowledge_graph.entities import objects_of
 
@@ -36,7 +37,6 @@ _FILLER = frozenset(
 )
 
 
-_INSTRUMENT = re.compile(r" (?:with|using) ")
 _PRONOUNS = frozenset({"it", "them"})
 PARTIAL = 0.5  # an action on "it" that does not reach the clause's own things ("pick up X")
 
@@ -134,7 +134,7 @@ def _patient(action: str) -> frozenset[str]:
     """What the action acts on, without the instrument it uses ("unlock chest with key": the
     chest; "craft 1 book using 3 paper": the book), so naming the tool is not asked of an
     instruction ("unlock the chest")."""
-    head = _INSTRUMENT.split(action, maxsplit=1)[0]
+    head = INSTRUMENT.split(action, maxsplit=1)[0]
     return object_words(head) or object_words(action)
 
 

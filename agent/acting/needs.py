@@ -1,13 +1,13 @@
-"""What a refused action takes and the player lacks, and the actions that get it.
+"""Working back from a refused action to the first step that can be taken.
 
 A command that names what it takes ("craft 1 bookshelf using 6 planks, 3 book", "unlock the
-door with the key") and changed nothing says what is missing: the things it takes that the
-player does not hold, or holds too few of. A person works back from there, one missing part
-at a time: an action whose own thing is a missing one ("craft 4 oak planks using 1 oak
-logs", "get 1 oak logs", "take key") comes first, the latest refusal's parts before the
-earlier ones', and the refused action is tried again once the player holds what it takes.
-Nothing here is learned or game-specific: it reads the commands the game offers and what the
-player holds, as a person would (memory then replays the way that won).
+door with the key") and changed nothing says what is missing: what it takes that the player
+holds too few of. A person works back from there through the commands the game offers: a
+command whose own thing is a missing part makes it ("craft 4 oak planks using 1 oak logs"),
+and what that one lacks is made the same way, down to one that can be done now ("get 1 oak
+logs"). The latest refusal is worked on first, and the refused command is taken again once
+the player holds what it takes. Nothing here is learned or game-specific: it reads the
+offered commands and what the player holds (memory then replays the way that won).
 """
 
 from __future__ import annotations

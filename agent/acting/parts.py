@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from agent.acting.text import content_words, template_of
 
-_TAKES = re.compile(r"\s(?:using|with)\s")
+INSTRUMENT = re.compile(r"\s(?:using|with)\s")  # what follows is taken or used
 _PLACE = re.compile(r"\s(?:from|to|into|in|on|at|off)\s")
 _NUMBER_FIRST = re.compile(r"^(?:(\d+)\s+)?(?:(?:the|a|an|some)\s+)?(.+)$")
 
@@ -28,7 +28,7 @@ class Command:
 @lru_cache(maxsize=65_536)
 def command(action: str) -> Command:
     body = f" {action.lower().strip()[len(template_of(action)) :].strip()} "
-    found = _TAKES.search(body)
+    found = INSTRUMENT.search(body)
     head, tail = (body[: found.start()], body[found.end() :]) if found else (body, "")
     head = _PLACE.split(f" {head.strip()} ", maxsplit=1)[0]
     thing, makes = _amount(head)
