@@ -395,7 +395,7 @@ chop the yellow onion
 
 
 def test_making_a_part_is_not_making_the_thing_named_after_it() -> None:
-    """"craft 1 book" does not carry out "craft writable book": the game has both things."""
+    """ "craft 1 book" does not carry out "craft writable book": the game has both things."""
     offered = (
         "craft 1 writable book using 1 book, 1 ink sac, 1 feather",
         "craft 1 book using 3 paper, 1 leather",

@@ -20,7 +20,7 @@ from tests.fakes import ScriptedLLM
 from tests.llm.servers import ScriptedHTTPServer, completion_body
 from tests.support.cli import cairn
 
-DEFAULTS = ["relevance", "instruction", "template", "dead_end", "explore"]
+DEFAULTS = ["relevance", "instruction", "template", "dead_end", "needs", "explore"]
 MEMORY = ["insight", "exemplar", "procedure", "chain", "kind", "place"]
 ROOT = Path(__file__).parents[2]
 
