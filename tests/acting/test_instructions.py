@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from agent.acting.instructions import Game, carried_out, carries_out, clauses
+from agent.acting.instructions import Game, carried_out, clauses
 from agent.acting.reading import InstructionScorer, with_text_read
 from agent.acting.state import Turn, state_key
 from agent.learning.recall import Recollection
@@ -392,15 +392,3 @@ chop the yellow onion
     read = acted(1, "examine cookbook", recipe, held, held, valid)
     turn = kitchen_turn((read,), held, valid_actions=valid, start=Situation("kitchen", held))
     assert "prepare meal" in turn.reading.deferred
-
-
-def test_making_a_part_is_not_making_the_thing_named_after_it() -> None:
-    """ "craft 1 book" does not carry out "craft writable book": the game has both things."""
-    offered = (
-        "craft 1 writable book using 1 book, 1 ink sac, 1 feather",
-        "craft 1 book using 3 paper, 1 leather",
-    )
-    game = Game.of(offered)
-    (step,) = clauses("craft writable book")
-    assert carries_out(offered[0], step, game) > 1
-    assert carries_out(offered[1], step, game) == 0

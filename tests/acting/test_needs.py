@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from agent.acting.instructions import Game, carries_out, clauses
 from agent.acting.needs import RETRY, WANT, NeedsScorer, held
 from agent.acting.parts import command
 from agent.acting.state import Turn, state_key
@@ -80,3 +81,15 @@ def test_an_action_that_did_something_is_no_refusal() -> None:
 def test_it_is_silent_once_the_games_own_way_to_a_win_is_known() -> None:
     won = Recollection(plan=Plan(("get 1 oak logs",), won=True))
     assert NeedsScorer().score(replace(turn((SHELF,)), recollection=won)) == {}
+
+
+def test_making_a_part_is_not_making_the_thing_named_after_it() -> None:
+    """ "craft 1 book" does not carry out "craft writable book": the game has both things."""
+    offered = (
+        "craft 1 writable book using 1 book, 1 ink sac, 1 feather",
+        "craft 1 book using 3 paper, 1 leather",
+    )
+    game = Game.of(offered)
+    (step,) = clauses("craft writable book")
+    assert carries_out(offered[0], step, game) > 1
+    assert carries_out(offered[1], step, game) == 0
