@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from agent import __version__
 from agent.environments import EnvSpec
 from agent.running.bench import (
     STREAMS,
@@ -319,8 +320,10 @@ def bench(
     report.print(results_table(results))
     for table in stream_tables(results):
         report.print(table)
-    if json_path is not None:
-        write_json(json_path, results.to_json())
+    if json_path is not None:  # with what it was played, so the file alone says
+        model = config.llm if config.uses_model else None
+        played_with = {"cairn": __version__, "policy": policy.value, "llm": model}
+        write_json(json_path, {**results.to_json(), "played_with": played_with})
     if plot_path is not None:
         plot(results, plot_path)
         report.print(f"learning curves: {plot_path}")

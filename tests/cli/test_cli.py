@@ -322,7 +322,9 @@ def test_bench_compares_memory_and_no_memory(tmp_path: Path, cache_root: Path) -
         cache=cache_root,
     )
     assert result.returncode == 0, result.stderr
-    rows = json.loads(report.read_text())["results"]
+    data = json.loads(report.read_text())
+    assert data["played_with"]["policy"] == "evidence" and data["played_with"]["llm"] is None
+    rows = data["results"]
     assert {(r["setting"], r["agent"]) for r in rows} == {
         ("adapt", "memory"),
         ("adapt", "no-memory"),
