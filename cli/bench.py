@@ -148,7 +148,7 @@ def _with_spread(means: list[float], spreads: list[float], seeds: int) -> list[s
 
 
 def _steps(by_trial: list[float]) -> str:
-    return f"{by_trial[0]:.0f}→{by_trial[-1]:.0f}" if by_trial else "-"
+    return f"{by_trial[0]:.1f}→{by_trial[-1]:.1f}" if by_trial else "-"
 
 
 def _first_wins(curve: Curve) -> tuple[str, str]:

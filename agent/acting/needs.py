@@ -40,10 +40,9 @@ class Refusal:
 
 def refusals(turn: Turn) -> list[Refusal]:
     """The actions that take things and changed nothing, not done since, latest last."""
-    states = [step.state_key for step in turn.history[1:]] + [turn.state_key]
-    states = states[: len(turn.history)]
+    afters = [step.state_key for step in turn.history[1:]] + [turn.state_key]  # each one's result
     found: dict[str, Refusal] = {}
-    for step, after in zip(turn.history, states, strict=True):
+    for step, after in zip(turn.history, afters, strict=False):
         if not refusable(step.action):
             continue
         found.pop(step.action, None)
