@@ -22,6 +22,7 @@ waits for the service per trial (every call of the trial summed) and for learnin
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import tempfile
@@ -56,10 +57,20 @@ def service_factory(home: Path) -> MemoryServiceFactory:
 
 
 def prepare(home: Path, size: int) -> None:
-    """Fill and index ``home`` once (a kept ``--workdir`` is reused)."""
+    """Fill and index ``home`` once (a kept ``--workdir`` is reused), in a child process: the
+    embedded index is held by the process that opens it until it exits, and the service
+    must open it next."""
     if (home / "cairn.db").exists():
         print(f"  {size:>9,} insights: reusing {home}")
         return
+    child = multiprocessing.get_context("spawn").Process(target=_fill_home, args=(home, size))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"filling {home} failed (exit {child.exitcode})")
+
+
+def _fill_home(home: Path, size: int) -> None:
     home.mkdir(parents=True, exist_ok=True)
     store = Store.in_home(home)
     store.set_setting("embedder", HashEmbedder.name)  # the service opens the home with it

@@ -26,30 +26,28 @@ class InsightReads:
         self.db = db
         self.table = db.table("insights")
 
+    # The three reads below run hundreds of times for each trial learned: plain queries
+    # (sqlite-utils' ``rows_where`` reads the table list first, each time).
     def find(self, subject: str, goal: str, where: Where) -> Insight | None:
-        rows = self.table.rows_where(
-            "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
+        return self._first(
+            "select * from insights where where_key = ? and subject_key = ? and goal_key = ?"
+            " and status = ? limit 1",
             [str(where), normalise(subject), normalise(goal), Status.ACTIVE.value],
-            limit=1,
         )
-        for row in rows:
-            return insight_from_row(row)
-        return None
 
     def find_forgotten(self, subject: str, goal: str, where: Where) -> Insight | None:
         """The insight a person forgot that holds this claim (the latest, if several)."""
-        rows = self.table.rows_where(
-            "where_key = ? and subject_key = ? and goal_key = ? and status = ?",
+        return self._first(
+            "select * from insights where where_key = ? and subject_key = ? and goal_key = ?"
+            " and status = ? order by id desc limit 1",
             [str(where), normalise(subject), normalise(goal), Status.FORGOTTEN.value],
-            order_by="id desc",
-            limit=1,
         )
-        for row in rows:
-            return insight_from_row(row)
-        return None
 
     def get(self, insight_id: int) -> Insight | None:
-        for row in self.table.rows_where("id = ?", [insight_id]):
+        return self._first("select * from insights where id = ?", [insight_id])
+
+    def _first(self, sql: str, args: list[Any]) -> Insight | None:
+        for row in self.db.query(sql, args):
             return insight_from_row(row)
         return None
 

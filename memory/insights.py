@@ -28,6 +28,7 @@ from memory.clock import now
 from memory.identity import evidence_uid, home_id
 from memory.insight_reads import InsightReads, insight_from_row
 from memory.knowledge import Insight, InsightUpdate, Origin, Relation, Status, Where, normalise
+from memory.rows import insert_row, update_row
 
 
 class Op(StrEnum):
@@ -55,6 +56,16 @@ class Operation:
     op: Op
     insight_id: int | None
     details: dict[str, Any]
+    # Only the claim's evidence counts changed: its text, relation and status did not, so
+    # its entry in the vector index still holds (most of what one trial's learning does).
+    counts_only: bool = False
+
+    @property
+    def changed_claims(self) -> set[int]:
+        """The insights whose claim this op added, changed or retired (for the index)."""
+        ids = set() if self.counts_only or self.insight_id is None else {self.insight_id}
+        successor = self.details.get("successor")
+        return ids | ({successor} if isinstance(successor, int) else set())
 
 
 class InsightStore(InsightReads):
@@ -79,9 +90,19 @@ class InsightStore(InsightReads):
                 return self._support(current, update, actor)
             return self._refute(current, update, actor)
 
-    def log(self, op: Op, insight_id: int | None, actor: str, details: dict[str, Any]) -> Operation:
+    def log(
+        self,
+        op: Op,
+        insight_id: int | None,
+        actor: str,
+        details: dict[str, Any],
+        *,
+        counts_only: bool = False,
+    ) -> Operation:
         """Record an operation that is not an update (a drop, a promotion, a person's edit)."""
-        self.db.table("insight_ops").insert(
+        insert_row(
+            self.db,
+            "insight_ops",
             {
                 "insight_id": insight_id,
                 "op": op,
@@ -89,9 +110,9 @@ class InsightStore(InsightReads):
                 "trial_id": details.get("trial_id"),
                 "details": json.dumps(details, default=str),
                 "at": now(),
-            }
+            },
         )
-        return Operation(op, insight_id, details)
+        return Operation(op, insight_id, details, counts_only)
 
     def promote(
         self,
@@ -126,7 +147,12 @@ class InsightStore(InsightReads):
                 if relation.strength > current.relation.strength:
                     changes["relation"] = relation.value
                 self.update(current.id, changes)
-                return [self.log(Op.PROMOTE, current.id, Origin.PROMOTION, details)]
+                counts_only = "relation" not in changes
+                return [
+                    self.log(
+                        Op.PROMOTE, current.id, Origin.PROMOTION, details, counts_only=counts_only
+                    )
+                ]
             if current is not None and current.pinned:
                 return []
             update = InsightUpdate(subject, relation, goal, where, support, Origin.PROMOTION)
@@ -154,9 +180,8 @@ class InsightStore(InsightReads):
         if (forgotten.support, forgotten.refute) == (support, refute):
             return []
         self.update(forgotten.id, {"support": support, "refute": refute})
-        return [
-            self.log(Op.PROMOTE, forgotten.id, Origin.PROMOTION, {**details, "forgotten": True})
-        ]
+        details = {**details, "forgotten": True}
+        return [self.log(Op.PROMOTE, forgotten.id, Origin.PROMOTION, details, counts_only=True)]
 
     # --- evidence ------------------------------------------------------------------------
 
@@ -169,7 +194,7 @@ class InsightStore(InsightReads):
         kind = Op.SUPPORT if agrees else Op.REFUTE  # the op, and the evidence row's kind
         self.update(forgotten.id, {kind: getattr(forgotten, kind) + update.weight})
         self.add_evidence(forgotten.id, update, kind)
-        return [self._log(kind, forgotten, actor, update, forgotten=True)]
+        return [self._log(kind, forgotten, actor, update, counts_only=True, forgotten=True)]
 
     def _support(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
         assert current.id is not None
@@ -182,14 +207,14 @@ class InsightStore(InsightReads):
             ops.append(self._log(Op.EDIT, current, actor, update, before=current.relation.value))
         self.update(current.id, changes)
         self.add_evidence(current.id, update, "support")
-        return [self._log(Op.SUPPORT, current, actor, update), *ops]
+        return [self._log(Op.SUPPORT, current, actor, update, counts_only=True), *ops]
 
     def _refute(self, current: Insight, update: InsightUpdate, actor: str) -> list[Operation]:
         assert current.id is not None
         refuted = replace(current, refute=current.refute + update.weight)
         self.update(current.id, {"refute": refuted.refute})
         self.add_evidence(current.id, update, "refute")
-        ops = [self._log(Op.REFUTE, refuted, actor, update)]
+        ops = [self._log(Op.REFUTE, refuted, actor, update, counts_only=True)]
         if refuted.confidence >= 0.5 or current.pinned:
             return ops
         # The contrary claim inherits the evidence: what refuted the old one supports it.
@@ -200,7 +225,14 @@ class InsightStore(InsightReads):
         return ops
 
     def _log(
-        self, op: Op, insight: Insight, actor: str, update: InsightUpdate, **extra: Any
+        self,
+        op: Op,
+        insight: Insight,
+        actor: str,
+        update: InsightUpdate,
+        *,
+        counts_only: bool = False,
+        **extra: Any,
     ) -> Operation:
         details = {
             "text": insight.text,
@@ -209,7 +241,7 @@ class InsightStore(InsightReads):
             "reason": update.reason,
             **extra,
         }
-        return self.log(op, insight.id, actor, details)
+        return self.log(op, insight.id, actor, details, counts_only=counts_only)
 
     # --- primitives: they change rows and log nothing; callers log -----------------------
 
@@ -239,8 +271,7 @@ class InsightStore(InsightReads):
             "created_at": now(),
             "updated_at": now(),
         }
-        inserted = self.table.insert(row)
-        insight_id = int(inserted.last_pk)  # type: ignore[arg-type]
+        insight_id = insert_row(self.db, "insights", row)
         if evidence:
             self.add_evidence(insight_id, update, "support")
         return insight_from_row({**row, "id": insight_id})
@@ -262,7 +293,7 @@ class InsightStore(InsightReads):
         return successor
 
     def update(self, insight_id: int, changes: dict[str, Any]) -> None:
-        self.table.update(insight_id, {**changes, "updated_at": now()})
+        update_row(self.db, "insights", insight_id, {**changes, "updated_at": now()})
 
     def add_evidence(self, insight_id: int, update: InsightUpdate, kind: str) -> None:
         self.add_evidence_row(
@@ -289,8 +320,9 @@ class InsightStore(InsightReads):
         """One row of evidence, named ``uid`` (the name it has in the home it was made in)
         or, if none is given, by this home and row (``memory.identity``)."""
         with self.db.atomic():
-            table = self.db.table("insight_evidence")
-            table.insert(
+            row_id = insert_row(
+                self.db,
+                "insight_evidence",
                 {
                     "insight_id": insight_id,
                     "trial_id": trial_id,
@@ -301,11 +333,12 @@ class InsightStore(InsightReads):
                     "reason": reason,
                     "at": now(),
                     "uid": uid,
-                }
+                },
             )
             if uid is None:
-                row_id = int(table.last_pk)  # type: ignore[arg-type]
-                table.update(row_id, {"uid": evidence_uid(self.home, row_id)})
+                update_row(
+                    self.db, "insight_evidence", row_id, {"uid": evidence_uid(self.home, row_id)}
+                )
 
     @property
     def home(self) -> str:

@@ -110,8 +110,7 @@ class Memory:
         ops: list[Operation] = []
         for update in updates:
             ops += self.store.insights.apply(self.canonical(update), actor)
-        touched = {op.insight_id for op in ops} | {op.details.get("successor") for op in ops}
-        self.reindex({i for i in touched if i is not None})
+        self.reindex(changed_claims(ops))
         return ops
 
     def canonical(self, update: InsightUpdate) -> InsightUpdate:
@@ -258,6 +257,11 @@ class Memory:
         hits = self.index.similar(INSIGHTS, text, k=3 * k)
         found = [(self.store.insights.get(h.id), h.similarity) for h in hits]
         return [(i, s) for i, s in found if i is not None and i.status is Status.ACTIVE][:k]
+
+
+def changed_claims(ops: Iterable[Operation]) -> set[int]:
+    """The insights whose entries in the index these operations made stale."""
+    return {insight_id for op in ops for insight_id in op.changed_claims}
 
 
 def _sizes(differences: dict[str, tuple[set[int], set[int]]]) -> dict[str, dict[str, int]]:

@@ -53,10 +53,19 @@ def promotions(insights: list[Insight]) -> list[Promotion]:
             continue
         key = (insight.where.widen(), normalise(insight.subject), insight.relation.positive)
         groups[key].append(insight)
-    found = []
-    for (where, _, _), members in groups.items():
-        if len({_member(m) for m in members}) < MIN_MEMBERS:
+    # Where members disagree (the subject helps in some, not in others), the side with more
+    # members wins, then the one with more evidence: promoting both made each supersede the
+    # other on every trial that touched the subject.
+    chosen: dict[tuple[Where, str], tuple[tuple[int, float, bool], list[Insight]]] = {}
+    for (where, subject, positive), members in groups.items():
+        count = len({_member(m) for m in members})
+        if count < MIN_MEMBERS:
             continue
+        rank = (count, sum(m.support for m in members), positive)
+        if (where, subject) not in chosen or rank > chosen[where, subject][0]:
+            chosen[where, subject] = (rank, members)
+    found = []
+    for (where, _), (_, members) in chosen.items():
         relations = Counter(m.relation for m in members)
         relation = max(relations, key=lambda r: (relations[r], -r.strength))
         subjects = Counter(m.subject for m in members)

@@ -31,7 +31,7 @@ from knowledge_graph.map import GameMap
 from memory.archive import Archive
 from memory.insights import Op, Operation
 from memory.knowledge import Exemplar, Insight, Origin, normalise
-from memory.memory import Memory
+from memory.memory import Memory, changed_claims
 from memory.records import Step, TrialOutcome
 from reflection.archiving import fold_trial
 from reflection.citations import citation_updates
@@ -203,7 +203,7 @@ class MemoryLearner:
         promoted = promote(
             store.insights, trajectory.env, trajectory.task, trajectory.trial_id, subjects
         )
-        self.memory.reindex({op.insight_id for op in promoted if op.insight_id is not None})
+        self.memory.reindex(changed_claims(promoted))
         self._promoted_all = True
         return ops + promoted, exemplar, self._archive(trajectory, lesson.target)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from memory.knowledge import (
     Scope,
     Where,
 )
-from memory.memory import Memory
+from memory.memory import Memory, changed_claims
 from memory.store import Store
 from memory.vectors import EXEMPLARS, INSIGHTS, VectorIndex
 
@@ -198,3 +199,23 @@ def test_rewordings_merge_within_one_transaction(store: Store, tmp_path: Path) -
                 [InsightUpdate(subject, Relation.NECESSARY, "boil water", HERE, origin="llm")]
             )
     assert [(i.subject, i.support) for i in store.insights.active()] == [("open the cupboard", 2.0)]
+
+
+def test_only_ops_that_change_a_claim_rewrite_its_entry_in_the_index(
+    store: Store, tmp_path: Path
+) -> None:
+    memory = Memory(store, VectorIndex(HashEmbedder(), tmp_path / "chroma"))
+    claim = InsightUpdate("open cupboard", Relation.MAY_CONTRIBUTE, "boil water", HERE)
+    added = memory.learn([claim])
+    first = added[0].insight_id
+    assert changed_claims(added) == {first}
+    assert changed_claims(memory.learn([claim])) == set()  # evidence: counts only
+    stronger = memory.learn([replace(claim, relation=Relation.NECESSARY)])
+    assert changed_claims(stronger) == {first}  # the claim's relation changed
+    contrary = replace(claim, relation=Relation.DOES_NOT_CONTRIBUTE, weight=10.0)
+    superseded = memory.learn([contrary])
+    successor = store.insights.find("open cupboard", "boil water", HERE)
+    assert successor is not None and successor.id != first
+    assert changed_claims(superseded) == {first, successor.id}  # retired, and its successor
+    assert memory.index is not None
+    assert memory.index.ids(INSIGHTS) == {first, successor.id}

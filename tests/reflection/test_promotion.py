@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memory.knowledge import InsightUpdate, Relation, Scope, Where
+from memory.knowledge import InsightUpdate, Relation, Scope, Status, Where
 from memory.store import Store
 from reflection.promotion import promote
 
@@ -75,3 +75,21 @@ def test_a_promoted_insight_a_person_forgot_is_not_promoted_again(store: Store) 
     forgotten = store.insights.require(promoted.insight_id or 0)
     assert (forgotten.status.value, forgotten.support) == ("forgotten", 6.0)  # counted, hidden
     assert promote(store.insights, "scienceworld", "boil") == []
+
+
+def test_members_that_disagree_promote_the_side_with_more_of_them_once(store: Store) -> None:
+    for variation in (1, 2, 3):
+        learn(store, "open door", Relation.NECESSARY, "scienceworld", "boil", variation)
+    for variation in (4, 5):
+        learn(store, "open door", Relation.AVOID, "scienceworld", "boil", variation)
+    ops = promote(store.insights, "scienceworld", "boil")
+    (promoted,) = store.insights.active(Scope.TASK)
+    assert promoted.relation is Relation.NECESSARY and promoted.support == 6.0
+    assert [op.op for op in ops] == ["promote"]
+    # More evidence on the same sides changes the numbers, not the claim: nothing flips.
+    learn(store, "open door", Relation.NECESSARY, "scienceworld", "boil", 1)
+    learn(store, "open door", Relation.AVOID, "scienceworld", "boil", 4)
+    promote(store.insights, "scienceworld", "boil")
+    (still,) = store.insights.active(Scope.TASK)
+    assert (still.id, still.support) == (promoted.id, 8.0)
+    assert store.insights.count(Status.SUPERSEDED) == 0

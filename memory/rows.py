@@ -1,0 +1,49 @@
+"""Rows written on learning's hot path, one statement each.
+
+sqlite-utils' ``insert`` and ``update`` read the schema before every write (is the table
+there, which columns, does the row exist): ~0.3 ms a call, which the memory service paid a
+few hundred times for each trial it learned. The tables here are the migrations' own
+(``memory.migrations``), so their schema is known and these write straight away. Values
+go to SQLite as they are: callers encode JSON themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlite_utils import Database
+
+
+@functools.lru_cache(maxsize=128)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f"[{column}]" for column in columns)
+    return f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+@functools.lru_cache(maxsize=128)
+def _update_sql(table: str, columns: tuple[str, ...]) -> str:
+    changes = ", ".join(f"[{column}] = ?" for column in columns)
+    return f"UPDATE [{table}] SET {changes} WHERE id = ?"
+
+
+def insert_row(db: Database, table: str, row: Mapping[str, Any]) -> int:
+    """Insert one row; its id."""
+    cursor = db.conn.execute(_insert_sql(table, tuple(row)), tuple(row.values()))
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def insert_rows(db: Database, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows that all have the same columns, in one statement."""
+    if rows:
+        sql = _insert_sql(table, tuple(rows[0]))
+        db.conn.executemany(sql, [tuple(row.values()) for row in rows])
+
+
+def update_row(db: Database, table: str, row_id: int, changes: Mapping[str, Any]) -> None:
+    """Change columns of the row with this id (a missing row changes nothing)."""
+    if changes:
+        sql = _update_sql(table, tuple(changes))
+        db.conn.execute(sql, (*changes.values(), row_id))
