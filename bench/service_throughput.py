@@ -12,8 +12,9 @@ what learning reads of its recollection). The service is
 the real one (``agent.running.distributed.Service``) as a Ray actor that serves every
 worker's calls at once, as ``cairn run --workers`` starts it, or with ``--in-process`` the
 same class called from the threads directly (the service's cost without Ray's calls). Each
-worker plays its own variation of one of the 30 tasks, so learning touches what a cluster's
-trials would. Vectors come from the hash embedder: the numbers are the stores'.
+worker plays its own variation of one of the 30 tasks (a new one each replay), so learning
+touches what a cluster's trials would. Vectors come from the hash embedder: the numbers are
+the stores'.
 
 Prints trials absorbed per second (over the whole replay) and the p50/p95 of the time a worker
 waits for the service per trial (every call of the trial summed) and for learning alone.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import pickle
 import random
 import statistics
 import tempfile
@@ -118,7 +120,9 @@ def replay(
     """One simulated worker: ``trials`` trials of its own variation, each as a worker plays
     it, timing how long each call to the service keeps it waiting."""
     rng = random.Random(worker)
-    spec = EnvSpec("scienceworld", f"task-{worker % 30}", Variation(100 + worker))
+    # A variation no earlier replay played: a kept home's archives do not grow from one
+    # replay to the next, so replays of one home stay comparable.
+    spec = EnvSpec("scienceworld", f"task-{worker % 30}", Variation(1000 * run_id + worker))
     variation = str(spec.variation)
     for trial in range(1, trials + 1):
         start, steps = recorded_trial(rng)
@@ -127,7 +131,7 @@ def replay(
         context = TrialContext(
             run_id, trial_id, spec, trial, variation, "Your task is to do it.", "a room", start
         )
-        recollection = call("recall", context)
+        recollection = pickle.loads(call("recall", context))
         for first in range(0, len(steps), PER_CALL):  # as a worker sends them
             call("add_steps", run_id, trial_id, tuple(steps[first : first + PER_CALL]))
         outcome = TrialOutcome(steps[-1].score, False, len(steps), 1.0)

@@ -24,6 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from memory.clock import now
+from memory.rows import upsert_rows
 
 MAX_OFFERED = 400  # actions kept per cell: ScienceWorld offers ~300 reversible ones a room
 
@@ -144,7 +145,7 @@ class ArchiveStore:
         game = self._game(env, task, variation)
         if game is None:
             return Archive(env, task, variation)
-        rows = self.db.table("cells").rows_where("game_id = ?", [game["id"]], order_by="rowid")
+        rows = self.db.query("select * from cells where game_id = ? order by rowid", [game["id"]])
         cells = {row["key"]: _cell(row) for row in rows}
         return Archive(
             env, task, variation, game["start_state"], game["trials"], game["setbacks"], cells
@@ -155,12 +156,11 @@ class ArchiveStore:
         with self.db.atomic():
             game_id = self._game_id(archive)
             keys = archive.cells.keys() if changed is None else changed
-            for key in keys:
-                cell = archive.cells[key]
-                self.db.table("cells").upsert(
-                    {**_row(cell), "game_id": game_id, "updated_at": now()},
-                    pk=("game_id", "key"),
-                )
+            rows = [
+                {**_row(archive.cells[key]), "game_id": game_id, "updated_at": now()}
+                for key in keys
+            ]
+            upsert_rows(self.db, "cells", rows, keys=("game_id", "key"))
 
     def games(self) -> list[dict[str, Any]]:
         """Every game with an archive: env, task, variation, trials, cells, best score, won."""

@@ -23,6 +23,13 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 
 @functools.lru_cache(maxsize=128)
+def _upsert_sql(table: str, columns: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    changes = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in keys)
+    conflict = ", ".join(f"[{key}]" for key in keys)
+    return f"{_insert_sql(table, columns)} ON CONFLICT ({conflict}) DO UPDATE SET {changes}"
+
+
+@functools.lru_cache(maxsize=128)
 def _update_sql(table: str, columns: tuple[str, ...]) -> str:
     changes = ", ".join(f"[{column}] = ?" for column in columns)
     return f"UPDATE [{table}] SET {changes} WHERE id = ?"
@@ -39,6 +46,16 @@ def insert_rows(db: Database, table: str, rows: Sequence[Mapping[str, Any]]) -> 
     """Insert rows that all have the same columns, in one statement."""
     if rows:
         sql = _insert_sql(table, tuple(rows[0]))
+        db.conn.executemany(sql, [tuple(row.values()) for row in rows])
+
+
+def upsert_rows(
+    db: Database, table: str, rows: Sequence[Mapping[str, Any]], keys: tuple[str, ...]
+) -> None:
+    """Insert rows that all have the same columns, or update the columns given of those
+    whose ``keys`` (a unique index) are there already."""
+    if rows:
+        sql = _upsert_sql(table, tuple(rows[0]), keys)
         db.conn.executemany(sql, [tuple(row.values()) for row in rows])
 
 

@@ -10,7 +10,7 @@
                    an exemplar -> promotion across scopes (of the subjects the trial
                    changed) -> the trial folded into its game's archive of cells, all in
                    one SQLite transaction; then the vector index -> the graph and its map
-                   of the game (saved to disk while that is cheap)
+                   of the game (saved to disk by ``finish``)
 
 A failed trial (the environment or the model broke) never reaches ``after_trial``: what it
 half-saw is not learned.
@@ -19,7 +19,6 @@ half-saw is not learned.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -112,7 +111,6 @@ class MemoryLearner:
         self.llm_reflector = llm_reflector
         self.last_operations: list[Operation] = []
         self._promoted_all = False
-        self._graph_saved_at, self._graph_save_seconds = 0.0, 0.0
         self._graph_unsaved = False
 
     def before_trial(self, context: TrialContext) -> Recollection:
@@ -258,25 +256,17 @@ class MemoryLearner:
             if insight is not None:
                 self.graph.add_insight(insight)
         self.graph.add_exemplar(exemplar)
-        # Saving costs what the graph weighs (9 s for a million insights): save when the last
-        # save was at least ten of its durations ago, so saving takes at most ~10% of a run.
-        # ``finish`` saves what was put off; after a crash, the graph left behind is rebuilt
-        # from SQLite when next loaded (its stamp tells).
+        # Saved by ``finish``, not after each trial: a graph saved before later learning
+        # is stale, and a stale one is rebuilt from SQLite when next loaded (its stamp
+        # tells), so saving mid-run bought nothing and cost what the graph weighs (9 s for
+        # a million insights; ~10% of the memory service's time).
         self._graph_unsaved = True
-        if time.monotonic() - self._graph_saved_at >= 10 * self._graph_save_seconds:
-            self._save_graph()
 
     def finish(self) -> None:
         self.memory.flush_index()
         if self._graph_unsaved:
-            self._save_graph()
-
-    def _save_graph(self) -> None:
-        started = time.monotonic()
-        save_graph(self.graph, self.memory, self.graph_path)
-        self._graph_saved_at = time.monotonic()
-        self._graph_save_seconds = self._graph_saved_at - started
-        self._graph_unsaved = False
+            save_graph(self.graph, self.memory, self.graph_path)
+            self._graph_unsaved = False
 
     def _subjects(self, ops: list[Operation]) -> set[str]:
         """The subjects of the insights these operations changed (normalised)."""

@@ -10,6 +10,7 @@ learns are learned together, in one transaction (``agent.running.commits``).
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -68,9 +69,13 @@ class Service:
             self.finished.setdefault(spec, []).append(outcome)
 
     # Learner, for the workers
-    def recall(self, context: TrialContext) -> Recollection:
+    def recall(self, context: TrialContext) -> bytes:
+        """The trial's recollection, pickled here (``RemoteLearner`` unpickles it). Ray's
+        own pickler calls back into Python for each of its ~2,000 objects: ~13 ms of the
+        service's time a recall at 100k insights, against ~4 ms for the C pickler."""
         with self.lock:
-            return self.learner.before_trial(context)
+            recollection = self.learner.before_trial(context)
+        return pickle.dumps(recollection, protocol=pickle.HIGHEST_PROTOCOL)
 
     def after_trial(
         self,
@@ -184,7 +189,7 @@ class RemoteLearner(RemoteRecorder):
     recollection is the service's answer, and goes back to it with the finished trial."""
 
     def before_trial(self, context: TrialContext) -> Recollection:
-        recollection: Recollection = self._call("recall", context)
+        recollection: Recollection = pickle.loads(self._call("recall", context))
         return recollection
 
     def after_trial(
