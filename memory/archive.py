@@ -17,6 +17,7 @@ in; ``agent.explore`` reads it.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -138,18 +139,33 @@ def _merged(our: Cell, their: Cell) -> Cell:
 class ArchiveStore:
     """Archives in SQLite (tables ``games`` and ``cells``, migration m0010)."""
 
+    KEPT = 256  # games whose archive stays read
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Recall and then learning read the same game's archive for each trial; reading
+        # its cells (JSON) again was ~10% of the memory service's time. An archive read
+        # is kept while its game's stamp (last saved, trials folded in) is unchanged.
+        self._read: OrderedDict[tuple[str, str, str | None], tuple[Any, Archive]] = OrderedDict()
 
     def load(self, env: str, task: str, variation: str | None) -> Archive:
         game = self._game(env, task, variation)
         if game is None:
             return Archive(env, task, variation)
+        key, stamp = (env, task, variation), (game["updated_at"], game["trials"])
+        kept = self._read.get(key)
+        if kept is not None and kept[0] == stamp:
+            self._read.move_to_end(key)
+            return kept[1]
         rows = self.db.query("select * from cells where game_id = ? order by rowid", [game["id"]])
         cells = {row["key"]: _cell(row) for row in rows}
-        return Archive(
+        archive = Archive(
             env, task, variation, game["start_state"], game["trials"], game["setbacks"], cells
         )
+        self._read[key] = (stamp, archive)
+        if len(self._read) > self.KEPT:
+            self._read.popitem(last=False)
+        return archive
 
     def save(self, archive: Archive, changed: Iterable[str] | None = None) -> None:
         """Write the archive (only the cells named in ``changed``, if given)."""
@@ -197,8 +213,9 @@ class ArchiveStore:
         return [self.load(g["env"], g["task"], g["variation"]) for g in self.games()]
 
     def _game(self, env: str, task: str, variation: str | None) -> dict[str, Any] | None:
-        rows = self.db.table("games").rows_where(
-            "env = ? and task = ? and variation is ?", [env, task, variation]
+        rows = self.db.query(
+            "select * from games where env = ? and task = ? and variation is ?",
+            [env, task, variation],
         )
         return next(iter(rows), None)
 

@@ -75,6 +75,21 @@ def test_an_archive_is_stored_and_read_back_whole(tmp_path) -> None:
     store.close()
 
 
+def test_an_archive_read_is_kept_until_its_game_is_saved_again_by_anyone(tmp_path) -> None:
+    env = ToyWorld(parse("toy:maze@2,rooms=6"))
+    start, steps = play(env, env.oracle_actions() or [])
+    first, _ = fold_trial(Archive("toy", "maze", "2"), start, steps, trial_id=1)
+    service, other = Store.in_home(tmp_path / "home"), Store.in_home(tmp_path / "home")
+    service.archives.save(first)
+    read = service.archives.load("toy", "maze", "2")
+    assert service.archives.load("toy", "maze", "2") is read  # kept: the cells not read again
+    second, _ = fold_trial(read, start, steps, trial_id=2)
+    other.archives.save(second)  # another process folds a trial in
+    assert service.archives.load("toy", "maze", "2") == second != first
+    service.close()
+    other.close()
+
+
 def walked(*moves: tuple[str, str, str]) -> tuple[Start, list[Step]]:
     """A trial by hand: (action, state it was taken in, place it led to), from state s0."""
     start = Start(Situation("hall"), "s0")
