@@ -162,9 +162,10 @@ class ArchiveStore:
         archive = Archive(
             env, task, variation, game["start_state"], game["trials"], game["setbacks"], cells
         )
-        self._read[key] = (stamp, archive)
-        if len(self._read) > self.KEPT:
-            self._read.popitem(last=False)
+        if not self.db.conn.in_transaction:  # a read inside one may be rolled back
+            self._read[key] = (stamp, archive)
+            if len(self._read) > self.KEPT:
+                self._read.popitem(last=False)
         return archive
 
     def save(self, archive: Archive, changed: Iterable[str] | None = None) -> None:

@@ -7,6 +7,7 @@ recalling an example costs one query, not a join over every step.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
@@ -18,9 +19,14 @@ from memory.knowledge import Exemplar, ExemplarStep
 
 
 class ExemplarStore:
+    KEPT = 512  # exemplars kept read
+
     def __init__(self, db: Database) -> None:
         self.db = db
         self.table = db.table("exemplars")
+        # An exemplar never changes once stored, and reading its steps (JSON) was a fifth
+        # of a recall: those read are kept, by id.
+        self._read: OrderedDict[int, Exemplar] = OrderedDict()
 
     def add(self, exemplar: Exemplar) -> int:
         """Store a trajectory, named by its ``uid`` if it has one (an imported one keeps the
@@ -64,10 +70,12 @@ class ExemplarStore:
         if variation is not None:
             where += " and variation = ?"
             args.append(variation)
-        rows = self.table.rows_where(
-            where, args, order_by="score desc, json_array_length(steps), id", limit=limit
-        )
-        return [_exemplar(row) for row in rows]
+        ids = self.db.execute(
+            f"select id from exemplars where {where} "
+            "order by score desc, json_array_length(steps), id limit ?",
+            [*args, limit],
+        ).fetchall()
+        return self.by_ids([row[0] for row in ids])
 
     def descriptions(self, env_name: str, task: str) -> dict[str | None, str]:
         """Each variation of a task that has a trajectory, and its task description."""
@@ -90,11 +98,18 @@ class ExemplarStore:
         return [_exemplar(row) for row in rows]
 
     def by_ids(self, ids: list[int]) -> list[Exemplar]:
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = {r["id"]: r for r in self.table.rows_where(f"id in ({marks})", ids)}
-        return [_exemplar(rows[i]) for i in ids if i in rows]
+        """The exemplars with these ids that are stored, in that order."""
+        missing = [i for i in ids if i not in self._read]
+        read: dict[int, Exemplar] = {}
+        if missing:
+            marks = ",".join("?" * len(missing))
+            rows = self.db.query(f"select * from exemplars where id in ({marks})", missing)
+            read = {int(row["id"]): _exemplar(row) for row in rows}
+            if not self.db.conn.in_transaction:  # a read inside one may be rolled back
+                self._read.update(read)
+                while len(self._read) > self.KEPT:
+                    self._read.popitem(last=False)
+        return [e for i in ids if (e := read.get(i) or self._read.get(i)) is not None]
 
     def all(self) -> list[Exemplar]:
         return [_exemplar(row) for row in self.table.rows_where(order_by="id")]

@@ -117,12 +117,14 @@ def _situation(cell_key: str) -> Situation:
 
 
 class Knowledge:
-    """The archive's experience and this episode's, read as one."""
+    """The archive's experience and this episode's, read as one (made for one turn or one
+    plan: neither changes while it is read, so what it works out is kept)."""
 
     def __init__(self, past: Experience, now: Experience) -> None:
         self.past, self.now = past, now
         self.both = (past, now)
         self._tried_commands: dict[str, Counter[str]] = {}
+        self._promise: dict[str, float] = {}  # action -> promise (a plan asks ~2,000 times)
 
     def tries_in_cell(self, cell: str, action: str) -> int:
         return sum(e.tried_in_cell.get((cell, action), 0) for e in self.both)
@@ -158,11 +160,13 @@ class Knowledge:
     def promise(self, action: str) -> float:
         """How likely its command is to do anything: 1 until tried (a new command is worth
         a try), then the share of its tries that changed something."""
-        changed = tries = 0
-        for e in self.both:
-            c, t = e.commands.get(template_of(action), (0, 0))
-            changed, tries = changed + c, tries + t
-        return (changed + 1) / (tries + 1)
+        if action not in self._promise:
+            changed = tries = 0
+            for e in self.both:
+                c, t = e.commands.get(template_of(action), (0, 0))
+                changed, tries = changed + c, tries + t
+            self._promise[action] = (changed + 1) / (tries + 1)
+        return self._promise[action]
 
     def tries(self, action: str) -> int:
         """How often actions of its command were taken in this game."""

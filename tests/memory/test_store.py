@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from memory.errors import HomeError
+from memory.knowledge import Exemplar, ExemplarStep
 from memory.migrations import MIGRATIONS
 from memory.records import Candidate, LLMCall, Step, TrialOutcome
 from memory.store import Store, open_home
@@ -117,3 +118,24 @@ def test_a_corrupt_database_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "cairn.db").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(HomeError, match="cannot open database"):
         Store.in_home(tmp_path)
+
+
+def exemplar(task: str, score: float) -> Exemplar:
+    steps = (ExemplarStep("look around", "A room.", 0.0, score, "s1", 1.0, True),)
+    return Exemplar(
+        "toy", task, "1", f"toy:{task}@1", f"Your task is to {task}.", score, False, steps
+    )
+
+
+def test_exemplars_read_are_kept_but_not_one_read_in_a_transaction_rolled_back(
+    store: Store,
+) -> None:
+    kept = store.exemplars.add(exemplar("fetch", 5.0))
+    (read,) = store.exemplars.for_task("toy", "fetch")
+    assert store.exemplars.for_task("toy", "fetch")[0] is read  # its steps not read again
+    with pytest.raises(RuntimeError), store.db.atomic():
+        rolled_back = store.exemplars.add(exemplar("fetch", 9.0))
+        assert [e.score for e in store.exemplars.by_ids([rolled_back, kept])] == [9.0, 5.0]
+        raise RuntimeError("learning failed")
+    again = store.exemplars.add(exemplar("fetch", 1.0))  # SQLite may give it the same id
+    assert [e.score for e in store.exemplars.by_ids([again, kept])] == [1.0, 5.0]
