@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from memory.errors import HomeError
-from memory.knowledge import Exemplar, ExemplarStep
+from memory.knowledge import Exemplar, ExemplarStep, InsightUpdate, Relation, Scope, Where
 from memory.migrations import MIGRATIONS
 from memory.records import Candidate, LLMCall, Step, TrialOutcome
 from memory.store import Store, open_home
@@ -139,3 +139,12 @@ def test_exemplars_read_are_kept_but_not_one_read_in_a_transaction_rolled_back(
         raise RuntimeError("learning failed")
     again = store.exemplars.add(exemplar("fetch", 1.0))  # SQLite may give it the same id
     assert [e.score for e in store.exemplars.by_ids([again, kept])] == [1.0, 5.0]
+
+
+def test_a_write_outside_a_transaction_is_committed_as_it_is_made(tmp_path: Path) -> None:
+    writer, reader = Store.in_home(tmp_path), Store.in_home(tmp_path)
+    where = Where(Scope.TASK, "toy", "maze")
+    (added,) = writer.insights.apply(InsightUpdate("go north", Relation.NECESSARY, "win", where))
+    writer.insights.update(added.insight_id or 0, {"support": 3.0})  # in no transaction
+    assert not writer.db.conn.in_transaction  # nothing left open, to be lost at close
+    assert reader.insights.require(added.insight_id or 0).support == 3.0
