@@ -146,7 +146,9 @@ class ArchiveStore:
         # Recall and then learning read the same game's archive for each trial; reading
         # its cells (JSON) again was ~10% of the memory service's time. An archive read
         # is kept while its game's stamp (last saved, trials folded in) is unchanged.
-        self._read: OrderedDict[tuple[str, str, str | None], tuple[Any, Archive]] = OrderedDict()
+        self._read: OrderedDict[tuple[str, str, str | None], tuple[tuple[str, int], Archive]] = (
+            OrderedDict()
+        )
 
     def load(self, env: str, task: str, variation: str | None) -> Archive:
         game = self._game(env, task, variation)
